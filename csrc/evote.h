@@ -1,0 +1,89 @@
+/*
+ * evote.h: the exported C interface of the evote core (ristretto255, RFC 9496).
+ *
+ * Contract (every function):
+ *  - Points cross this interface only as canonical 32-byte ristretto255 encodings.
+ *    Scalars only as canonical 32-byte little-endian integers < l, where
+ *    l = 2^252 + 27742317777372353535851937790883648493 (the group order).
+ *  - Functions that take points or scalars from the caller validate them and return
+ *    EVOTE_ERR_ENCODING (point does not decode) or EVOTE_ERR_SCALAR (scalar >= l);
+ *    outputs are then left zeroed. Success is EVOTE_OK (0).
+ *  - Outputs may alias inputs unless a comment says otherwise.
+ *  - Timing class: functions without a _vartime suffix run in time independent of
+ *    their scalar inputs (the secrets). _vartime functions take public data only.
+ *  - Internal representations (field elements, extended coordinates) stay private to
+ *    csrc/; this header speaks in bytes and plain arrays only.
+ *  - The cdef copy for CFFI lives in src/evote/_native_cdef.h (no preprocessor lines);
+ *    keep both in sync (tests/test_native_header.py checks they agree).
+ */
+#ifndef EVOTE_H
+#define EVOTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EVOTE_OK 0
+#define EVOTE_ERR_ENCODING (-1)
+#define EVOTE_ERR_SCALAR (-2)
+#define EVOTE_ERR_ZERO (-3)
+#define EVOTE_ERR_ARGUMENT (-4)
+
+/* Version string of the C core; the Python layer refuses a build whose version differs. */
+const char *evote_core_version(void);
+/* 1 when built with unsigned __int128 (radix 2^51), 0 for the portable 32-bit path. */
+int evote_core_uses_int128(void);
+
+/* ---- scalars mod l (constant time) ---- */
+int evote_scalar_is_canonical(const uint8_t s[32]);            /* 1 if s < l, else 0 */
+void evote_scalar_reduce_wide(uint8_t out[32], const uint8_t in[64]); /* in (LE 512-bit) mod l */
+int evote_scalar_add(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]);
+int evote_scalar_sub(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]);
+int evote_scalar_mul(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]);
+int evote_scalar_neg(uint8_t out[32], const uint8_t a[32]);
+/* 1/a mod l; EVOTE_ERR_ZERO when a == 0. Constant time except for that final check. */
+int evote_scalar_invert(uint8_t out[32], const uint8_t a[32]);
+
+/* ---- points (public-data operations are variable time; see names) ---- */
+int evote_point_is_valid(const uint8_t p[32]);                 /* 1 valid, 0 invalid */
+int evote_point_add(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]);
+int evote_point_sub(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]);
+int evote_point_neg(uint8_t out[32], const uint8_t a[32]);
+/* RFC 9496 one-way map (hash-to-group) of 64 uniform bytes. */
+void evote_point_from_uniform(uint8_t out[32], const uint8_t in[64]);
+/* Validate n encodings (n*32 bytes). EVOTE_OK, or EVOTE_ERR_ENCODING with *bad_index set
+   to the first invalid one. */
+int evote_points_validate(const uint8_t *points, size_t n, size_t *bad_index);
+
+/* ---- constant-time scalar multiplication (secret scalar) ---- */
+int evote_scalarmult(uint8_t out[32], const uint8_t scalar[32], const uint8_t point[32]);
+int evote_scalarmult_base(uint8_t out[32], const uint8_t scalar[32]);   /* scalar * G */
+
+/* Fixed-base tables for any long-lived base (the generator, the joint key K).
+   The table is an opaque byte buffer of evote_basetable_size() bytes, caller-allocated. */
+size_t evote_basetable_size(void);
+int evote_basetable_init(uint8_t *table, const uint8_t point[32]);
+/* out = s * B, constant time in s. */
+int evote_basetable_mul(uint8_t out[32], const uint8_t *table, const uint8_t s[32]);
+/* out = a * A + b * B for two tables, constant time in a and b; one encoding at the end. */
+int evote_basetable_mul2(uint8_t out[32], const uint8_t *table_a, const uint8_t a[32],
+                         const uint8_t *table_b, const uint8_t b[32]);
+
+/* ---- variable-time operations (public scalars and points only) ---- */
+/* out = a * P + b * G */
+int evote_double_scalarmult_vartime(uint8_t out[32], const uint8_t a[32],
+                                    const uint8_t p[32], const uint8_t b[32]);
+/* out = sum scalars[i] * points[i] over n pairs (n may be 0: identity).
+   Straus for small n, Pippenger for large n. On a bad point or scalar, *bad_index names
+   the first one. Scalars are canonical (< l). */
+int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *points,
+                      size_t n, size_t *bad_index);
+/* out[i] = i * base for i in [0, n): consecutive multiples (baby steps for discrete logs). */
+int evote_multiples_vartime(uint8_t *out, const uint8_t base[32], size_t n);
+/* Homomorphic aggregation: `rows` is an n_rows x width array of encodings (row-major,
+   32 bytes each); out[j] = sum over rows of rows[i][j], for each of the width columns.
+   Decodes each input once, accumulates in extended coordinates, encodes once per column.
+   On an invalid encoding returns EVOTE_ERR_ENCODING with *bad_index = i * width + j. */
+int evote_aggregate_vartime(uint8_t *out, const uint8_t *rows, size_t n_rows, size_t width,
+                            size_t *bad_index);
+
+#endif

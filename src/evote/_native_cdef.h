@@ -1,0 +1,35 @@
+/* CFFI cdef of csrc/evote.h: no preprocessor lines (kept in sync by tests/test_native_header.py). */
+static const int EVOTE_OK;
+static const int EVOTE_ERR_ENCODING;
+static const int EVOTE_ERR_SCALAR;
+static const int EVOTE_ERR_ZERO;
+static const int EVOTE_ERR_ARGUMENT;
+const char *evote_core_version(void);
+int evote_core_uses_int128(void);
+int evote_scalar_is_canonical(const uint8_t s[32]);
+void evote_scalar_reduce_wide(uint8_t out[32], const uint8_t in[64]);
+int evote_scalar_add(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]);
+int evote_scalar_sub(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]);
+int evote_scalar_mul(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]);
+int evote_scalar_neg(uint8_t out[32], const uint8_t a[32]);
+int evote_scalar_invert(uint8_t out[32], const uint8_t a[32]);
+int evote_point_is_valid(const uint8_t p[32]);
+int evote_point_add(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]);
+int evote_point_sub(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]);
+int evote_point_neg(uint8_t out[32], const uint8_t a[32]);
+void evote_point_from_uniform(uint8_t out[32], const uint8_t in[64]);
+int evote_points_validate(const uint8_t *points, size_t n, size_t *bad_index);
+int evote_scalarmult(uint8_t out[32], const uint8_t scalar[32], const uint8_t point[32]);
+int evote_scalarmult_base(uint8_t out[32], const uint8_t scalar[32]);
+size_t evote_basetable_size(void);
+int evote_basetable_init(uint8_t *table, const uint8_t point[32]);
+int evote_basetable_mul(uint8_t out[32], const uint8_t *table, const uint8_t s[32]);
+int evote_basetable_mul2(uint8_t out[32], const uint8_t *table_a, const uint8_t a[32],
+                         const uint8_t *table_b, const uint8_t b[32]);
+int evote_double_scalarmult_vartime(uint8_t out[32], const uint8_t a[32],
+                                    const uint8_t p[32], const uint8_t b[32]);
+int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *points,
+                      size_t n, size_t *bad_index);
+int evote_multiples_vartime(uint8_t *out, const uint8_t base[32], size_t n);
+int evote_aggregate_vartime(uint8_t *out, const uint8_t *rows, size_t n_rows, size_t width,
+                            size_t *bad_index);

@@ -1,0 +1,1 @@
+"""The evote command line (click). Each subcommand lives in its own module here."""

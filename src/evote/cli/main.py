@@ -1,0 +1,49 @@
+"""`evote` entry point: a click group whose subcommands load lazily from their modules.
+
+Add a subcommand by adding one line to COMMANDS: name -> "module:attribute" (a click
+command in evote.cli.<module>). Loading lazily keeps `evote --help` fast and keeps one
+broken subcommand from taking the others down.
+"""
+import importlib
+import sys
+
+import click
+
+from .._version import __version__
+
+COMMANDS = {
+    "selftest": "evote.cli.selftest:selftest",
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="evote")
+def cli():
+    """evote: encrypted municipal council elections, end to end, verifiable by anyone."""
+
+
+def main(argv=None):
+    """Run the CLI. Expected failures (EvoteError) print one precise line and exit 2."""
+    from ..errors import EvoteError
+
+    try:
+        return cli.main(args=argv, prog_name="evote", standalone_mode=True)
+    except EvoteError as exc:  # raised outside a command's own handling
+        click.echo(f"evote: error: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

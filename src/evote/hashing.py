@@ -1,0 +1,59 @@
+"""Domain-separated, length-prefixed hashing: the one way evote hashes anything.
+
+    H(tag; f_1, ..., f_n) = SHA-512( enc(tag) || enc(f_1) || ... || enc(f_n) )
+    enc(x) = len(x) as 8-byte big-endian || x
+
+`tag` is an ASCII string of the form "evote/v1/<purpose>"; each field is bytes (use the
+helpers below for integers and text). Because every item carries its length, no two
+different field lists hash the same input bytes, and because the tag is the first item,
+no hash made for one purpose can stand for another.
+
+digest(...) gives the first 32 bytes (identifiers, chain links, base hashes);
+digest64(...) gives all 64 (challenges are reduced mod l from these: wide reduction).
+specs/protocol.md states this byte for byte; keep the two in step.
+"""
+import hashlib
+
+_TAG_PREFIX = "evote/v1/"
+
+
+def u64(n: int) -> bytes:
+    """An integer 0 <= n < 2**64 as 8 bytes big-endian."""
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(f"u64: expected int, got {type(n).__name__}")
+    if not 0 <= n < 1 << 64:
+        raise ValueError(f"u64: {n} is out of range [0, 2**64)")
+    return n.to_bytes(8, "big")
+
+
+def text(s: str) -> bytes:
+    """A string as UTF-8 bytes (callers normalize first where names are compared)."""
+    if not isinstance(s, str):
+        raise TypeError(f"text: expected str, got {type(s).__name__}")
+    return s.encode("utf-8")
+
+
+def _hasher(tag: str, fields) -> "hashlib._Hash":
+    if not isinstance(tag, str) or not tag.startswith(_TAG_PREFIX):
+        raise ValueError(f"hash tag must start with {_TAG_PREFIX!r}: {tag!r}")
+    h = hashlib.sha512()
+    t = tag.encode("ascii")
+    h.update(len(t).to_bytes(8, "big"))
+    h.update(t)
+    for i, f in enumerate(fields):
+        if not isinstance(f, (bytes, bytearray, memoryview)):
+            raise TypeError(f"hash field {i} of {tag}: expected bytes, got {type(f).__name__}")
+        f = bytes(f)
+        h.update(len(f).to_bytes(8, "big"))
+        h.update(f)
+    return h
+
+
+def digest64(tag: str, *fields: bytes) -> bytes:
+    """All 64 bytes of H(tag; fields)."""
+    return _hasher(tag, fields).digest()
+
+
+def digest(tag: str, *fields: bytes) -> bytes:
+    """The first 32 bytes of H(tag; fields)."""
+    return _hasher(tag, fields).digest()[:32]
