@@ -1,0 +1,1 @@
+"""The published election record: a directory in the formats of specs/record.md."""

@@ -1,0 +1,40 @@
+"""Where each object of an election record lives (specs/record.md, section 1).
+
+Paths are relative to the record directory and always use '/' separators. The layout
+is versioned by FORMAT; a verifier refuses any other version as unusable input.
+"""
+import re
+
+FORMAT = "evote-record/1"
+
+INDEX = "record.json"          # format, election id, every covered file and its hash
+ROOT = "ROOT"                  # the root hash, hex, one line (announced publicly)
+MANIFEST = "manifest.json"
+CONTEXT = "context.json"       # election context: guardians' public records, joint key
+BOXES_DIR = "boxes"            # boxes/<station_id>/<kiosk_id>.box
+PAPER_DIR = "paper"            # paper/<station_id>.json: declared, signed paper results
+TALLY = "tally/encrypted.json"     # encrypted station and district tallies
+DECRYPTION = "tally/decryption.json"  # decryption shares and proofs per district tally
+RESULTS = "results/results.json"   # counts, winners, alternates, ties
+REPORTS_DIR = "reports"        # human outputs (HTML, CSV); derived, not covered by the root
+
+# Identifiers that become path components: no separators, no dot-files, bounded length.
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def is_safe_id(value: str) -> bool:
+    """True if value may be used as a single path component of the record."""
+    return isinstance(value, str) and bool(_SAFE_ID.match(value)) and ".." not in value
+
+
+def box_path(station_id: str, kiosk_id: str) -> str:
+    return f"{BOXES_DIR}/{station_id}/{kiosk_id}.box"
+
+
+def paper_path(station_id: str) -> str:
+    return f"{PAPER_DIR}/{station_id}.json"
+
+
+def is_covered(path: str) -> bool:
+    """Files the root hash covers: everything except the index, ROOT and reports/."""
+    return path not in (INDEX, ROOT) and not path.startswith(REPORTS_DIR + "/")

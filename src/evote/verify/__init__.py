@@ -1,0 +1,1 @@
+"""The record verifier behind `evote verify` (checks numbered as in specs/record.md)."""

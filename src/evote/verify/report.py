@@ -1,0 +1,99 @@
+"""The verifier's report: numbered checks, counts, and the exact place of each failure.
+
+Invariant: the report is a pure function of the record. Nothing machine-dependent (time,
+paths outside the record, worker count, dict order) enters it, so the same record gives
+the same bytes on any machine and with any number of workers. Failures are kept sorted
+by (location, message); at most MAX_LISTED are listed per check, with the total count.
+"""
+import json
+from dataclasses import dataclass, field
+
+MAX_LISTED = 200
+
+PASS, FAIL, NOT_RUN = "pass", "fail", "not run"
+
+
+@dataclass(frozen=True, order=True)
+class Failure:
+    location: str  # file, kiosk, record number, ballot id, contest, candidate: whatever applies
+    message: str
+
+
+@dataclass
+class Check:
+    number: str                # "V5"
+    title: str
+    checked: int = 0           # how many items were checked
+    unit: str = "items"
+    failures: list = field(default_factory=list)
+    not_run_reason: str = ""   # set when an earlier failure made this check impossible
+
+    def fail(self, location: str, message: str) -> None:
+        self.failures.append(Failure(location, message))
+
+    @property
+    def status(self) -> str:
+        if self.not_run_reason:
+            return NOT_RUN
+        return FAIL if self.failures else PASS
+
+    def to_json_obj(self) -> dict:
+        listed = sorted(set(self.failures))[:MAX_LISTED]
+        return {
+            "check": self.number,
+            "title": self.title,
+            "status": self.status,
+            "checked": self.checked,
+            "unit": self.unit,
+            "failure_count": len(set(self.failures)),
+            "failures": [{"location": f.location, "message": f.message} for f in listed],
+            **({"not_run_reason": self.not_run_reason} if self.not_run_reason else {}),
+        }
+
+
+@dataclass
+class Report:
+    record_format: str = ""
+    election_id: str = ""
+    root_hash: str = ""
+    checks: list = field(default_factory=list)
+
+    def check(self, number: str, title: str, unit: str = "items") -> Check:
+        c = Check(number, title, unit=unit)
+        self.checks.append(c)
+        return c
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.checks) and all(c.status == PASS for c in self.checks)
+
+    def to_json_obj(self) -> dict:
+        return {
+            "format": "evote-verify-report/1",
+            "record_format": self.record_format,
+            "election_id": self.election_id,
+            "root_hash": self.root_hash,
+            "valid": self.valid,
+            "checks": [c.to_json_obj() for c in self.checks],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_json_obj(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    def to_text(self) -> str:
+        lines = [
+            f"evote verify: election {self.election_id or '?'} ({self.record_format or '?'})",
+            f"root hash: {self.root_hash or '?'}",
+        ]
+        for c in self.checks:
+            mark = {PASS: "ok  ", FAIL: "FAIL", NOT_RUN: "--  "}[c.status]
+            lines.append(f"[{mark}] {c.number:>4} {c.title}: {c.checked} {c.unit} checked")
+            if c.not_run_reason:
+                lines.append(f"         not run: {c.not_run_reason}")
+            uniq = sorted(set(c.failures))
+            for f in uniq[:MAX_LISTED]:
+                lines.append(f"         {f.location}: {f.message}")
+            if len(uniq) > MAX_LISTED:
+                lines.append(f"         ... and {len(uniq) - MAX_LISTED} more failures")
+        lines.append("RESULT: " + ("VALID" if self.valid else "INVALID"))
+        return "\n".join(lines) + "\n"
