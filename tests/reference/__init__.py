@@ -1,0 +1,1 @@
+"""Independent oracles for evote's tests (pure Python, slow, never shipped)."""
