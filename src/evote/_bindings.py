@@ -1,0 +1,394 @@
+"""The one binding layer over the C core: the only module that touches evote._native.
+
+Every function here checks the type and length of every argument itself (no caller is
+trusted, not even evote.group), allocates its outputs, makes exactly one C call for the
+job (array functions take one bytes blob of n*32 bytes), checks the return code and copies
+the result out as bytes. Errors name the function and parameter:
+  wrong type                     -> EvoteTypeError
+  wrong length of an encoding    -> InvalidEncoding
+  bytes that do not decode       -> InvalidEncoding (for arrays: the index of the first)
+  scalar not canonical (>= l)    -> InvalidEncoding
+  other bad values (counts, 0^-1)-> EvoteValueError
+
+Timing: functions without _vartime in their name call constant-time C code for their
+scalar arguments. The Python objects holding secrets (bytes) cannot be wiped; see
+specs/group.md.
+"""
+from ._version import __version__
+from .errors import EvoteError, EvoteTypeError, EvoteValueError, InvalidEncoding
+
+try:
+    from ._native import ffi, lib
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise EvoteError(
+        f"the C core evote._native is not built or cannot load ({exc}): "
+        "rebuild with pip install ."
+    ) from exc
+
+_CORE_VERSION = ffi.string(lib.evote_core_version()).decode("ascii", "replace")
+if _CORE_VERSION != __version__:
+    raise EvoteError(
+        f"stale build: the C core is version {_CORE_VERSION} but the package is "
+        f"{__version__}: rebuild with pip install ."
+    )
+
+_OK = lib.EVOTE_OK
+_ERR_ENCODING = lib.EVOTE_ERR_ENCODING
+_ERR_SCALAR = lib.EVOTE_ERR_SCALAR
+_ERR_ZERO = lib.EVOTE_ERR_ZERO
+_ERR_ARGUMENT = lib.EVOTE_ERR_ARGUMENT
+
+# Largest element count passed as size_t: also bounds n*32 well inside Py_ssize_t.
+_MAX_COUNT = (1 << (8 * ffi.sizeof("size_t") - 6)) - 1
+
+_BYTES_TYPES = (bytes, bytearray, memoryview)
+
+
+# ---------------------------------------------------------------- argument checks
+
+def _bytes(fn: str, name: str, value, length: int) -> bytes:
+    """value as bytes of exactly `length` bytes, else a precise error."""
+    if not isinstance(value, _BYTES_TYPES):
+        raise EvoteTypeError(f"{fn}: {name} must be bytes, not {type(value).__name__}")
+    if type(value) is not bytes:
+        value = bytes(value)
+    if len(value) != length:
+        raise InvalidEncoding(f"{fn}: {name} must be {length} bytes, got {len(value)}")
+    return value
+
+
+def _blob(fn: str, name: str, value, item: int = 32) -> bytes:
+    """value as bytes whose length is a multiple of `item`."""
+    if not isinstance(value, _BYTES_TYPES):
+        raise EvoteTypeError(f"{fn}: {name} must be bytes, not {type(value).__name__}")
+    if type(value) is not bytes:
+        value = bytes(value)
+    if len(value) % item:
+        raise InvalidEncoding(
+            f"{fn}: {name} must be a whole number of {item}-byte encodings, "
+            f"got {len(value)} bytes"
+        )
+    return value
+
+
+def _count(fn: str, name: str, value) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise EvoteTypeError(f"{fn}: {name} must be int, not {type(value).__name__}")
+    if not 0 <= value <= _MAX_COUNT:
+        raise EvoteValueError(f"{fn}: {name} must be in [0, {_MAX_COUNT}], got {value}")
+    return value
+
+
+def _in(b: bytes):
+    """A read-only C view of bytes (no copy)."""
+    return ffi.from_buffer("uint8_t[]", b)
+
+
+def _out(n: int = 32):
+    return ffi.new("uint8_t[]", n)
+
+
+def _copy(buf, n: int = 32) -> bytes:
+    return ffi.buffer(buf, n)[:]
+
+
+def _scalar_error(fn: str, scalars: dict) -> InvalidEncoding:
+    """The error for EVOTE_ERR_SCALAR: names the first non-canonical scalar argument."""
+    for name, s in scalars.items():
+        if not lib.evote_scalar_is_canonical(_in(s)):
+            return InvalidEncoding(f"{fn}: {name} is not a canonical scalar (it is >= l)")
+    return InvalidEncoding(f"{fn}: a scalar argument is not canonical")
+
+
+def _point_error(fn: str, points: dict) -> InvalidEncoding:
+    """The error for EVOTE_ERR_ENCODING: names the first point argument that fails."""
+    for name, p in points.items():
+        if not lib.evote_point_is_valid(_in(p)):
+            return InvalidEncoding(f"{fn}: {name} is not a valid ristretto255 encoding")
+    return InvalidEncoding(f"{fn}: a point argument is not a valid ristretto255 encoding")
+
+
+def _check(rc: int, fn: str, scalars: dict = None, points: dict = None) -> None:
+    """Raise the precise error for a non-zero return code of a C call."""
+    if rc == _OK:
+        return
+    if rc == _ERR_SCALAR and scalars:
+        raise _scalar_error(fn, scalars)
+    if rc == _ERR_ENCODING and points:
+        raise _point_error(fn, points)
+    if rc == _ERR_ZERO:
+        raise EvoteValueError(f"{fn}: the scalar is zero (zero has no inverse)")
+    if rc == _ERR_ARGUMENT:
+        raise EvoteValueError(f"{fn}: the C core rejected an argument")
+    raise EvoteError(f"{fn}: the C core returned unexpected code {rc}")
+
+
+def _array_check(rc: int, fn: str, bad, scalars_name: str, points_name: str) -> None:
+    """Return-code check for the array functions (bad[0] indexes the first bad item)."""
+    if rc == _OK:
+        return
+    if rc == _ERR_ENCODING:
+        raise InvalidEncoding(
+            f"{fn}: {points_name} item {bad[0]} is not a valid ristretto255 encoding"
+        )
+    if rc == _ERR_SCALAR:
+        raise InvalidEncoding(
+            f"{fn}: {scalars_name} item {bad[0]} is not a canonical scalar (it is >= l)"
+        )
+    _check(rc, fn)
+
+
+# ---------------------------------------------------------------- the core
+
+def core_version() -> str:
+    """The C core's version string (equal to evote.__version__, checked at import)."""
+    return _CORE_VERSION
+
+
+def core_uses_int128() -> bool:
+    """True when the core was compiled with the radix-2^51 (__int128) field."""
+    return bool(lib.evote_core_uses_int128())
+
+
+# ---------------------------------------------------------------- scalars (constant time)
+
+def scalar_is_canonical(s) -> bool:
+    s = _bytes("scalar_is_canonical", "s", s, 32)
+    return bool(lib.evote_scalar_is_canonical(_in(s)))
+
+
+def scalar_reduce_wide(b) -> bytes:
+    """64 bytes (little-endian 512-bit integer) mod l."""
+    b = _bytes("scalar_reduce_wide", "b", b, 64)
+    out = _out()
+    lib.evote_scalar_reduce_wide(out, _in(b))
+    return _copy(out)
+
+
+def _scalar_binop(fn: str, cfun, a, b) -> bytes:
+    a = _bytes(fn, "a", a, 32)
+    b = _bytes(fn, "b", b, 32)
+    out = _out()
+    _check(cfun(out, _in(a), _in(b)), fn, scalars={"a": a, "b": b})
+    return _copy(out)
+
+
+def scalar_add(a, b) -> bytes:
+    return _scalar_binop("scalar_add", lib.evote_scalar_add, a, b)
+
+
+def scalar_sub(a, b) -> bytes:
+    return _scalar_binop("scalar_sub", lib.evote_scalar_sub, a, b)
+
+
+def scalar_mul(a, b) -> bytes:
+    return _scalar_binop("scalar_mul", lib.evote_scalar_mul, a, b)
+
+
+def scalar_neg(a) -> bytes:
+    a = _bytes("scalar_neg", "a", a, 32)
+    out = _out()
+    _check(lib.evote_scalar_neg(out, _in(a)), "scalar_neg", scalars={"a": a})
+    return _copy(out)
+
+
+def scalar_invert(a) -> bytes:
+    """1/a mod l; EvoteValueError when a is zero."""
+    a = _bytes("scalar_invert", "a", a, 32)
+    out = _out()
+    _check(lib.evote_scalar_invert(out, _in(a)), "scalar_invert", scalars={"a": a})
+    return _copy(out)
+
+
+# ---------------------------------------------------------------- points
+
+def point_is_valid(p) -> bool:
+    p = _bytes("point_is_valid", "p", p, 32)
+    return bool(lib.evote_point_is_valid(_in(p)))
+
+
+def _point_binop(fn: str, cfun, a, b) -> bytes:
+    a = _bytes(fn, "a", a, 32)
+    b = _bytes(fn, "b", b, 32)
+    out = _out()
+    _check(cfun(out, _in(a), _in(b)), fn, points={"a": a, "b": b})
+    return _copy(out)
+
+
+def point_add(a, b) -> bytes:
+    return _point_binop("point_add", lib.evote_point_add, a, b)
+
+
+def point_sub(a, b) -> bytes:
+    return _point_binop("point_sub", lib.evote_point_sub, a, b)
+
+
+def point_neg(a) -> bytes:
+    a = _bytes("point_neg", "a", a, 32)
+    out = _out()
+    _check(lib.evote_point_neg(out, _in(a)), "point_neg", points={"a": a})
+    return _copy(out)
+
+
+def point_from_uniform(b) -> bytes:
+    """RFC 9496 one-way map of 64 uniform bytes to a group element."""
+    b = _bytes("point_from_uniform", "b", b, 64)
+    out = _out()
+    lib.evote_point_from_uniform(out, _in(b))
+    return _copy(out)
+
+
+def points_validate(blob) -> int:
+    """Check n encodings in one C call; returns n, or raises naming the first bad index."""
+    blob = _blob("points_validate", "blob", blob)
+    n = len(blob) // 32
+    bad = ffi.new("size_t *")
+    rc = lib.evote_points_validate(_in(blob), n, bad)
+    _array_check(rc, "points_validate", bad, "scalars", "blob")
+    return n
+
+
+# ---------------------------------------------------------------- constant-time scalarmult
+
+def scalarmult(s, p) -> bytes:
+    """s * P, constant time in s."""
+    s = _bytes("scalarmult", "s", s, 32)
+    p = _bytes("scalarmult", "p", p, 32)
+    out = _out()
+    _check(lib.evote_scalarmult(out, _in(s), _in(p)), "scalarmult",
+           scalars={"s": s}, points={"p": p})
+    return _copy(out)
+
+
+def scalarmult_base(s) -> bytes:
+    """s * G with the core's generator table, constant time in s."""
+    s = _bytes("scalarmult_base", "s", s, 32)
+    out = _out()
+    _check(lib.evote_scalarmult_base(out, _in(s)), "scalarmult_base", scalars={"s": s})
+    return _copy(out)
+
+
+class BaseTable:
+    """An opaque precomputed table of one base point (C memory, owned by this object).
+
+    Made only by basetable_init(); read only by basetable_mul/mul2. Holds public data.
+    """
+
+    __slots__ = ("_buf", "point")
+
+    def __init__(self, buf, point: bytes):
+        self._buf = buf
+        self.point = point
+
+
+_BASETABLE_SIZE = int(lib.evote_basetable_size())
+
+
+def basetable_size() -> int:
+    return _BASETABLE_SIZE
+
+
+def basetable_init(p) -> BaseTable:
+    p = _bytes("basetable_init", "p", p, 32)
+    buf = _out(_BASETABLE_SIZE)
+    _check(lib.evote_basetable_init(buf, _in(p)), "basetable_init", points={"p": p})
+    return BaseTable(buf, p)
+
+
+def _table(fn: str, name: str, t) -> BaseTable:
+    if not isinstance(t, BaseTable):
+        raise EvoteTypeError(f"{fn}: {name} must be a BaseTable, not {type(t).__name__}")
+    return t
+
+
+def basetable_mul(table, s) -> bytes:
+    """s * B for the table's base B, constant time in s."""
+    table = _table("basetable_mul", "table", table)
+    s = _bytes("basetable_mul", "s", s, 32)
+    out = _out()
+    _check(lib.evote_basetable_mul(out, table._buf, _in(s)), "basetable_mul",
+           scalars={"s": s})
+    return _copy(out)
+
+
+def basetable_mul2(table_a, a, table_b, b) -> bytes:
+    """a * A + b * B for two tables, constant time in a and b."""
+    table_a = _table("basetable_mul2", "table_a", table_a)
+    table_b = _table("basetable_mul2", "table_b", table_b)
+    a = _bytes("basetable_mul2", "a", a, 32)
+    b = _bytes("basetable_mul2", "b", b, 32)
+    out = _out()
+    rc = lib.evote_basetable_mul2(out, table_a._buf, _in(a), table_b._buf, _in(b))
+    _check(rc, "basetable_mul2", scalars={"a": a, "b": b})
+    return _copy(out)
+
+
+# ---------------------------------------------------------------- variable time (public data)
+
+def double_scalarmult_vartime(a, p, b) -> bytes:
+    """a * P + b * G. Variable time: public a, P, b only."""
+    fn = "double_scalarmult_vartime"
+    a = _bytes(fn, "a", a, 32)
+    p = _bytes(fn, "p", p, 32)
+    b = _bytes(fn, "b", b, 32)
+    out = _out()
+    _check(lib.evote_double_scalarmult_vartime(out, _in(a), _in(p), _in(b)), fn,
+           scalars={"a": a, "b": b}, points={"p": p})
+    return _copy(out)
+
+
+def msm_vartime(scalars, points) -> bytes:
+    """sum scalars[i] * points[i] over two blobs of n*32 bytes, one C call.
+
+    Variable time: public data only. Raises InvalidEncoding naming the first bad item.
+    """
+    fn = "msm_vartime"
+    scalars = _blob(fn, "scalars", scalars)
+    points = _blob(fn, "points", points)
+    n = len(points) // 32
+    if len(scalars) // 32 != n:
+        raise EvoteValueError(
+            f"{fn}: {len(scalars) // 32} scalars but {n} points (the counts must match)"
+        )
+    out = _out()
+    bad = ffi.new("size_t *")
+    rc = lib.evote_msm_vartime(out, _in(scalars), _in(points), n, bad)
+    _array_check(rc, fn, bad, "scalars", "points")
+    return _copy(out)
+
+
+def multiples_vartime(base, n) -> bytes:
+    """i * base for i in [0, n), concatenated (n*32 bytes). Variable time."""
+    fn = "multiples_vartime"
+    base = _bytes(fn, "base", base, 32)
+    n = _count(fn, "n", n)
+    out = _out(max(32 * n, 1))
+    _check(lib.evote_multiples_vartime(out, _in(base), n), fn, points={"base": base})
+    return _copy(out, 32 * n)
+
+
+def aggregate_vartime(rows, n_rows, width) -> bytes:
+    """Column sums of an n_rows x width array of encodings (row-major), width*32 bytes.
+
+    Variable time. Raises InvalidEncoding naming the row and column of the first bad one.
+    """
+    fn = "aggregate_vartime"
+    rows = _blob(fn, "rows", rows)
+    n_rows = _count(fn, "n_rows", n_rows)
+    width = _count(fn, "width", width)
+    if n_rows * width * 32 != len(rows):
+        raise EvoteValueError(
+            f"{fn}: rows holds {len(rows) // 32} encodings, but n_rows * width = "
+            f"{n_rows} * {width} = {n_rows * width}"
+        )
+    out = _out(max(32 * width, 1))
+    bad = ffi.new("size_t *")
+    rc = lib.evote_aggregate_vartime(out, _in(rows), n_rows, width, bad)
+    if rc == _ERR_ENCODING:
+        i, j = divmod(bad[0], width)
+        raise InvalidEncoding(
+            f"{fn}: rows item {bad[0]} (row {i}, column {j}) is not a valid "
+            "ristretto255 encoding"
+        )
+    _check(rc, fn)
+    return _copy(out, 32 * width)
