@@ -1,0 +1,54 @@
+"""The manifest's JSON object, its canonical bytes and its hash (specs/manifest.md section 4).
+
+Canonical JSON here: UTF-8, object keys sorted by code point, no insignificant whitespace,
+integers in plain decimal, strings with only '"', '\\' escaped (names hold no control
+characters: the model refuses them), arrays in manifest order, every optional field
+present. There are no floats, so no number formatting question arises.
+"""
+import json
+
+from ..hashing import digest
+from .model import VERSION, Manifest
+
+MANIFEST_HASH_TAG = "evote/v1/manifest"
+
+
+def canonical_json_bytes(obj) -> bytes:
+    """Canonical JSON bytes of a JSON value made of dict/list/str/int/bool/None."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def manifest_hash(canonical_bytes: bytes) -> bytes:
+    return digest(MANIFEST_HASH_TAG, canonical_bytes)
+
+
+def manifest_to_json_obj(m: Manifest) -> dict:
+    """The manifest as a JSON object (every optional field written out)."""
+    return {
+        "version": VERSION,
+        "election_id": m.election_id,
+        "name": m.name,
+        "election_date": m.election_date,
+        "authority_key": m.authority_key.hex(),
+        "districts": [{"district_id": d.district_id, "name": d.name, "kind": d.kind}
+                      for d in m.districts],
+        "stations": [{"station_id": s.station_id, "name": s.name,
+                      "district_id": s.district_id, "style_id": s.style_id}
+                     for s in m.stations],
+        "contests": [{
+            "contest_id": c.contest_id,
+            "name": c.name,
+            "district_id": c.district_id,
+            "seats": c.seats,
+            "alternates": c.alternates,
+            "max_choices": c.max_choices,
+            "method": c.method,
+            "tie_chain": list(c.tie_chain),
+            "lists": [{"code": p.code, "name": p.name} for p in c.lists],
+            "candidates": [{"code": k.code, "name": k.name, "list_code": k.list_code,
+                            "attributes": dict(k.attributes)} for k in c.candidates],
+        } for c in m.contests],
+        "styles": [{"style_id": s.style_id, "contest_ids": list(s.contest_ids)}
+                   for s in m.styles],
+    }
