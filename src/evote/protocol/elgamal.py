@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from evote.errors import EvoteTypeError, InvalidEncoding
+from evote.errors import EvoteTypeError, EvoteValueError, InvalidEncoding
 from evote.group import G_TABLE, FixedBase, Point, Scalar
 
 CIPHERTEXT_SIZE = 64  # alpha (32) || beta (32)
@@ -87,6 +87,6 @@ def encrypt(m: int | Scalar, r: Scalar, context) -> Ciphertext:
         raise EvoteTypeError(f"encrypt: r must be Scalar, got {type(r).__name__}")
     if isinstance(m, int):
         if m < 0:
-            raise EvoteTypeError("encrypt: m must be >= 0")
+            raise EvoteValueError(f"encrypt: m must be >= 0, got {m}")
         m = Scalar.from_int(m)
     return encrypt_with_tables(m, r, context.k_table)
