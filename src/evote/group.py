@@ -75,7 +75,8 @@ class Scalar:
     def __setattr__(self, name, value):
         raise AttributeError("Scalar is immutable")
 
-    __delattr__ = __setattr__
+    def __delattr__(self, name):
+        raise AttributeError("Scalar is immutable")
 
     # ---- constructors
     @classmethod
@@ -244,7 +245,8 @@ class Point:
     def __setattr__(self, name, value):
         raise AttributeError("Point is immutable")
 
-    __delattr__ = __setattr__
+    def __delattr__(self, name):
+        raise AttributeError("Point is immutable")
 
     # ---- constructors
     @classmethod
@@ -358,7 +360,8 @@ class FixedBase:
     def __setattr__(self, name, value):
         raise AttributeError("FixedBase is immutable")
 
-    __delattr__ = __setattr__
+    def __delattr__(self, name):
+        raise AttributeError("FixedBase is immutable")
 
     @property
     def point(self) -> Point:
