@@ -1,0 +1,198 @@
+"""The encrypted-ballot wire format, version 1 (specs/protocol.md section 6).
+
+All integers big-endian; every cryptographic field is exactly 32 bytes.
+
+    offset  size  field
+    0       4     magic "EVBL"
+    4       1     format version = 1
+    5       1     reserved = 0
+    6       2     number of contests (>= 1)
+    8       4     total length of the ballot in bytes, header included
+    12      32    ballot id
+    44      1     S = length of the style id (1..255)
+    45      S     style id (ASCII)
+    then per contest, in the style's order:
+            1     C = length of the contest id (1..255), then C bytes contest id (ASCII)
+            2     n = number of candidates (>= 1)
+            2     L = max_choices (1 <= L <= n)
+            288   per candidate, n times: a selection record
+            288   the blank indicator's selection record
+            32*(4L-1)  the range proof: A_1 B_1 ... A_L B_L, c_1 ... c_{L-1}, v_1 ... v_L
+    selection record = alpha beta A_0 B_0 A_1 B_1 c_0 v_0 v_1  (9 x 32 bytes)
+
+The total length makes a sequence of ballots streamable (read 12 bytes, then the rest).
+decode_ballot checks structure and lengths only and names the bad field on failure
+(InvalidEncoding); points and scalars stay raw bytes for the verifier to check.
+"""
+from __future__ import annotations
+
+import struct
+from typing import BinaryIO, Optional
+
+from evote.errors import EvoteTypeError, EvoteValueError, InvalidEncoding
+
+from .disjunctive import DisjunctiveProof
+from .encrypted_ballot import EncryptedBallot, EncryptedContest, EncryptedSelection
+
+MAGIC = b"EVBL"
+VERSION = 1
+HEADER_SIZE = 12  # magic, version, reserved, contest count, total length
+SELECTION_SIZE = 9 * 32
+MAX_BALLOT_SIZE = 1 << 30
+
+_HEAD = struct.Struct(">4sBBHI")
+_U16 = struct.Struct(">H")
+
+
+def range_proof_size(max_choices: int) -> int:
+    return 32 * (4 * max_choices - 1)
+
+
+def _put_id(out: list, value: str, what: str) -> None:
+    raw = value.encode("ascii") if value.isascii() else None
+    if raw is None or not 1 <= len(raw) <= 255:
+        raise EvoteValueError(f"{what} {value!r} must be 1-255 ASCII characters")
+    out.append(bytes([len(raw)]))
+    out.append(raw)
+
+
+def _selection_fields(s: EncryptedSelection) -> tuple:
+    p = s.proof
+    if len(p.commitments) != 4 or len(p.challenges) != 1 or len(p.responses) != 2:
+        raise EvoteValueError("a selection proof must have 2 branches")
+    return (s.alpha, s.beta, *p.commitments, *p.challenges, *p.responses)
+
+
+def encode_ballot(ballot: EncryptedBallot) -> bytes:
+    """The wire bytes of an EncryptedBallot (EvoteValueError if a field has a wrong size)."""
+    if not isinstance(ballot, EncryptedBallot):
+        raise EvoteTypeError(f"encode_ballot: expected EncryptedBallot, got {type(ballot).__name__}")
+    n_contests = len(ballot.contests)
+    if not 1 <= n_contests <= 0xFFFF:
+        raise EvoteValueError("a ballot holds 1 to 65535 contests")
+    out = [ballot.ballot_id]
+    _put_id(out, ballot.style_id, "style id")
+    for c in ballot.contests:
+        _put_id(out, c.contest_id, "contest id")
+        rp = c.range_proof
+        n, big_l = len(c.selections), rp.branches
+        if not 1 <= big_l <= n <= 0xFFFF:
+            raise EvoteValueError(f"contest {c.contest_id!r}: need 1 <= L <= n < 65536")
+        if len(rp.commitments) != 2 * big_l or len(rp.challenges) != big_l - 1:
+            raise EvoteValueError(f"contest {c.contest_id!r}: malformed range proof")
+        out.append(_U16.pack(n) + _U16.pack(big_l))
+        fields = []
+        for s in c.selections:
+            fields.extend(_selection_fields(s))
+        fields.extend(_selection_fields(c.blank))
+        fields.extend((*rp.commitments, *rp.challenges, *rp.responses))
+        for f in fields:
+            if not isinstance(f, bytes) or len(f) != 32:
+                raise EvoteValueError(f"contest {c.contest_id!r}: a proof or ciphertext field "
+                                      "is not 32 bytes")
+        out.extend(fields)
+    body = b"".join(out)
+    return _HEAD.pack(MAGIC, VERSION, 0, n_contests, HEADER_SIZE + len(body)) + body
+
+
+class _Reader:
+    """Cursor over the ballot bytes that names the field being read on failure."""
+
+    __slots__ = ("data", "pos")
+
+    def __init__(self, data: bytes, pos: int):
+        self.data = data
+        self.pos = pos
+
+    def take(self, size: int, field: str) -> bytes:
+        end = self.pos + size
+        if end > len(self.data):
+            raise InvalidEncoding(f"ballot bytes: {field} at offset {self.pos}: needs {size} "
+                                  f"bytes, only {len(self.data) - self.pos} left")
+        out = self.data[self.pos:end]
+        self.pos = end
+        return out
+
+    def ident(self, field: str) -> str:
+        n = self.take(1, f"{field} length")[0]
+        if n == 0:
+            raise InvalidEncoding(f"ballot bytes: {field} at offset {self.pos - 1}: empty")
+        raw = self.take(n, field)
+        if not raw.isascii():
+            raise InvalidEncoding(f"ballot bytes: {field} at offset {self.pos - n}: not ASCII")
+        return raw.decode("ascii")
+
+
+def _selection(rec: bytes) -> EncryptedSelection:
+    f = [rec[i:i + 32] for i in range(0, SELECTION_SIZE, 32)]
+    return EncryptedSelection(f[0], f[1], DisjunctiveProof((f[2], f[3], f[4], f[5]), (f[6],),
+                                                           (f[7], f[8])))
+
+
+def decode_ballot(data: bytes) -> EncryptedBallot:
+    """Parse wire bytes (structure and lengths only). InvalidEncoding names the field."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise EvoteTypeError(f"ballot bytes: expected bytes, got {type(data).__name__}")
+    data = bytes(data)
+    if len(data) < HEADER_SIZE:
+        raise InvalidEncoding(f"ballot bytes: header needs {HEADER_SIZE} bytes, got {len(data)}")
+    magic, version, reserved, n_contests, total = _HEAD.unpack_from(data)
+    if magic != MAGIC:
+        raise InvalidEncoding(f"ballot bytes: magic at offset 0 is {magic!r}, not {MAGIC!r}")
+    if version != VERSION:
+        raise InvalidEncoding(f"ballot bytes: format version at offset 4 is {version}, "
+                              f"only {VERSION} is known")
+    if reserved != 0:
+        raise InvalidEncoding(f"ballot bytes: reserved byte at offset 5 is {reserved}, not 0")
+    if n_contests == 0:
+        raise InvalidEncoding("ballot bytes: contest count at offset 6 is 0")
+    if total != len(data):
+        raise InvalidEncoding(f"ballot bytes: total length at offset 8 says {total}, "
+                              f"the ballot has {len(data)} bytes")
+    rd = _Reader(data, HEADER_SIZE)
+    ballot_id = rd.take(32, "ballot id")
+    style_id = rd.ident("style id")
+    contests = []
+    for k in range(n_contests):
+        where = f"contest {k}"
+        cid = rd.ident(f"{where} id")
+        where = f"contest {k} ({cid!r})"
+        n = _U16.unpack(rd.take(2, f"{where} candidate count"))[0]
+        big_l = _U16.unpack(rd.take(2, f"{where} max_choices"))[0]
+        if n == 0:
+            raise InvalidEncoding(f"ballot bytes: {where} candidate count at offset "
+                                  f"{rd.pos - 4} is 0")
+        if not 1 <= big_l <= n:
+            raise InvalidEncoding(f"ballot bytes: {where} max_choices at offset {rd.pos - 2} "
+                                  f"is {big_l}, not in [1, {n}]")
+        block = rd.take(SELECTION_SIZE * n, f"{where} selections")
+        sels = tuple(_selection(block[i:i + SELECTION_SIZE])
+                     for i in range(0, len(block), SELECTION_SIZE))
+        blank = _selection(rd.take(SELECTION_SIZE, f"{where} blank indicator"))
+        rp = rd.take(range_proof_size(big_l), f"{where} range proof")
+        f = [rp[i:i + 32] for i in range(0, len(rp), 32)]
+        proof = DisjunctiveProof(tuple(f[:2 * big_l]), tuple(f[2 * big_l:3 * big_l - 1]),
+                                 tuple(f[3 * big_l - 1:]))
+        contests.append(EncryptedContest(cid, sels, blank, proof))
+    if rd.pos != len(data):
+        raise InvalidEncoding(f"ballot bytes: {len(data) - rd.pos} trailing bytes at offset "
+                              f"{rd.pos}")
+    return EncryptedBallot(ballot_id, style_id, tuple(contests))
+
+
+def read_ballot(stream: BinaryIO) -> Optional[EncryptedBallot]:
+    """Read the next ballot from a binary stream of concatenated ballots; None at a clean
+    end of stream, InvalidEncoding on a truncated or malformed ballot."""
+    head = stream.read(HEADER_SIZE)
+    if not head:
+        return None
+    if len(head) < HEADER_SIZE:
+        raise InvalidEncoding(f"ballot stream: truncated header ({len(head)} bytes)")
+    total = _HEAD.unpack(head)[4]
+    if not HEADER_SIZE < total <= MAX_BALLOT_SIZE:
+        raise InvalidEncoding(f"ballot stream: total length {total} is out of range")
+    rest = stream.read(total - HEADER_SIZE)
+    if len(rest) != total - HEADER_SIZE:
+        raise InvalidEncoding(f"ballot stream: ballot truncated ({HEADER_SIZE + len(rest)} of "
+                              f"{total} bytes)")
+    return decode_ballot(head + rest)

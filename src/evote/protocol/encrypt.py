@@ -1,0 +1,138 @@
+"""Ballot encryption: the kiosk's call. specs/protocol.md section 5.
+
+    encrypt_ballot(context, manifest, style_id, choices, ballot_id)
+        -> (EncryptedBallot, BallotSecrets)
+
+validates the choices (ballot.plaintext_ballot: every refusal happens before any
+encryption), then encrypts with fresh randomness from os.urandom. The inner entry point
+encrypt_plaintext(..., rng) takes the randomness source, so test vectors replay exactly
+(seeded_rng gives a deterministic one; never use it for a real election).
+
+Per contest with n candidates and L = max_choices, in this order:
+  1. selection i (0 <= i < n): nonce r_i, ciphertext (r_i*G, m_i*G + r_i*K), 0/1 proof;
+  2. blank indicator b (1 when nothing was chosen): nonce r_b, ciphertext, 0/1 proof;
+  3. range proof that (sum alpha_i + L*alpha_b, sum beta_i + L*beta_b), which encrypts
+     sum m_i + L*b with nonce sum r_i + L*r_b, holds a value in [1, L].
+Randomness is drawn per contest in one piece, laid out as: for each of the n + 1
+ciphertexts, r (64 bytes) then c_0, v_0, c_1, v_1 (64 bytes each); then c_j, v_j for
+j = 1..L. Every 64-byte piece becomes a Scalar by wide reduction mod l.
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable, Mapping, Sequence, Tuple
+
+from evote.errors import EvoteTypeError, EvoteValueError
+from evote.group import G_TABLE, Scalar
+from evote.hashing import digest64, u64
+
+from . import disjunctive
+from .ballot import Code, PlaintextBallot, plaintext_ballot
+from .encrypted_ballot import (BALLOT_ID_SIZE, BallotSecrets, ContestSecrets, EncryptedBallot,
+                               EncryptedContest, EncryptedSelection)
+from .proof_statements import blank_statement, contest_statement, selection_statement
+from .proof_statements import BLANK_TAG, CONTEST_TAG, SELECTION_TAG
+
+Rng = Callable[[int], bytes]
+WIDE = disjunctive.WIDE
+_PER_CIPHERTEXT = WIDE + disjunctive.randomness_size(0, 1)  # r, then (c_j, v_j) x 2
+
+
+def contest_randomness_size(n_candidates: int, max_choices: int) -> int:
+    """Bytes of randomness one contest consumes (see the module docstring)."""
+    return (n_candidates + 1) * _PER_CIPHERTEXT + disjunctive.randomness_size(1, max_choices)
+
+
+def seeded_rng(seed: bytes) -> Rng:
+    """A deterministic byte stream for test vectors ONLY:
+    block_i = digest64("evote/v1/test-rng", seed, u64(i)), i = 0, 1, ...; rng(n) returns
+    the next n bytes of block_0 || block_1 || ..."""
+    if not isinstance(seed, bytes):
+        raise EvoteTypeError("seeded_rng: seed must be bytes")
+    state = {"buf": b"", "i": 0}
+
+    def rng(n: int) -> bytes:
+        buf = state["buf"]
+        while len(buf) < n:
+            buf += digest64("evote/v1/test-rng", seed, u64(state["i"]))
+            state["i"] += 1
+        state["buf"] = buf[n:]
+        return buf[:n]
+
+    return rng
+
+
+def _encrypt_one(m: int, rand: bytes, k_table, tag: str, statement) -> Tuple[EncryptedSelection, Scalar]:
+    """One 0/1 ciphertext and its proof; `statement(ct_bytes)` gives the hash fields."""
+    r = Scalar.from_wide_bytes(rand[:WIDE])
+    ms = Scalar.from_int(m)
+    alpha = G_TABLE.mul(r).to_bytes()
+    beta = G_TABLE.mul2(ms, k_table, r).to_bytes()
+    proof = disjunctive.prove(m, r, 0, 1, k_table, tag, statement(alpha + beta), rand[WIDE:])
+    return EncryptedSelection(alpha, beta, proof), r
+
+
+def _encrypt_contest(context, contest, plain, ballot_id: bytes, rand: bytes):
+    n = len(contest.candidates)
+    big_l = contest.max_choices
+    base_hash, k_table, cid = context.base_hash, context.k_table, contest.contest_id
+    selections, nonces = [], []
+    for i, m in enumerate(plain.votes):
+        chunk = rand[i * _PER_CIPHERTEXT:(i + 1) * _PER_CIPHERTEXT]
+        sel, r = _encrypt_one(m, chunk, k_table, SELECTION_TAG,
+                              lambda ct, i=i: selection_statement(base_hash, ballot_id, cid, i, ct))
+        selections.append(sel)
+        nonces.append(r)
+    b = plain.blank
+    chunk = rand[n * _PER_CIPHERTEXT:(n + 1) * _PER_CIPHERTEXT]
+    blank, r_b = _encrypt_one(b, chunk, k_table, BLANK_TAG,
+                              lambda ct: blank_statement(base_hash, ballot_id, cid, n, ct))
+    nonces.append(r_b)
+    # The range statement: value sum m_i + L*b, nonce sum r_i + L*r_b.
+    r_sum = r_b * big_l
+    for r in nonces[:-1]:
+        r_sum = r_sum + r
+    value = sum(plain.votes) + big_l * b
+    partial = EncryptedContest(cid, tuple(selections), blank, None)
+    range_proof = disjunctive.prove(
+        value, r_sum, 1, big_l, k_table, CONTEST_TAG,
+        contest_statement(base_hash, ballot_id, cid, big_l, partial.ciphertexts_bytes()),
+        rand[(n + 1) * _PER_CIPHERTEXT:])
+    return (EncryptedContest(cid, tuple(selections), blank, range_proof),
+            ContestSecrets(cid, plain.selected, tuple(nonces)))
+
+
+def encrypt_plaintext(context, manifest, plaintext: PlaintextBallot, ballot_id: bytes,
+                      rng: Rng) -> Tuple[EncryptedBallot, BallotSecrets]:
+    """Encrypt a validated plaintext ballot with randomness from rng(n) -> n bytes."""
+    if not isinstance(ballot_id, bytes) or len(ballot_id) != BALLOT_ID_SIZE:
+        raise EvoteValueError(f"ballot_id must be {BALLOT_ID_SIZE} bytes")
+    if not isinstance(plaintext, PlaintextBallot):
+        raise EvoteTypeError("plaintext must be a PlaintextBallot (use plaintext_ballot())")
+    contests, secrets = [], []
+    for plain in plaintext.contests:
+        contest = manifest.contest(plain.contest_id)
+        size = contest_randomness_size(len(contest.candidates), contest.max_choices)
+        rand = rng(size)
+        if not isinstance(rand, bytes) or len(rand) != size:
+            raise EvoteValueError(f"rng returned {len(rand)} bytes, {size} asked")
+        enc, sec = _encrypt_contest(context, contest, plain, ballot_id, rand)
+        contests.append(enc)
+        secrets.append(sec)
+    return (EncryptedBallot(ballot_id, plaintext.style_id, tuple(contests)),
+            BallotSecrets(ballot_id, plaintext.style_id, tuple(secrets)))
+
+
+def encrypt_ballot(context, manifest, style_id: str, choices: Mapping[str, Sequence[Code]],
+                   ballot_id: bytes) -> Tuple[EncryptedBallot, BallotSecrets]:
+    """Validate the voter's choices for `style_id` and encrypt them under the election key.
+
+    context: ElectionContext (base_hash, k_table); manifest: evote.manifest.Manifest;
+    choices: contest id -> typed codes (a style contest not named is blank);
+    ballot_id: 32 bytes from the ballot box (bound into every proof).
+    Raises BallotError (before any encryption) for choices that cannot be cast.
+    """
+    if not isinstance(ballot_id, bytes) or len(ballot_id) != BALLOT_ID_SIZE:
+        raise EvoteValueError(f"ballot_id must be {BALLOT_ID_SIZE} bytes")
+    plaintext = plaintext_ballot(manifest, style_id, choices)
+    return encrypt_plaintext(context, manifest, plaintext, ballot_id, os.urandom)
