@@ -1,0 +1,103 @@
+"""Durable append-only files: the only code in the box that writes to disk.
+
+A Sink is an append-only byte sink with four operations (append, sync, truncate, size).
+FileSink is the real one: an O_APPEND descriptor under an exclusive flock (one writer per
+box file), fsync after every record when durable=True, and fsync of the directory when
+the file is created. The box takes a `sink_factory` so tests can inject a failing one.
+
+Invariant kept by the box on top of this: after any failed append or sync the file is
+cut back to the last acknowledged length (or, if even that fails, the box refuses writes
+until reopened, and reopening cuts the torn tail). After a failed fsync the page cache can
+no longer be trusted (Linux may drop the dirty pages and report success on a retry), so
+the box stops accepting writes instead of retrying.
+"""
+import errno
+import fcntl
+import os
+
+from .problems import BoxLocked
+
+
+def fsync_directory(path) -> None:
+    """fsync a directory so a file created or renamed in it survives a power cut."""
+    fd = os.open(path or ".", os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_all(fd: int, data) -> None:
+    """os.write until every byte is written (short writes are legal for regular files)."""
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        if n <= 0:
+            raise OSError(errno.EIO, "write returned 0")
+        view = view[n:]
+
+
+class FileSink:
+    """An append-only box file: O_APPEND, exclusive flock, fsync per record."""
+
+    def __init__(self, path, *, create: bool, durable: bool = True):
+        self.path = str(path)
+        self.durable = durable
+        flags = os.O_RDWR | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+        if create:
+            flags |= os.O_CREAT | os.O_EXCL
+        self._fd = os.open(self.path, flags, 0o644)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._fd)
+            raise BoxLocked(f"box {self.path} is open for writing in another process") from None
+        if create and durable:
+            os.fsync(self._fd)
+            fsync_directory(os.path.dirname(os.path.abspath(self.path)))
+
+    def size(self) -> int:
+        return os.fstat(self._fd).st_size
+
+    def append(self, data) -> None:
+        write_all(self._fd, data)
+
+    def sync(self) -> None:
+        if self.durable:
+            os.fsync(self._fd)
+
+    def truncate(self, size: int) -> None:
+        os.ftruncate(self._fd, size)
+        if self.durable:
+            os.fsync(self._fd)
+
+    def replace_contents(self, data) -> None:
+        """Make the file hold exactly `data` (used to restore from a verified copy)."""
+        os.ftruncate(self._fd, 0)
+        write_all(self._fd, data)
+        os.fsync(self._fd)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)  # closing releases the flock
+            self._fd = -1
+
+
+def preserve_copy(path, data: bytes, label: str) -> str:
+    """Keep the bytes of a damaged copy as evidence next to it before it is restored:
+    `<path>.<label>-<n>` for the first free n, written and fsynced. Returns the name."""
+    n = 1
+    while True:
+        target = f"{path}.{label}-{n}"
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            n += 1
+            continue
+        try:
+            write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        fsync_directory(os.path.dirname(os.path.abspath(target)))
+        return target

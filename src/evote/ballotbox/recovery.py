@@ -1,0 +1,171 @@
+"""Reopening a box and its mirror: verify both, then repair only what is safe.
+
+Decision table (specs/ballot-box.md section 8). A copy is *damaged* when its scan lists
+a problem; a recognisably torn final frame is not damage (it was never acknowledged) and
+is cut off with a logged warning. A copy belonging to another election, station or
+kiosk stops the box whatever the other copy holds.
+
+    box          mirror        action
+    clean        (none)        continue
+    damaged      (none)        stop: raise the first problem; nothing rewritten
+    clean        clean, equal  continue
+    clean        one behind    append the missing record to the mirror (crash between
+                               the two writes: the record was never acknowledged)
+    clean        clean, one a  the shorter lost acknowledged records: keep it as
+                 shorter prefix <file>.damaged-N and restore it from the longer
+    damaged      clean (or     if the clean copy holds at least as many records as the
+    clean        damaged)      damaged one and its verified prefix: keep the damaged
+                               copy as <file>.damaged-N, restore it from the clean one;
+                               otherwise stop (MirrorDivergence), nothing rewritten
+    damaged      damaged       stop, nothing rewritten
+    clean        missing       create the missing copy from the clean one
+    (either way)
+    clean, clean forked        stop (MirrorDivergence): two different signed histories
+"""
+import logging
+import os
+from dataclasses import dataclass, field
+
+from .durability import preserve_copy
+from .problems import BoxError, BoxMismatch, MirrorDivergence
+from .reader import ScanReport, scan_box
+
+log = logging.getLogger("evote.ballotbox")
+_CHUNK = 1 << 20
+
+
+@dataclass
+class Reconciled:
+    report: ScanReport
+    sinks: list
+    notes: list = field(default_factory=list)
+
+
+def _note(notes, message):
+    log.warning("%s", message)
+    notes.append(message)
+
+
+def _copy(src_path, sink, start: int, end: int) -> None:
+    """Append bytes [start, end) of src_path to sink, then fsync it."""
+    with open(src_path, "rb") as f:
+        f.seek(start)
+        left = end - start
+        while left > 0:
+            chunk = f.read(min(_CHUNK, left))
+            if not chunk:
+                raise BoxError(f"box {src_path} shrank while being copied")
+            sink.append(chunk)
+            left -= len(chunk)
+    sink.sync()
+
+
+def _restore(bad_path, sink, good: ScanReport, notes, why: str) -> None:
+    kept = None
+    if os.path.exists(bad_path) and os.path.getsize(bad_path) > 0:
+        with open(bad_path, "rb") as f:
+            kept = preserve_copy(bad_path, f.read(), "damaged")
+    sink.truncate(0)
+    _copy(good.path, sink, 0, good.clean_length)
+    _note(notes, f"box copy {bad_path}: {why}; restored from {good.path} "
+          f"({good.n_records} verified records)" + (f", old copy kept as {kept}" if kept else ""))
+
+
+def _is_prefix(short, long) -> bool:
+    return len(short) <= len(long) and long[:len(short)] == short
+
+
+def reconcile(path, mirror, *, authority_key, election_hash, station_id, kiosk_id, durable,
+              sink_factory) -> Reconciled:
+    path = str(path)
+    mirror = None if mirror is None else str(mirror)
+    if mirror is not None and os.path.abspath(mirror) == os.path.abspath(path):
+        raise BoxError("mirror: must be a different file from the box")
+    paths = [path] + ([] if mirror is None else [mirror])
+    sinks, notes = {}, []
+    try:
+        for p in paths:  # lock first, so no other writer moves while we read
+            if os.path.lexists(p):
+                sinks[p] = sink_factory(p, create=False, durable=durable)
+        if not sinks:
+            raise BoxError(f"box {path} does not exist" +
+                           ("" if mirror is None else f", nor its mirror {mirror}"))
+        reports = {p: scan_box(p, authority_key=authority_key, election_hash=election_hash,
+                               station_id=station_id, kiosk_id=kiosk_id, keep_hashes=True)
+                   for p in sinks}
+        for p in paths:  # the wrong box is never "repaired" into the right one
+            for problem in reports.get(p, ScanReport(p)).problems:
+                if isinstance(problem, BoxMismatch):
+                    raise problem
+        rewritten = set()
+        good = _decide_and_repair(path, mirror, reports, sinks, notes, durable, sink_factory,
+                                  rewritten)
+        for p, rep in reports.items():
+            if p not in rewritten and rep.torn_offset is not None:
+                sinks[p].truncate(rep.torn_offset)
+                _note(notes, f"box {p}: cut an incomplete final frame of {rep.torn_bytes} "
+                      f"bytes at offset {rep.torn_offset} (power cut mid-write; never "
+                      "acknowledged)")
+        return Reconciled(report=good, sinks=[sinks[p] for p in paths], notes=notes)
+    except BaseException:
+        for s in sinks.values():
+            s.close()
+        raise
+
+
+def _decide_and_repair(path, mirror, reports, sinks, notes, durable, sink_factory, rewritten):
+    """Raise if no safe repair exists; else repair, add rewritten paths, return the
+    report of the copy that now holds the box."""
+    primary, second = reports.get(path), (None if mirror is None else reports.get(mirror))
+    if mirror is None:
+        if not primary.ok:
+            raise primary.problems[0]
+        return primary
+    if primary is None or second is None:
+        present, missing = (primary, mirror) if second is None else (second, path)
+        if not present.ok:
+            raise present.problems[0]
+        sinks[missing] = sink_factory(missing, create=True, durable=durable)
+        rewritten.add(missing)
+        _copy(present.path, sinks[missing], 0, present.clean_length)
+        _note(notes, f"box copy {missing}: missing; created from {present.path} "
+              f"({present.n_records} verified records)")
+        return present
+    if not primary.ok and not second.ok:
+        log.error("box %s and its mirror %s are both damaged; mirror: %s", path, mirror,
+                  second.problems[0])
+        raise primary.problems[0]
+    if primary.ok and second.ok:
+        a, b = primary.record_hashes, second.record_hashes
+        if a == b:
+            return primary
+        if not (_is_prefix(a, b) or _is_prefix(b, a)):
+            raise MirrorDivergence("mirror-fork", f"box and mirror {mirror} verify but hold "
+                                   "different records from record "
+                                   f"{next(i for i, (x, y) in enumerate(zip(a, b)) if x != y)}",
+                                   kiosk_id=primary.kiosk_id, path=path)
+        short, long = (primary, second) if len(a) < len(b) else (second, primary)
+        missing = len(long.record_hashes) - len(short.record_hashes)
+        if short is second and missing == 1:
+            sink = sinks[mirror]
+            rewritten.add(mirror)
+            sink.truncate(short.clean_length)
+            _copy(path, sink, short.clean_length, long.clean_length)
+            _note(notes, f"box copy {mirror}: behind the box by one record (crash between "
+                  "the two writes); appended it")
+        else:
+            rewritten.add(short.path)
+            _restore(short.path, sinks[short.path], long, notes,
+                     f"lacks {missing} record(s) that {long.path} holds (records removed?)")
+        return long
+    bad, good = (primary, second) if not primary.ok else (second, primary)
+    if not _is_prefix(bad.record_hashes, good.record_hashes) or \
+            len(good.record_hashes) < bad.n_records:
+        raise MirrorDivergence(
+            "mirror-divergence", f"{bad.path} is damaged ({bad.problems[0].check} at record "
+            f"{bad.problems[0].seq}) and {good.path}, which verifies, does not hold all of its "
+            "records; nothing rewritten", kiosk_id=good.kiosk_id, path=path)
+    rewritten.add(bad.path)
+    _restore(bad.path, sinks[bad.path], good, notes,
+             f"damaged ({bad.problems[0]})")
+    return good
