@@ -12,6 +12,7 @@ import click
 from .._version import __version__
 
 COMMANDS = {
+    "box": "evote.cli.box:box",
     "selftest": "evote.cli.selftest:selftest",
 }
 

@@ -1,0 +1,119 @@
+"""`evote box ...`: inspect kiosk ballot boxes.
+
+    evote box check PATH --authority-key HEX [--election-hash HEX] [--station ID]
+                         [--kiosk ID] [--require-closed] [--all] [--json]
+    evote box check PATH --manifest MANIFEST.json   (authority key and election hash from it)
+
+Prints a summary (kiosk, station, counts, chain head, first problem) and exits 0 when
+every check passes, 1 when the box fails a check, 2 when the input cannot be used.
+Reading only: nothing is cut or repaired (a torn final frame is reported as a warning).
+"""
+import json
+import sys
+
+import click
+
+from ..errors import EvoteError
+
+
+def _hex32(name, value):
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        raise click.UsageError(f"{name}: not hexadecimal") from None
+    if len(raw) != 32:
+        raise click.UsageError(f"{name}: expected 32 bytes (64 hex digits), got {len(raw)}")
+    return raw
+
+
+@click.group()
+def box():
+    """Kiosk ballot boxes: check a box file."""
+
+
+@box.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--authority-key", help="Election authority's Ed25519 public key (hex).")
+@click.option("--manifest", type=click.Path(dir_okay=False),
+              help="Take the authority key and election hash from this manifest.")
+@click.option("--election-hash", help="Expected election (manifest) hash (hex).")
+@click.option("--station", help="Expected station id.")
+@click.option("--kiosk", help="Expected kiosk id.")
+@click.option("--require-closed", is_flag=True, help="Fail unless the box has its CLOSE record.")
+@click.option("--all", "show_all", is_flag=True, help="List every problem, not only the first.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def check(path, authority_key, manifest, election_hash, station, kiosk, require_closed,
+          show_all, as_json):
+    """Verify the ballot box at PATH and print a summary."""
+    from ..ballotbox.problems import ChainError
+    from ..ballotbox.reader import scan_box
+    from ..ballotbox.records import short_code, time_of
+
+    try:
+        want_election = None if election_hash is None else _hex32("--election-hash", election_hash)
+        if manifest is not None:
+            from ..manifest import load_manifest  # lazy: only when asked
+            m = load_manifest(manifest)
+            auth = m.authority_key
+            want_election = want_election or m.hash()
+        elif authority_key is not None:
+            auth = _hex32("--authority-key", authority_key)
+        else:
+            raise click.UsageError("give --authority-key or --manifest: without the authority's "
+                                   "key the kiosk certificate cannot be checked")
+        report = scan_box(path, authority_key=auth, election_hash=want_election,
+                          station_id=station, kiosk_id=kiosk)
+    except click.UsageError as exc:
+        click.echo(f"evote box check: {exc.message}", err=True)
+        sys.exit(2)
+    except (EvoteError, OSError) as exc:
+        click.echo(f"evote box check: cannot read {path}: {exc}", err=True)
+        sys.exit(2)
+    problems = list(report.problems)
+    if require_closed and not report.closed and report.n_records:
+        problems.append(ChainError("not-closed", "the box has no CLOSE record",
+                                   seq=report.n_records, kiosk_id=report.kiosk_id, path=path))
+    summary = {
+        "path": str(path), "bytes": report.file_size, "kiosk": report.kiosk_id,
+        "station": report.station_id,
+        "election_hash": report.election_hash.hex() if report.election_hash else None,
+        "kiosk_key": report.kiosk_key.hex() if report.kiosk_key else None,
+        "records": report.n_records, "cast": report.n_cast, "spoiled": report.n_spoiled,
+        "closed": report.closed,
+        "chain_head": report.chain_head.hex() if report.chain_head else None,
+        "last_time": time_of(report.last_time_us).isoformat() if report.n_records else None,
+        "torn_tail": None if report.torn_offset is None else
+        {"offset": report.torn_offset, "bytes": report.torn_bytes},
+        "ok": not problems,
+        "problems": [{"record": p.seq, "offset": p.offset, "check": p.check,
+                      "detail": p.detail} for p in problems],
+    }
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        _print_text(summary, problems, show_all, short_code)
+    sys.exit(0 if not problems else 1)
+
+
+def _print_text(s, problems, show_all, short_code):
+    out = click.echo
+    out(f"box        {s['path']} ({s['bytes']} bytes)")
+    out(f"kiosk      {s['kiosk']}    station {s['station']}")
+    out(f"election   {s['election_hash']}")
+    out(f"kiosk key  {s['kiosk_key']}")
+    state = "closed" if s["closed"] else "open (no CLOSE record)"
+    out(f"records    {s['records']}: {s['cast']} cast, {s['spoiled']} spoiled; {state}")
+    if s["chain_head"]:
+        out(f"chain head {s['chain_head']} ({short_code(bytes.fromhex(s['chain_head']))})")
+    out(f"last time  {s['last_time']}")
+    if s["torn_tail"]:
+        out(f"warning    incomplete final frame: {s['torn_tail']['bytes']} bytes at offset "
+            f"{s['torn_tail']['offset']} (never acknowledged; cut when the box is reopened)")
+    if not problems:
+        out("result     OK: every record verified")
+        return
+    out(f"result     FAILED: {len(problems)} problem(s)")
+    for p in problems if show_all else problems[:1]:
+        out(f"  record {p.seq} (offset {p.offset}): {p.check}: {p.detail}")
+    if not show_all and len(problems) > 1:
+        out("  (use --all to list every problem)")
