@@ -1,0 +1,315 @@
+"""Ballot verification, one by one and in batch (specs/protocol.md section 7).
+
+verify_ballot(context, manifest, ballot) checks every equation of every proof exactly
+and raises InvalidProof naming the ballot, contest, candidate, branch and equation.
+
+verify_ballots_batch(context, manifest, ballots) checks all ballots with ONE multi-scalar
+multiplication: every verification equation (E1, E2 of every branch of every proof, in
+the form  A + c*alpha - v*G = 0  and  B + c*beta - c*j*G - v*K = 0) is multiplied by an
+independent 128-bit weight from os.urandom, all are summed, the coefficients of G and K
+and of each ciphertext point are merged, and the MSM over the raw encodings (decoded and
+validated inside msm_vartime_raw) must give the identity. A false statement passes with
+probability at most about 2^-128 per batch. On failure the batch is bisected, and every
+ballot that fails alone is checked by verify_ballot for the precise error; the function
+then raises BatchVerificationError listing every failing ballot. Both paths run the same
+structural and scalar checks first, so they agree on every input.
+
+Everything here is public data: Python ints mod l, variable-time C routines.
+"""
+from __future__ import annotations
+
+import os
+from typing import List, NamedTuple, Sequence, Tuple
+
+from evote.errors import EvoteError, InvalidEncoding, InvalidProof
+from evote.group import Point, Scalar, double_mul_vartime, msm_vartime_raw
+
+from .disjunctive import DisjunctiveProof, challenge_int
+from .encrypted_ballot import BALLOT_ID_SIZE, EncryptedBallot
+from .proof_statements import (BLANK_TAG, CONTEST_TAG, SELECTION_TAG, blank_statement,
+                               contest_statement, selection_statement)
+
+L_ORDER = Scalar.ORDER
+G_BYTES = Point.generator().to_bytes()
+IDENTITY_BYTES = bytes(32)
+WEIGHT_BYTES = 16  # 128-bit batch weights
+
+
+class BallotFailure(NamedTuple):
+    index: int          # position in the list given to verify_ballots_batch
+    ballot_id: bytes
+    error: InvalidProof
+
+
+class BatchVerificationError(InvalidProof):
+    """Some ballots of a batch do not verify; .failures lists every one (index order)."""
+
+    def __init__(self, failures: Sequence[BallotFailure], total: int):
+        self.failures = tuple(failures)
+        lines = [f"{len(self.failures)} of {total} ballots do not verify:"]
+        lines += [f"  [{f.index}] {f.error}" for f in self.failures[:20]]
+        if len(self.failures) > 20:
+            lines.append(f"  ... and {len(self.failures) - 20} more")
+        super().__init__("\n".join(lines))
+
+
+def _bid(ballot) -> str:
+    b = getattr(ballot, "ballot_id", b"")
+    return b.hex() if isinstance(b, bytes) else repr(b)
+
+
+def _scalar(raw, where: str, what: str) -> int:
+    """A proof scalar: exactly 32 bytes, canonical (< l), else InvalidProof."""
+    if not isinstance(raw, bytes) or len(raw) != 32:
+        raise InvalidProof(f"{where}: {what} is not 32 bytes")
+    x = int.from_bytes(raw, "little")
+    if x >= L_ORDER:
+        raise InvalidProof(f"{where}: {what} is not a canonical scalar (>= l)")
+    return x
+
+
+def _proof_scalars(proof: DisjunctiveProof, c: int, lo: int, hi: int, where: str):
+    """The per-branch challenges (the last one derived) and responses, as ints."""
+    nb = hi - lo + 1
+    if (len(proof.commitments) != 2 * nb or len(proof.challenges) != nb - 1
+            or len(proof.responses) != nb):
+        raise InvalidProof(f"{where}: proof does not have {nb} branches")
+    for i, a in enumerate(proof.commitments):
+        if not isinstance(a, bytes) or len(a) != 32:
+            raise InvalidProof(f"{where}: commitment {i} is not 32 bytes")
+    cs = [_scalar(x, where, f"challenge c_{lo + i}") for i, x in enumerate(proof.challenges)]
+    cs.append((c - sum(cs)) % L_ORDER)
+    vs = [_scalar(x, where, f"response v_{lo + i}") for i, x in enumerate(proof.responses)]
+    return cs, vs
+
+
+class _Contest(NamedTuple):
+    enc: object        # EncryptedContest
+    contest: object    # manifest Contest
+    where: str
+
+
+def _structure(manifest, ballot) -> List[_Contest]:
+    """Checks shared by both verifiers: the ballot matches its style in the manifest."""
+    if not isinstance(ballot, EncryptedBallot):
+        raise InvalidProof(f"expected an EncryptedBallot, got {type(ballot).__name__}")
+    bid = ballot.ballot_id.hex()
+    if len(ballot.ballot_id) != BALLOT_ID_SIZE:
+        raise InvalidProof(f"ballot {bid}: ballot id is not 32 bytes")
+    try:
+        style = manifest.style(ballot.style_id)
+    except EvoteError:
+        raise InvalidProof(f"ballot {bid}: style {ballot.style_id!r} is not in the manifest") \
+            from None
+    ids = tuple(c.contest_id for c in ballot.contests)
+    if ids != style.contest_ids:
+        raise InvalidProof(f"ballot {bid}: contests {list(ids)} are not those of style "
+                           f"{ballot.style_id!r} {list(style.contest_ids)} in order")
+    out = []
+    for enc in ballot.contests:
+        contest = manifest.contest(enc.contest_id)
+        where = f"ballot {bid}: contest {enc.contest_id!r}"
+        n = len(contest.candidates)
+        if len(enc.selections) != n:
+            raise InvalidProof(f"{where}: {len(enc.selections)} selections, the contest has "
+                               f"{n} candidates")
+        if enc.range_proof.branches != contest.max_choices:
+            raise InvalidProof(f"{where}: range proof has {enc.range_proof.branches} branches, "
+                               f"max_choices is {contest.max_choices}")
+        for s in (*enc.selections, enc.blank):
+            if (not isinstance(s.alpha, bytes) or len(s.alpha) != 32
+                    or not isinstance(s.beta, bytes) or len(s.beta) != 32):
+                raise InvalidProof(f"{where}: a ciphertext field is not 32 bytes")
+        out.append(_Contest(enc, contest, where))
+    return out
+
+
+# ---------------------------------------------------------------- one by one (exact)
+
+def _check_branches(proof, cs, vs, lo: int, alpha: bytes, beta: bytes, k_bytes: bytes,
+                    where: str) -> None:
+    for i, (c_j, v_j) in enumerate(zip(cs, vs)):
+        j = lo + i
+        a_j, b_j = proof.commitments[2 * i], proof.commitments[2 * i + 1]
+        try:
+            e1 = double_mul_vartime(L_ORDER - c_j if c_j else 0, alpha, v_j).to_bytes()
+        except InvalidEncoding as e:
+            raise InvalidProof(f"{where}: alpha is not a valid point ({e})") from None
+        if e1 != a_j:
+            raise InvalidProof(f"{where}: branch {j}: equation E1 (v*G == A + c*alpha) fails")
+        sc = [v_j, (L_ORDER - c_j) % L_ORDER]
+        pts = [k_bytes, beta]
+        if j:
+            sc.append(c_j * j % L_ORDER)
+            pts.append(G_BYTES)
+        try:
+            e2 = msm_vartime_raw(b"".join(x.to_bytes(32, "little") for x in sc),
+                                 b"".join(pts)).to_bytes()
+        except InvalidEncoding as e:
+            raise InvalidProof(f"{where}: beta is not a valid point ({e})") from None
+        if e2 != b_j:
+            raise InvalidProof(f"{where}: branch {j}: equation E2 "
+                               f"(v*K == B + c*(beta - {j}*G)) fails")
+
+
+def verify_ballot(context, manifest, ballot: EncryptedBallot) -> None:
+    """Check every proof of `ballot` equation by equation; raise InvalidProof naming the
+    ballot, contest, candidate (code and position), branch and equation that fails."""
+    contests = _structure(manifest, ballot)
+    base, bid, k_bytes = context.base_hash, ballot.ballot_id, context.joint_key.to_bytes()
+    for ct in contests:
+        enc, contest, where = ct
+        cid = enc.contest_id
+        n = len(contest.candidates)
+        for i, sel in enumerate(enc.selections):
+            w = f"{where}: candidate {contest.candidates[i].code} (position {i})"
+            c = challenge_int(SELECTION_TAG,
+                              selection_statement(base, bid, cid, i, sel.alpha + sel.beta),
+                              sel.proof.commitments)
+            cs, vs = _proof_scalars(sel.proof, c, 0, 1, w)
+            _check_branches(sel.proof, cs, vs, 0, sel.alpha, sel.beta, k_bytes, w)
+        b = enc.blank
+        w = f"{where}: blank indicator"
+        c = challenge_int(BLANK_TAG, blank_statement(base, bid, cid, n, b.alpha + b.beta),
+                          b.proof.commitments)
+        cs, vs = _proof_scalars(b.proof, c, 0, 1, w)
+        _check_branches(b.proof, cs, vs, 0, b.alpha, b.beta, k_bytes, w)
+        # The range proof is about (sum alpha_i + L*alpha_b, sum beta_i + L*beta_b).
+        big_l = contest.max_choices
+        w = f"{where}: range proof (choices + {big_l}*blank in [1, {big_l}])"
+        c = challenge_int(CONTEST_TAG, contest_statement(base, bid, cid, big_l,
+                                                         enc.ciphertexts_bytes()),
+                          enc.range_proof.commitments)
+        cs, vs = _proof_scalars(enc.range_proof, c, 1, big_l, w)
+        weights = b"".join([(1).to_bytes(32, "little")] * n + [big_l.to_bytes(32, "little")])
+        alpha_s = msm_vartime_raw(weights, b"".join(s.alpha for s in enc.selections)
+                                  + b.alpha).to_bytes()
+        beta_s = msm_vartime_raw(weights, b"".join(s.beta for s in enc.selections)
+                                 + b.beta).to_bytes()
+        _check_branches(enc.range_proof, cs, vs, 1, alpha_s, beta_s, k_bytes, w)
+
+
+# ---------------------------------------------------------------- batch
+
+class _Prepared(NamedTuple):
+    scalars: bytes   # the ballot's weighted coefficients, 32 bytes each
+    points: bytes    # the matching raw encodings
+    g: int           # coefficient of G (not reduced)
+    k: int           # coefficient of K (not reduced)
+
+
+def _prepare(context, manifest, ballot) -> _Prepared:
+    """The ballot's share of the batch equation, with fresh random weights. Raises
+    InvalidProof for what needs no group arithmetic (structure, scalars)."""
+    contests = _structure(manifest, ballot)
+    base, bid = context.base_hash, ballot.ballot_id
+    n_eq = sum(2 * (2 * (len(c.enc.selections) + 1) + c.contest.max_choices) for c in contests)
+    rnd = os.urandom(WEIGHT_BYTES * n_eq)
+    wi = 0
+    coefs: List[int] = []
+    points: List[bytes] = []
+    g = k = 0
+    for enc, contest, where in contests:
+        cid = enc.contest_id
+        n = len(contest.candidates)
+        big_l = contest.max_choices
+        first = len(coefs)
+        sels = enc.selections + (enc.blank,)
+        for i, sel in enumerate(sels):
+            proof = sel.proof
+            if i < n:
+                w = f"{where}: candidate {contest.candidates[i].code} (position {i})"
+                c = challenge_int(SELECTION_TAG,
+                                  selection_statement(base, bid, cid, i, sel.alpha + sel.beta),
+                                  proof.commitments)
+            else:
+                w = f"{where}: blank indicator"
+                c = challenge_int(BLANK_TAG,
+                                  blank_statement(base, bid, cid, n, sel.alpha + sel.beta),
+                                  proof.commitments)
+            (c0, c1), (v0, v1) = _proof_scalars(proof, c, 0, 1, w)
+            w1 = int.from_bytes(rnd[wi:wi + 16], "little")
+            w2 = int.from_bytes(rnd[wi + 16:wi + 32], "little")
+            w3 = int.from_bytes(rnd[wi + 32:wi + 48], "little")
+            w4 = int.from_bytes(rnd[wi + 48:wi + 64], "little")
+            wi += 64
+            # branch 0: A0 + c0*alpha - v0*G = 0 (w1);  B0 + c0*beta - v0*K = 0 (w2)
+            # branch 1: A1 + c1*alpha - v1*G = 0 (w3);  B1 + c1*beta - c1*G - v1*K = 0 (w4)
+            g -= w1 * v0 + w3 * v1 + w4 * c1
+            k -= w2 * v0 + w4 * v1
+            coefs += (w1 * c0 + w3 * c1, w2 * c0 + w4 * c1, w1, w2, w3, w4)
+            points += (sel.alpha, sel.beta, *proof.commitments)
+        w = f"{where}: range proof"
+        rp = enc.range_proof
+        c = challenge_int(CONTEST_TAG,
+                          contest_statement(base, bid, cid, big_l, enc.ciphertexts_bytes()),
+                          rp.commitments)
+        cs, vs = _proof_scalars(rp, c, 1, big_l, w)
+        a_s = b_s = 0
+        for i in range(big_l):
+            j = i + 1
+            w1 = int.from_bytes(rnd[wi:wi + 16], "little")
+            w2 = int.from_bytes(rnd[wi + 16:wi + 32], "little")
+            wi += 32
+            a_s += w1 * cs[i]
+            b_s += w2 * cs[i]
+            g -= w1 * vs[i] + w2 * cs[i] * j
+            k -= w2 * vs[i]
+            coefs += (w1, w2)
+        points += rp.commitments
+        # The range statement's alpha_s = sum alpha_i + L*alpha_b (same for beta).
+        for i in range(n):
+            coefs[first + 6 * i] += a_s
+            coefs[first + 6 * i + 1] += b_s
+        coefs[first + 6 * n] += big_l * a_s
+        coefs[first + 6 * n + 1] += big_l * b_s
+    blob = b"".join([(x % L_ORDER).to_bytes(32, "little") for x in coefs])
+    return _Prepared(blob, b"".join(points), g, k)
+
+
+def _msm_is_identity(items: Sequence[_Prepared], k_bytes: bytes) -> bool:
+    g = sum(p.g for p in items) % L_ORDER
+    k = sum(p.k for p in items) % L_ORDER
+    scalars = b"".join([p.scalars for p in items]) + g.to_bytes(32, "little") \
+        + k.to_bytes(32, "little")
+    points = b"".join([p.points for p in items]) + G_BYTES + k_bytes
+    try:
+        return msm_vartime_raw(scalars, points).to_bytes() == IDENTITY_BYTES
+    except InvalidEncoding:
+        return False
+
+
+def verify_ballots_batch(context, manifest, ballots: Sequence[EncryptedBallot]) -> int:
+    """Verify all `ballots` with one MSM (see the module docstring). Returns how many
+    were verified; raises BatchVerificationError naming every failing ballot."""
+    ballots = list(ballots)
+    k_bytes = context.joint_key.to_bytes()
+    failures: List[BallotFailure] = []
+    ready: List[Tuple[int, _Prepared]] = []
+    for idx, ballot in enumerate(ballots):
+        try:
+            ready.append((idx, _prepare(context, manifest, ballot)))
+        except InvalidProof as e:
+            failures.append(BallotFailure(idx, getattr(ballot, "ballot_id", b""), e))
+
+    def bisect(group: List[Tuple[int, _Prepared]]) -> None:
+        if not group or _msm_is_identity([p for _, p in group], k_bytes):
+            return
+        if len(group) == 1:
+            idx = group[0][0]
+            try:
+                verify_ballot(context, manifest, ballots[idx])
+                err = InvalidProof(f"ballot {_bid(ballots[idx])}: the batch equation fails")
+            except InvalidProof as e:
+                err = e
+            failures.append(BallotFailure(idx, ballots[idx].ballot_id, err))
+            return
+        half = len(group) // 2
+        bisect(group[:half])
+        bisect(group[half:])
+
+    bisect(ready)
+    if failures:
+        failures.sort(key=lambda f: f.index)
+        raise BatchVerificationError(failures, len(ballots))
+    return len(ballots)
