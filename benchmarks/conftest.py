@@ -1,0 +1,67 @@
+"""Benchmark support: figures recorded by the bench_*.py files and a table printed at the
+end of the run with each figure's ratio to its anchor, all measured in the same run.
+
+A bench records `record(name, seconds_per_unit, unit)` after its benchmark ran; the table
+rows below name which figure is divided by which (RATIOS) and the targets from issue 2.
+Figures are the fastest round (pytest-benchmark's min): the least noisy estimate on a
+shared machine; both sides of every ratio are taken the same way.
+"""
+import pytest
+
+_FIGURES = {}  # name -> (seconds per unit, unit)
+
+# (label, numerator figure, denominator figure or None, target text, target test)
+RATIOS = [
+    ("ct variable-base scalar mult / pynacl ed25519_noclamp",
+     "ct_scalarmult", "sodium_noclamp", "<= 0.55", lambda r: r <= 0.55),
+    ("ct fixed-base (generator) / pynacl ed25519_base_noclamp",
+     "fixed_base_g", "sodium_base_noclamp", "<= 0.9", lambda r: r <= 0.9),
+    ("ct FixedBase(K).mul / pynacl ed25519_base_noclamp",
+     "fixed_base_k", "sodium_base_noclamp", "", None),
+    ("ct FixedBase.mul2 (a*G + b*K) / pynacl ed25519_base_noclamp",
+     "fixed_base_mul2", "sodium_base_noclamp", "", None),
+    ("decode one encoding (us)", "decode_one", None, "<= 5 us", lambda us: us <= 5.0),
+    ("batch decode per point, n=1024 / decode one",
+     "decode_batch_1024", "decode_one", "<= 1", lambda r: r <= 1.0),
+    ("batch decode per point, n=65536 / decode one",
+     "decode_batch_65536", "decode_one", "<= 1", lambda r: r <= 1.0),
+    ("msm_vartime per point, n=64 / ct scalar mult", "msm_64", "ct_scalarmult", "", None),
+    ("msm_vartime per point, n=1024 / ct scalar mult", "msm_1024", "ct_scalarmult", "", None),
+    ("msm_vartime per point, n=65536 / ct scalar mult",
+     "msm_65536", "ct_scalarmult", "<= 0.1", lambda r: r <= 0.1),
+    ("double_mul_vartime (a*P + b*G) / ct scalar mult",
+     "double_mul_vartime", "ct_scalarmult", "", None),
+    ("aggregate_vartime per point (decode + add), 4096 x 8 (us)",
+     "aggregate_per_point", None, "", None),
+]
+
+
+@pytest.fixture(scope="session")
+def record():
+    """record(name, seconds, per=1): store one figure (seconds per unit)."""
+
+    def _record(name, seconds, per=1):
+        _FIGURES[name] = seconds / per
+
+    return _record
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _FIGURES:
+        return
+    w = terminalreporter.write_line
+    w("")
+    w("evote group benchmark (min over rounds, this run):")
+    for name in sorted(_FIGURES):
+        w(f"  {name:28} {_FIGURES[name] * 1e6:12.2f} us")
+    w("")
+    w(f"  {'ratio':62} {'value':>9}  {'target':8} verdict")
+    for label, num, den, target, ok in RATIOS:
+        if num not in _FIGURES or (den is not None and den not in _FIGURES):
+            continue
+        if den is None:
+            value = _FIGURES[num] * 1e6
+        else:
+            value = _FIGURES[num] / _FIGURES[den]
+        verdict = "" if ok is None else ("met" if ok(value) else "MISSED")
+        w(f"  {label:62} {value:9.3f}  {target:8} {verdict}")
