@@ -108,17 +108,19 @@ def save_guardian(path: str | os.PathLike, guardian: Guardian, passphrase: str |
     content = seal_guardian(guardian, passphrase, opslimit=opslimit, memlimit=memlimit)
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as f:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise EvoteValueError(f"guardian file {path}: cannot write ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as f:  # owns fd from here, closes it on any exit
+            os.fchmod(f.fileno(), 0o600)  # exact mode whatever the umask
             f.write(content)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        if tmp.exists():
-            tmp.unlink()
+        tmp.unlink(missing_ok=True)
         raise
 
 
