@@ -79,23 +79,27 @@ def _count(fn: str, name: str, value) -> int:
     return value
 
 
-def _in(b: bytes):
-    """A read-only C view of bytes (no copy)."""
-    return ffi.from_buffer("uint8_t[]", b)
+# Inputs: CFFI passes a bytes object to a `const uint8_t *` parameter as a pointer to its
+# buffer (no copy); the C side never writes through const pointers. Outputs are fresh
+# zeroed arrays owned by this module, copied out as bytes.
+_U8_32 = ffi.typeof("uint8_t[32]")
+_U8_ARRAY = ffi.typeof("uint8_t[]")
+_new = ffi.new
+_buffer = ffi.buffer
 
 
 def _out(n: int = 32):
-    return ffi.new("uint8_t[]", n)
+    return _new(_U8_32) if n == 32 else _new(_U8_ARRAY, n)
 
 
 def _copy(buf, n: int = 32) -> bytes:
-    return ffi.buffer(buf, n)[:]
+    return _buffer(buf, n)[:]
 
 
 def _scalar_error(fn: str, scalars: dict) -> InvalidEncoding:
     """The error for EVOTE_ERR_SCALAR: names the first non-canonical scalar argument."""
     for name, s in scalars.items():
-        if not lib.evote_scalar_is_canonical(_in(s)):
+        if not lib.evote_scalar_is_canonical(s):
             return InvalidEncoding(f"{fn}: {name} is not a canonical scalar (it is >= l)")
     return InvalidEncoding(f"{fn}: a scalar argument is not canonical")
 
@@ -103,7 +107,7 @@ def _scalar_error(fn: str, scalars: dict) -> InvalidEncoding:
 def _point_error(fn: str, points: dict) -> InvalidEncoding:
     """The error for EVOTE_ERR_ENCODING: names the first point argument that fails."""
     for name, p in points.items():
-        if not lib.evote_point_is_valid(_in(p)):
+        if not lib.evote_point_is_valid(p):
             return InvalidEncoding(f"{fn}: {name} is not a valid ristretto255 encoding")
     return InvalidEncoding(f"{fn}: a point argument is not a valid ristretto255 encoding")
 
@@ -154,14 +158,14 @@ def core_uses_int128() -> bool:
 
 def scalar_is_canonical(s) -> bool:
     s = _bytes("scalar_is_canonical", "s", s, 32)
-    return bool(lib.evote_scalar_is_canonical(_in(s)))
+    return bool(lib.evote_scalar_is_canonical(s))
 
 
 def scalar_reduce_wide(b) -> bytes:
     """64 bytes (little-endian 512-bit integer) mod l."""
     b = _bytes("scalar_reduce_wide", "b", b, 64)
     out = _out()
-    lib.evote_scalar_reduce_wide(out, _in(b))
+    lib.evote_scalar_reduce_wide(out, b)
     return _copy(out)
 
 
@@ -169,7 +173,7 @@ def _scalar_binop(fn: str, cfun, a, b) -> bytes:
     a = _bytes(fn, "a", a, 32)
     b = _bytes(fn, "b", b, 32)
     out = _out()
-    _check(cfun(out, _in(a), _in(b)), fn, scalars={"a": a, "b": b})
+    _check(cfun(out, a, b), fn, scalars={"a": a, "b": b})
     return _copy(out)
 
 
@@ -188,7 +192,7 @@ def scalar_mul(a, b) -> bytes:
 def scalar_neg(a) -> bytes:
     a = _bytes("scalar_neg", "a", a, 32)
     out = _out()
-    _check(lib.evote_scalar_neg(out, _in(a)), "scalar_neg", scalars={"a": a})
+    _check(lib.evote_scalar_neg(out, a), "scalar_neg", scalars={"a": a})
     return _copy(out)
 
 
@@ -196,7 +200,7 @@ def scalar_invert(a) -> bytes:
     """1/a mod l; EvoteValueError when a is zero."""
     a = _bytes("scalar_invert", "a", a, 32)
     out = _out()
-    _check(lib.evote_scalar_invert(out, _in(a)), "scalar_invert", scalars={"a": a})
+    _check(lib.evote_scalar_invert(out, a), "scalar_invert", scalars={"a": a})
     return _copy(out)
 
 
@@ -204,14 +208,14 @@ def scalar_invert(a) -> bytes:
 
 def point_is_valid(p) -> bool:
     p = _bytes("point_is_valid", "p", p, 32)
-    return bool(lib.evote_point_is_valid(_in(p)))
+    return bool(lib.evote_point_is_valid(p))
 
 
 def _point_binop(fn: str, cfun, a, b) -> bytes:
     a = _bytes(fn, "a", a, 32)
     b = _bytes(fn, "b", b, 32)
     out = _out()
-    _check(cfun(out, _in(a), _in(b)), fn, points={"a": a, "b": b})
+    _check(cfun(out, a, b), fn, points={"a": a, "b": b})
     return _copy(out)
 
 
@@ -226,7 +230,7 @@ def point_sub(a, b) -> bytes:
 def point_neg(a) -> bytes:
     a = _bytes("point_neg", "a", a, 32)
     out = _out()
-    _check(lib.evote_point_neg(out, _in(a)), "point_neg", points={"a": a})
+    _check(lib.evote_point_neg(out, a), "point_neg", points={"a": a})
     return _copy(out)
 
 
@@ -234,7 +238,7 @@ def point_from_uniform(b) -> bytes:
     """RFC 9496 one-way map of 64 uniform bytes to a group element."""
     b = _bytes("point_from_uniform", "b", b, 64)
     out = _out()
-    lib.evote_point_from_uniform(out, _in(b))
+    lib.evote_point_from_uniform(out, b)
     return _copy(out)
 
 
@@ -243,7 +247,7 @@ def points_validate(blob) -> int:
     blob = _blob("points_validate", "blob", blob)
     n = len(blob) // 32
     bad = ffi.new("size_t *")
-    rc = lib.evote_points_validate(_in(blob), n, bad)
+    rc = lib.evote_points_validate(blob, n, bad)
     _array_check(rc, "points_validate", bad, "scalars", "blob")
     return n
 
@@ -255,7 +259,7 @@ def scalarmult(s, p) -> bytes:
     s = _bytes("scalarmult", "s", s, 32)
     p = _bytes("scalarmult", "p", p, 32)
     out = _out()
-    _check(lib.evote_scalarmult(out, _in(s), _in(p)), "scalarmult",
+    _check(lib.evote_scalarmult(out, s, p), "scalarmult",
            scalars={"s": s}, points={"p": p})
     return _copy(out)
 
@@ -264,7 +268,7 @@ def scalarmult_base(s) -> bytes:
     """s * G with the core's generator table, constant time in s."""
     s = _bytes("scalarmult_base", "s", s, 32)
     out = _out()
-    _check(lib.evote_scalarmult_base(out, _in(s)), "scalarmult_base", scalars={"s": s})
+    _check(lib.evote_scalarmult_base(out, s), "scalarmult_base", scalars={"s": s})
     return _copy(out)
 
 
@@ -291,7 +295,7 @@ def basetable_size() -> int:
 def basetable_init(p) -> BaseTable:
     p = _bytes("basetable_init", "p", p, 32)
     buf = _out(_BASETABLE_SIZE)
-    _check(lib.evote_basetable_init(buf, _in(p)), "basetable_init", points={"p": p})
+    _check(lib.evote_basetable_init(buf, p), "basetable_init", points={"p": p})
     return BaseTable(buf, p)
 
 
@@ -306,7 +310,7 @@ def basetable_mul(table, s) -> bytes:
     table = _table("basetable_mul", "table", table)
     s = _bytes("basetable_mul", "s", s, 32)
     out = _out()
-    _check(lib.evote_basetable_mul(out, table._buf, _in(s)), "basetable_mul",
+    _check(lib.evote_basetable_mul(out, table._buf, s), "basetable_mul",
            scalars={"s": s})
     return _copy(out)
 
@@ -318,7 +322,7 @@ def basetable_mul2(table_a, a, table_b, b) -> bytes:
     a = _bytes("basetable_mul2", "a", a, 32)
     b = _bytes("basetable_mul2", "b", b, 32)
     out = _out()
-    rc = lib.evote_basetable_mul2(out, table_a._buf, _in(a), table_b._buf, _in(b))
+    rc = lib.evote_basetable_mul2(out, table_a._buf, a, table_b._buf, b)
     _check(rc, "basetable_mul2", scalars={"a": a, "b": b})
     return _copy(out)
 
@@ -332,7 +336,7 @@ def double_scalarmult_vartime(a, p, b) -> bytes:
     p = _bytes(fn, "p", p, 32)
     b = _bytes(fn, "b", b, 32)
     out = _out()
-    _check(lib.evote_double_scalarmult_vartime(out, _in(a), _in(p), _in(b)), fn,
+    _check(lib.evote_double_scalarmult_vartime(out, a, p, b), fn,
            scalars={"a": a, "b": b}, points={"p": p})
     return _copy(out)
 
@@ -352,7 +356,7 @@ def msm_vartime(scalars, points) -> bytes:
         )
     out = _out()
     bad = ffi.new("size_t *")
-    rc = lib.evote_msm_vartime(out, _in(scalars), _in(points), n, bad)
+    rc = lib.evote_msm_vartime(out, scalars, points, n, bad)
     _array_check(rc, fn, bad, "scalars", "points")
     return _copy(out)
 
@@ -363,7 +367,7 @@ def multiples_vartime(base, n) -> bytes:
     base = _bytes(fn, "base", base, 32)
     n = _count(fn, "n", n)
     out = _out(max(32 * n, 1))
-    _check(lib.evote_multiples_vartime(out, _in(base), n), fn, points={"base": base})
+    _check(lib.evote_multiples_vartime(out, base, n), fn, points={"base": base})
     return _copy(out, 32 * n)
 
 
@@ -383,7 +387,7 @@ def aggregate_vartime(rows, n_rows, width) -> bytes:
         )
     out = _out(max(32 * width, 1))
     bad = ffi.new("size_t *")
-    rc = lib.evote_aggregate_vartime(out, _in(rows), n_rows, width, bad)
+    rc = lib.evote_aggregate_vartime(out, rows, n_rows, width, bad)
     if rc == _ERR_ENCODING:
         i, j = divmod(bad[0], width)
         raise InvalidEncoding(
