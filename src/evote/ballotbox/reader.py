@@ -144,8 +144,9 @@ class _Verifier:
                 bad(CertificateError, "certificate", exc.detail)
                 return None
             if r.open_hash is None:
-                r.kiosk_id, r.station_id = f["kiosk_id"], f["station_id"]
-                r.election_hash, r.kiosk_key = f["election_hash"], cert.kiosk_key
+                # Name the box by what the authority signed, not by the OPEN's own copy.
+                r.kiosk_id, r.station_id = cert.kiosk_id, cert.station_id
+                r.election_hash, r.kiosk_key = cert.election_hash, cert.kiosk_key
                 r.open_hash = r.chain_head = frame.record_hash
                 self.verify_key = nacl.signing.VerifyKey(cert.kiosk_key)
             try:
