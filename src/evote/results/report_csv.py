@@ -1,0 +1,67 @@
+"""CSV reports: one table per contest (a row per candidate) and one per contest's stations
+(a row per station, a column per candidate). UTF-8, "\\n" line ends, codes and counts as
+plain ASCII digits, deterministic. excel=True prepends a BOM so spreadsheet programs read
+the Persian names as UTF-8."""
+import csv
+import io
+import os
+from typing import Dict
+
+from .model import ElectionResults
+
+BOM = "\ufeff"
+
+
+def _cell(v, excel: bool):
+    # A spreadsheet runs a cell that starts with = + - @ as a formula: quote it there.
+    if excel and isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
+        return "'" + v
+    return v
+
+
+def _table(rows, excel: bool) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerows([[_cell(v, excel) for v in row] for row in rows])
+    return (BOM if excel else "") + buf.getvalue()
+
+
+def contest_csv(er: ElectionResults, contest_id: str, excel: bool = False) -> str:
+    r = er.result(contest_id)
+    contest = er.manifest.contest(contest_id)
+    lists = {p.code: p.name for p in contest.lists}
+    rows = [["contest_id", "code", "name", "list_code", "list_name", "votes", "rank",
+             "status"]]
+    for c, cr in zip(contest.candidates, r.candidates):
+        rows.append([contest_id, cr.code, c.name, "" if c.list_code is None else c.list_code,
+                     lists.get(c.list_code, ""), cr.votes, cr.rank, cr.status])
+    return _table(rows, excel)
+
+
+def station_csv(er: ElectionResults, contest_id: str, excel: bool = False) -> str:
+    contest = er.manifest.contest(contest_id)
+    rows = [["station_id", "station_name", "source", "ballots_cast", "blank", "valid"]
+            + [f"c{c.code}" for c in contest.candidates]]
+    for s in er.station_rows(contest_id):
+        k = s.counts
+        rows.append([s.station_id, er.manifest.station(s.station_id).name,
+                     "paper" if s.paper else "encrypted", k.ballots_cast, k.blank, k.valid]
+                    + list(k.votes))
+    return _table(rows, excel)
+
+
+def write_csv_reports(er: ElectionResults, directory, excel: bool = False) -> Dict[str, str]:
+    """Write <contest_id>.csv and <contest_id>-stations.csv (when station counts exist)
+    into directory; returns file name -> path."""
+    os.makedirs(directory, exist_ok=True)
+    out = {}
+    for r in er.contests:
+        files = {f"{r.contest_id}.csv": contest_csv(er, r.contest_id, excel)}
+        if er.station_rows(r.contest_id):
+            files[f"{r.contest_id}-stations.csv"] = station_csv(er, r.contest_id, excel)
+        for name, content in files.items():
+            path = os.path.join(directory, name)
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(content)
+            out[name] = path
+    return out
