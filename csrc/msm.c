@@ -1,0 +1,285 @@
+/*
+ * msm.c: variable-time multi-scalar multiplication. Public data only: branches and
+ * table indices depend on the scalars' digits.
+ *
+ *  - Straus (interleaved wNAF, w = 5): one shared chain of ~253 doublings, and per point
+ *    a table of its odd multiples P, 3P, ..., 15P (cached form) and about 253/6
+ *    additions. Best for small n.
+ *  - Pippenger (bucket method) with signed radix-2^c digits in [-2^(c-1), 2^(c-1)]:
+ *    per window, each point is added to (or subtracted from) bucket |digit|, then
+ *    sum_b b * bucket[b] is formed with two running sums; windows are combined by c
+ *    doublings. Points enter buckets as affine precomp (free: decoded points have Z = 1),
+ *    so each bucket addition is a mixed addition (7M + 4M).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "consts.h"
+#include "msm.h"
+#include "ristretto.h"
+
+int msm_wnaf_vartime(int8_t naf[MSM_NAF_LEN], const uint8_t s[32], int w) {
+    uint64_t x[6] = {0, 0, 0, 0, 0, 0};
+    int pos = 0, top = -1, carry = 0, i, j;
+    const int width = 1 << w, half = 1 << (w - 1);
+    for (i = 0; i < 4; i++)
+        for (j = 7; j >= 0; j--) x[i] = (x[i] << 8) | s[8 * i + j];
+    memset(naf, 0, MSM_NAF_LEN);
+    while (pos < MSM_NAF_LEN) {   /* x[4], x[5] = 0 pad the reads */
+        int idx = pos / 64, sh = pos % 64, window;
+        uint64_t bits = x[idx] >> sh;
+        if (sh != 0) bits |= x[idx + 1] << (64 - sh);
+        if (((bits & 1) ^ (uint64_t)carry) == 0) {   /* low bit of window + carry is 0 */
+            pos++;
+            continue;
+        }
+        window = carry + (int)(bits & (uint64_t)(width - 1));
+        if (window < half) {
+            naf[pos] = (int8_t)window;
+            carry = 0;
+        } else {
+            naf[pos] = (int8_t)(window - width);
+            carry = 1;
+        }
+        top = pos;
+        pos += w;
+    }
+    return top;
+}
+
+/* tab[k] = (2k+1) P for k < 8, cached form. */
+static void odd_multiples(ge_cached tab[8], const ge_p3 *p) {
+    ge_p1p1 t;
+    ge_p3 p2, q;
+    ge_cached p2c;
+    int k;
+    ge_p3_dbl(&t, p);
+    ge_p1p1_to_p3(&p2, &t);
+    ge_p3_to_cached(&p2c, &p2);
+    ge_p3_to_cached(&tab[0], p);
+    q = *p;
+    for (k = 1; k < 8; k++) {
+        ge_add(&t, &q, &p2c);
+        ge_p1p1_to_p3(&q, &t);
+        ge_p3_to_cached(&tab[k], &q);
+    }
+}
+
+/* acc += d * tab (d odd, |d| < 16), or nothing for d = 0. */
+static void add_naf_digit(ge_p3 *acc, const ge_cached tab[8], int d) {
+    ge_p1p1 t;
+    if (d > 0) {
+        ge_add(&t, acc, &tab[d / 2]);
+        ge_p1p1_to_p3(acc, &t);
+    } else if (d < 0) {
+        ge_sub(&t, acc, &tab[(-d) / 2]);
+        ge_p1p1_to_p3(acc, &t);
+    }
+}
+
+/* Straus over n points with caller-provided scratch: tabs[n][8], nafs[n][MSM_NAF_LEN]. */
+static void straus_core(ge_p3 *r, const uint8_t *scalars, const ge_p3 *points, size_t n,
+                        ge_cached (*tabs)[8], int8_t (*nafs)[MSM_NAF_LEN]) {
+    size_t i;
+    int top = -1, pos;
+    ge_p3 acc;
+    ge_p1p1 t;
+    ge_p2 q;
+    for (i = 0; i < n; i++) {
+        int ti = msm_wnaf_vartime(nafs[i], scalars + 32 * i, 5);
+        if (ti > top) top = ti;
+        odd_multiples(tabs[i], &points[i]);
+    }
+    ge_p3_0(&acc);
+    for (pos = top; pos >= 0; pos--) {
+        int any = 0;
+        for (i = 0; i < n; i++) any |= nafs[i][pos];
+        if (!any) {   /* doubling only: stay in p2 would be cheaper; keep it simple */
+            ge_p3_to_p2(&q, &acc);
+            ge_p2_dbl(&t, &q);
+            ge_p1p1_to_p3(&acc, &t);
+            continue;
+        }
+        ge_p3_to_p2(&q, &acc);
+        ge_p2_dbl(&t, &q);
+        ge_p1p1_to_p3(&acc, &t);
+        for (i = 0; i < n; i++) add_naf_digit(&acc, tabs[i], nafs[i][pos]);
+    }
+    *r = acc;
+}
+
+int ge_msm_straus_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *points, size_t n) {
+    ge_cached (*tabs)[8];
+    int8_t (*nafs)[MSM_NAF_LEN];
+    ge_p3_0(r);
+    if (n == 0) return 1;
+    tabs = malloc(n * sizeof *tabs);
+    nafs = malloc(n * sizeof *nafs);
+    if (tabs == NULL || nafs == NULL) {
+        free(tabs);
+        free(nafs);
+        return 0;
+    }
+    straus_core(r, scalars, points, n, tabs, nafs);
+    free(tabs);
+    free(nafs);
+    return 1;
+}
+
+void ge_double_scalarmult_vartime(ge_p3 *r, const uint8_t a[32], const ge_p3 *p,
+                                  const uint8_t b[32]) {
+    ge_cached tabs[2][8];
+    int8_t nafs[2][MSM_NAF_LEN];
+    uint8_t scalars[64];
+    ge_p3 pts[2];
+    memcpy(scalars, a, 32);
+    memcpy(scalars + 32, b, 32);
+    pts[0] = *p;
+    ristretto_generator(&pts[1]);
+    straus_core(r, scalars, pts, 2, tabs, nafs);
+}
+
+/* Signed radix-2^c digit j of scalar s (carry-chained from the lower digits): computed
+   for all windows of one scalar at once. digits has nwin entries. */
+static void radix_digits(int32_t *digits, const uint8_t s[32], int c, int nwin) {
+    uint64_t x[6] = {0, 0, 0, 0, 0, 0};
+    int j, i, k, carry = 0;
+    const int64_t width = (int64_t)1 << c, half = width >> 1;
+    for (i = 0; i < 4; i++)
+        for (k = 7; k >= 0; k--) x[i] = (x[i] << 8) | s[8 * i + k];
+    for (j = 0; j < nwin; j++) {
+        int pos = j * c, idx = pos / 64, sh = pos % 64;
+        uint64_t bits = 0;
+        int64_t v;
+        if (idx < 4) {
+            bits = x[idx] >> sh;
+            if (sh != 0) bits |= x[idx + 1] << (64 - sh);
+        }
+        v = (int64_t)(bits & (uint64_t)(width - 1)) + carry;
+        if (v >= half) {
+            v -= width;
+            carry = 1;
+        } else {
+            carry = 0;
+        }
+        digits[j] = (int32_t)v;
+    }
+}
+
+int ge_msm_pippenger_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *points,
+                             size_t n, int c) {
+    const int nwin = (253 + c - 1) / c + 1;
+    const size_t nbuckets = (size_t)1 << (c - 1);
+    ge_precomp *pre = NULL;
+    ge_p3 *buckets = NULL;
+    uint8_t *used = NULL;
+    int32_t *digits = NULL;
+    ge_p3 acc, running, total;
+    ge_cached cc;
+    ge_p1p1 t;
+    size_t i, b;
+    int j, k, acc_empty = 1;
+
+    ge_p3_0(r);
+    if (n == 0) return 1;
+    pre = malloc(n * sizeof *pre);
+    buckets = malloc(nbuckets * sizeof *buckets);
+    used = malloc(nbuckets);
+    digits = malloc(n * (size_t)nwin * sizeof *digits);
+    if (pre == NULL || buckets == NULL || used == NULL || digits == NULL) {
+        free(pre);
+        free(buckets);
+        free(used);
+        free(digits);
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        /* Z = 1: (y + x, y - x, 2d x y) straight from the coordinates. */
+        fe tmp;
+        fe_add(&tmp, &points[i].Y, &points[i].X);
+        fe_carry(&pre[i].yplusx, &tmp);
+        fe_sub(&pre[i].yminusx, &points[i].Y, &points[i].X);
+        fe_mul(&pre[i].xy2d, &points[i].T, &FE_D2);
+        radix_digits(digits + i * (size_t)nwin, scalars + 32 * i, c, nwin);
+    }
+    ge_p3_0(&acc);
+    for (j = nwin - 1; j >= 0; j--) {
+        int running_empty = 1, total_empty = 1;
+        if (!acc_empty)
+            for (k = 0; k < c; k++) {
+                ge_p3_dbl(&t, &acc);
+                ge_p1p1_to_p3(&acc, &t);
+            }
+        memset(used, 0, nbuckets);
+        for (i = 0; i < n; i++) {
+            int32_t d = digits[i * (size_t)nwin + (size_t)j];
+            size_t bi;
+            if (d == 0) continue;
+            bi = (size_t)(d > 0 ? d : -d) - 1;
+            if (!used[bi]) {
+                if (d > 0) buckets[bi] = points[i];
+                else ge_p3_neg(&buckets[bi], &points[i]);
+                used[bi] = 1;
+            } else {
+                if (d > 0) ge_madd(&t, &buckets[bi], &pre[i]);
+                else ge_msub(&t, &buckets[bi], &pre[i]);
+                ge_p1p1_to_p3(&buckets[bi], &t);
+            }
+        }
+        /* total = sum (b+1) bucket[b] = sum over b of (sum of buckets >= b) */
+        for (b = nbuckets; b-- > 0;) {
+            if (used[b]) {
+                if (running_empty) {
+                    running = buckets[b];
+                    running_empty = 0;
+                } else {
+                    ge_p3_to_cached(&cc, &buckets[b]);
+                    ge_add(&t, &running, &cc);
+                    ge_p1p1_to_p3(&running, &t);
+                }
+            }
+            if (!running_empty) {
+                if (total_empty) {
+                    total = running;
+                    total_empty = 0;
+                } else {
+                    ge_p3_to_cached(&cc, &running);
+                    ge_add(&t, &total, &cc);
+                    ge_p1p1_to_p3(&total, &t);
+                }
+            }
+        }
+        if (!total_empty) {
+            if (acc_empty) {
+                acc = total;
+                acc_empty = 0;
+            } else {
+                ge_p3_to_cached(&cc, &total);
+                ge_add(&t, &acc, &cc);
+                ge_p1p1_to_p3(&acc, &t);
+            }
+        }
+    }
+    *r = acc;
+    free(pre);
+    free(buckets);
+    free(used);
+    free(digits);
+    return 1;
+}
+
+/* Window size for Pippenger: roughly log2(n) - 2, tuned by csrc/tests/bench.c. */
+static int pippenger_window(size_t n) {
+    int lg = 0;
+    while (((size_t)1 << (lg + 1)) <= n) lg++;
+    if (lg < 8) return 5;
+    if (lg > 18) return 16;
+    return lg - 2;
+}
+
+#define MSM_STRAUS_MAX 64
+
+int ge_msm_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *points, size_t n) {
+    if (n <= MSM_STRAUS_MAX) return ge_msm_straus_vartime(r, scalars, points, n);
+    return ge_msm_pippenger_vartime(r, scalars, points, n, pippenger_window(n));
+}

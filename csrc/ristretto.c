@@ -1,0 +1,160 @@
+/*
+ * ristretto.c: ristretto255 encoding, decoding, equality and the one-way map, following
+ * RFC 9496 section 4.3 step by step (step numbers in the comments). Constant time.
+ */
+#include "ristretto.h"
+#include "consts.h"
+
+int ristretto_decode(ge_p3 *p, const uint8_t bytes[32]) {
+    fe s, ss, u1, u2, u2_sqr, v, t, invsqrt, den_x, den_y, x, y;
+    uint8_t check[32];
+    int canonical, was_square, ok;
+
+    /* Step 1: interpret the string as s; reject unless canonical (s < p, encoded with
+       bit 255 clear) and nonnegative (low bit clear). Canonicity: re-encode and compare. */
+    fe_frombytes(&s, bytes);
+    fe_tobytes(check, &s);
+    canonical = ct_bytes_eq(check, bytes, 32);   /* also fails when bit 255 is set */
+    ok = canonical & (1 ^ (bytes[0] & 1));
+
+    /* Step 2: the candidate point. */
+    fe_sq(&ss, &s);
+    fe_1(&t);
+    fe_sub(&u1, &t, &ss);                 /* u1 = 1 - s^2 */
+    fe_add(&u2, &t, &ss);                 /* u2 = 1 + s^2 (2x tight) */
+    fe_sq(&u2_sqr, &u2);
+    fe_sq(&t, &u1);
+    fe_mul(&t, &t, &FE_D);
+    fe_neg(&t, &t);
+    fe_sub(&v, &t, &u2_sqr);              /* v = -(D u1^2) - u2^2 */
+    fe_mul(&t, &v, &u2_sqr);
+    fe_1(&x);
+    was_square = fe_sqrt_ratio_m1(&invsqrt, &x, &t);   /* 1 / sqrt(v u2^2) */
+    fe_mul(&den_x, &invsqrt, &u2);
+    fe_mul(&den_y, &invsqrt, &den_x);
+    fe_mul(&den_y, &den_y, &v);
+    fe_mul(&x, &s, &den_x);
+    fe_add(&x, &x, &x);
+    fe_abs(&x, &x);                       /* x = |2 s den_x| */
+    fe_mul(&y, &u1, &den_y);
+    fe_mul(&t, &x, &y);
+
+    /* Step 3: reject when not square, t negative, or y = 0. */
+    ok &= was_square & (1 ^ fe_isnegative(&t)) & (1 ^ fe_iszero(&y));
+
+    /* Step 4: (x, y, 1, t); on rejection hand back the identity, not garbage. */
+    p->X = x;
+    p->Y = y;
+    fe_1(&p->Z);
+    p->T = t;
+    {
+        ge_p3 id;
+        ge_p3_0(&id);
+        fe_cmov(&p->X, &id.X, (unsigned int)(1 ^ ok));
+        fe_cmov(&p->Y, &id.Y, (unsigned int)(1 ^ ok));
+        fe_cmov(&p->T, &id.T, (unsigned int)(1 ^ ok));
+    }
+    return ok;
+}
+
+void ristretto_encode(uint8_t out[32], const ge_p3 *p) {
+    fe u1, u2, t, invsqrt, den1, den2, z_inv, ix0, iy0, enchanted, x, y, den_inv, one;
+    int rotate;
+
+    fe_add(&t, &p->Z, &p->Y);
+    fe_sub(&u1, &p->Z, &p->Y);
+    fe_mul(&u1, &t, &u1);                 /* u1 = (Z0 + Y0)(Z0 - Y0) */
+    fe_mul(&u2, &p->X, &p->Y);            /* u2 = X0 Y0 */
+    fe_sq(&t, &u2);
+    fe_mul(&t, &u1, &t);
+    fe_1(&one);
+    (void)fe_sqrt_ratio_m1(&invsqrt, &one, &t);   /* invsqrt = 1 / sqrt(u1 u2^2) */
+    fe_mul(&den1, &invsqrt, &u1);
+    fe_mul(&den2, &invsqrt, &u2);
+    fe_mul(&z_inv, &den1, &den2);
+    fe_mul(&z_inv, &z_inv, &p->T);        /* z_inv = den1 den2 T0 */
+    fe_mul(&ix0, &p->X, &FE_SQRT_M1);
+    fe_mul(&iy0, &p->Y, &FE_SQRT_M1);
+    fe_mul(&enchanted, &den1, &FE_INVSQRT_A_MINUS_D);
+    fe_mul(&t, &p->T, &z_inv);
+    rotate = fe_isnegative(&t);
+    x = p->X;
+    y = p->Y;
+    fe_cmov(&x, &iy0, (unsigned int)rotate);
+    fe_cmov(&y, &ix0, (unsigned int)rotate);
+    den_inv = den2;
+    fe_cmov(&den_inv, &enchanted, (unsigned int)rotate);
+    fe_mul(&t, &x, &z_inv);
+    fe_cneg(&y, &y, (unsigned int)fe_isnegative(&t));
+    fe_sub(&t, &p->Z, &y);
+    fe_mul(&t, &den_inv, &t);
+    fe_abs(&t, &t);                       /* s = |den_inv (Z - Y)| */
+    fe_tobytes(out, &t);
+}
+
+int ristretto_eq(const ge_p3 *p, const ge_p3 *q) {
+    fe a, b;
+    int e1, e2;
+    fe_mul(&a, &p->X, &q->Y);
+    fe_mul(&b, &p->Y, &q->X);
+    e1 = fe_eq(&a, &b);                   /* X1 Y2 == Y1 X2 */
+    fe_mul(&a, &p->Y, &q->Y);
+    fe_mul(&b, &p->X, &q->X);
+    e2 = fe_eq(&a, &b);                   /* Y1 Y2 == X1 X2 */
+    return e1 | e2;
+}
+
+/* RFC 9496 4.3.4, MAP(t): the Elligator-style map of one field element. */
+static void ristretto_map(ge_p3 *p, const fe *t) {
+    fe r, u, v, s, s_prime, c, n, w0, w1, w2, w3, one, tmp, tmp2;
+    int was_square;
+    fe_1(&one);
+    fe_sq(&r, t);
+    fe_mul(&r, &r, &FE_SQRT_M1);          /* r = SQRT_M1 t^2 */
+    fe_add(&u, &r, &one);
+    fe_mul(&u, &u, &FE_ONE_MINUS_D_SQ);   /* u = (r + 1) ONE_MINUS_D_SQ */
+    fe_mul(&tmp, &r, &FE_D);
+    fe_neg(&tmp2, &one);
+    fe_sub(&tmp, &tmp2, &tmp);            /* -1 - r D */
+    fe_add(&tmp2, &r, &FE_D);             /* r + D */
+    fe_mul(&v, &tmp, &tmp2);              /* v = (-1 - r D)(r + D) */
+    was_square = fe_sqrt_ratio_m1(&s, &u, &v);
+    fe_mul(&s_prime, &s, t);
+    fe_abs(&s_prime, &s_prime);
+    fe_neg(&s_prime, &s_prime);           /* s' = -|s t| */
+    fe_cmov(&s, &s_prime, (unsigned int)(1 ^ was_square));
+    fe_neg(&c, &one);
+    fe_cmov(&c, &r, (unsigned int)(1 ^ was_square));   /* c = was_square ? -1 : r */
+    fe_sub(&tmp, &r, &one);
+    fe_mul(&n, &c, &tmp);
+    fe_mul(&n, &n, &FE_D_MINUS_ONE_SQ);
+    fe_sub(&n, &n, &v);                   /* N = c (r - 1) D_MINUS_ONE_SQ - v */
+    fe_mul(&w0, &s, &v);
+    fe_add(&w0, &w0, &w0);                /* w0 = 2 s v (2x tight) */
+    fe_mul(&w1, &n, &FE_SQRT_AD_MINUS_ONE);
+    fe_sq(&tmp, &s);
+    fe_sub(&w2, &one, &tmp);              /* w2 = 1 - s^2 */
+    fe_add(&w3, &one, &tmp);              /* w3 = 1 + s^2 (2x tight) */
+    fe_mul(&p->X, &w0, &w3);
+    fe_mul(&p->Y, &w2, &w1);
+    fe_mul(&p->Z, &w1, &w3);
+    fe_mul(&p->T, &w0, &w2);
+}
+
+void ristretto_from_uniform(ge_p3 *p, const uint8_t in[64]) {
+    fe t1, t2;
+    ge_p3 p1, p2;
+    /* fe_frombytes masks bit 255 of each half, as the RFC asks. */
+    fe_frombytes(&t1, in);
+    fe_frombytes(&t2, in + 32);
+    ristretto_map(&p1, &t1);
+    ristretto_map(&p2, &t2);
+    ge_p3_add(p, &p1, &p2);
+}
+
+void ristretto_generator(ge_p3 *p) {
+    p->X = FE_GX;
+    p->Y = FE_GY;
+    fe_1(&p->Z);
+    p->T = FE_GT;
+}

@@ -1,0 +1,23 @@
+/*
+ * ristretto.h: the ristretto255 group (RFC 9496) over edwards25519 points (private).
+ * A ge_p3 here is any representative of its ristretto255 class (coset of the
+ * 4-torsion); only encode and eq look through the representative.
+ */
+#ifndef EVOTE_RISTRETTO_H
+#define EVOTE_RISTRETTO_H
+
+#include "ge.h"
+
+/* RFC 9496 4.3.1. Returns 1 and sets *p on success, 0 on a rejected encoding (then *p is
+   the identity). Constant time in the bytes (the encoding is usually public anyway). */
+int ristretto_decode(ge_p3 *p, const uint8_t s[32]);
+/* RFC 9496 4.3.2: the canonical encoding of p's class. Constant time. */
+void ristretto_encode(uint8_t s[32], const ge_p3 *p);
+/* RFC 9496 4.3.3: 1 iff p and q are the same ristretto255 element. Constant time. */
+int ristretto_eq(const ge_p3 *p, const ge_p3 *q);
+/* RFC 9496 4.3.4: element derivation (one-way map) from 64 bytes. Constant time. */
+void ristretto_from_uniform(ge_p3 *p, const uint8_t in[64]);
+/* The generator (RFC 8032 basepoint). */
+void ristretto_generator(ge_p3 *p);
+
+#endif

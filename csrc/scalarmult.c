@@ -1,0 +1,222 @@
+/*
+ * scalarmult.c: constant-time scalar multiplication for secret scalars.
+ *
+ * Both methods recode the scalar into 64 signed radix-16 digits e[i] in [-8, 8]
+ * (sc_recode_radix16), so s = sum e[i] 16^i, and for every digit select |e[i]| * Q from
+ * a table of 1Q..8Q by scanning all eight entries with the select idiom of ct.h (no
+ * memory index depends on the digit), then negate conditionally (also masked), then add.
+ * Digit 0 selects the identity. The digit loop itself is public (always 64 digits).
+ *
+ *  - Variable base: table of 1P..8P in cached form; 4 doublings per digit (252 in all)
+ *    and 64 additions.
+ *  - Fixed base: per position pair i, a row of (j+1) 16^(2i) B (affine); the odd digits
+ *    are summed first, multiplied by 16 (4 doublings), then the even digits are added:
+ *    64 mixed additions and 4 doublings.
+ * Secret temporaries (digits, selected entries, accumulators) are wiped before return.
+ */
+#include <string.h>
+
+#include "basetable_g.h"
+#include "ct.h"
+#include "ristretto.h"
+#include "sc.h"
+#include "scalarmult.h"
+
+/* (|b|, sign of b) for b in [-8, 8], without branches. */
+static void digit_split(uint32_t *babs, uint32_t *bneg, int8_t b) {
+    uint32_t u = (uint32_t)(int32_t)b;      /* two's complement, well defined */
+    uint32_t neg = u >> 31;
+    *bneg = neg;
+    *babs = (u ^ (0u - neg)) + neg;
+}
+
+/* r = b * (table entries 1..8), cached form, constant time in b. */
+static void cached_select(ge_cached *r, const ge_cached tab[8], int8_t b) {
+    uint32_t babs, bneg;
+    int j;
+    digit_split(&babs, &bneg, b);
+    ge_cached_0(r);
+    for (j = 0; j < 8; j++) ge_cached_cmov(r, &tab[j], ct_eq_u32(babs, (uint32_t)j + 1));
+    ge_cached_cneg(r, bneg);
+}
+
+/* Conditional move of one fe from unaligned bytes (memcpy per limb; no index on b). */
+static void fe_cmov_bytes(fe *r, const uint8_t *src, fe_limb m) {
+    int k;
+    for (k = 0; k < FE_NLIMBS; k++) {
+        fe_limb x;
+        memcpy(&x, src + k * sizeof(fe_limb), sizeof x);
+        r->v[k] ^= m & (r->v[k] ^ x);
+    }
+}
+
+/* r = b * row entries (row = 8 consecutive ge_precomp as bytes), constant time in b. */
+static void precomp_select(ge_precomp *r, const uint8_t *row, int8_t b) {
+    uint32_t babs, bneg;
+    int j;
+    digit_split(&babs, &bneg, b);
+    ge_precomp_0(r);
+    for (j = 0; j < 8; j++) {
+        const uint8_t *e = row + (size_t)j * sizeof(ge_precomp);
+        uint32_t eq = ct_eq_u32(babs, (uint32_t)j + 1);
+#ifdef EVOTE_FE_RADIX51
+        fe_limb m = ct_mask64(eq);
+#else
+        fe_limb m = ct_mask32(eq);
+#endif
+        fe_cmov_bytes(&r->yplusx, e + offsetof(ge_precomp, yplusx), m);
+        fe_cmov_bytes(&r->yminusx, e + offsetof(ge_precomp, yminusx), m);
+        fe_cmov_bytes(&r->xy2d, e + offsetof(ge_precomp, xy2d), m);
+    }
+    ge_precomp_cneg(r, bneg);
+}
+
+void ge_scalarmult(ge_p3 *r, const uint8_t s[32], const ge_p3 *p) {
+    ge_cached tab[8], sel;
+    ge_p3 mult[9], acc;
+    ge_p1p1 t;
+    ge_p2 q;
+    int8_t e[64];
+    int i, k;
+
+    /* mult[k] = k P for k = 1..8 (public work: P is not secret), tab[k-1] cached. */
+    mult[1] = *p;
+    ge_p3_to_cached(&tab[0], p);
+    for (k = 2; k <= 8; k++) {
+        if (k & 1) {
+            ge_add(&t, &mult[k - 1], &tab[0]);
+        } else {
+            ge_p3_dbl(&t, &mult[k / 2]);
+        }
+        ge_p1p1_to_p3(&mult[k], &t);
+    }
+    for (k = 1; k <= 8; k++) ge_p3_to_cached(&tab[k - 1], &mult[k]);
+
+    sc_recode_radix16(e, s);
+    cached_select(&sel, tab, e[63]);
+    ge_p3_0(&acc);
+    ge_add(&t, &acc, &sel);
+    ge_p1p1_to_p3(&acc, &t);
+    for (i = 62; i >= 0; i--) {
+        ge_p3_to_p2(&q, &acc);
+        ge_p2_dbl(&t, &q);
+        ge_p1p1_to_p2(&q, &t);
+        ge_p2_dbl(&t, &q);
+        ge_p1p1_to_p2(&q, &t);
+        ge_p2_dbl(&t, &q);
+        ge_p1p1_to_p2(&q, &t);
+        ge_p2_dbl(&t, &q);
+        ge_p1p1_to_p3(&acc, &t);
+        cached_select(&sel, tab, e[i]);
+        ge_add(&t, &acc, &sel);
+        ge_p1p1_to_p3(&acc, &t);
+    }
+    *r = acc;
+    ct_wipe(e, sizeof e);
+    ct_wipe(&sel, sizeof sel);
+    ct_wipe(&acc, sizeof acc);
+    ct_wipe(&t, sizeof t);
+    ct_wipe(&q, sizeof q);
+}
+
+/* Sum over the digits i = first, first + 2, ... of e[i] 16^i B / 16^(i - i mod 2). */
+static void basetable_accumulate(ge_p3 *acc, const uint8_t *entries, const int8_t e[64],
+                                 int first) {
+    ge_precomp sel;
+    ge_p1p1 t;
+    int i;
+    for (i = first; i < 64; i += 2) {
+        precomp_select(&sel, entries + (size_t)(i / 2) * 8 * sizeof(ge_precomp), e[i]);
+        ge_madd(&t, acc, &sel);
+        ge_p1p1_to_p3(acc, &t);
+    }
+    ct_wipe(&sel, sizeof sel);
+    ct_wipe(&t, sizeof t);
+}
+
+static void times16(ge_p3 *acc) {
+    ge_p1p1 t;
+    ge_p2 q;
+    ge_p3_to_p2(&q, acc);
+    ge_p2_dbl(&t, &q);
+    ge_p1p1_to_p2(&q, &t);
+    ge_p2_dbl(&t, &q);
+    ge_p1p1_to_p2(&q, &t);
+    ge_p2_dbl(&t, &q);
+    ge_p1p1_to_p2(&q, &t);
+    ge_p2_dbl(&t, &q);
+    ge_p1p1_to_p3(acc, &t);
+    ct_wipe(&t, sizeof t);
+    ct_wipe(&q, sizeof q);
+}
+
+void basetable_mul(ge_p3 *r, const uint8_t *entries, const uint8_t s[32]) {
+    int8_t e[64];
+    ge_p3 acc;
+    sc_recode_radix16(e, s);
+    ge_p3_0(&acc);
+    basetable_accumulate(&acc, entries, e, 1);
+    times16(&acc);
+    basetable_accumulate(&acc, entries, e, 0);
+    *r = acc;
+    ct_wipe(e, sizeof e);
+    ct_wipe(&acc, sizeof acc);
+}
+
+void basetable_mul2(ge_p3 *r, const uint8_t *entries_a, const uint8_t a[32],
+                    const uint8_t *entries_b, const uint8_t b[32]) {
+    int8_t ea[64], eb[64];
+    ge_p3 acc;
+    sc_recode_radix16(ea, a);
+    sc_recode_radix16(eb, b);
+    ge_p3_0(&acc);
+    basetable_accumulate(&acc, entries_a, ea, 1);
+    basetable_accumulate(&acc, entries_b, eb, 1);
+    times16(&acc);
+    basetable_accumulate(&acc, entries_a, ea, 0);
+    basetable_accumulate(&acc, entries_b, eb, 0);
+    *r = acc;
+    ct_wipe(ea, sizeof ea);
+    ct_wipe(eb, sizeof eb);
+    ct_wipe(&acc, sizeof acc);
+}
+
+const uint8_t *basetable_g_entries(void) { return (const uint8_t *)EVOTE_G_TABLE; }
+
+void ge_scalarmult_base(ge_p3 *r, const uint8_t s[32]) {
+    basetable_mul(r, basetable_g_entries(), s);
+}
+
+static const uint8_t BASETABLE_MAGIC[8] = {'e', 'v', 'o', 't', 'e', 'B', 'T', '1'};
+
+void basetable_build(uint8_t *table, const ge_p3 *p, const uint8_t enc[32]) {
+    ge_p3 base = *p, acc;
+    ge_cached bc;
+    ge_p1p1 t;
+    ge_precomp pc;
+    int i, j;
+    memset(table, 0, BASETABLE_HEADER);
+    memcpy(table, BASETABLE_MAGIC, 8);
+    table[8] = (uint8_t)FE_NLIMBS;
+    memcpy(table + 32, enc, 32);
+    for (i = 0; i < 32; i++) {
+        ge_p3_to_cached(&bc, &base);
+        acc = base;
+        for (j = 0; j < 8; j++) {
+            ge_p3_to_precomp(&pc, &acc);
+            memcpy(table + BASETABLE_HEADER + ((size_t)i * 8 + j) * sizeof(ge_precomp), &pc,
+                   sizeof pc);
+            ge_add(&t, &acc, &bc);
+            ge_p1p1_to_p3(&acc, &t);
+        }
+        for (j = 0; j < 8; j++) {   /* base *= 256 */
+            ge_p3_dbl(&t, &base);
+            ge_p1p1_to_p3(&base, &t);
+        }
+    }
+}
+
+int basetable_check(const uint8_t *table) {
+    return memcmp(table, BASETABLE_MAGIC, 8) == 0 && table[8] == FE_NLIMBS && table[9] == 0 &&
+           table[10] == 0 && table[11] == 0;
+}
