@@ -274,3 +274,23 @@ def test_missing_copy_is_recreated(tmp_path, ident, lost):
     assert any("missing; created" in n for n in box.recovery)
     box.release()
     assert path.read_bytes() == good == mirror.read_bytes()
+
+
+def test_box_whose_creation_was_cut_short_is_created_afresh(tmp_path, ident, caplog):
+    path, mirror = tmp_path / "b.evb", tmp_path / "m.evb"
+    box = ident.open(path)
+    box.release()
+    open_frame = path.read_bytes()
+    for content in (b"", open_frame[:100]):
+        path.write_bytes(content)
+        mirror.write_bytes(b"")
+        with caplog.at_level(logging.WARNING, logger="evote.ballotbox"):
+            box = ident.open(path, mirror=mirror)
+        assert "creation never finished" in caplog.text
+        assert box.next_seq == 1 and path.read_bytes() == mirror.read_bytes()
+        box.release()
+    path.write_bytes(b"garbage, not a torn frame")
+    mirror.unlink()
+    with pytest.raises(FramingError):
+        ident.open(path, mirror=mirror)
+    assert path.read_bytes() == b"garbage, not a torn frame"

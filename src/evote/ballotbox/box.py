@@ -24,7 +24,7 @@ from ..errors import EvoteTypeError, EvoteValueError
 from .durability import FileSink, fsync_directory
 from .framing import ZERO_HASH, RecordType, U64_MAX, record_hash, seal, signed_bytes
 from .identity import KioskCertificate, check_bytes32
-from .problems import BoxClosed, BoxError, BoxMismatch, BoxWriteError
+from .problems import BoxClosed, BoxError, BoxMismatch, BoxNotCreated, BoxWriteError
 from .records import (MAX_PAYLOAD, CloseRecord, Receipt, SpoilRecord, ballot_id_for,
                       encode_body, next_code)
 from .recovery import reconcile
@@ -286,7 +286,16 @@ def open_box(path, *, kiosk_key, certificate: KioskCertificate, authority_key: b
                                 sink_factory=sink_factory)
     if not isinstance(certificate, KioskCertificate):
         raise EvoteTypeError("certificate: expected a KioskCertificate")
-    return BallotBox.reopen(path, kiosk_key=kiosk_key, authority_key=authority_key,
-                            election_hash=certificate.election_hash,
-                            station_id=certificate.station_id, kiosk_id=certificate.kiosk_id,
-                            mirror=mirror, durable=durable, sink_factory=sink_factory)
+    try:
+        return BallotBox.reopen(path, kiosk_key=kiosk_key, authority_key=authority_key,
+                                election_hash=certificate.election_hash,
+                                station_id=certificate.station_id, kiosk_id=certificate.kiosk_id,
+                                mirror=mirror, durable=durable, sink_factory=sink_factory)
+    except BoxNotCreated as exc:
+        log.warning("%s; creating it afresh", exc)
+        for p in [path] + ([] if mirror is None else [mirror]):
+            if os.path.lexists(p):
+                os.unlink(p)
+        return BallotBox.create(path, kiosk_key=kiosk_key, certificate=certificate,
+                                authority_key=authority_key, mirror=mirror, durable=durable,
+                                sink_factory=sink_factory)

@@ -81,6 +81,11 @@ class BoxLocked(BoxError):
     """Another process holds the box open for writing."""
 
 
+class BoxNotCreated(BoxError):
+    """The box file(s) exist but hold no complete record: creation was cut short before
+    it returned (nothing was ever acknowledged). open_box creates the box afresh."""
+
+
 class MirrorDivergence(BoxProblem):
     """The box and its mirror disagree in a way that cannot be repaired safely."""
 

@@ -27,7 +27,7 @@ import os
 from dataclasses import dataclass, field
 
 from .durability import preserve_copy
-from .problems import BoxError, BoxMismatch, MirrorDivergence
+from .problems import BoxError, BoxMismatch, BoxNotCreated, MirrorDivergence
 from .reader import ScanReport, scan_box
 
 log = logging.getLogger("evote.ballotbox")
@@ -97,6 +97,15 @@ def reconcile(path, mirror, *, authority_key, election_hash, station_id, kiosk_i
             for problem in reports.get(p, ScanReport(p)).problems:
                 if isinstance(problem, BoxMismatch):
                     raise problem
+        # A copy with no complete record (empty, or only a torn OPEN) was never acknowledged
+        # as created: it counts as missing.
+        blank = {p for p, rep in reports.items()
+                 if rep.n_records == 0 and all(x.check == "empty" for x in rep.problems)}
+        if blank == set(reports):
+            raise BoxNotCreated(f"box {path}: no complete record in "
+                                f"{', '.join(sorted(blank))}; its creation never finished")
+        for p in blank:
+            del reports[p]
         rewritten = set()
         good = _decide_and_repair(path, mirror, reports, sinks, notes, durable, sink_factory,
                                   rewritten)
@@ -125,7 +134,10 @@ def _decide_and_repair(path, mirror, reports, sinks, notes, durable, sink_factor
         present, missing = (primary, mirror) if second is None else (second, path)
         if not present.ok:
             raise present.problems[0]
-        sinks[missing] = sink_factory(missing, create=True, durable=durable)
+        if missing in sinks:  # present but blank
+            sinks[missing].truncate(0)
+        else:
+            sinks[missing] = sink_factory(missing, create=True, durable=durable)
         rewritten.add(missing)
         _copy(present.path, sinks[missing], 0, present.clean_length)
         _note(notes, f"box copy {missing}: missing; created from {present.path} "
