@@ -124,6 +124,10 @@ def _structure(manifest, ballot) -> List[_Contest]:
     return out
 
 
+def _range_where(where: str, big_l: int) -> str:
+    return f"{where}: range proof (choices + {big_l}*blank in [1, {big_l}])"
+
+
 # ---------------------------------------------------------------- one by one (exact)
 
 def _check_branches(proof, cs, vs, lo: int, alpha: bytes, beta: bytes, k_bytes: bytes,
@@ -176,7 +180,7 @@ def verify_ballot(context, manifest, ballot: EncryptedBallot) -> None:
         _check_branches(b.proof, cs, vs, 0, b.alpha, b.beta, k_bytes, w)
         # The range proof is about (sum alpha_i + L*alpha_b, sum beta_i + L*beta_b).
         big_l = contest.max_choices
-        w = f"{where}: range proof (choices + {big_l}*blank in [1, {big_l}])"
+        w = _range_where(where, big_l)
         c = challenge_int(CONTEST_TAG, contest_statement(base, bid, cid, big_l,
                                                          enc.ciphertexts_bytes()),
                           enc.range_proof.commitments)
@@ -239,7 +243,7 @@ def _prepare(context, manifest, ballot) -> _Prepared:
             k -= w2 * v0 + w4 * v1
             coefs += (w1 * c0 + w3 * c1, w2 * c0 + w4 * c1, w1, w2, w3, w4)
             points += (sel.alpha, sel.beta, *proof.commitments)
-        w = f"{where}: range proof"
+        w = _range_where(where, big_l)
         rp = enc.range_proof
         c = challenge_int(CONTEST_TAG,
                           contest_statement(base, bid, cid, big_l, enc.ciphertexts_bytes()),
