@@ -186,6 +186,9 @@ def decode_body(rtype: RecordType, body: bytes) -> dict:
         if rtype is RecordType.SPOIL:
             out["secrets"] = c.blob("secrets")
         c.done()
+        for what in ("payload", "secrets"):
+            if what in out and not out[what]:
+                raise c.fail(what, f"empty {what}")
         return out
     n_cast, n_spoiled, head = _CLOSE.unpack(c.take(_CLOSE.size, "counts"))
     c.done()
