@@ -2,6 +2,7 @@
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from evote.errors import EvoteError, EvoteValueError, InvalidEncoding
 from evote.group import G_TABLE, Point, Scalar
@@ -161,3 +162,18 @@ def test_records_must_be_complete_and_distinct():
         cer.build_context(ctx.manifest_hash, 3, 2, recs + [recs[0]])
     with pytest.raises(cer.CeremonyError, match="another ceremony"):
         cer.build_context(bytes(32), 3, 2, recs)
+
+
+@settings(max_examples=8, deadline=None)
+@given(shape=st.tuples(st.integers(1, 6), st.integers(1, 6)).filter(lambda s: s[1] <= s[0]),
+       data=st.data())
+def test_any_t_key_shares_reconstruct_the_joint_secret(shape, data):
+    """Feldman VSS as specified: for any (n, t), any t-subset of the key shares s_l
+    interpolates at 0 to sum_i a_i0, whose multiple of G is the joint key."""
+    n, t = shape
+    ctx, guardians = cer.run_ceremony(manifest_hash_for(f"hyp {n} {t}"), n, t)
+    subset = data.draw(st.lists(st.sampled_from(range(n)), min_size=t, max_size=t, unique=True))
+    idx = [guardians[k].index for k in subset]
+    lam = lagrange_coefficients(idx)
+    s = sum(lam[guardians[k].index] * int(guardians[k].key_share) for k in subset)
+    assert G_TABLE.mul(Scalar.from_int(s)) == ctx.joint_key

@@ -207,3 +207,14 @@ def test_schnorr_proof_bound_to_its_position():
     with pytest.raises(EvoteError):
         SchnorrProof.from_bytes(p.to_bytes()[:32] + b"\xff" * 32)
     assert SchnorrProof.from_bytes(p.to_bytes()) == p
+
+
+def test_envelope_for_another_manifest_is_bad_binding(setup):
+    guardians, records, inbox = setup
+    honest = inbox[2][3]
+    other = bytes(32)
+    d = SealedShare.signed_digest(other, 3, 2, honest.sealed)
+    bad = SealedShare(other, 3, 2, honest.sealed, guardians[2].sign(d))
+    out = _finish_with(setup, 2, {3: bad})
+    (c,) = out.complaints
+    assert (c.accuser, c.accused, c.reason) == (2, 3, "bad-binding")

@@ -19,7 +19,7 @@ import nacl.public
 import nacl.signing
 
 from ..errors import EvoteValueError, InvalidEncoding, InvalidSignature
-from ..group import G_TABLE, Point, Scalar
+from ..group import G_TABLE, Point, Scalar, msm_vartime
 from ..hashing import digest, text, u64
 from . import ceremony_wire as w
 from .schnorr import SchnorrProof, verify_schnorr, verify_schnorr_batch
@@ -217,7 +217,6 @@ class GuardianRecord:
 
     def share_commitment(self, x: int) -> Point:
         """sum_j x^j * K_ij = P_i(x)*G: what the share for guardian x must match."""
-        from ..group import msm_vartime
         order = Scalar.ORDER
         return msm_vartime([Scalar.from_int(pow(x, j, order)) for j in range(self.t)],
                            list(self.commitments))
