@@ -1,0 +1,461 @@
+/*
+ * test_core.c: C-level correctness checks of the evote core (run by .ci/c-checks.sh,
+ * natively, under ASan/UBSan, on the portable field path and under qemu for ARM).
+ *
+ *  1. RFC 9496 vectors (rfc9496_vectors.h, generated from specs/vectors/ by
+ *     csrc/tools/gen_vectors.py): multiples of the generator through every
+ *     multiplication routine, every invalid encoding rejected, hash-to-group.
+ *  2. Scalars: against a slow independent reference (schoolbook product and binary long
+ *     division by l on 32-bit words), and the field laws.
+ *  3. Points: group laws, decode(encode) round trips, and constant-time versus
+ *     variable-time agreement (scalarmult, basetable_mul/mul2, double_scalarmult,
+ *     Straus, Pippenger at several windows, aggregate, multiples) on random inputs.
+ *  4. Error paths: return codes and zeroed outputs.
+ * Usage: test_core [seed] [rounds]. Prints one line per group; exits 1 on any failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evote.h"
+#include "msm.h"
+#include "rfc9496_vectors.h"
+#include "ristretto.h"
+#include "sc.h"
+#include "scalarmult.h"
+
+static int failures = 0;
+#define CHECK(cond, ...)                                                    \
+    do {                                                                    \
+        if (!(cond)) {                                                      \
+            failures++;                                                     \
+            if (failures < 30) {                                            \
+                printf("  FAIL %s:%d: ", __FILE__, __LINE__);               \
+                printf(__VA_ARGS__);                                        \
+                printf("\n");                                               \
+            }                                                               \
+        }                                                                   \
+    } while (0)
+
+/* ---- deterministic randomness (splitmix64) ---- */
+static uint64_t rng_state;
+static uint64_t rng64(void) {
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+static void rng_bytes(uint8_t *b, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) b[i] = (uint8_t)(rng64() >> 56);
+}
+/* A random scalar < l; every 8th one is an edge value (0, 1, l-1, small). */
+static void rand_scalar(uint8_t s[32]) {
+    static const uint8_t LM1[32] = {0xec, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+                                    0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                    0, 0, 0, 0, 0x10};
+    uint64_t k = rng64();
+    memset(s, 0, 32);
+    switch (k % 16) {
+    case 0: return;
+    case 1: s[0] = 1; return;
+    case 2: memcpy(s, LM1, 32); return;
+    case 3: s[0] = (uint8_t)(k >> 8); return;
+    default: {
+        uint8_t w[64];
+        rng_bytes(w, 64);
+        sc_reduce_wide(s, w);
+    }
+    }
+}
+static void rand_point(uint8_t p[32]) {
+    uint8_t w[64];
+    rng_bytes(w, 64);
+    evote_point_from_uniform(p, w);
+}
+
+/* ---- slow reference for scalars: 32-bit words, little endian ---- */
+static const uint32_t REF_L[8] = {0x5cf5d3ed, 0x5812631a, 0xa2f79cd6, 0x14def9de, 0, 0, 0, 0x10000000};
+static void ref_load(uint32_t *w, const uint8_t *b, int nwords) {
+    int i;
+    for (i = 0; i < nwords; i++)
+        w[i] = (uint32_t)b[4 * i] | ((uint32_t)b[4 * i + 1] << 8) | ((uint32_t)b[4 * i + 2] << 16) |
+               ((uint32_t)b[4 * i + 3] << 24);
+}
+/* x (nwords words) mod l by binary long division, into 32 bytes. */
+static void ref_mod(uint8_t out[32], const uint32_t *x, int nwords) {
+    uint32_t r[9] = {0};
+    int bit, i;
+    for (bit = nwords * 32 - 1; bit >= 0; bit--) {
+        uint32_t in = (x[bit / 32] >> (bit % 32)) & 1, ge = 1;
+        for (i = 8; i > 0; i--) r[i] = (r[i] << 1) | (r[i - 1] >> 31);
+        r[0] = (r[0] << 1) | in;
+        for (i = 8; i >= 0; i--) {   /* r >= l ? */
+            uint32_t li = i < 8 ? REF_L[i] : 0;
+            if (r[i] != li) {
+                ge = r[i] > li;
+                break;
+            }
+        }
+        if (ge) {
+            uint64_t borrow = 0;
+            for (i = 0; i < 9; i++) {
+                uint64_t t = (uint64_t)r[i] - (i < 8 ? REF_L[i] : 0) - borrow;
+                r[i] = (uint32_t)t;
+                borrow = (t >> 63) & 1;
+            }
+        }
+    }
+    for (i = 0; i < 32; i++) out[i] = (uint8_t)(r[i / 4] >> (8 * (i % 4)));
+}
+static void ref_mul(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]) {
+    uint32_t x[8], y[8], z[16] = {0};
+    int i, j;
+    ref_load(x, a, 8);
+    ref_load(y, b, 8);
+    for (i = 0; i < 8; i++) {
+        uint64_t c = 0;
+        for (j = 0; j < 8; j++) {
+            uint64_t t = (uint64_t)x[i] * y[j] + z[i + j] + c;
+            z[i + j] = (uint32_t)t;
+            c = t >> 32;
+        }
+        z[i + 8] = (uint32_t)c;
+    }
+    ref_mod(out, z, 16);
+}
+static void ref_add(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]) {
+    uint32_t x[8], y[8], z[9];
+    uint64_t c = 0;
+    int i;
+    ref_load(x, a, 8);
+    ref_load(y, b, 8);
+    for (i = 0; i < 8; i++) {
+        c += (uint64_t)x[i] + y[i];
+        z[i] = (uint32_t)c;
+        c >>= 32;
+    }
+    z[8] = (uint32_t)c;
+    ref_mod(out, z, 9);
+}
+
+static void hex(const uint8_t *b, size_t n, char *out) {
+    size_t i;
+    for (i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", b[i]);
+}
+
+/* ---- 1. RFC 9496 vectors ---- */
+static void test_rfc_vectors(void) {
+    uint8_t out[32], acc[32], s[32];
+    size_t i, n_mult = sizeof RFC_MULTIPLES / sizeof RFC_MULTIPLES[0];
+    uint8_t *table = malloc(evote_basetable_size());
+    CHECK(table != NULL, "malloc");
+    CHECK(evote_basetable_init(table, RFC_MULTIPLES[1]) == EVOTE_OK, "basetable_init(G)");
+    memset(acc, 0, 32);
+    for (i = 0; i < n_mult; i++) {
+        memset(s, 0, 32);
+        s[0] = (uint8_t)i;
+        CHECK(evote_point_is_valid(RFC_MULTIPLES[i]) == 1, "multiple %u valid", (unsigned)i);
+        CHECK(memcmp(acc, RFC_MULTIPLES[i], 32) == 0, "repeated addition, %u G", (unsigned)i);
+        CHECK(evote_scalarmult_base(out, s) == EVOTE_OK && memcmp(out, RFC_MULTIPLES[i], 32) == 0,
+              "scalarmult_base %u", (unsigned)i);
+        CHECK(evote_scalarmult(out, s, RFC_MULTIPLES[1]) == EVOTE_OK &&
+                  memcmp(out, RFC_MULTIPLES[i], 32) == 0, "scalarmult %u", (unsigned)i);
+        CHECK(evote_basetable_mul(out, table, s) == EVOTE_OK && memcmp(out, RFC_MULTIPLES[i], 32) == 0,
+              "basetable_mul %u", (unsigned)i);
+        CHECK(evote_double_scalarmult_vartime(out, s, RFC_MULTIPLES[1], s) == EVOTE_OK,
+              "double_scalarmult");
+        if (2 * i < n_mult)
+            CHECK(memcmp(out, RFC_MULTIPLES[2 * i], 32) == 0, "double_scalarmult %u", (unsigned)i);
+        CHECK(evote_point_add(acc, acc, RFC_MULTIPLES[1]) == EVOTE_OK, "point_add");
+    }
+    for (i = 0; i < sizeof RFC_INVALID / sizeof RFC_INVALID[0]; i++) {
+        char h[65];
+        hex(RFC_INVALID[i].enc, 32, h);
+        CHECK(evote_point_is_valid(RFC_INVALID[i].enc) == 0, "accepted invalid (%s) %s",
+              RFC_INVALID[i].rule, h);
+        CHECK(evote_point_neg(out, RFC_INVALID[i].enc) == EVOTE_ERR_ENCODING, "neg of invalid");
+    }
+    for (i = 0; i < sizeof RFC_H2G / sizeof RFC_H2G[0]; i++) {
+        evote_point_from_uniform(out, RFC_H2G[i].in);
+        CHECK(memcmp(out, RFC_H2G[i].out, 32) == 0, "hash-to-group vector %u", (unsigned)i);
+    }
+    free(table);
+    printf("rfc9496 vectors: %u multiples, %u invalid encodings, %u hash-to-group\n",
+           (unsigned)n_mult, (unsigned)(sizeof RFC_INVALID / sizeof RFC_INVALID[0]),
+           (unsigned)(sizeof RFC_H2G / sizeof RFC_H2G[0]));
+}
+
+/* ---- 2. scalars ---- */
+static void test_scalars(int rounds) {
+    static const uint8_t ZERO[32] = {0};
+    uint8_t ONE[32] = {1};
+    int r;
+    for (r = 0; r < rounds; r++) {
+        uint8_t a[32], b[32], c[32], x[32], y[32], z[32], w[64];
+        rand_scalar(a);
+        rand_scalar(b);
+        rand_scalar(c);
+        CHECK(evote_scalar_is_canonical(a), "random scalar canonical");
+        evote_scalar_mul(x, a, b);
+        ref_mul(y, a, b);
+        CHECK(memcmp(x, y, 32) == 0, "mul vs reference");
+        evote_scalar_add(x, a, b);
+        ref_add(y, a, b);
+        CHECK(memcmp(x, y, 32) == 0, "add vs reference");
+        evote_scalar_sub(x, x, b);
+        CHECK(memcmp(x, a, 32) == 0, "(a + b) - b == a");
+        evote_scalar_neg(x, a);
+        evote_scalar_add(x, x, a);
+        CHECK(memcmp(x, ZERO, 32) == 0, "a + (-a) == 0");
+        evote_scalar_mul(x, a, b);
+        evote_scalar_mul(y, b, a);
+        CHECK(memcmp(x, y, 32) == 0, "ab == ba");
+        evote_scalar_mul(x, x, c);
+        evote_scalar_mul(y, b, c);
+        evote_scalar_mul(y, a, y);
+        CHECK(memcmp(x, y, 32) == 0, "(ab)c == a(bc)");
+        evote_scalar_add(x, b, c);
+        evote_scalar_mul(x, a, x);
+        evote_scalar_mul(y, a, b);
+        evote_scalar_mul(z, a, c);
+        evote_scalar_add(y, y, z);
+        CHECK(memcmp(x, y, 32) == 0, "a(b + c) == ab + ac");
+        if (!sc_is_zero(a)) {
+            CHECK(evote_scalar_invert(x, a) == EVOTE_OK, "invert");
+            evote_scalar_mul(x, x, a);
+            CHECK(memcmp(x, ONE, 32) == 0, "a / a == 1");
+        }
+        rng_bytes(w, 64);
+        evote_scalar_reduce_wide(x, w);
+        {
+            uint32_t ww[16];
+            ref_load(ww, w, 16);
+            ref_mod(y, ww, 16);
+        }
+        CHECK(memcmp(x, y, 32) == 0, "reduce_wide vs reference");
+        {   /* non-canonical 32-byte inputs: s + k l for the largest k with no overflow */
+            uint8_t big[32];
+            uint32_t bw[8];
+            rng_bytes(big, 32);
+            ref_load(bw, big, 8);
+            ref_mod(y, bw, 8);
+            CHECK(evote_scalar_is_canonical(big) == (memcmp(big, y, 32) == 0), "is_canonical");
+            sc_reduce32(x, big);
+            CHECK(memcmp(x, y, 32) == 0, "reduce32 vs reference");
+        }
+    }
+    {   /* boundaries of is_canonical */
+        uint8_t l[32], lm1[32];
+        int i;
+        for (i = 0; i < 32; i++) l[i] = (uint8_t)(REF_L[i / 4] >> (8 * (i % 4)));
+        memcpy(lm1, l, 32);
+        lm1[0]--;
+        CHECK(evote_scalar_is_canonical(l) == 0, "l is not canonical");
+        CHECK(evote_scalar_is_canonical(lm1) == 1, "l - 1 is canonical");
+        CHECK(evote_scalar_add(ONE, l, lm1) == EVOTE_ERR_SCALAR, "add rejects l");
+        CHECK(memcmp(ONE, ZERO, 32) == 0, "output zeroed on error");
+        ONE[0] = 1;
+        CHECK(evote_scalar_invert(lm1, ZERO) == EVOTE_ERR_ZERO, "invert(0)");
+        CHECK(memcmp(lm1, ZERO, 32) == 0, "invert(0) output zeroed");
+    }
+    printf("scalars: %d rounds against the reference and the field laws\n", rounds);
+}
+
+/* ---- 3. points ---- */
+static void test_points(int rounds) {
+    uint8_t *ta = malloc(evote_basetable_size()), *tb = malloc(evote_basetable_size());
+    uint8_t g[32], id[32] = {0};
+    int r;
+    memcpy(g, RFC_MULTIPLES[1], 32);
+    CHECK(ta != NULL && tb != NULL, "malloc");
+    CHECK(evote_basetable_init(tb, g) == EVOTE_OK, "table of G");
+    for (r = 0; r < rounds; r++) {
+        uint8_t a[32], b[32], ab[32], P[32], Q[32], x[32], y[32], z[32];
+        uint8_t sc2[64], pt2[64];
+        size_t bad = 0;
+        ge_p3 p3;
+        rand_scalar(a);
+        rand_scalar(b);
+        rand_point(P);
+        rand_point(Q);
+        CHECK(evote_point_is_valid(P), "from_uniform gives a valid encoding");
+        CHECK(ristretto_decode(&p3, P), "decode");
+        ristretto_encode(x, &p3);
+        CHECK(memcmp(x, P, 32) == 0, "encode(decode(P)) == P");
+        /* ct vs vartime: a P */
+        CHECK(evote_scalarmult(x, a, P) == EVOTE_OK, "scalarmult");
+        CHECK(evote_double_scalarmult_vartime(y, a, P, id) == EVOTE_OK, "dsm");
+        CHECK(memcmp(x, y, 32) == 0, "scalarmult == double_scalarmult_vartime(a, P, 0)");
+        CHECK(evote_msm_vartime(y, a, P, 1, &bad) == EVOTE_OK && memcmp(x, y, 32) == 0,
+              "scalarmult == msm n=1");
+        CHECK(evote_basetable_init(ta, P) == EVOTE_OK, "basetable_init");
+        CHECK(evote_basetable_mul(y, ta, a) == EVOTE_OK && memcmp(x, y, 32) == 0,
+              "scalarmult == basetable_mul");
+        /* a G + b P, four ways */
+        CHECK(evote_basetable_mul2(x, tb, a, ta, b) == EVOTE_OK, "mul2");
+        CHECK(evote_double_scalarmult_vartime(y, b, P, a) == EVOTE_OK && memcmp(x, y, 32) == 0,
+              "mul2 == double_scalarmult_vartime");
+        memcpy(sc2, a, 32);
+        memcpy(sc2 + 32, b, 32);
+        memcpy(pt2, g, 32);
+        memcpy(pt2 + 32, P, 32);
+        CHECK(evote_msm_vartime(y, sc2, pt2, 2, &bad) == EVOTE_OK && memcmp(x, y, 32) == 0,
+              "mul2 == msm n=2");
+        evote_scalarmult_base(y, a);
+        evote_scalarmult(z, b, P);
+        evote_point_add(y, y, z);
+        CHECK(memcmp(x, y, 32) == 0, "mul2 == aG + bP");
+        /* (a + b) P == a P + b P; (ab) P == a (b P) */
+        evote_scalar_add(ab, a, b);
+        evote_scalarmult(x, ab, P);
+        evote_scalarmult(y, a, P);
+        evote_scalarmult(z, b, P);
+        evote_point_add(y, y, z);
+        CHECK(memcmp(x, y, 32) == 0, "(a+b)P == aP + bP");
+        evote_scalar_mul(ab, a, b);
+        evote_scalarmult(x, ab, P);
+        evote_scalarmult(y, a, z);
+        CHECK(memcmp(x, y, 32) == 0, "(ab)P == a(bP)");
+        /* P + Q - Q == P; P + (-P) == 0; P + Q == Q + P */
+        evote_point_add(x, P, Q);
+        evote_point_add(y, Q, P);
+        CHECK(memcmp(x, y, 32) == 0, "P + Q == Q + P");
+        evote_point_sub(x, x, Q);
+        CHECK(memcmp(x, P, 32) == 0, "P + Q - Q == P");
+        evote_point_neg(x, P);
+        evote_point_add(x, x, P);
+        CHECK(memcmp(x, id, 32) == 0, "P - P == 0");
+        {   /* equality looks through the representative: P and P + (4-torsion) */
+            ge_p3 q3 = p3, t3;
+            fe_neg(&q3.X, &p3.X);   /* (-x, -y) is P + T2, the same ristretto element */
+            fe_neg(&q3.Y, &p3.Y);
+            CHECK(ristretto_eq(&p3, &q3), "eq across the coset");
+            ristretto_encode(x, &q3);
+            CHECK(memcmp(x, P, 32) == 0, "encode is coset-invariant");
+            ristretto_decode(&t3, Q);
+            CHECK(ristretto_eq(&p3, &t3) == (memcmp(P, Q, 32) == 0), "eq of different points");
+        }
+    }
+    free(ta);
+    free(tb);
+    printf("points: %d rounds of group laws and ct/vartime agreement\n", rounds);
+}
+
+static void test_msm(void) {
+    static const size_t sizes[] = {0, 1, 2, 3, 7, 33, 64, 65, 130, 300};
+    size_t k;
+    for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t n = sizes[k], i, bad = 99;
+        uint8_t *sc = malloc(32 * n + 1), *pt = malloc(32 * n + 1);
+        uint8_t expect[32] = {0}, out[32], t[32];
+        ge_p3 *pts = malloc((n + 1) * sizeof(ge_p3)), r;
+        int c;
+        for (i = 0; i < n; i++) {
+            rand_scalar(sc + 32 * i);
+            rand_point(pt + 32 * i);
+            ristretto_decode(&pts[i], pt + 32 * i);
+            evote_scalarmult(t, sc + 32 * i, pt + 32 * i);
+            evote_point_add(expect, expect, t);
+        }
+        CHECK(evote_msm_vartime(out, sc, pt, n, &bad) == EVOTE_OK, "msm n=%u", (unsigned)n);
+        CHECK(memcmp(out, expect, 32) == 0, "msm == sum of ct scalarmults, n=%u", (unsigned)n);
+        CHECK(ge_msm_straus_vartime(&r, sc, pts, n), "straus");
+        ristretto_encode(out, &r);
+        CHECK(memcmp(out, expect, 32) == 0, "straus n=%u", (unsigned)n);
+        for (c = 2; c <= 12; c += (c < 8 ? 1 : 4)) {
+            CHECK(ge_msm_pippenger_vartime(&r, sc, pts, n, c), "pippenger");
+            ristretto_encode(out, &r);
+            CHECK(memcmp(out, expect, 32) == 0, "pippenger n=%u c=%d", (unsigned)n, c);
+        }
+        if (n >= 3) {   /* error paths name the first bad item */
+            uint8_t save = pt[32 * 2];
+            pt[32 * 2] |= 1;   /* negative field element: invalid */
+            CHECK(evote_msm_vartime(out, sc, pt, n, &bad) == EVOTE_ERR_ENCODING && bad == 2,
+                  "msm bad point index");
+            CHECK(memcmp(out, RFC_MULTIPLES[0], 32) == 0, "msm output zeroed");
+            CHECK(evote_points_validate(pt, n, &bad) == EVOTE_ERR_ENCODING && bad == 2,
+                  "validate bad index");
+            pt[32 * 2] = save;
+            CHECK(evote_points_validate(pt, n, &bad) == EVOTE_OK, "validate");
+            sc[32 * 1 + 31] = 0xff;
+            CHECK(evote_msm_vartime(out, sc, pt, n, &bad) == EVOTE_ERR_SCALAR && bad == 1,
+                  "msm bad scalar index");
+        }
+        free(sc);
+        free(pt);
+        free(pts);
+    }
+    printf("msm: Straus and Pippenger (c = 2..12) equal the ct sum for n up to 300\n");
+}
+
+static void test_aggregate(void) {
+    const size_t n_rows = 37, width = 5;
+    uint8_t *rows = malloc(32 * n_rows * width), out[32 * 5], expect[32 * 5], mult[32 * 20], g2[32];
+    size_t i, j, bad = 0;
+    memset(expect, 0, sizeof expect);
+    for (i = 0; i < n_rows; i++)
+        for (j = 0; j < width; j++) {
+            uint8_t *e = rows + 32 * (i * width + j);
+            rand_point(e);
+            evote_point_add(expect + 32 * j, expect + 32 * j, e);
+        }
+    CHECK(evote_aggregate_vartime(out, rows, n_rows, width, &bad) == EVOTE_OK, "aggregate");
+    CHECK(memcmp(out, expect, sizeof out) == 0, "aggregate == column sums");
+    CHECK(evote_aggregate_vartime(out, rows, 0, width, &bad) == EVOTE_OK, "aggregate no rows");
+    for (j = 0; j < width; j++) CHECK(memcmp(out + 32 * j, RFC_MULTIPLES[0], 32) == 0, "empty sum");
+    rows[32 * (3 * width + 4) + 31] |= 0x80;   /* bit 255: non-canonical */
+    CHECK(evote_aggregate_vartime(out, rows, n_rows, width, &bad) == EVOTE_ERR_ENCODING &&
+              bad == 3 * width + 4, "aggregate bad index");
+    CHECK(evote_multiples_vartime(mult, RFC_MULTIPLES[2], 8) == EVOTE_OK, "multiples");
+    for (i = 0; i < 8; i++) CHECK(memcmp(mult + 32 * i, RFC_MULTIPLES[2 * i], 32) == 0, "multiples %u", (unsigned)i);
+    memcpy(g2, RFC_MULTIPLES[1], 32);
+    g2[0] ^= 1;
+    CHECK(evote_multiples_vartime(mult, g2, 3) == EVOTE_ERR_ENCODING, "multiples bad base");
+    free(rows);
+    printf("aggregate and multiples: column sums, empty input, error index\n");
+}
+
+static void test_errors(void) {
+    uint8_t out[32], big[32], t[32];
+    uint8_t *table = malloc(evote_basetable_size());
+    memset(big, 0xff, 32);
+    memset(t, 0, 32);
+    t[0] = 3;
+    CHECK(evote_scalarmult(out, big, RFC_MULTIPLES[1]) == EVOTE_ERR_SCALAR, "scalarmult bad scalar");
+    CHECK(evote_scalarmult(out, t, RFC_INVALID[0].enc) == EVOTE_ERR_ENCODING, "scalarmult bad point");
+    CHECK(memcmp(out, RFC_MULTIPLES[0], 32) == 0, "zeroed");
+    CHECK(evote_scalarmult_base(out, big) == EVOTE_ERR_SCALAR, "base bad scalar");
+    CHECK(evote_basetable_init(table, RFC_INVALID[3].enc) == EVOTE_ERR_ENCODING, "init bad point");
+    CHECK(evote_basetable_mul(out, table, t) == EVOTE_ERR_ARGUMENT, "zeroed table refused");
+    CHECK(evote_basetable_init(table, RFC_MULTIPLES[3]) == EVOTE_OK, "init");
+    CHECK(evote_basetable_mul(out, table, big) == EVOTE_ERR_SCALAR, "basetable bad scalar");
+    CHECK(evote_basetable_mul2(out, table, t, table, big) == EVOTE_ERR_SCALAR, "mul2 bad scalar");
+    CHECK(evote_double_scalarmult_vartime(out, t, RFC_INVALID[5].enc, t) == EVOTE_ERR_ENCODING, "dsm bad point");
+    CHECK(evote_msm_vartime(out, NULL, NULL, 0, NULL) == EVOTE_OK &&
+              memcmp(out, RFC_MULTIPLES[0], 32) == 0, "msm n=0 is the identity");
+    CHECK(evote_point_add(out, RFC_MULTIPLES[1], RFC_INVALID[7].enc) == EVOTE_ERR_ENCODING, "add bad");
+    free(table);
+    printf("error paths: codes and zeroed outputs\n");
+}
+
+int main(int argc, char **argv) {
+    uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0) : 0x5eed2026ULL;
+    int rounds = argc > 2 ? atoi(argv[2]) : 200;
+    rng_state = seed;
+    printf("evote core %s, %s field, seed %llu, %d rounds\n", evote_core_version(),
+           evote_core_uses_int128() ? "radix 2^51" : "radix 2^25.5", (unsigned long long)seed,
+           rounds);
+    test_rfc_vectors();
+    test_scalars(rounds);
+    test_points(rounds / 4 + 1);
+    test_msm();
+    test_aggregate();
+    test_errors();
+    if (failures) {
+        printf("test_core: %d FAILURES\n", failures);
+        return 1;
+    }
+    printf("test_core: all passed\n");
+    return 0;
+}
