@@ -10,7 +10,8 @@ import pytest
 
 from evote.ballotbox import read_box, scan_box
 from evote.ballotbox.durability import FileSink
-from evote.ballotbox.problems import BoxWriteError, FramingError, MirrorDivergence, TornFrame
+from evote.ballotbox.problems import (BoxMismatch, BoxWriteError, FramingError,
+                                      MirrorDivergence, TornFrame)
 from test_ballotbox_support import Identity, fill, frames_of, split, write
 
 SRC = os.path.join(os.path.dirname(__file__), "..", "src")
@@ -187,13 +188,14 @@ def _pair(tmp_path, ident, n=4, close=False):
     return path, mirror
 
 
-@pytest.mark.parametrize("damaged", ["box", "mirror"])
-def test_damaged_copy_is_restored_from_a_verifying_one(tmp_path, ident, damaged):
+@pytest.mark.parametrize("damaged,record,delta", [("box", 3, 100), ("mirror", 3, 100),
+                                                  ("box", 0, 70), ("mirror", 5, 5)])
+def test_damaged_copy_is_restored_from_a_verifying_one(tmp_path, ident, damaged, record, delta):
     path, mirror = _pair(tmp_path, ident)
     good = path.read_bytes()
     victim = path if damaged == "box" else mirror
     data = bytearray(good)
-    data[frames_of(path)[3][0] + 100] ^= 2
+    data[frames_of(path)[record][0] + delta] ^= 2  # OPEN+70: its election hash
     victim.write_bytes(bytes(data))
     box = ident.open(path, mirror=mirror)
     assert any("restored from" in n for n in box.recovery)
@@ -274,6 +276,19 @@ def test_missing_copy_is_recreated(tmp_path, ident, lost):
     assert any("missing; created" in n for n in box.recovery)
     box.release()
     assert path.read_bytes() == good == mirror.read_bytes()
+
+
+def test_a_valid_box_of_another_station_is_never_repaired_into_this_one(tmp_path, ident):
+    path, mirror = _pair(tmp_path, ident)
+    other = Identity(station="station-8", seed=bytes([3] * 32))
+    path.unlink()
+    box = other.open(path)
+    box.release()
+    before = (path.read_bytes(), mirror.read_bytes())
+    with pytest.raises(BoxMismatch) as e:
+        ident.open(path, mirror=mirror)
+    assert e.value.check == "station"
+    assert (path.read_bytes(), mirror.read_bytes()) == before
 
 
 def test_box_whose_creation_was_cut_short_is_created_afresh(tmp_path, ident, caplog):

@@ -93,10 +93,9 @@ def reconcile(path, mirror, *, authority_key, election_hash, station_id, kiosk_i
         reports = {p: scan_box(p, authority_key=authority_key, election_hash=election_hash,
                                station_id=station_id, kiosk_id=kiosk_id, keep_hashes=True)
                    for p in sinks}
-        for p in paths:  # the wrong box is never "repaired" into the right one
-            for problem in reports.get(p, ScanReport(p)).problems:
-                if isinstance(problem, BoxMismatch):
-                    raise problem
+        for rep in reports.values():  # the wrong box is never "repaired" into the right one
+            if rep.problems and all(isinstance(x, BoxMismatch) for x in rep.problems):
+                raise rep.problems[0]
         # A copy with no complete record (empty, or only a torn OPEN) was never acknowledged
         # as created: it counts as missing.
         blank = {p for p, rep in reports.items()
