@@ -13,6 +13,7 @@ from .._version import __version__
 
 COMMANDS = {
     "box": "evote.cli.box:box",
+    "guardian": "evote.cli.guardian:guardian",
     "selftest": "evote.cli.selftest:selftest",
 }
 

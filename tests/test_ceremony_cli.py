@@ -1,0 +1,84 @@
+"""`evote guardian ...`: the ceremony run as five file-exchanging CLI steps."""
+import json
+import os
+import stat
+
+from click.testing import CliRunner
+
+from evote.cli.main import cli
+from evote.protocol.context import ElectionContext
+from evote.protocol.guardian_store import load_guardian
+
+FAST = ["--kdf-ops", "1", "--kdf-mem-kib", "8"]
+
+
+def _run(runner, *args, code=0):
+    result = runner.invoke(cli, ["guardian", *map(str, args)])
+    assert result.exit_code == code, result.output
+    return result
+
+
+def test_ceremony_through_the_cli(tmp_path):
+    runner = CliRunner()
+    n, t = 3, 2
+    mh = "ab" * 32
+    pw = tmp_path / "pw"
+    pw.write_text("guardian passphrase\n")
+    secrets = [tmp_path / f"secret-{i}.json" for i in range(1, n + 1)]
+    records = [tmp_path / f"record-{i}.json" for i in range(1, n + 1)]
+    for i, (s, r) in enumerate(zip(secrets, records), start=1):
+        _run(runner, "generate", "--manifest-hash", mh, "--index", i, "--guardians", n,
+             "--threshold", t, "--out", s, "--passphrase-file", pw, *FAST)
+        assert stat.S_IMODE(os.stat(s).st_mode) == 0o600
+        _run(runner, "publish", s, "--out", r, "--passphrase-file", pw)
+    shares = tmp_path / "shares"
+    for s in secrets:
+        _run(runner, "deal", s, *records, "--out-dir", shares, "--passphrase-file", pw)
+    for i, s in enumerate(secrets, start=1):
+        mine = sorted(shares.glob(f"share-*-to-{i}.json"))
+        assert len(mine) == n - 1
+        args = [x for p in mine for x in ("--shares", p)]
+        _run(runner, "finish", s, *records, *args, "--passphrase-file", pw)
+    out = tmp_path / "context.json"
+    _run(runner, "context", *records, "--out", out)
+    ctx = ElectionContext.from_json_obj(json.loads(out.read_bytes()))
+    for i, s in enumerate(secrets, start=1):
+        g = load_guardian(s, "guardian passphrase")
+        assert g.base_hash == ctx.base_hash and g.key_share is not None
+
+    # a wrong passphrase or a damaged record is one precise line and exit 2
+    bad_pw = tmp_path / "bad"
+    bad_pw.write_text("nope\n")
+    r = _run(runner, "publish", secrets[0], "--out", tmp_path / "x.json",
+             "--passphrase-file", bad_pw, code=2)
+    assert "wrong passphrase" in r.output
+    obj = json.loads(records[1].read_bytes())
+    obj["signature"] = "00" * 64
+    records[1].write_text(json.dumps(obj))
+    r = _run(runner, "context", *records, "--out", out, code=2)
+    assert "guardian 2" in r.output
+
+
+def test_finish_with_a_missing_share_writes_a_complaint(tmp_path):
+    runner = CliRunner()
+    pw = tmp_path / "pw"
+    pw.write_text("x\n")
+    secrets, records = [], []
+    for i in (1, 2):
+        s, r = tmp_path / f"s{i}", tmp_path / f"r{i}"
+        _run(runner, "generate", "--manifest-hash", "cd" * 32, "--index", i, "--guardians", 2,
+             "--threshold", 2, "--out", s, "--passphrase-file", pw, *FAST)
+        _run(runner, "publish", s, "--out", r, "--passphrase-file", pw)
+        secrets.append(s)
+        records.append(r)
+    _run(runner, "deal", secrets[1], *records, "--out-dir", tmp_path / "sh", "--passphrase-file", pw)
+    share = tmp_path / "sh" / "share-2-to-1.json"
+    obj = json.loads(share.read_bytes())
+    obj["sealed"] = "00" * 128
+    share.write_text(json.dumps(obj))
+    complaints = tmp_path / "complaints.json"
+    _run(runner, "finish", secrets[0], *records, "--shares", share, "--complaints-out",
+         complaints, "--passphrase-file", pw, code=1)
+    (c,) = json.loads(complaints.read_bytes())
+    assert (c["accuser"], c["accused"], c["reason"]) == (1, 2, "bad-signature")
+    assert load_guardian(secrets[0], "x").key_share is None
