@@ -5,7 +5,9 @@ marked, per-station tables with paper-fallback stations marked. Every text from 
 manifest is HTML-escaped. The same results give the same bytes.
 """
 import datetime
+from fractions import Fraction
 from html import escape
+from math import floor
 from typing import List
 
 import jdatetime
@@ -19,7 +21,7 @@ STATUS_FA = {"winner": "منتخب", "alternate": "علی‌البدل", "undeci
              "none": ""}
 COLOR = {"winner": "#2e7d32", "alternate": "#e0a100", "undecided": "#c62828",
          "none": "#9aa7b0"}
-METHOD_FA = {"plurality": "اکثریت نسبی (فهرست باز)", "proportional": "تناسبی (فهرستی)"}
+METHOD_FA = {"plurality": "اکثریت نسبی", "proportional": "تناسبی (فهرستی)"}
 KIND_FA = {"city": "شهر", "village": "روستا"}
 ATTR_FA = {"education": "تحصیلات", "priority": "اولویت", "seats": "کرسی‌ها",
            "votes": "آرا"}
@@ -70,6 +72,17 @@ def _pct(votes: int, valid: int) -> str:
         return "۰"
     tenths = (votes * 1000 + valid // 2) // valid  # rounded to 0.1 %, integer arithmetic
     return persian_digits(f"{tenths // 10}") + "\u066b" + persian_digits(str(tenths % 10))
+
+
+def _num(exact: str) -> str:
+    """An exact number ("12" or "206/3") for display: Persian digits, fractions as
+    decimals rounded half up to 2 places (the JSON keeps the exact value)."""
+    q = Fraction(exact)
+    if q.denominator == 1:
+        return _fa(q.numerator)
+    hundredths = floor(q * 100 + Fraction(1, 2))
+    whole, frac = divmod(hundredths, 100)
+    return _fa(whole) + "\u066b" + persian_digits(f"{frac:02d}")
 
 
 def _scope_fa(scope: str) -> str:
@@ -167,9 +180,9 @@ def _lists_table(er: ElectionResults, r: ContestResult) -> str:
         note = "" if p.eligible else " (زیر حد نصاب)"
         rows.append(f"<tr><td>{escape(name)}{note}</td><td class='n'>{_fa(p.votes)}</td>"
                     f"<td class='n'>{_fa(p.quota_seats)}</td><td class='n'>"
-                    f"{persian_digits(p.remainder)}</td>"
+                    f"{_num(p.remainder)}</td>"
                     f"<td class='n'>{_fa(p.seats)}</td><td class='n'>{_fa(p.alternates)}</td></tr>")
-    quota = "" if r.quota is None else f"<p class='meta'>سهمیه: {persian_digits(r.quota)}</p>"
+    quota = "" if r.quota is None else f"<p class='meta'>سهمیه: {_num(r.quota)}</p>"
     return quota + "<table>" + "\n".join(rows) + "</table>"
 
 
@@ -185,7 +198,7 @@ def _ties(r: ContestResult) -> str:
         else:
             how = f"{escape(ATTR_FA.get(t.step, t.step))} (بیشتر مقدم است)"
         order = " ← ".join("، ".join(to_persian_digits(c) for c in g) for g in t.order)
-        items.append(f"<li>تساوی در {_scope_fa(t.scope)} با امتیاز {persian_digits(t.score)} "
+        items.append(f"<li>تساوی در {_scope_fa(t.scope)} با امتیاز {_num(t.score)} "
                      f"میان {'، '.join(to_persian_digits(c) for c in t.codes)}: {how}؛ "
                      f"ترتیب: {order}</li>")
     return "<h3>تساوی‌ها</h3><ul>" + "\n".join(items) + "</ul>"
@@ -217,9 +230,9 @@ def _contest_section(er: ElectionResults, r: ContestResult) -> str:
     parts: List[str] = [
         f'<section class="contest" id="{escape(r.contest_id)}">',
         f"<h2>{escape(contest.name)}</h2>",
-        f'<p class="meta">حوزه: {escape(district.name)} ({KIND_FA[district.kind]}) · '
-        f"روش: {METHOD_FA[r.method]} · کرسی: {_fa(r.seats)} · علی‌البدل: {_fa(r.alternates)} · "
-        f"آرای مأخوذه: {_fa(r.ballots_cast)} · سفید: {_fa(r.blank)} · صحیح: {_fa(r.valid)}</p>",
+        f'<p class="meta">حوزه: {escape(district.name)} ({KIND_FA[district.kind]}) | '
+        f"روش: {METHOD_FA[r.method]} | کرسی: {_fa(r.seats)} | علی‌البدل: {_fa(r.alternates)} | "
+        f"آرای مأخوذه: {_fa(r.ballots_cast)} | سفید: {_fa(r.blank)} | صحیح: {_fa(r.valid)}</p>",
     ]
     if paper:
         parts.append(f'<p class="meta"><span class="badge paper">کاغذی</span> این نتیجه شامل '
@@ -230,7 +243,8 @@ def _contest_section(er: ElectionResults, r: ContestResult) -> str:
     parts += [
         '<p class="legend">'
         + "".join(f'<span><span class="badge {k}">{v}</span></span>'
-                  for k, v in STATUS_FA.items() if v) + "</p>",
+                  for k, v in STATUS_FA.items()
+                  if v and (k != "undecided" or not r.resolved)) + "</p>",
         bar_chart_svg(er, r),
         _succession(er, r),
         _candidates_table(er, r),
@@ -258,14 +272,14 @@ def render_html(er: ElectionResults) -> str:
 <body>
 <header>
 <h1>{escape(m.name)}</h1>
-<p>تاریخ برگزاری: {jalali_date(m.election_date)} · نتایج {_fa(len(er.contests))} حوزه</p>
+<p>تاریخ برگزاری: {jalali_date(m.election_date)} | نتایج {_fa(len(er.contests))} حوزه</p>
 </header>
 <main>
 {body}
 </main>
 <footer>
-<p>election <code>{escape(m.election_id)}</code> · manifest hash <code>{m.hash().hex()}</code></p>
-<p>lot seed <code>{seed}</code> · evote-results/1</p>
+<p>election <code>{escape(m.election_id)}</code> | manifest hash <code>{m.hash().hex()}</code></p>
+<p>lot seed <code>{seed}</code> | evote-results/1</p>
 </footer>
 </body>
 </html>
