@@ -48,6 +48,8 @@ _BYTES_TYPES = (bytes, bytearray, memoryview)
 
 def _bytes(fn: str, name: str, value, length: int) -> bytes:
     """value as bytes of exactly `length` bytes, else a precise error."""
+    if type(value) is bytes and len(value) == length:  # the common case, checked first
+        return value
     if not isinstance(value, _BYTES_TYPES):
         raise EvoteTypeError(f"{fn}: {name} must be bytes, not {type(value).__name__}")
     if type(value) is not bytes:
@@ -173,7 +175,9 @@ def _scalar_binop(fn: str, cfun, a, b) -> bytes:
     a = _bytes(fn, "a", a, 32)
     b = _bytes(fn, "b", b, 32)
     out = _out()
-    _check(cfun(out, a, b), fn, scalars={"a": a, "b": b})
+    rc = cfun(out, a, b)
+    if rc:
+        _check(rc, fn, scalars={"a": a, "b": b})
     return _copy(out)
 
 
@@ -215,7 +219,9 @@ def _point_binop(fn: str, cfun, a, b) -> bytes:
     a = _bytes(fn, "a", a, 32)
     b = _bytes(fn, "b", b, 32)
     out = _out()
-    _check(cfun(out, a, b), fn, points={"a": a, "b": b})
+    rc = cfun(out, a, b)
+    if rc:
+        _check(rc, fn, points={"a": a, "b": b})
     return _copy(out)
 
 
@@ -259,8 +265,9 @@ def scalarmult(s, p) -> bytes:
     s = _bytes("scalarmult", "s", s, 32)
     p = _bytes("scalarmult", "p", p, 32)
     out = _out()
-    _check(lib.evote_scalarmult(out, s, p), "scalarmult",
-           scalars={"s": s}, points={"p": p})
+    rc = lib.evote_scalarmult(out, s, p)
+    if rc:
+        _check(rc, "scalarmult", scalars={"s": s}, points={"p": p})
     return _copy(out)
 
 
@@ -268,7 +275,9 @@ def scalarmult_base(s) -> bytes:
     """s * G with the core's generator table, constant time in s."""
     s = _bytes("scalarmult_base", "s", s, 32)
     out = _out()
-    _check(lib.evote_scalarmult_base(out, s), "scalarmult_base", scalars={"s": s})
+    rc = lib.evote_scalarmult_base(out, s)
+    if rc:
+        _check(rc, "scalarmult_base", scalars={"s": s})
     return _copy(out)
 
 
@@ -310,8 +319,9 @@ def basetable_mul(table, s) -> bytes:
     table = _table("basetable_mul", "table", table)
     s = _bytes("basetable_mul", "s", s, 32)
     out = _out()
-    _check(lib.evote_basetable_mul(out, table._buf, s), "basetable_mul",
-           scalars={"s": s})
+    rc = lib.evote_basetable_mul(out, table._buf, s)
+    if rc:
+        _check(rc, "basetable_mul", scalars={"s": s})
     return _copy(out)
 
 
