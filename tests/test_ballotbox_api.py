@@ -244,3 +244,57 @@ def test_cli_check(tmp_path, ident):
     assert other.returncode == 1 and "election" in other.stdout
     assert _cli("box", "check", str(tmp_path / "nope.evb"), "--authority-key", auth).returncode == 2
     assert _cli("box", "check", str(tmp_path / "b.evb")).returncode == 2
+
+
+def test_reader_report_and_unreadable_paths(tmp_path, ident):
+    box = ident.open(tmp_path / "b.evb")
+    fill(box, 4, 2, close=True)
+    box.release()
+    reader = read_box(tmp_path / "b.evb", authority_key=ident.authority_key)
+    assert reader.report is None
+    records = list(reader)
+    rep = reader.report
+    assert (rep.n_records, rep.n_cast, rep.n_spoiled, rep.closed) == (8, 4, 2, True)
+    assert rep.chain_head == records[-1].chain_head and rep.kiosk_id == "kiosk-1"
+    from evote.errors import BoxError
+    with pytest.raises(BoxError, match="cannot open"):
+        list(read_box(tmp_path / "missing.evb", authority_key=ident.authority_key))
+    with pytest.raises(EvoteValueError):
+        scan_box(tmp_path / "b.evb", authority_key=b"short")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+ops = st.lists(st.sampled_from(["cast", "spoil", "reopen"]), max_size=12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(ops=ops, close=st.booleans(), sizes=st.lists(st.integers(1, 3000), min_size=12, max_size=12))
+def test_any_sequence_of_operations_reads_back_exactly(tmp_path_factory, ops, close, sizes):
+    ident = Identity(seed=bytes([5] * 32))
+    d = tmp_path_factory.mktemp("ops")
+    path, mirror = d / "b.evb", d / "m.evb"
+    box = ident.open(path, mirror=mirror)
+    expect = []
+    for op, size in zip(ops, sizes):
+        if op == "reopen":
+            box.release()
+            box = ident.open(path, mirror=mirror)
+            assert not box.recovery
+            continue
+        bid, payload = box.next_ballot_id(), os.urandom(size)
+        if op == "cast":
+            r = box.cast(bid, payload)
+            expect.append(("CAST", r.seq, bid, payload, r.code))
+        else:
+            r = box.challenge(bid, payload, b"s" * size)
+            expect.append(("SPOIL", r.seq, bid, payload, r.code))
+    if close:
+        box.close()
+    box.release()
+    got = [(r.kind.name, r.seq, r.ballot_id, r.payload, r.code)
+           for r in read_box(path, authority_key=ident.authority_key,
+                             require_closed=close) if hasattr(r, "code")]
+    assert got == expect
+    assert path.read_bytes() == mirror.read_bytes()

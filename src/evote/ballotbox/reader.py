@@ -24,7 +24,8 @@ import nacl.signing
 
 from .framing import ZERO_HASH, RecordType, iter_frames
 from .identity import KioskCertificate, check_bytes32, check_label
-from .problems import (BoxMismatch, BoxProblem, CertificateError, ChainError, FramingError,
+from ..errors import BoxError
+from .problems import (BoxMismatch, CertificateError, ChainError, FramingError,
                        RecordSignatureError, TornFrame)
 from .records import (CastRecord, CloseRecord, OpenRecord, SpoilRecord, ballot_id_for,
                       decode_body, next_code)
@@ -203,7 +204,11 @@ def _walk(path, *, authority_key, election_hash, station_id, kiosk_id, keep_hash
     """
     report = ScanReport(path=str(path))
     verifier = _Verifier(report, authority_key, election_hash, station_id, kiosk_id)
-    with open(path, "rb", buffering=_READ_BUFFER) as f:
+    try:
+        f = open(path, "rb", buffering=_READ_BUFFER)
+    except OSError as exc:
+        raise BoxError(f"box {path}: cannot open: {exc.strerror}") from None
+    with f:
         report.file_size = os.fstat(f.fileno()).st_size
         frames = iter_frames(f, limit=report.file_size)
         clean = True
@@ -249,32 +254,59 @@ def scan_box(path, *, authority_key: bytes, election_hash=None, station_id=None,
         return stop.value
 
 
+class BoxReader:
+    """Iterator over the verified records of one box (what read_box returns).
+
+    Raises the first problem found; once iteration has ended without raising, `report`
+    holds the box's ScanReport (kiosk, station, counts, chain head, closed, ...).
+    """
+
+    def __init__(self, path, *, authority_key, election_hash=None, station_id=None,
+                 kiosk_id=None, require_closed=False, allow_torn_tail=False):
+        self.report = None
+        self._gen = self._run(path, dict(authority_key=authority_key,
+                                         election_hash=election_hash, station_id=station_id,
+                                         kiosk_id=kiosk_id), require_closed, allow_torn_tail)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._gen)
+
+    def _run(self, path, opts, require_closed, allow_torn_tail):
+        gen = _walk(path, **opts)
+        try:
+            while True:
+                record, problems = next(gen)
+                if problems:
+                    raise problems[0]
+                yield record
+        except StopIteration as stop:
+            report = stop.value
+        if report.torn_offset is not None:
+            torn = TornFrame("torn-frame", f"{report.torn_bytes} bytes of an incomplete final "
+                             "frame", seq=report.n_records, offset=report.torn_offset,
+                             kiosk_id=report.kiosk_id, path=report.path)
+            if not allow_torn_tail:
+                raise torn
+            log.warning("%s (never acknowledged; ignored)", torn)
+        if require_closed and not report.closed:
+            raise ChainError("not-closed", "the box has no CLOSE record", seq=report.n_records,
+                             kiosk_id=report.kiosk_id, path=report.path)
+        self.report = report
+
+
 def read_box(path, *, authority_key: bytes, election_hash=None, station_id=None,
-             kiosk_id=None, require_closed=False, allow_torn_tail=False):
-    """Yield the verified records of a box (OpenRecord, CastRecord, SpoilRecord,
+             kiosk_id=None, require_closed=False, allow_torn_tail=False) -> BoxReader:
+    """Stream the verified records of a box (OpenRecord, CastRecord, SpoilRecord,
     CloseRecord) in order, raising the first problem found (a BoxProblem subclass:
     FramingError, ChainError, CertificateError, RecordSignatureError, BoxMismatch, or
-    TornFrame unless allow_torn_tail, in which case a torn tail is logged and skipped)."""
-    gen = _walk(path, authority_key=authority_key, election_hash=election_hash,
-                station_id=station_id, kiosk_id=kiosk_id)
-    try:
-        while True:
-            record, problems = next(gen)
-            if problems:
-                raise problems[0]
-            yield record
-    except StopIteration as stop:
-        report = stop.value
-    if report.torn_offset is not None:
-        torn = TornFrame("torn-frame", f"{report.torn_bytes} bytes of an incomplete final "
-                         "frame", seq=report.n_records, offset=report.torn_offset,
-                         kiosk_id=report.kiosk_id, path=report.path)
-        if not allow_torn_tail:
-            raise torn
-        log.warning("%s (never acknowledged; ignored)", torn)
-    if require_closed and not report.closed:
-        raise ChainError("not-closed", "the box has no CLOSE record", seq=report.n_records,
-                         kiosk_id=report.kiosk_id, path=report.path)
+    TornFrame unless allow_torn_tail, in which case a torn tail is logged and skipped).
+    The returned BoxReader's `.report` is the summary once iteration has finished."""
+    return BoxReader(path, authority_key=authority_key, election_hash=election_hash,
+                     station_id=station_id, kiosk_id=kiosk_id, require_closed=require_closed,
+                     allow_torn_tail=allow_torn_tail)
 
 
-__all__ = ["ScanReport", "scan_box", "read_box", "BoxProblem"]
+__all__ = ["ScanReport", "BoxReader", "scan_box", "read_box"]
