@@ -141,3 +141,40 @@ def test_decoding_arbitrary_bytes_is_all_or_nothing(b):
     except InvalidEncoding:
         return
     assert p.to_bytes() == b
+
+
+_ANY_NON_BYTES = st.one_of(st.integers(), st.text(max_size=40), st.floats(), st.none(),
+                           st.lists(st.integers(0, 255), max_size=40))
+
+
+@FAST
+@given(st.binary(max_size=100).filter(lambda b: len(b) not in (32, 64)))
+def test_wrong_lengths_raise_value_errors(b):
+    from evote.errors import InvalidEncoding
+
+    for ctor in (Scalar.from_bytes, Point.from_bytes, Scalar.from_wide_bytes,
+                 Point.from_uniform_bytes):
+        try:
+            ctor(b)
+        except InvalidEncoding as exc:
+            assert isinstance(exc, ValueError) and str(len(b)) in str(exc)
+        else:
+            raise AssertionError(f"{ctor.__qualname__} accepted {len(b)} bytes")
+
+
+@FAST
+@given(_ANY_NON_BYTES)
+def test_wrong_types_raise_type_errors(x):
+    from evote.errors import EvoteTypeError
+
+    calls = [Scalar.from_bytes, Point.from_bytes, Scalar.from_wide_bytes,
+             Point.from_uniform_bytes, points_from_bytes, FixedBase]
+    if not isinstance(x, int) or isinstance(x, bool):
+        calls += [Point.mul_base, G_TABLE.mul, Scalar.from_int]
+    for call in calls:
+        try:
+            call(x)
+        except EvoteTypeError as exc:
+            assert isinstance(exc, TypeError)
+        else:
+            raise AssertionError(f"{call} accepted {x!r}")
