@@ -55,6 +55,11 @@ class ElectionContext:
         w.require_bytes("ElectionContext.manifest_hash", self.manifest_hash, 32)
         n, t = w.require_params(self.n_guardians, self.threshold)
         rows = self.guardian_commitments
+        if isinstance(rows, (list, tuple)) and all(isinstance(r, (list, tuple)) for r in rows):
+            rows = tuple(tuple(r) for r in rows)  # accept lists; store tuples (immutable)
+            object.__setattr__(self, "guardian_commitments", rows)
+        if isinstance(self.guardians, list):
+            object.__setattr__(self, "guardians", tuple(self.guardians))
         if not isinstance(rows, tuple) or len(rows) != n:
             raise EvoteValueError(f"election context: need a tuple of {n} commitment rows")
         for i, row in enumerate(rows, start=1):
