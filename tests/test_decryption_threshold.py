@@ -6,11 +6,12 @@ import json
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from evote.errors import EvoteValueError, InvalidProof
+from evote.errors import EvoteValueError, InvalidProof, TallyMismatch
 from evote.group import G_TABLE, Point, Scalar
 from evote.protocol.chaum_pedersen import EqualityProof
 from evote.protocol.decryption import (DecryptionShare, combine_decryption_shares,
                                        compute_decryption_share, decrypt_tally,
+                                       position_label, verify_counts,
                                        verify_decryption_share, verify_decryption_shares)
 from evote.protocol.elgamal import Ciphertext, encrypt
 from evote.protocol.threshold_errors import NotEnoughShares
@@ -153,3 +154,14 @@ def test_decrypt_equals_plaintext(counts, subset):
     cts, labels = encrypt_counts(ctx, counts)
     shares = [compute_decryption_share(guardians[k], ctx, cts, labels) for k in subset]
     assert decrypt_tally(ctx, cts, labels, shares, 3000) == counts
+
+
+def test_verify_counts_and_position_labels(tally53):
+    ctx, cts, labels, shares = tally53
+    verify_counts(ctx, cts, labels, shares[1:4], COUNTS)
+    wrong = list(COUNTS)
+    wrong[3] += 1
+    with pytest.raises(TallyMismatch, match="position 3"):
+        verify_counts(ctx, cts, labels, shares[:3], wrong)
+    assert position_label("c1", 7) != position_label("c", 17)
+    assert position_label("c1", 7) == b"\x00" * 7 + b"\x02c1" + (7).to_bytes(8, "big")

@@ -17,9 +17,9 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from ..errors import EvoteTypeError, EvoteValueError, InvalidEncoding, InvalidProof
+from ..errors import EvoteTypeError, EvoteValueError, InvalidProof, TallyMismatch
 from ..group import G_TABLE, Point, Scalar, msm_vartime_raw
-from ..hashing import digest64, u64
+from ..hashing import digest64, text, u64
 from . import ceremony_wire as w
 from .batch_check import msm_is_identity, random_weights
 from .chaum_pedersen import EqualityProof, add_batch_terms, check_equal_logs, prove_equal_logs
@@ -74,6 +74,13 @@ class DecryptionShare:
                                                 f"{what}.proofs[{k}]")
                        for k, p in enumerate(w.read_list(what, obj, "proofs", len(partials))))
         return cls(l, partials, proofs)
+
+
+def position_label(contest_id: str, candidate_code: int) -> bytes:
+    """The recommended label of a tally position: u64(len) || contest id (UTF-8) ||
+    u64(candidate code) (specs/key-ceremony.md 10.0). Unambiguous for any contest id."""
+    cid = text(contest_id)
+    return u64(len(cid)) + cid + u64(w.require_int("candidate_code", candidate_code, 0, 2**63))
 
 
 def decryption_challenge(base_hash: bytes, index: int, label: bytes, ciphertext: Ciphertext,
@@ -246,3 +253,20 @@ def decrypt_tally(context: ElectionContext, ciphertexts: Sequence[Ciphertext],
     verify_decryption_shares(context, ciphertexts, labels, shares)
     points = combine_decryption_shares(context, ciphertexts, shares)
     return discrete_logs(points, bound, "decrypted tally position")
+
+
+def verify_counts(context: ElectionContext, ciphertexts: Sequence[Ciphertext],
+                  labels: Sequence[bytes], shares: Sequence[DecryptionShare],
+                  counts: Sequence[int]) -> None:
+    """The verifier's check of published counts: every share's proof (batch), then
+    m_k*G == beta_k - sum lambda_l M_lk for each k (no discrete log needed).
+    Raises InvalidProof naming a bad share, or TallyMismatch naming the position."""
+    if len(counts) != len(ciphertexts):
+        raise EvoteValueError(f"{len(counts)} counts for {len(ciphertexts)} ciphertexts")
+    verify_decryption_shares(context, ciphertexts, labels, shares)
+    points = combine_decryption_shares(context, ciphertexts, shares)
+    for k, (m, point, label) in enumerate(zip(counts, points, labels)):
+        w.require_int(f"counts[{k}]", m, 0, 2**63)
+        if G_TABLE.mul(Scalar.from_int(m)) != point:
+            raise TallyMismatch(f"position {k} (label {label.hex()}): the shares decrypt to "
+                                f"another value than the published count {m}")
