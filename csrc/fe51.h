@@ -6,20 +6,27 @@
 #ifndef EVOTE_FE51_H
 #define EVOTE_FE51_H
 
+/* Forced inlining: these are small and sit in the innermost loops of every layer. */
+#if defined(__GNUC__) || defined(__clang__)
+#define FE51_INLINE static inline __attribute__((always_inline))
+#else
+#define FE51_INLINE static inline
+#endif
+
 #define FE51_MASK ((uint64_t)0x7ffffffffffffULL)
 typedef unsigned __int128 fe_u128;
 
-static inline void fe_0(fe *h) { h->v[0] = h->v[1] = h->v[2] = h->v[3] = h->v[4] = 0; }
-static inline void fe_1(fe *h) { fe_0(h); h->v[0] = 1; }
-static inline void fe_copy(fe *h, const fe *f) { *h = *f; }
+FE51_INLINE void fe_0(fe *h) { h->v[0] = h->v[1] = h->v[2] = h->v[3] = h->v[4] = 0; }
+FE51_INLINE void fe_1(fe *h) { fe_0(h); h->v[0] = 1; }
+FE51_INLINE void fe_copy(fe *h, const fe *f) { *h = *f; }
 
-static inline void fe_add(fe *h, const fe *f, const fe *g) {
+FE51_INLINE void fe_add(fe *h, const fe *f, const fe *g) {
     int i;
     for (i = 0; i < 5; i++) h->v[i] = f->v[i] + g->v[i];
 }
 
 /* One carry pass: limbs < 2^64 in, limbs < 2^51 out except limb 0 < 2^51 + 19*2^13. */
-static inline void fe51_carry(uint64_t h[5]) {
+FE51_INLINE void fe51_carry(uint64_t h[5]) {
     uint64_t c;
     c = h[0] >> 51; h[0] &= FE51_MASK; h[1] += c;
     c = h[1] >> 51; h[1] &= FE51_MASK; h[2] += c;
@@ -28,10 +35,10 @@ static inline void fe51_carry(uint64_t h[5]) {
     c = h[4] >> 51; h[4] &= FE51_MASK; h[0] += 19 * c;
 }
 
-static inline void fe_carry(fe *h, const fe *f) { *h = *f; fe51_carry(h->v); }
+FE51_INLINE void fe_carry(fe *h, const fe *f) { *h = *f; fe51_carry(h->v); }
 
 /* h = f - g computed as f + 4p - g (no underflow for g < 2^53), then carried. */
-static inline void fe_sub(fe *h, const fe *f, const fe *g) {
+FE51_INLINE void fe_sub(fe *h, const fe *f, const fe *g) {
     h->v[0] = (f->v[0] + 0x1fffffffffffb4ULL) - g->v[0];
     h->v[1] = (f->v[1] + 0x1ffffffffffffcULL) - g->v[1];
     h->v[2] = (f->v[2] + 0x1ffffffffffffcULL) - g->v[2];
@@ -40,14 +47,14 @@ static inline void fe_sub(fe *h, const fe *f, const fe *g) {
     fe51_carry(h->v);
 }
 
-static inline void fe_neg(fe *h, const fe *f) {
+FE51_INLINE void fe_neg(fe *h, const fe *f) {
     fe z;
     fe_0(&z);
     fe_sub(h, &z, f);
 }
 
 /* Carry five 128-bit column sums (each < 2^114, as produced by the callers below) into a tight result. */
-static inline void fe51_reduce128(fe *h, fe_u128 r0, fe_u128 r1, fe_u128 r2, fe_u128 r3,
+FE51_INLINE void fe51_reduce128(fe *h, fe_u128 r0, fe_u128 r1, fe_u128 r2, fe_u128 r3,
                                   fe_u128 r4) {
     uint64_t h0, h1, h2, h3, h4, c;
     r1 += (uint64_t)(r0 >> 51); h0 = (uint64_t)r0 & FE51_MASK;
@@ -68,7 +75,7 @@ static inline void fe51_reduce128(fe *h, fe_u128 r0, fe_u128 r1, fe_u128 r2, fe_
 #define FE51_M(a, b) ((fe_u128)(a) * (b))
 
 /* h = f * g. Inputs: limbs < 2^54 (so 19*limb < 2^59). Output tight. */
-static inline void fe_mul(fe *h, const fe *f, const fe *g) {
+FE51_INLINE void fe_mul(fe *h, const fe *f, const fe *g) {
     uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
     uint64_t g0 = g->v[0], g1 = g->v[1], g2 = g->v[2], g3 = g->v[3], g4 = g->v[4];
     uint64_t g1_19 = 19 * g1, g2_19 = 19 * g2, g3_19 = 19 * g3, g4_19 = 19 * g4;
@@ -92,29 +99,29 @@ static inline void fe_mul(fe *h, const fe *f, const fe *g) {
     fe_u128 r3 = FE51_M(f0_2, f3) + FE51_M(f1_2, f2) + FE51_M(f4, f4_19);               \
     fe_u128 r4 = FE51_M(f0_2, f4) + FE51_M(f1_2, f3) + FE51_M(f2, f2)
 
-static inline void fe_sq(fe *h, const fe *f) {
+FE51_INLINE void fe_sq(fe *h, const fe *f) {
     FE51_SQ_COLUMNS(f);
     fe51_reduce128(h, r0, r1, r2, r3, r4);
 }
 
-static inline void fe_sq2(fe *h, const fe *f) {
+FE51_INLINE void fe_sq2(fe *h, const fe *f) {
     FE51_SQ_COLUMNS(f);
     fe51_reduce128(h, r0 << 1, r1 << 1, r2 << 1, r3 << 1, r4 << 1);
 }
 
 /* h = f * c for c < 2^17. */
-static inline void fe_mul_small(fe *h, const fe *f, uint32_t c) {
+FE51_INLINE void fe_mul_small(fe *h, const fe *f, uint32_t c) {
     fe51_reduce128(h, FE51_M(f->v[0], c), FE51_M(f->v[1], c), FE51_M(f->v[2], c),
                    FE51_M(f->v[3], c), FE51_M(f->v[4], c));
 }
 
-static inline void fe_cmov(fe *h, const fe *f, unsigned int b) {
+FE51_INLINE void fe_cmov(fe *h, const fe *f, unsigned int b) {
     uint64_t m = ct_mask64(b);
     int i;
     for (i = 0; i < 5; i++) h->v[i] ^= m & (h->v[i] ^ f->v[i]);
 }
 
-static inline void fe_cswap(fe *f, fe *g, unsigned int b) {
+FE51_INLINE void fe_cswap(fe *f, fe *g, unsigned int b) {
     uint64_t m = ct_mask64(b), x;
     int i;
     for (i = 0; i < 5; i++) {

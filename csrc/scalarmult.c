@@ -30,43 +30,65 @@ static void digit_split(uint32_t *babs, uint32_t *bneg, int8_t b) {
     *babs = (u ^ (0u - neg)) + neg;
 }
 
-/* r = b * (table entries 1..8), cached form, constant time in b. */
+/* r = b * (table entries 1..8), cached form, constant time in b. Every entry is read;
+   entry j is kept under the mask of (|b| == j + 1), the identity under (b == 0). */
 static void cached_select(ge_cached *r, const ge_cached tab[8], int8_t b) {
     uint32_t babs, bneg;
-    int j;
+    fe_limb m[8], m0;
+    int j, k;
+    ge_cached id;
     digit_split(&babs, &bneg, b);
-    ge_cached_0(r);
-    for (j = 0; j < 8; j++) ge_cached_cmov(r, &tab[j], ct_eq_u32(babs, (uint32_t)j + 1));
+    for (j = 0; j < 8; j++) m[j] = (fe_limb)ct_mask64(ct_eq_u32(babs, (uint32_t)j + 1));
+    m0 = (fe_limb)ct_mask64(ct_is_zero_u32(babs));
+    ge_cached_0(&id);
+    for (k = 0; k < FE_NLIMBS; k++) {
+        fe_limb ypx = m0 & id.YplusX.v[k], ymx = m0 & id.YminusX.v[k];
+        fe_limb z2 = m0 & id.Z2.v[k], t2d = 0;
+        for (j = 0; j < 8; j++) {
+            ypx |= m[j] & tab[j].YplusX.v[k];
+            ymx |= m[j] & tab[j].YminusX.v[k];
+            z2 |= m[j] & tab[j].Z2.v[k];
+            t2d |= m[j] & tab[j].T2d.v[k];
+        }
+        r->YplusX.v[k] = ypx;
+        r->YminusX.v[k] = ymx;
+        r->Z2.v[k] = z2;
+        r->T2d.v[k] = t2d;
+    }
     ge_cached_cneg(r, bneg);
 }
 
-/* Conditional move of one fe from unaligned bytes (memcpy per limb; no index on b). */
-static void fe_cmov_bytes(fe *r, const uint8_t *src, fe_limb m) {
-    int k;
-    for (k = 0; k < FE_NLIMBS; k++) {
-        fe_limb x;
-        memcpy(&x, src + k * sizeof(fe_limb), sizeof x);
-        r->v[k] ^= m & (r->v[k] ^ x);
-    }
+static fe_limb load_limb(const uint8_t *src) {
+    fe_limb x;
+    memcpy(&x, src, sizeof x);   /* the table bytes need no alignment */
+    return x;
 }
 
-/* r = b * row entries (row = 8 consecutive ge_precomp as bytes), constant time in b. */
+/* r = b * row entries (row = 8 consecutive ge_precomp as bytes), constant time in b:
+   every entry is read, entry j kept under the mask of (|b| == j + 1), the identity
+   under (b == 0). */
 static void precomp_select(ge_precomp *r, const uint8_t *row, int8_t b) {
     uint32_t babs, bneg;
-    int j;
+    fe_limb m[8], m0;
+    int j, k;
+    const size_t E = sizeof(ge_precomp), L = sizeof(fe_limb);
+    const size_t OP = offsetof(ge_precomp, yplusx), OM = offsetof(ge_precomp, yminusx);
+    const size_t OT = offsetof(ge_precomp, xy2d);
     digit_split(&babs, &bneg, b);
-    ge_precomp_0(r);
-    for (j = 0; j < 8; j++) {
-        const uint8_t *e = row + (size_t)j * sizeof(ge_precomp);
-        uint32_t eq = ct_eq_u32(babs, (uint32_t)j + 1);
-#ifdef EVOTE_FE_RADIX51
-        fe_limb m = ct_mask64(eq);
-#else
-        fe_limb m = ct_mask32(eq);
-#endif
-        fe_cmov_bytes(&r->yplusx, e + offsetof(ge_precomp, yplusx), m);
-        fe_cmov_bytes(&r->yminusx, e + offsetof(ge_precomp, yminusx), m);
-        fe_cmov_bytes(&r->xy2d, e + offsetof(ge_precomp, xy2d), m);
+    for (j = 0; j < 8; j++) m[j] = (fe_limb)ct_mask64(ct_eq_u32(babs, (uint32_t)j + 1));
+    m0 = (fe_limb)ct_mask64(ct_is_zero_u32(babs));
+    for (k = 0; k < FE_NLIMBS; k++) {
+        /* identity: y+x = y-x = 1, 2dxy = 0 */
+        fe_limb ypx = m0 & (fe_limb)(k == 0), ymx = m0 & (fe_limb)(k == 0), t = 0;
+        for (j = 0; j < 8; j++) {
+            const uint8_t *e = row + (size_t)j * E + (size_t)k * L;
+            ypx |= m[j] & load_limb(e + OP);
+            ymx |= m[j] & load_limb(e + OM);
+            t |= m[j] & load_limb(e + OT);
+        }
+        r->yplusx.v[k] = ypx;
+        r->yminusx.v[k] = ymx;
+        r->xy2d.v[k] = t;
     }
     ge_precomp_cneg(r, bneg);
 }
@@ -97,8 +119,8 @@ void ge_scalarmult(ge_p3 *r, const uint8_t s[32], const ge_p3 *p) {
     ge_p3_0(&acc);
     ge_add(&t, &acc, &sel);
     ge_p1p1_to_p3(&acc, &t);
+    ge_p3_to_p2(&q, &acc);
     for (i = 62; i >= 0; i--) {
-        ge_p3_to_p2(&q, &acc);
         ge_p2_dbl(&t, &q);
         ge_p1p1_to_p2(&q, &t);
         ge_p2_dbl(&t, &q);
@@ -109,7 +131,11 @@ void ge_scalarmult(ge_p3 *r, const uint8_t s[32], const ge_p3 *p) {
         ge_p1p1_to_p3(&acc, &t);
         cached_select(&sel, tab, e[i]);
         ge_add(&t, &acc, &sel);
-        ge_p1p1_to_p3(&acc, &t);
+        if (i > 0) {
+            ge_p1p1_to_p2(&q, &t);     /* the next step doubles: X, Y, Z suffice */
+        } else {
+            ge_p1p1_to_p3(&acc, &t);
+        }
     }
     *r = acc;
     ct_wipe(e, sizeof e);
