@@ -243,7 +243,14 @@ def test_cli_check(tmp_path, ident):
                  "--election-hash", "00" * 32)
     assert other.returncode == 1 and "election" in other.stdout
     assert _cli("box", "check", str(tmp_path / "nope.evb"), "--authority-key", auth).returncode == 2
-    assert _cli("box", "check", str(tmp_path / "b.evb")).returncode == 2
+    bare = _cli("box", "check", str(tmp_path / "b.evb"))
+    assert bare.returncode == 0 and "NOT checked" in bare.stdout
+    forged = Identity(authority=SigningKey.generate())
+    box = forged.open(tmp_path / "f.evb")
+    box.release()
+    assert _cli("box", "check", str(tmp_path / "f.evb")).returncode == 0  # consistent, unverified
+    assert _cli("box", "check", str(tmp_path / "f.evb"), "--authority-key", auth).returncode == 1
+    assert _cli("box", "check", str(tmp_path / "b.evb"), "--authority-key", "zz").returncode == 2
 
 
 def test_reader_report_and_unreadable_paths(tmp_path, ident):

@@ -110,15 +110,19 @@ def _partial_header_plausible(data: bytes) -> bool:
     return all(fields)
 
 
-def _rest_is_zero(f, first: bytes) -> bool:
+def _rest_is_zero(f, first: bytes, left) -> bool:
+    """Are `first` and the rest of the file (at most `left` bytes, None: to the end) zero?"""
     if first.strip(b"\0"):
         return False
-    while True:
-        chunk = f.read(1 << 16)
+    while left is None or left > 0:
+        chunk = f.read(1 << 16 if left is None else min(1 << 16, left))
         if not chunk:
             return True
         if chunk.strip(b"\0"):
             return False
+        if left is not None:
+            left -= len(chunk)
+    return True
 
 
 def iter_frames(f, *, limit=None):
@@ -141,7 +145,7 @@ def iter_frames(f, *, limit=None):
             raise FramingError("magic", "trailing bytes are not a frame header", offset=offset)
         magic, version, rtype, reserved, body_len = _HEAD.unpack_from(head)
         if magic != MAGIC:
-            if _rest_is_zero(f, head):
+            if _rest_is_zero(f, head, None if remaining is None else remaining - HEADER_LEN):
                 raise TornFrame("torn-frame", "file ends in zero bytes never written as a frame",
                                 offset=offset)
             raise FramingError("magic", f"expected {MAGIC!r}, found {magic!r}", offset=offset)

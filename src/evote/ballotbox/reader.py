@@ -62,6 +62,7 @@ class ScanReport:
     clean_length: int = 0
     record_hashes: list = field(default_factory=list)
     frames: list = field(default_factory=list)  # (offset, size) of clean records, if kept
+    certificate_checked: bool = True  # False: scanned without the authority's key
 
     @property
     def ok(self) -> bool:
@@ -78,7 +79,11 @@ class _Verifier:
     def __init__(self, report: ScanReport, authority_key: bytes, election_hash, station_id,
                  kiosk_id):
         self.r = report
-        self.authority_key = check_bytes32("authority_key", authority_key)
+        # None only through scan_box(..., authority_key=None): everything but the
+        # certificate's signature is checked, and the report says so.
+        self.authority_key = None if authority_key is None else \
+            check_bytes32("authority_key", authority_key)
+        report.certificate_checked = authority_key is not None
         self.want_election = None if election_hash is None else check_bytes32("election_hash",
                                                                              election_hash)
         self.want_station = None if station_id is None else check_label("station_id", station_id)
@@ -151,7 +156,8 @@ class _Verifier:
                 r.open_hash = r.chain_head = frame.record_hash
                 self.verify_key = nacl.signing.VerifyKey(cert.kiosk_key)
             try:
-                cert.verify(self.authority_key)
+                if self.authority_key is not None:
+                    cert.verify(self.authority_key)
             except CertificateError as exc:
                 bad(CertificateError, "certificate", exc.detail)
             for what, have, cert_has in (("election hash", f["election_hash"], cert.election_hash),
@@ -241,10 +247,14 @@ def _walk(path, *, authority_key, election_hash, station_id, kiosk_id, keep_hash
     return report
 
 
-def scan_box(path, *, authority_key: bytes, election_hash=None, station_id=None,
+def scan_box(path, *, authority_key, election_hash=None, station_id=None,
              kiosk_id=None, keep_hashes=False) -> ScanReport:
     """Verify a whole box read-only and list every problem found (never raises for the
-    box's contents; raises BoxError if the file cannot be read at all)."""
+    box's contents; raises BoxError if the file cannot be read at all).
+
+    authority_key=None (for a quick look without the manifest) checks everything except
+    the authority's signature on the kiosk certificate; report.certificate_checked is
+    then False and the box must not be called verified."""
     gen = _walk(path, authority_key=authority_key, election_hash=election_hash,
                 station_id=station_id, kiosk_id=kiosk_id, keep_hashes=keep_hashes)
     try:
@@ -263,6 +273,7 @@ class BoxReader:
 
     def __init__(self, path, *, authority_key, election_hash=None, station_id=None,
                  kiosk_id=None, require_closed=False, allow_torn_tail=False):
+        check_bytes32("authority_key", authority_key)  # required here, unlike scan_box
         self.report = None
         self._gen = self._run(path, dict(authority_key=authority_key,
                                          election_hash=election_hash, station_id=station_id,

@@ -86,7 +86,10 @@ def reconcile(path, mirror, *, authority_key, election_hash, station_id, kiosk_i
     try:
         for p in paths:  # lock first, so no other writer moves while we read
             if os.path.lexists(p):
-                sinks[p] = sink_factory(p, create=False, durable=durable)
+                try:
+                    sinks[p] = sink_factory(p, create=False, durable=durable)
+                except OSError as exc:
+                    raise BoxError(f"box {p}: cannot open for writing: {exc.strerror}") from None
         if not sinks:
             raise BoxError(f"box {path} does not exist" +
                            ("" if mirror is None else f", nor its mirror {mirror}"))
