@@ -74,16 +74,12 @@ def publish_record(guardian: Guardian, nonces: Sequence[Scalar] | None = None) -
 def verify_records(manifest_hash: bytes, n: int, t: int,
                    records: Iterable[GuardianRecord]) -> tuple[GuardianRecord, ...]:
     """All n records, one per index, for this ceremony, signatures and proofs valid,
-    keys distinct. Returns them ordered by index. Raises naming the guardian."""
-    ctx = _context_of(manifest_hash, n, t, records)
-    identities = {r.identity_key for r in ctx.guardians}
-    transports = {r.transport_key for r in ctx.guardians}
-    if len(identities) != n or len(transports) != n:
-        raise CeremonyError("two guardians publish the same identity or transport key")
-    return ctx.guardians
+    keys distinct (R1-R6). Returns them ordered by index. Raises naming the guardian."""
+    return _checked_context(manifest_hash, n, t, records).guardians
 
 
-def _context_of(manifest_hash, n, t, records) -> ElectionContext:
+def _checked_context(manifest_hash, n, t, records) -> ElectionContext:
+    """The context of the records after checks R1-R6 (specs/key-ceremony.md 3.6-3.7)."""
     w.require_bytes("manifest_hash", manifest_hash, 32)
     w.require_params(n, t)
     records = list(records)
@@ -93,7 +89,11 @@ def _context_of(manifest_hash, n, t, records) -> ElectionContext:
         if (rec.manifest_hash, rec.n, rec.t) != (manifest_hash, n, t):
             raise CeremonyError(f"guardian {rec.index} record is for another ceremony "
                                 "(manifest hash, n or t differ)")
-    return ElectionContext.from_records(manifest_hash, n, t, records)
+    ctx = ElectionContext.from_records(manifest_hash, n, t, records)  # R1, R3-R5
+    if (len({r.identity_key for r in ctx.guardians}) != n
+            or len({r.transport_key for r in ctx.guardians}) != n):
+        raise CeremonyError("two guardians publish the same identity or transport key")
+    return ctx
 
 
 # ---- step 3 ----
@@ -178,7 +178,7 @@ def finish_guardian(guardian: Guardian, records: Sequence[GuardianRecord],
                     sealed_shares: Iterable[SealedShare]) -> CeremonyOutcome:
     """Open and check every share sent to this guardian; without complaints, return the
     guardian holding s_l = sum_i P_i(l) (checked against S_l of the context)."""
-    ctx = _context_of(guardian.manifest_hash, guardian.n, guardian.t, records)
+    ctx = _checked_context(guardian.manifest_hash, guardian.n, guardian.t, records)
     l = guardian.index
     if ctx.guardians[l - 1].identity_key != guardian.identity_key:
         raise CeremonyError(f"guardian {l}: the published record is not mine")
@@ -243,9 +243,7 @@ def verify_complaint(complaint: Complaint, records: Sequence[GuardianRecord]) ->
 def build_context(manifest_hash: bytes, n: int, t: int,
                   records: Iterable[GuardianRecord]) -> ElectionContext:
     """The election context from the n verified records (anyone can run this)."""
-    ctx = _context_of(manifest_hash, n, t, records)
-    verify_records(manifest_hash, n, t, ctx.guardians)
-    return ctx
+    return _checked_context(manifest_hash, n, t, records)
 
 
 # ---- all steps in one process ----
