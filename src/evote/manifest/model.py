@@ -33,7 +33,8 @@ MAX_CODE = 10 ** MAX_CODE_DIGITS - 1
 MAX_ATTR_INT = 2 ** 53 - 1  # exact in every JSON implementation
 METHODS = ("plurality", "proportional")
 DISTRICT_KINDS = ("city", "village")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def manifest_error(path: str, detail: str) -> ManifestError:
@@ -90,11 +91,10 @@ def check_text(value, path: str, what: str) -> str:
         raise manifest_error(path, f"{what} must be a string, got {type(value).__name__}")
     if len(value) > MAX_NAME_CHARS:
         raise manifest_error(path, f"{what} is longer than {MAX_NAME_CHARS} characters")
-    for i, ch in enumerate(value):
-        o = ord(ch)
-        if o < 0x20 or 0x7F <= o < 0xA0 or 0xD800 <= o < 0xE000:
-            raise manifest_error(path, f"{what} {value!r} holds U+{o:04X} at {i} "
-                                 "(control character or lone surrogate)")
+    bad = _FORBIDDEN.search(value)
+    if bad:
+        raise manifest_error(path, f"{what} {value!r} holds U+{ord(bad.group()):04X} at "
+                             f"{bad.start()} (control character or lone surrogate)")
     if not name_key(value):
         raise manifest_error(path, f"{what} {value!r} is empty after normalization")
     return value
@@ -417,13 +417,18 @@ class Manifest:
                         f"station {st.station_id!r} (district {st.district_id!r}) has style "
                         f"{st.style_id!r} with contest {cid!r} of district "
                         f"{contests[cid].district_id!r}")
-        for did in districts:
-            idx = [i for i, st in enumerate(self.stations) if st.district_id == did]
-            _check_names_distinct([self.stations[i] for i in idx], lambda x: x.name,
-                                  lambda k: f"stations[{idx[k]}].name", "station")
-            idx_c = [i for i, c in enumerate(self.contests) if c.district_id == did]
-            _check_names_distinct([self.contests[i] for i in idx_c], lambda x: x.name,
-                                  lambda k: f"contests[{idx_c[k]}].name", "contest")
+        # Names are unique per district: one pass over each kind (linear in the size).
+        for kind, items in (("station", self.stations), ("contest", self.contests)):
+            seen = {}
+            for i, x in enumerate(items):
+                k = (x.district_id, name_key(x.name))
+                if k in seen:
+                    j = seen[k]
+                    raise manifest_error(
+                        f"{kind}s[{i}].name", f"{kind} name {x.name!r} collides with {kind} "
+                        f"{j} ({items[j].name!r}) of district {x.district_id!r} after "
+                        "Persian normalization")
+                seen[k] = i
         object.__setattr__(self, "_by", {"district": districts, "contest": contests,
                                          "style": styles,
                                          "station": {x.station_id: x for x in self.stations}})

@@ -22,6 +22,7 @@ normalize_name() is steps 1-5 (the tidy form). name_key() goes one step further 
 collision checks: it drops every space and ZWNJ and case-folds, so "محمدرضا", "محمد رضا"
 and "محمد‌رضا" (with ZWNJ) are one name to a voter and so one key. Both are idempotent.
 """
+import functools
 import re
 import unicodedata
 
@@ -52,9 +53,9 @@ _REMOVED = (
 _TABLE = dict(_LETTERS)
 _TABLE.update({c: None for c in _REMOVED})
 
-# Step 5: whitespace. str.isspace() covers the Unicode White_Space characters Python
-# knows; the pattern below matches a run of spaces/ZWNJs after whitespace became " ".
-_RUN = re.compile("[ \u200c]+")
+# Step 5: whitespace. For str patterns, re's \s is exactly str.isspace(); a run of
+# whitespace and ZWNJs is one match.
+_RUN = re.compile("[\\s\u200c]+")
 
 
 def _check_str(s, what: str) -> None:
@@ -63,7 +64,8 @@ def _check_str(s, what: str) -> None:
 
 
 def _collapse(m: "re.Match[str]") -> str:
-    return " " if " " in m.group(0) else ZWNJ
+    run = m.group(0)
+    return ZWNJ if run.count(ZWNJ) == len(run) else " "
 
 
 def normalize_name(s: str) -> str:
@@ -71,16 +73,21 @@ def normalize_name(s: str) -> str:
     _check_str(s, "name")
     t = unicodedata.normalize("NFD", s).translate(_TABLE)
     t = unicodedata.normalize("NFC", t)
-    t = "".join(" " if ch.isspace() else ch for ch in t)
     t = _RUN.sub(_collapse, t)
     return t.strip(" " + ZWNJ)
 
 
-def name_key(s: str) -> str:
-    """The key two names collide on: normalize_name without spaces and ZWNJs, case-folded."""
+@functools.lru_cache(maxsize=1 << 16)
+def _key(s: str) -> str:
     t = normalize_name(s).replace(" ", "").replace(ZWNJ, "")
     # casefold can un-normalize (e.g. U+0130); NFC again keeps the key canonical.
     return unicodedata.normalize("NFC", t.casefold())
+
+
+def name_key(s: str) -> str:
+    """The key two names collide on: normalize_name without spaces and ZWNJs, case-folded."""
+    _check_str(s, "name")
+    return _key(s)
 
 
 # ---- candidate codes ---------------------------------------------------------------
