@@ -14,12 +14,13 @@ Only c_lo .. c_{hi-1} are sent; c_hi = c - (c_lo + ... + c_{hi-1}) mod l.
 
 0/1 selection proofs are the case [0, 1]; a contest's range proof is [1, L].
 
-Prover (the kiosk knows r and m): every branch starts "simulated" from random c_j, v_j:
-    a_j = v_j - c_j*r,   A_j = a_j*G,   B_j = a_j*K + c_j*(j - m)*G
-(for j = m this is an honest commitment with secret a_m, since c_j*(j - m) = 0). After c
-is known, the true branch is corrected with the Lagrange selector s_j = [j == m], computed
-as a polynomial in m with Scalar arithmetic (no Python branch on m):
-    delta = c - sum c_j;   c_j' = c_j + s_j*delta;   v_j' = v_j + s_j*delta*r.
+Prover (the kiosk knows r and m): every branch starts "simulated" from random c_j, a_j:
+    A_j = a_j*G,   B_j = a_j*K + c_j*(j - m)*G
+(for j = m this is an honest commitment with secret a_m, since c_j*(j - m) = 0; for
+j != m it is the simulation with response v_j = a_j + c_j*r). After c is known, the true
+branch takes the rest of the challenge through the Lagrange selector s_j = [j == m],
+computed as a polynomial in m with Scalar arithmetic (no Python branch on m):
+    c_j' = c_j + s_j*(c - sum c_k);   v_j' = a_j + c_j'*r.
 Every product with G and K uses the fixed-base tables (constant time); no variable-base
 multiplication is needed.
 
@@ -58,7 +59,7 @@ class DisjunctiveProof(NamedTuple):
 
 
 def randomness_size(lo: int, hi: int) -> int:
-    """Bytes of prover randomness a proof over [lo, hi] consumes: (c_j, v_j) per branch."""
+    """Bytes of prover randomness a proof over [lo, hi] consumes: (c_j, a_j) per branch."""
     return 2 * WIDE * (hi - lo + 1)
 
 
@@ -114,7 +115,7 @@ def prove(value: int, nonce: Scalar, lo: int, hi: int, k_table: FixedBase, tag: 
           statement_fields: Sequence[bytes], randomness: bytes) -> DisjunctiveProof:
     """Prove that Enc(value; nonce) encrypts a value in [lo, hi].
 
-    `randomness` is randomness_size(lo, hi) uniform bytes (c_j then v_j for each branch,
+    `randomness` is randomness_size(lo, hi) uniform bytes (c_j then a_j for each branch,
     64 bytes each). Refuses (EvoteValueError) a value outside [lo, hi]: no such proof
     can be made honestly, and the kiosk must never emit one that fails to verify.
     """
@@ -129,28 +130,45 @@ def prove(value: int, nonce: Scalar, lo: int, hi: int, k_table: FixedBase, tag: 
 def _prove_unchecked(m: Scalar, r: Scalar, lo: int, hi: int, k_table: FixedBase, tag: str,
                      statement_fields: Sequence[bytes], randomness: bytes) -> DisjunctiveProof:
     """The prover without the range check (tests use it to show that a proof of a false
-    statement does not verify)."""
+    statement does not verify).
+
+    Parametrized by (c_j, a_j) instead of (c_j, v_j): a_j = v_j - c_j*r is uniform when
+    v_j is, and every final response is v_j' = a_j + c_j'*r (for simulated branches
+    c_j' = c_j, which gives back v_j; for the true branch it is the honest response)."""
     nb = hi - lo + 1
     if len(randomness) != randomness_size(lo, hi):
         raise EvoteValueError(f"prove: need {randomness_size(lo, hi)} bytes of randomness, "
                               f"got {len(randomness)}")
-    cs, vs, commitments = [], [], []
+    cs, as_, commitments = [], [], []
+    neg_m = -m
     for i in range(nb):
         o = 2 * WIDE * i
         c_j = Scalar.from_wide_bytes(randomness[o:o + WIDE])
-        v_j = Scalar.from_wide_bytes(randomness[o + WIDE:o + 2 * WIDE])
-        a_j = v_j - c_j * r
-        d_j = c_j * ((lo + i) - m)          # zero on the true branch
+        a_j = Scalar.from_wide_bytes(randomness[o + WIDE:o + 2 * WIDE])
+        j = lo + i
+        d_j = c_j * (neg_m + j if j else neg_m)      # c_j*(j - m): zero on the true branch
         commitments.append(G_TABLE.mul(a_j).to_bytes())
         commitments.append(G_TABLE.mul2(d_j, k_table, a_j).to_bytes())
         cs.append(c_j)
-        vs.append(v_j)
+        as_.append(a_j)
     c = Scalar.from_wide_bytes(digest64(tag, *statement_fields, b"".join(commitments)))
+    if nb == 1:
+        return DisjunctiveProof(tuple(commitments), (), ((as_[0] + c * r).to_bytes(),))
+    if lo == 0 and hi == 1:
+        # s_0 = 1 - m, s_1 = m: c_0' = c_0 + (1 - m)*(c - c_0 - c_1), c_1' = c - c_0'.
+        c0 = cs[0] + (neg_m + 1) * (c - cs[0] - cs[1])
+        c1 = c - c0
+        return DisjunctiveProof(tuple(commitments), (c0.to_bytes(),),
+                                ((as_[0] + c0 * r).to_bytes(), (as_[1] + c1 * r).to_bytes()))
     delta = c
     for c_j in cs:
         delta = delta - c_j
-    delta_r = delta * r
     sel = _selectors(m, lo, hi)
-    challenges = tuple((cs[i] + sel[i] * delta).to_bytes() for i in range(nb - 1))
-    responses = tuple((vs[i] + sel[i] * delta_r).to_bytes() for i in range(nb))
+    final = [cs[i] + sel[i] * delta for i in range(nb - 1)]
+    last = c
+    for c_j in final:
+        last = last - c_j
+    final.append(last)
+    challenges = tuple(x.to_bytes() for x in final[:-1])
+    responses = tuple((as_[i] + final[i] * r).to_bytes() for i in range(nb))
     return DisjunctiveProof(tuple(commitments), challenges, responses)

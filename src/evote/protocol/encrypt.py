@@ -14,8 +14,8 @@ Per contest with n candidates and L = max_choices, in this order:
   3. range proof that (sum alpha_i + L*alpha_b, sum beta_i + L*beta_b), which encrypts
      sum m_i + L*b with nonce sum r_i + L*r_b, holds a value in [1, L].
 Randomness is drawn per contest in one piece, laid out as: for each of the n + 1
-ciphertexts, r (64 bytes) then c_0, v_0, c_1, v_1 (64 bytes each); then c_j, v_j for
-j = 1..L. Every 64-byte piece becomes a Scalar by wide reduction mod l.
+ciphertexts, r (64 bytes) then c_0, a_0, c_1, a_1 (64 bytes each); then c_j, a_j for
+j = 1..L (disjunctive.py). Every 64-byte piece becomes a Scalar by wide reduction mod l.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from .proof_statements import BLANK_TAG, CONTEST_TAG, SELECTION_TAG
 
 Rng = Callable[[int], bytes]
 WIDE = disjunctive.WIDE
-_PER_CIPHERTEXT = WIDE + disjunctive.randomness_size(0, 1)  # r, then (c_j, v_j) x 2
+_PER_CIPHERTEXT = WIDE + disjunctive.randomness_size(0, 1)  # r, then (c_j, a_j) x 2
 
 
 def contest_randomness_size(n_candidates: int, max_choices: int) -> int:

@@ -26,6 +26,8 @@ from evote.group import Point, Scalar, double_mul_vartime, msm_vartime_raw
 
 from .disjunctive import DisjunctiveProof, challenge_int
 from .encrypted_ballot import BALLOT_ID_SIZE, EncryptedBallot
+from evote.hashing import digest64, text, u64
+
 from .proof_statements import (BLANK_TAG, CONTEST_TAG, SELECTION_TAG, blank_statement,
                                contest_statement, selection_statement)
 
@@ -132,26 +134,27 @@ def _range_where(where: str, big_l: int) -> str:
 
 def _check_branches(proof, cs, vs, lo: int, alpha: bytes, beta: bytes, k_bytes: bytes,
                     where: str) -> None:
+    """E1(j) and E2(j) for every branch, each evaluated exactly and compared with the raw
+    commitment bytes (a commitment that is not a canonical encoding never matches)."""
     for i, (c_j, v_j) in enumerate(zip(cs, vs)):
         j = lo + i
-        a_j, b_j = proof.commitments[2 * i], proof.commitments[2 * i + 1]
+        neg_c = (L_ORDER - c_j) % L_ORDER
         try:
-            e1 = double_mul_vartime(L_ORDER - c_j if c_j else 0, alpha, v_j).to_bytes()
+            e1 = double_mul_vartime(neg_c, alpha, v_j).to_bytes()       # v*G - c*alpha
         except InvalidEncoding as e:
             raise InvalidProof(f"{where}: alpha is not a valid point ({e})") from None
-        if e1 != a_j:
+        if e1 != proof.commitments[2 * i]:
             raise InvalidProof(f"{where}: branch {j}: equation E1 (v*G == A + c*alpha) fails")
-        sc = [v_j, (L_ORDER - c_j) % L_ORDER]
-        pts = [k_bytes, beta]
+        sc = v_j.to_bytes(32, "little") + neg_c.to_bytes(32, "little")
+        pts = k_bytes + beta
         if j:
-            sc.append(c_j * j % L_ORDER)
-            pts.append(G_BYTES)
+            sc += (c_j * j % L_ORDER).to_bytes(32, "little")
+            pts += G_BYTES
         try:
-            e2 = msm_vartime_raw(b"".join(x.to_bytes(32, "little") for x in sc),
-                                 b"".join(pts)).to_bytes()
+            e2 = msm_vartime_raw(sc, pts).to_bytes()                 # v*K - c*beta + c*j*G
         except InvalidEncoding as e:
             raise InvalidProof(f"{where}: beta is not a valid point ({e})") from None
-        if e2 != b_j:
+        if e2 != proof.commitments[2 * i + 1]:
             raise InvalidProof(f"{where}: branch {j}: equation E2 "
                                f"(v*K == B + c*(beta - {j}*G)) fails")
 
@@ -202,73 +205,93 @@ class _Prepared(NamedTuple):
     k: int           # coefficient of K (not reduced)
 
 
+_Z16 = bytes(16)
+
+
 def _prepare(context, manifest, ballot) -> _Prepared:
     """The ballot's share of the batch equation, with fresh random weights. Raises
-    InvalidProof for what needs no group arithmetic (structure, scalars)."""
+    InvalidProof for what needs no group arithmetic (structure, scalars), with the same
+    text as verify_ballot.
+
+    Weights are uniform 128-bit integers; their scalar encodings (16 random bytes then 16
+    zero bytes, little-endian) go straight into the blob as the commitments' coefficients.
+    """
     contests = _structure(manifest, ballot)
     base, bid = context.base_hash, ballot.ballot_id
-    n_eq = sum(2 * (2 * (len(c.enc.selections) + 1) + c.contest.max_choices) for c in contests)
-    rnd = os.urandom(WEIGHT_BYTES * n_eq)
-    wi = 0
-    coefs: List[int] = []
+    n_w = sum(4 * (len(c.enc.selections) + 1) + 2 * c.contest.max_choices for c in contests)
+    rnd = os.urandom(WEIGHT_BYTES * n_w)
+    ws = [int.from_bytes(rnd[o:o + 16], "little") for o in range(0, len(rnd), 16)]
+    padded = b"".join([rnd[o:o + 16] + _Z16 for o in range(0, len(rnd), 16)])
+    q = 0  # next weight index
+    scalars: List[bytes] = []
     points: List[bytes] = []
     g = k = 0
     for enc, contest, where in contests:
-        cid = enc.contest_id
+        cid_t = text(enc.contest_id)
         n = len(contest.candidates)
         big_l = contest.max_choices
-        first = len(coefs)
         sels = enc.selections + (enc.blank,)
+        coefs = []   # per slot: (coefficient of alpha, of beta, first weight index)
         for i, sel in enumerate(sels):
             proof = sel.proof
-            if i < n:
-                w = f"{where}: candidate {contest.candidates[i].code} (position {i})"
-                c = challenge_int(SELECTION_TAG,
-                                  selection_statement(base, bid, cid, i, sel.alpha + sel.beta),
-                                  proof.commitments)
-            else:
-                w = f"{where}: blank indicator"
-                c = challenge_int(BLANK_TAG,
-                                  blank_statement(base, bid, cid, n, sel.alpha + sel.beta),
-                                  proof.commitments)
-            (c0, c1), (v0, v1) = _proof_scalars(proof, c, 0, 1, w)
-            w1 = int.from_bytes(rnd[wi:wi + 16], "little")
-            w2 = int.from_bytes(rnd[wi + 16:wi + 32], "little")
-            w3 = int.from_bytes(rnd[wi + 32:wi + 48], "little")
-            w4 = int.from_bytes(rnd[wi + 48:wi + 64], "little")
-            wi += 64
+            comm = b"".join(proof.commitments)
+            ct = sel.alpha + sel.beta
+            tag = SELECTION_TAG if i < n else BLANK_TAG
+            c = int.from_bytes(digest64(tag, base, bid, cid_t, u64(i), ct, comm), "little") \
+                % L_ORDER
+            try:
+                (c0b,), (v0b, v1b) = proof.challenges, proof.responses
+                c0 = int.from_bytes(c0b, "little")
+                v0 = int.from_bytes(v0b, "little")
+                v1 = int.from_bytes(v1b, "little")
+                ok = (len(comm) == 128 and len(proof.commitments) == 4 and len(c0b) == 32
+                      and len(v0b) == 32 and len(v1b) == 32
+                      and c0 < L_ORDER and v0 < L_ORDER and v1 < L_ORDER)
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:  # the one-by-one helper raises the precise error
+                w = (f"{where}: candidate {contest.candidates[i].code} (position {i})"
+                     if i < n else f"{where}: blank indicator")
+                _proof_scalars(proof, c, 0, 1, w)
+                raise InvalidProof(f"{w}: malformed proof")
+            c1 = (c - c0) % L_ORDER
+            w1, w2, w3, w4 = ws[q:q + 4]
             # branch 0: A0 + c0*alpha - v0*G = 0 (w1);  B0 + c0*beta - v0*K = 0 (w2)
             # branch 1: A1 + c1*alpha - v1*G = 0 (w3);  B1 + c1*beta - c1*G - v1*K = 0 (w4)
             g -= w1 * v0 + w3 * v1 + w4 * c1
             k -= w2 * v0 + w4 * v1
-            coefs += (w1 * c0 + w3 * c1, w2 * c0 + w4 * c1, w1, w2, w3, w4)
-            points += (sel.alpha, sel.beta, *proof.commitments)
-        w = _range_where(where, big_l)
+            coefs.append((w1 * c0 + w3 * c1, w2 * c0 + w4 * c1, q))
+            q += 4
+            points.append(ct)
+            points.append(comm)
         rp = enc.range_proof
-        c = challenge_int(CONTEST_TAG,
-                          contest_statement(base, bid, cid, big_l, enc.ciphertexts_bytes()),
-                          rp.commitments)
-        cs, vs = _proof_scalars(rp, c, 1, big_l, w)
+        comm = b"".join(rp.commitments)
+        c = int.from_bytes(digest64(CONTEST_TAG, *contest_statement(
+            base, bid, enc.contest_id, big_l, enc.ciphertexts_bytes()), comm), "little") % L_ORDER
+        cs, vs = _proof_scalars(rp, c, 1, big_l, _range_where(where, big_l))
         a_s = b_s = 0
         for i in range(big_l):
-            j = i + 1
-            w1 = int.from_bytes(rnd[wi:wi + 16], "little")
-            w2 = int.from_bytes(rnd[wi + 16:wi + 32], "little")
-            wi += 32
+            w1, w2 = ws[q + 2 * i], ws[q + 2 * i + 1]
             a_s += w1 * cs[i]
             b_s += w2 * cs[i]
-            g -= w1 * vs[i] + w2 * cs[i] * j
+            g -= w1 * vs[i] + w2 * cs[i] * (i + 1)
             k -= w2 * vs[i]
-            coefs += (w1, w2)
-        points += rp.commitments
-        # The range statement's alpha_s = sum alpha_i + L*alpha_b (same for beta).
-        for i in range(n):
-            coefs[first + 6 * i] += a_s
-            coefs[first + 6 * i + 1] += b_s
-        coefs[first + 6 * n] += big_l * a_s
-        coefs[first + 6 * n + 1] += big_l * b_s
-    blob = b"".join([(x % L_ORDER).to_bytes(32, "little") for x in coefs])
-    return _Prepared(blob, b"".join(points), g, k)
+        # alpha_s = sum alpha_i + L*alpha_b (same for beta): spread the range terms.
+        for i, (a, b, qi) in enumerate(coefs):
+            if i == n:
+                a_s *= big_l
+                b_s *= big_l
+            scalars.append(((a + a_s) % L_ORDER).to_bytes(32, "little"))
+            scalars.append(((b + b_s) % L_ORDER).to_bytes(32, "little"))
+            scalars.append(padded[32 * qi:32 * qi + 128])
+        scalars.append(padded[32 * q:32 * (q + 2 * big_l)])
+        q += 2 * big_l
+        points.append(comm)
+    sblob = b"".join(scalars)
+    pblob = b"".join(points)
+    if len(sblob) != len(pblob):  # a field of the wrong size slipped through
+        raise InvalidProof(f"ballot {_bid(ballot)}: a field is not 32 bytes")
+    return _Prepared(sblob, pblob, g, k)
 
 
 def _msm_is_identity(items: Sequence[_Prepared], k_bytes: bytes) -> bool:
