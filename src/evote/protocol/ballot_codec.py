@@ -123,10 +123,12 @@ class _Reader:
         return raw.decode("ascii")
 
 
-def _selection(rec: bytes) -> EncryptedSelection:
-    f = [rec[i:i + 32] for i in range(0, SELECTION_SIZE, 32)]
-    return EncryptedSelection(f[0], f[1], DisjunctiveProof((f[2], f[3], f[4], f[5]), (f[6],),
-                                                           (f[7], f[8])))
+_SELECTION = struct.Struct("32s" * 9)
+
+
+def _selection(block: bytes, offset: int = 0) -> EncryptedSelection:
+    f = _SELECTION.unpack_from(block, offset)
+    return EncryptedSelection(f[0], f[1], DisjunctiveProof(f[2:6], f[6:7], f[7:9]))
 
 
 def decode_ballot(data: bytes) -> EncryptedBallot:
@@ -166,8 +168,7 @@ def decode_ballot(data: bytes) -> EncryptedBallot:
             raise InvalidEncoding(f"ballot bytes: {where} max_choices at offset {rd.pos - 2} "
                                   f"is {big_l}, not in [1, {n}]")
         block = rd.take(SELECTION_SIZE * n, f"{where} selections")
-        sels = tuple(_selection(block[i:i + SELECTION_SIZE])
-                     for i in range(0, len(block), SELECTION_SIZE))
+        sels = tuple([_selection(block, i) for i in range(0, len(block), SELECTION_SIZE)])
         blank = _selection(rd.take(SELECTION_SIZE, f"{where} blank indicator"))
         rp = rd.take(range_proof_size(big_l), f"{where} range proof")
         f = [rp[i:i + 32] for i in range(0, len(rp), 32)]
