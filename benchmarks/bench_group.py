@@ -125,8 +125,11 @@ def test_double_mul_vartime(benchmark, data, record):
 def test_msm_vartime(benchmark, record, n):
     scs, pts = _blobs(n)
     rounds = 5 if n >= 65536 else 20
-    benchmark.pedantic(msm_vartime_raw, args=(scs, pts), rounds=rounds, iterations=1,
-                       warmup_rounds=1)
+    out = benchmark.pedantic(msm_vartime_raw, args=(scs, pts), rounds=rounds, iterations=1,
+                             warmup_rounds=1)
+    # correctness at this size (other window widths): the two halves sum to the whole
+    h = 32 * (n // 2)
+    assert out == msm_vartime_raw(scs[:h], pts[:h]) + msm_vartime_raw(scs[h:], pts[h:])
     _rec(record, benchmark, f"msm_{n}", per=n)
 
 

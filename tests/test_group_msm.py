@@ -2,7 +2,7 @@
 
 Compared: msm_vartime(s, P) with the naive sum of constant-time s_i * P_i (point by point)
 for every size 0..40 and sizes around and far beyond any Straus/Pippenger cut-over (up to
-4096), including edge scalars (0, 1, l-1, 2^252, all-ones windows), repeated points and
+16384), including edge scalars (0, 1, l-1, 2^252, all-ones windows), repeated points and
 identities; for large n also with P_i = k_i*G, where the sum must equal (sum s_i k_i)*G
 (one scalar multiplication, computed from Python ints). aggregate_vartime and
 multiples_vartime against repeated Point additions.
@@ -54,8 +54,9 @@ def test_msm_around_cutovers_equal_naive_sum(n):
     assert msm_vartime(ss, ps) == _naive(ss, ps)
 
 
-@pytest.mark.parametrize("n", [2048, 4096])
+@pytest.mark.parametrize("n", [2048, 4096, 8192, 16384])
 def test_msm_large_with_known_logs(n):
+    """Sizes that select larger Pippenger windows (the C core widens them with log2 n)."""
     ks = [_random_int() for _ in range(n)]
     ss = [_random_int() for _ in range(n)]
     ss[:len(EDGE)] = EDGE
