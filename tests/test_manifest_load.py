@@ -328,3 +328,15 @@ def test_collisions_flagged_exactly(names):
             Manifest.from_json_obj(obj)
     else:
         Manifest.from_json_obj(obj)
+
+
+def test_pickle_and_copy_round_trip():
+    """Worker processes receive manifests by pickle: equal, same hash, lookups work."""
+    import pickle
+    m = make_demo_manifest(4, 2, 2, authority_key=KEY, city_method="proportional")
+    m2 = pickle.loads(pickle.dumps(m))
+    assert m2 == m and m2.hash() == m.hash()
+    c = m2.contest("council-city-1")
+    assert c.candidate_index(c.candidates[7].code) == 7
+    assert c.list_members(1) == m.contest("council-city-1").list_members(1)
+    assert copy.deepcopy(m) == m

@@ -181,3 +181,21 @@ def test_html_in_headless_chromium(tmp_path):
                           "--dump-dom", page.as_uri()], capture_output=True, timeout=120)
     text = dom.stdout.decode("utf-8")
     assert text.count("<svg") == len(er.contests) and "منتخب" in text
+
+
+def test_unresolved_tie_is_shown_everywhere():
+    from evote.manifest import Candidate, Contest, District, Manifest as M, BallotStyle
+    from evote.results import compute_result
+    c = Contest("c", "شورای روستا", "d", seats=1, alternates=0, max_choices=1,
+                method="plurality", candidates=(Candidate(1, "الف"), Candidate(2, "ب")))
+    m = M("e", "انتخابات", "2026-06-12", (District("d", "روستا", "village"),), (), (c,),
+          (BallotStyle("s", ("c",)),), KEY)
+    r = compute_result(c, ContestCounts("c", (5, 5), 10, 0))
+    er = ElectionResults(m, (r,))
+    assert not r.resolved
+    page = render_html(er)
+    assert "تساوی حل‌نشده" in page and "حل‌نشده (بذر قرعه داده نشده)" in page
+    assert "UNRESOLVED" in render_text(er)
+    obj = json.loads(results_to_json_bytes(er))
+    assert obj["contests"][0]["resolved"] is False and obj["lot_seed"] is None
+    assert [c["status"] for c in obj["contests"][0]["candidates"]] == ["undecided"] * 2

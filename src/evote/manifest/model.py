@@ -156,6 +156,9 @@ class Attributes(Mapping):
     def __repr__(self) -> str:
         return f"Attributes({dict(self._items)!r})"
 
+    def __reduce__(self):  # pickle (worker processes) without the blocked __setattr__
+        return (Attributes, (dict(self._items),))
+
 
 def _check_attributes(attrs, path: str) -> Attributes:
     if not isinstance(attrs, Mapping):
