@@ -30,11 +30,16 @@ __all__ = [
 ]
 
 
+_object_new = object.__new__
+
+
 def _type_name(x) -> str:
     return type(x).__name__
 
 
 def _as_bytes(fn: str, name: str, value, length: int) -> bytes:
+    if type(value) is bytes and len(value) == length:
+        return value
     if not isinstance(value, (bytes, bytearray, memoryview)):
         raise EvoteTypeError(f"{fn}: {name} must be bytes, not {_type_name(value)}")
     value = bytes(value)
@@ -65,13 +70,6 @@ class Scalar:
             "Scalar: use Scalar.from_bytes, from_int, from_wide_bytes, random, zero or one"
         )
 
-    @classmethod
-    def _trusted(cls, b: bytes) -> "Scalar":
-        # Only for bytes already canonical (C outputs, checked inputs).
-        s = object.__new__(cls)
-        object.__setattr__(s, "_b", b)
-        return s
-
     def __setattr__(self, name, value):
         raise AttributeError("Scalar is immutable")
 
@@ -85,25 +83,25 @@ class Scalar:
         b = _as_bytes("Scalar.from_bytes", "b", b, 32)
         if not _b.scalar_is_canonical(b):
             raise InvalidEncoding("Scalar.from_bytes: b is not a canonical scalar (>= l)")
-        return cls._trusted(b)
+        return _scalar(b)
 
     @classmethod
     def from_int(cls, n: int) -> "Scalar":
         """Any int (negative too), reduced mod l. Not constant time: public values."""
         if not _is_int(n):
             raise EvoteTypeError(f"Scalar.from_int: n must be int, not {_type_name(n)}")
-        return cls._trusted((n % _L).to_bytes(32, "little"))
+        return _scalar((n % _L).to_bytes(32, "little"))
 
     @classmethod
     def from_wide_bytes(cls, b) -> "Scalar":
         """64 bytes little-endian reduced mod l (hash outputs: digest64)."""
         b = _as_bytes("Scalar.from_wide_bytes", "b", b, 64)
-        return cls._trusted(_b.scalar_reduce_wide(b))
+        return _scalar(_b.scalar_reduce_wide(b))
 
     @classmethod
     def random(cls) -> "Scalar":
         """Uniform in [0, l): 64 bytes of os.urandom reduced mod l (bias < 2^-259)."""
-        return cls._trusted(_b.scalar_reduce_wide(os.urandom(64)))
+        return _scalar(_b.scalar_reduce_wide(os.urandom(64)))
 
     @classmethod
     def zero(cls) -> "Scalar":
@@ -124,52 +122,44 @@ class Scalar:
         return hmac.compare_digest(self._b, _ZERO_BYTES)
 
     # ---- arithmetic (constant time in C)
-    @staticmethod
-    def _operand(x) -> "Scalar":
-        if isinstance(x, Scalar):
-            return x
-        if _is_int(x):
-            return Scalar.from_int(x)
-        return None
-
     def __add__(self, other):
-        o = Scalar._operand(other)
+        o = _operand(other)
         if o is None:
             return NotImplemented
-        return Scalar._trusted(_b.scalar_add(self._b, o._b))
+        return _scalar(_b.scalar_add(self._b, o._b))
 
     __radd__ = __add__
 
     def __sub__(self, other):
-        o = Scalar._operand(other)
+        o = _operand(other)
         if o is None:
             return NotImplemented
-        return Scalar._trusted(_b.scalar_sub(self._b, o._b))
+        return _scalar(_b.scalar_sub(self._b, o._b))
 
     def __rsub__(self, other):
-        o = Scalar._operand(other)
+        o = _operand(other)
         if o is None:
             return NotImplemented
-        return Scalar._trusted(_b.scalar_sub(o._b, self._b))
+        return _scalar(_b.scalar_sub(o._b, self._b))
 
     def __mul__(self, other):
         if isinstance(other, Point):
             return other._mul(self)
-        o = Scalar._operand(other)
+        o = _operand(other)
         if o is None:
             return NotImplemented
-        return Scalar._trusted(_b.scalar_mul(self._b, o._b))
+        return _scalar(_b.scalar_mul(self._b, o._b))
 
     __rmul__ = __mul__
 
     def __neg__(self) -> "Scalar":
-        return Scalar._trusted(_b.scalar_neg(self._b))
+        return _scalar(_b.scalar_neg(self._b))
 
     def invert(self) -> "Scalar":
         """1/s mod l; EvoteValueError for zero."""
         if self.is_zero():
             raise EvoteValueError("Scalar.invert: zero has no inverse")
-        return Scalar._trusted(_b.scalar_invert(self._b))
+        return _scalar(_b.scalar_invert(self._b))
 
     # ---- comparison
     def __eq__(self, other):
@@ -187,9 +177,29 @@ class Scalar:
         return (Scalar.from_bytes, (self._b,))
 
 
+# Trusted constructor for bytes already canonical (C outputs, checked inputs): sets the
+# slot directly through its descriptor (the class's __setattr__ refuses all writes).
+_set_scalar_b = Scalar.__dict__["_b"].__set__
+
+
+def _scalar(b: bytes) -> Scalar:
+    s = _object_new(Scalar)
+    _set_scalar_b(s, b)
+    return s
+
+
+def _operand(x):
+    """The Scalar for an arithmetic operand (Scalar, or int reduced mod l), else None."""
+    if isinstance(x, Scalar):
+        return x
+    if _is_int(x):
+        return _scalar((x % _L).to_bytes(32, "little"))
+    return None
+
+
 _ZERO_BYTES = bytes(32)
-_ZERO = Scalar._trusted(_ZERO_BYTES)
-_ONE = Scalar._trusted((1).to_bytes(32, "little"))
+_ZERO = _scalar(_ZERO_BYTES)
+_ONE = _scalar((1).to_bytes(32, "little"))
 
 
 def _scalar_bytes(fn: str, name: str, s) -> bytes:
@@ -236,12 +246,6 @@ class Point:
             "Point: use Point.from_bytes, from_uniform_bytes, generator, identity or mul_base"
         )
 
-    @classmethod
-    def _trusted(cls, b: bytes) -> "Point":
-        p = object.__new__(cls)
-        object.__setattr__(p, "_b", b)
-        return p
-
     def __setattr__(self, name, value):
         raise AttributeError("Point is immutable")
 
@@ -255,13 +259,13 @@ class Point:
         b = _as_bytes("Point.from_bytes", "b", b, 32)
         if not _b.point_is_valid(b):
             raise InvalidEncoding(f"Point.from_bytes: {_why_invalid(b)}")
-        return cls._trusted(b)
+        return _point(b)
 
     @classmethod
     def from_uniform_bytes(cls, b) -> "Point":
         """RFC 9496 hash-to-group: the one-way map of 64 uniform bytes (e.g. digest64)."""
         b = _as_bytes("Point.from_uniform_bytes", "b", b, 64)
-        return cls._trusted(_b.point_from_uniform(b))
+        return _point(_b.point_from_uniform(b))
 
     @classmethod
     def generator(cls) -> "Point":
@@ -274,7 +278,7 @@ class Point:
     @classmethod
     def mul_base(cls, s) -> "Point":
         """s * G with the core's fixed generator table, constant time in s."""
-        return cls._trusted(_b.scalarmult_base(_scalar_bytes("Point.mul_base", "s", s)))
+        return _point(_b.scalarmult_base(_scalar_bytes("Point.mul_base", "s", s)))
 
     # ---- conversions
     def to_bytes(self) -> bytes:
@@ -287,18 +291,18 @@ class Point:
     def __add__(self, other):
         if not isinstance(other, Point):
             return NotImplemented
-        return Point._trusted(_b.point_add(self._b, other._b))
+        return _point(_b.point_add(self._b, other._b))
 
     def __sub__(self, other):
         if not isinstance(other, Point):
             return NotImplemented
-        return Point._trusted(_b.point_sub(self._b, other._b))
+        return _point(_b.point_sub(self._b, other._b))
 
     def __neg__(self) -> "Point":
-        return Point._trusted(_b.point_neg(self._b))
+        return _point(_b.point_neg(self._b))
 
     def _mul(self, s) -> "Point":
-        return Point._trusted(_b.scalarmult(_scalar_bytes("Point.__mul__", "s", s), self._b))
+        return _point(_b.scalarmult(_scalar_bytes("Point.__mul__", "s", s), self._b))
 
     def __mul__(self, s):
         """P * s, constant time in s (Scalar, or int reduced mod l)."""
@@ -324,9 +328,19 @@ class Point:
         return (Point.from_bytes, (self._b,))
 
 
+_set_point_b = Point.__dict__["_b"].__set__
+
+
+def _point(b: bytes) -> Point:
+    """A Point from a canonical encoding already known valid (C outputs, checked inputs)."""
+    p = _object_new(Point)
+    _set_point_b(p, b)
+    return p
+
+
 _IDENTITY_BYTES = bytes(32)
-_IDENTITY = Point._trusted(_IDENTITY_BYTES)
-_GENERATOR = Point._trusted(
+_IDENTITY = _point(_IDENTITY_BYTES)
+_GENERATOR = _point(
     bytes.fromhex("e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76")
 )
 
@@ -369,7 +383,7 @@ class FixedBase:
 
     def mul(self, s) -> Point:
         """s * B, constant time in s."""
-        return Point._trusted(_b.basetable_mul(self._table, _scalar_bytes("FixedBase.mul", "s", s)))
+        return _point(_b.basetable_mul(self._table, _scalar_bytes("FixedBase.mul", "s", s)))
 
     def mul2(self, a, other: "FixedBase", b) -> Point:
         """a * self.point + b * other.point, constant time in a and b."""
@@ -379,7 +393,7 @@ class FixedBase:
             )
         ab = _scalar_bytes("FixedBase.mul2", "a", a)
         bb = _scalar_bytes("FixedBase.mul2", "b", b)
-        return Point._trusted(_b.basetable_mul2(self._table, ab, other._table, bb))
+        return _point(_b.basetable_mul2(self._table, ab, other._table, bb))
 
     def __eq__(self, other):
         if not isinstance(other, FixedBase):
@@ -414,7 +428,7 @@ def msm_vartime(scalars: Sequence[Union[Scalar, int]],
         )
     sblob = b"".join([_scalar_bytes(fn, f"scalars[{i}]", s) for i, s in enumerate(scalars)])
     pblob = b"".join([_point_bytes(fn, f"points[{i}]", p) for i, p in enumerate(points)])
-    return Point._trusted(_b.msm_vartime(sblob, pblob))
+    return _point(_b.msm_vartime(sblob, pblob))
 
 
 def msm_vartime_raw(scalar_blob: bytes, point_blob: bytes) -> Point:
@@ -423,13 +437,13 @@ def msm_vartime_raw(scalar_blob: bytes, point_blob: bytes) -> Point:
     Decodes each point once; InvalidEncoding names the index of the first bad point or
     non-canonical scalar. Variable time: public data only.
     """
-    return Point._trusted(_b.msm_vartime(scalar_blob, point_blob))
+    return _point(_b.msm_vartime(scalar_blob, point_blob))
 
 
 def double_mul_vartime(a, p, b) -> Point:
     """a * P + b * G. Variable time: public a, P, b only."""
     fn = "double_mul_vartime"
-    return Point._trusted(_b.double_scalarmult_vartime(
+    return _point(_b.double_scalarmult_vartime(
         _scalar_bytes(fn, "a", a), _point_bytes(fn, "p", p), _scalar_bytes(fn, "b", b)))
 
 
@@ -443,7 +457,7 @@ def points_from_bytes(blob: bytes) -> List[Point]:
     """Split n*32 bytes into n Points after one validating C call."""
     n = _b.points_validate(blob)
     blob = bytes(blob)
-    return [Point._trusted(blob[32 * i:32 * i + 32]) for i in range(n)]
+    return [_point(blob[32 * i:32 * i + 32]) for i in range(n)]
 
 
 def _split(blob: bytes, n: int) -> List[bytes]:
