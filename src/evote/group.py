@@ -26,7 +26,7 @@ _D = (-121665 * pow(121666, _P - 2, _P)) % _P
 __all__ = [
     "Scalar", "Point", "FixedBase", "G_TABLE", "msm_vartime", "msm_vartime_raw",
     "double_mul_vartime", "points_from_bytes", "validate_points", "aggregate_vartime",
-    "multiples_vartime",
+    "multiples_vartime", "scalars_to_blob",
 ]
 
 
