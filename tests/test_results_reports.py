@@ -120,7 +120,8 @@ def test_html_content():
     assert page.startswith("<!DOCTYPE html>")
     assert '<html dir="rtl" lang="fa">' in page
     assert jalali_date(er.manifest.election_date) in page
-    assert page.count("<svg") == len(er.contests)
+    # a chart per contest, and one more for the list votes of a proportional contest
+    assert page.count("<svg") == len(er.contests) + sum(1 for r in er.contests if r.lists)
     assert "منتخب" in page and "علی‌البدل" in page and "کاغذی" in page
     # Persian digits for the counts, ASCII only inside ids/hashes.
     city = er.result("council-city-1")
@@ -180,7 +181,7 @@ def test_html_in_headless_chromium(tmp_path):
     dom = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu",
                           "--dump-dom", page.as_uri()], capture_output=True, timeout=120)
     text = dom.stdout.decode("utf-8")
-    assert text.count("<svg") == len(er.contests) and "منتخب" in text
+    assert text.count("<svg") == len(er.contests) + 1 and "منتخب" in text
 
 
 def test_unresolved_tie_is_shown_everywhere():

@@ -103,35 +103,52 @@ def _scope_fa(scope: str) -> str:
     return escape(scope)
 
 
-def bar_chart_svg(er: ElectionResults, r: ContestResult, width: int = 720) -> str:
-    """Horizontal bars, best first; names on the right (RTL), bars growing leftwards."""
-    contest = er.manifest.contest(r.contest_id)
-    names = {c.code: c.name for c in contest.candidates}
-    rows = sorted(r.candidates, key=lambda c: (-c.votes, c.code))
-    row_h, top, label_w, num_w = 22, 8, 210, 70
+def _bars_svg(title: str, rows, width: int = 720) -> str:
+    """Horizontal bars for rows of (label, value, status), in the order given; labels on
+    the right (RTL), bars growing leftwards from a common axis."""
+    row_h, top, label_w, num_w = 22, 8, 230, 70
     height = top * 2 + row_h * len(rows)
-    x0 = width - label_w - 10          # bars end here (right side) and grow leftwards
+    x0 = width - label_w - 10
     span = x0 - num_w
-    vmax = max([c.votes for c in rows] + [1])
+    vmax = max([v for _, v, _ in rows] + [1])
     out = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-           f'role="img" direction="ltr" aria-label="{escape(contest.name)}: نمودار آرا">',
-           f"<title>{escape(contest.name)}</title>"]
-    for i, c in enumerate(rows):
+           f'role="img" direction="ltr" aria-label="{escape(title)}">',
+           f"<title>{escape(title)}</title>"]
+    for i, (label, value, status) in enumerate(rows):
         y = top + i * row_h
-        length = round(span * c.votes / vmax)
-        color = COLOR[c.status]
+        length = round(span * value / vmax)
         out.append(f'<text x="{width - 6}" y="{y + 15}" text-anchor="end" font-size="13" '
-                   f'fill="#1d2730">{escape(names[c.code])} '
-                   f'({to_persian_digits(c.code)})</text>')
+                   f'fill="#1d2730">{escape(label)}</text>')
         out.append(f'<rect x="{x0 - length}" y="{y + 3}" width="{length}" height="{row_h - 6}" '
-                   f'rx="2" fill="{color}"><title>{escape(names[c.code])}: '
-                   f'{_fa(c.votes)}</title></rect>')
+                   f'rx="2" fill="{COLOR[status]}"><title>{escape(label)}: {_fa(value)}'
+                   f"</title></rect>")
         out.append(f'<text x="{x0 - length - 5}" y="{y + 15}" text-anchor="end" '
-                   f'font-size="12" fill="#33434f">{_fa(c.votes)}</text>')
+                   f'font-size="12" fill="#33434f">{_fa(value)}</text>')
     out.append(f'<line x1="{x0}" y1="{top}" x2="{x0}" y2="{height - top}" '
                'stroke="#5b6975" stroke-width="1"/>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+def bar_chart_svg(er: ElectionResults, r: ContestResult, width: int = 720) -> str:
+    """The contest's candidates, most votes first, coloured by status."""
+    contest = er.manifest.contest(r.contest_id)
+    names = {c.code: c.name for c in contest.candidates}
+    rows = [(f"{names[c.code]} ({to_persian_digits(c.code)})", c.votes, c.status)
+            for c in sorted(r.candidates, key=lambda c: (-c.votes, c.code))]
+    return _bars_svg(f"{contest.name}: نمودار آرا", rows, width)
+
+
+def lists_chart_svg(er: ElectionResults, r: ContestResult, width: int = 720) -> str:
+    """A proportional contest's pools by votes, with their seats; pools with seats green."""
+    names = {p.code: p.name for p in er.manifest.contest(r.contest_id).lists}
+    rows = []
+    for p in sorted(r.lists, key=lambda p: (-p.votes, p.list_code or 0, p.members)):
+        label = (names[p.list_code] if p.list_code is not None else
+                 "مستقل‌ها" if len(p.members) > 1 else f"مستقل {to_persian_digits(p.members[0])}")
+        rows.append((f"{label} ({_fa(p.seats)} کرسی)", p.votes,
+                     "winner" if p.seats else "none"))
+    return _bars_svg("آرای فهرست‌ها و کرسی‌ها", rows, width)
 
 
 def _candidates_table(er: ElectionResults, r: ContestResult) -> str:
@@ -183,7 +200,8 @@ def _lists_table(er: ElectionResults, r: ContestResult) -> str:
                     f"{_num(p.remainder)}</td>"
                     f"<td class='n'>{_fa(p.seats)}</td><td class='n'>{_fa(p.alternates)}</td></tr>")
     quota = "" if r.quota is None else f"<p class='meta'>سهمیه: {_num(r.quota)}</p>"
-    return quota + "<table>" + "\n".join(rows) + "</table>"
+    return ("<h3>فهرست‌ها</h3>" + lists_chart_svg(er, r) + quota + "<table>"
+            + "\n".join(rows) + "</table>")
 
 
 def _ties(r: ContestResult) -> str:
