@@ -14,7 +14,7 @@ from evote.ballotbox import (BallotBox, CastRecord, CloseRecord, OpenRecord, Spo
 from evote.ballotbox.identity import KioskCertificate
 from evote.ballotbox.keyfile import read_key_file, write_key_file
 from evote.ballotbox.problems import (BoxClosed, BoxLocked, BoxMismatch, CertificateError,
-                                      ChainError, KeyFileError)
+                                      KeyFileError)
 from evote.ballotbox.records import ballot_id_for, next_code, short_code
 from evote.errors import EvoteTypeError, EvoteValueError
 from test_ballotbox_support import Identity, fill
