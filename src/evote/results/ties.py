@@ -19,7 +19,7 @@ their draws (as 32-byte strings). With no seed the group is recorded as unresolv
 Every step taken (attribute or lot or unresolved) is recorded as a TieDecision.
 """
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..errors import EvoteTypeError, EvoteValueError
 from ..hashing import digest, text, u64
@@ -176,7 +176,3 @@ def _place(group: List[Entry], start: int, depth: int, n_win: int, n_alt: int,
         out.append(e.code)
         status[e.code] = st
 
-
-def chain_key(attrs_of: Callable[[int], Mapping[str, int]], chain: Sequence[str]):
-    """Attributes restricted to the chain (what Entry needs)."""
-    return lambda code: {a: attrs_of(code)[a] for a in chain}
