@@ -4,6 +4,7 @@ import os
 import stat
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from evote.errors import EvoteError, InvalidEncoding
 from evote.protocol.ceremony_wire import canonical_json
@@ -90,3 +91,14 @@ def test_no_secret_in_published_objects_or_reprs():
         content = seal_guardian(g, "pw", **FAST_KDF).decode()
         for s in secrets:
             assert s not in content
+
+
+@settings(max_examples=10, deadline=None)
+@given(right=st.text(min_size=1, max_size=40), wrong=st.text(min_size=1, max_size=40))
+def test_only_the_passphrase_opens(right, wrong):
+    _, guardians = ceremony(3, 2)
+    content = seal_guardian(guardians[0], right, **FAST_KDF)
+    assert _same(open_guardian(content, right), guardians[0])
+    if wrong.encode() != right.encode():
+        with pytest.raises(WrongPassphrase):
+            open_guardian(content, wrong)
