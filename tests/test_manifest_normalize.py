@@ -43,6 +43,13 @@ def test_name_key_ignores_spacing_and_case():
     assert name_key("Ali Rezaei") == name_key("ali  REZAEI")
     assert name_key("علی ۲") == name_key("علي ٢") == name_key("علی 2")
     assert name_key("علی") != name_key("عالی")
+    assert name_key("رئیسی") == name_key("رییسی")
+    assert name_key("فاطمة") == name_key("فاطمه")
+    assert name_key("آزاده") == name_key("ازاده")
+    assert name_key("مسؤول") == name_key("مسوول")
+    assert name_key("أحمد") == name_key("احمد")
+    # ... while the tidy form keeps them apart (display and hashing keep names as given)
+    assert normalize_name("رئیسی") != normalize_name("رییسی")
 
 
 def test_wrong_type():

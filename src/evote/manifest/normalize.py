@@ -18,9 +18,11 @@ steps (specs/manifest.md section 3 states them as the normative list):
        space becomes one space, a run of ZWNJs alone becomes one ZWNJ; spaces and ZWNJs at
        both ends are removed.
 
-normalize_name() is steps 1-5 (the tidy form). name_key() goes one step further for
-collision checks: it drops every space and ZWNJ and case-folds, so "محمدرضا", "محمد رضا"
-and "محمد‌رضا" (with ZWNJ) are one name to a voter and so one key. Both are idempotent.
+normalize_name() is steps 1-5 (the tidy form). name_key() goes further for collision
+checks, towards what a voter would read as the same name: it drops every space and ZWNJ,
+madda and hamza marks, maps Teh Marbuta and the Urdu Heh forms to Heh, and case-folds, so
+"محمدرضا", "محمد رضا" and "محمد‌رضا" (ZWNJ) share a key, as do "رئیسی" and "رییسی", and
+"فاطمة" and "فاطمه". Both functions are idempotent.
 """
 import functools
 import re
@@ -77,11 +79,18 @@ def normalize_name(s: str) -> str:
     return t.strip(" " + ZWNJ)
 
 
+# name_key only: spellings a voter reads as the same name. Madda and hamza marks go
+# (آ/ا, ئ/ی, ؤ/و, أ/ا meet after NFD), Teh Marbuta and the Urdu Heh forms become Heh.
+_KEY_TABLE = {0x0653: None, 0x0654: None, 0x0655: None,
+              0x0629: "\u0647", 0x06C1: "\u0647", 0x06BE: "\u0647"}
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _key(s: str) -> str:
-    t = normalize_name(s).replace(" ", "").replace(ZWNJ, "")
+    t = unicodedata.normalize("NFD", normalize_name(s)).translate(_KEY_TABLE)
+    t = t.replace(" ", "").replace(ZWNJ, "")
     # casefold can un-normalize (e.g. U+0130); NFC again keeps the key canonical.
-    return unicodedata.normalize("NFC", t.casefold())
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", t).casefold())
 
 
 def name_key(s: str) -> str:
