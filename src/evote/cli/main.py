@@ -13,8 +13,10 @@ from .._version import __version__
 
 COMMANDS = {
     "box": "evote.cli.box:box",
+    "demo": "evote.cli.demo:demo",
     "guardian": "evote.cli.guardian:guardian",
     "selftest": "evote.cli.selftest:selftest",
+    "verify": "evote.cli.verify:verify",
 }
 
 

@@ -57,6 +57,7 @@ class Report:
     election_id: str = ""
     root_hash: str = ""
     checks: list = field(default_factory=list)
+    unusable: str = ""        # why the record could not be verified at all (exit code 2)
 
     def check(self, number: str, title: str, unit: str = "items") -> Check:
         c = Check(number, title, unit=unit)
@@ -65,7 +66,19 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return bool(self.checks) and all(c.status == PASS for c in self.checks)
+        return (not self.unusable and bool(self.checks)
+                and all(c.status == PASS for c in self.checks))
+
+    @property
+    def exit_code(self) -> int:
+        """0 valid, 1 invalid, 2 unusable input."""
+        return 2 if self.unusable else (0 if self.valid else 1)
+
+    def get(self, number: str) -> Check:
+        for c in self.checks:
+            if c.number == number:
+                return c
+        raise KeyError(number)
 
     def to_json_obj(self) -> dict:
         return {
@@ -74,6 +87,7 @@ class Report:
             "election_id": self.election_id,
             "root_hash": self.root_hash,
             "valid": self.valid,
+            "unusable": self.unusable or None,
             "checks": [c.to_json_obj() for c in self.checks],
         }
 
@@ -95,5 +109,8 @@ class Report:
                 lines.append(f"         {f.location}: {f.message}")
             if len(uniq) > MAX_LISTED:
                 lines.append(f"         ... and {len(uniq) - MAX_LISTED} more failures")
-        lines.append("RESULT: " + ("VALID" if self.valid else "INVALID"))
+        if self.unusable:
+            lines.append(f"UNUSABLE INPUT: {self.unusable}")
+        lines.append("RESULT: " + ("VALID" if self.valid else
+                                   "UNUSABLE" if self.unusable else "INVALID"))
         return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""`evote demo`: a simulated municipal election written as a record and verified."""

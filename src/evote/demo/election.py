@@ -1,0 +1,197 @@
+"""`evote demo`: a whole municipal election, end to end, then verified.
+
+    run_demo(out_dir, stations=8, voters_per_station=200, seed=1405, jobs=None, log=print)
+        -> DemoOutcome(root, report, results, html_path, record_dir)
+
+Steps: the authority's key; the manifest (make_demo_manifest: a city council 9 seats /
+6 alternates / 50 candidates and village councils 3/2 and 5/3); a 3-of-5 key ceremony;
+kiosks certified per station; voters casting through real ballot boxes (a few Benaloh
+challenges) in parallel per station; one city station falls back to paper (declared,
+signed result); station and contest tallies; decryption by 4 of the 5 guardians (one is
+absent); results and reports (HTML, CSV, text); the record sealed (root hash); then the
+verifier on the record.
+
+Reproducible: the same seed gives the same manifest (the demo authority key is derived
+from the seed: a demo shortcut, never for a real election), the same choices and the
+same results (the lot seed is derived from the demo seed). Kiosk keys, guardian secrets
+and encryption nonces come from os.urandom, so ciphertexts and the root hash differ.
+"""
+import os
+import time
+from dataclasses import dataclass
+
+import nacl.signing
+
+from ..errors import EvoteError, EvoteValueError
+from ..hashing import digest, u64
+from ..manifest import make_demo_manifest
+from ..protocol.ceremony import run_ceremony
+from ..protocol.decryption import compute_decryption_share, decrypt_tally
+from ..protocol.elgamal import Ciphertext
+from ..record.jsonio import canonical_bytes
+from ..record.tallies import (ContestDecryption, ContestTally, DecryptionRecord,
+                              EncryptedTallies, StationTally, tally_labels)
+from ..record.writer import RecordWriter
+from ..results import ContestCounts, ResultSettings, StationCounts, compute_result
+from ..results.model import ElectionResults
+from ..results.report_csv import write_csv_reports
+from ..results.report_html import write_html_report
+from ..results.report_json import results_to_json_bytes
+from ..results.report_text import render_text
+from ..verify.executors import run_tasks
+from ..verify.run import verify_record
+from .station import paper_station, run_station
+
+N_GUARDIANS, THRESHOLD, ABSENT_GUARDIAN = 5, 3, 4
+CHALLENGE_RATE = 0.02
+
+
+@dataclass(frozen=True)
+class DemoOutcome:
+    record_dir: str
+    root: bytes
+    results: ElectionResults
+    report: object           # evote.verify.report.Report
+    html_path: str
+    results_text: str
+
+
+def _shape(stations: int):
+    """(city stations, villages) for a total number of stations (one per village)."""
+    villages = min(3, stations // 2)
+    return stations - villages, villages
+
+
+def _sum_cts(rows, width):
+    from ..group import aggregate_vartime
+    blob = b"".join(b"".join(t) for t in rows)
+    cols = aggregate_vartime(blob, len(rows), 2 * width)
+    return [cols[2 * k] + cols[2 * k + 1] for k in range(width)]
+
+
+def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed: int = 1405,
+             jobs=None, log=print) -> DemoOutcome:
+    if not isinstance(stations, int) or stations < 2:
+        raise EvoteValueError("demo: --stations must be at least 2 (a city and a village)")
+    if not isinstance(voters_per_station, int) or voters_per_station < 1:
+        raise EvoteValueError("demo: --voters-per-station must be at least 1")
+    if not isinstance(seed, int) or seed < 0:
+        raise EvoteValueError("demo: --seed must be a non-negative integer")
+    t0 = time.monotonic()
+
+    def step(msg):
+        log(f"[{time.monotonic() - t0:6.1f}s] {msg}")
+
+    writer = RecordWriter(out_dir)
+    authority_seed = digest("evote/v1/demo-authority", u64(seed))
+    authority = nacl.signing.SigningKey(authority_seed)
+    n_city, n_villages = _shape(stations)
+    manifest = make_demo_manifest(seed, n_city, n_villages,
+                                  authority_key=bytes(authority.verify_key))
+    writer.write_manifest(manifest)
+    city = manifest.contests[0]
+    step(f"manifest {manifest.election_id}: {len(manifest.contests)} contests "
+         f"({city.seats} seats / {city.alternates} alternates / {len(city.candidates)} "
+         f"candidates in the city), {len(manifest.stations)} stations; hash "
+         f"{manifest.hash().hex()[:16]}...")
+    context, guardians = run_ceremony(manifest.hash(), N_GUARDIANS, THRESHOLD)
+    writer.write_context(context)
+    step(f"key ceremony: {THRESHOLD} of {N_GUARDIANS} guardians, joint key "
+         f"{context.joint_key.to_bytes().hex()[:16]}...")
+
+    city_stations = [s for s in manifest.stations if s.district_id == city.district_id]
+    paper_id = city_stations[-1].station_id if len(city_stations) > 1 else None
+    electronic = [s for s in manifest.stations if s.station_id != paper_id]
+    mbytes, cbytes = manifest.to_canonical_bytes(), canonical_bytes(context.to_json_obj())
+    n_chal = max(1, round(voters_per_station * CHALLENGE_RATE))
+    args = [(writer.dir, s.station_id, 2 if s.district_id == city.district_id else 1,
+             voters_per_station, n_chal, seed, authority_seed, mbytes, cbytes)
+            for s in electronic]
+    done = []
+
+    def finished(k):
+        done.append(k)
+        step(f"station {args[k][1]}: {voters_per_station} voters voted, {n_chal} ballot(s) "
+             f"challenged ({len(done)}/{len(args)})")
+    outputs = run_tasks(run_station, args, jobs, None, finished)
+    plain = {}  # contest -> [votes, ballots, blank] as the voters chose (cross-check)
+
+    def add_plain(sums):
+        for cid, (votes, ballots, blank) in sums.items():
+            p = plain.setdefault(cid, [[0] * len(votes), 0, 0])
+            p[0] = [a + b for a, b in zip(p[0], votes)]
+            p[1] += ballots
+            p[2] += blank
+    for _, sums, _, _ in outputs:
+        add_plain(sums)
+    papers = []
+    if paper_id is not None:
+        pr, sums = paper_station(manifest, paper_id, voters_per_station, seed, authority)
+        writer.write_paper_result(pr)
+        papers.append(pr)
+        step(f"station {paper_id} fell back to paper: declared result signed by "
+             f"{len(pr.officials)} certified officials")
+
+    # Tally centre: station tallies (read back from the closed boxes) and contest sums.
+    station_tallies = {sid: t for sid, _, t, _ in outputs}
+    st_objs, contest_objs = [], []
+    for s in electronic:
+        t = station_tallies[s.station_id]
+        st_objs.append(StationTally(s.station_id, tuple(
+            ContestTally(cid, t[cid][0], tuple(t[cid][1]))
+            for cid in manifest.style(s.style_id).contest_ids)))
+    for contest in manifest.contests:
+        cid, n = contest.contest_id, len(contest.candidates)
+        rows = [station_tallies[s.station_id][cid] for s in electronic
+                if cid in station_tallies[s.station_id]]
+        cts = _sum_cts([r[1] for r in rows], n + 1) if rows else [bytes(64)] * (n + 1)
+        contest_objs.append(ContestTally(cid, sum(r[0] for r in rows), tuple(cts)))
+    writer.write_encrypted_tallies(EncryptedTallies(manifest.hash(), tuple(st_objs),
+                                                    tuple(contest_objs)))
+    step(f"encrypted tallies: {len(st_objs)} stations, {len(contest_objs)} contests")
+
+    present = [g for g in guardians if g.index != ABSENT_GUARDIAN]
+    decs, totals, paper_of = [], {}, {}
+    for contest, ct in zip(manifest.contests, contest_objs):
+        cid, n = contest.contest_id, len(contest.candidates)
+        vector = [Ciphertext.from_bytes(c) for c in ct.ciphertexts]
+        labels = tally_labels(cid, n)
+        shares = tuple(compute_decryption_share(g, context, vector, labels) for g in present)
+        counts = decrypt_tally(context, vector, labels, shares, ct.ballots)
+        decs.append(ContestDecryption(cid, shares, tuple(counts[:n]), counts[n]))
+        want = plain.get(cid, [[0] * n, 0, 0])
+        if list(counts[:n]) != want[0] or counts[n] != want[2] or ct.ballots != want[1]:
+            raise EvoteError(f"demo: contest {cid} decrypts to other counts than the voters "
+                             "chose (this is a bug)")
+        total = ContestCounts(cid, tuple(counts[:n]), ct.ballots, counts[n])
+        paper_of[cid] = []
+        for pr in papers:
+            for c in pr.contests:
+                if c.contest_id == cid:
+                    total = total + c
+                    paper_of[cid].append(pr.station_id)
+        totals[cid] = total
+    writer.write_decryption(DecryptionRecord(context.base_hash, tuple(decs)))
+    step(f"decrypted by guardians {[g.index for g in present]} (guardian {ABSENT_GUARDIAN} "
+         "absent), every share with its proof")
+
+    lot_seed = digest("evote/v1/demo-lot-seed", u64(seed))
+    settings = ResultSettings()
+    results = tuple(compute_result(c, totals[c.contest_id], lot_seed, settings,
+                                   paper_of[c.contest_id]) for c in manifest.contests)
+    er = ElectionResults(manifest, results,
+                         tuple(StationCounts(pr.station_id, c, paper=True)
+                               for pr in papers for c in pr.contests), lot_seed)
+    writer.write_results(results_to_json_bytes(er))
+    reports = writer.reports_dir()
+    html_path = os.path.join(reports, "results.html")
+    write_html_report(er, html_path)
+    write_csv_reports(er, reports)
+    text = render_text(er)
+    with open(os.path.join(reports, "results.txt"), "w", encoding="utf-8") as f:
+        f.write(text)
+    root = writer.seal()
+    step(f"record sealed: root hash {root.hex()}")
+    report = verify_record(writer.dir, jobs=jobs)
+    step("verifier: " + ("VALID" if report.valid else "NOT VALID"))
+    return DemoOutcome(writer.dir, root, er, report, html_path, text)

@@ -1,0 +1,135 @@
+"""One polling station of the demo, run in a worker process: kiosks certified by the
+authority, voters casting (and a few challenging) through real ballot boxes written
+straight into the record, then the tally centre's station tally read back from the
+closed boxes. Also the paper-fallback station's declared, signed result.
+
+Randomness: voters' choices come from random.Random seeded by (demo seed, station), so
+they repeat for a seed; kiosk keys, ballot nonces and proof nonces come from os.urandom.
+"""
+import os
+import random
+
+import nacl.signing
+
+from ..ballotbox import issue_certificate, open_box, read_box
+from ..ballotbox.records import CastRecord
+from ..group import aggregate_vartime
+from ..manifest import Manifest
+from ..protocol.challenge import make_challenge
+from ..protocol.context import ElectionContext
+from ..protocol.encrypt import encrypt_ballot
+from ..protocol.encrypted_ballot import EncryptedBallot
+from ..record import layout
+from ..record.jsonio import parse_json_bytes
+from ..record.paper import PaperResult, certify_official
+from ..results import ContestCounts
+from .voters import choose, plain_votes, popularity
+
+_cache = {}
+
+
+def _load(manifest_bytes, context_bytes):
+    key = (manifest_bytes, context_bytes)
+    if key not in _cache:
+        _cache.clear()
+        m = Manifest.from_json_obj(parse_json_bytes(manifest_bytes, "manifest"))
+        ctx = ElectionContext.from_json_obj(parse_json_bytes(context_bytes, "context"))
+        _cache[key] = (m, ctx)
+    return _cache[key]
+
+
+def _voter_choices(rng, manifest, seed, style_id):
+    return {cid: choose(rng, manifest.contest(cid), popularity(seed, manifest.contest(cid)))
+            for cid in manifest.style(style_id).contest_ids}
+
+
+def _add_plain(sums, manifest, choices):
+    for cid, codes in choices.items():
+        votes = plain_votes(manifest.contest(cid), codes)
+        s = sums.setdefault(cid, [[0] * len(votes), 0, 0])
+        s[0] = [a + b for a, b in zip(s[0], votes)]
+        s[1] += 1
+        s[2] += 0 if codes else 1
+
+
+def run_station(record_dir, station_id, n_kiosks, n_voters, n_challenges, seed,
+                authority_seed, manifest_bytes, context_bytes):
+    """Vote at one station; returns (station_id, plaintext sums, station tally, stats).
+    plaintext sums: contest -> [votes, ballots, blank] (the demo's own cross-check)."""
+    manifest, ctx = _load(manifest_bytes, context_bytes)
+    authority = nacl.signing.SigningKey(authority_seed)
+    style_id = manifest.station(station_id).style_id
+    rng = random.Random(f"evote-demo-voters:{seed}:{station_id}")
+    boxes = []
+    for j in range(1, n_kiosks + 1):
+        kiosk_id = f"{station_id}-k{j}"
+        key = nacl.signing.SigningKey.generate()
+        cert = issue_certificate(authority, election_hash=manifest.hash(), station_id=station_id,
+                                 kiosk_id=kiosk_id, kiosk_key=bytes(key.verify_key))
+        path = os.path.join(record_dir, *layout.box_path(station_id, kiosk_id).split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        # durable=False: a demo on one disk; real kiosks keep the default (fsync each record).
+        boxes.append(open_box(path, kiosk_key=key, certificate=cert,
+                              authority_key=manifest.authority_key, durable=False))
+    challengers = set(rng.sample(range(n_voters), min(n_challenges, n_voters)))
+    sums = {}
+    for v in range(n_voters):
+        box = boxes[v % len(boxes)]
+        choices = _voter_choices(rng, manifest, seed, style_id)
+        if v in challengers:  # a Benaloh challenge, then the voter votes for real
+            bid = box.next_ballot_id()
+            ballot, secrets = encrypt_ballot(ctx, manifest, style_id, choices, bid)
+            box.challenge(bid, ballot.to_bytes(), make_challenge(ballot, secrets).to_bytes())
+        bid = box.next_ballot_id()
+        ballot, _ = encrypt_ballot(ctx, manifest, style_id, choices, bid)
+        box.cast(bid, ballot.to_bytes())
+        _add_plain(sums, manifest, choices)
+    paths = []
+    for box in boxes:
+        box.close()
+        box.release()
+        paths.append(box.path)
+    return station_id, sums, tally_station(manifest, station_id, paths), \
+        {"cast": n_voters, "spoiled": len(challengers), "kiosks": n_kiosks}
+
+
+def tally_station(manifest, station_id, box_paths):
+    """The tally centre's station tally: read each closed box (every record verified by
+    read_box), sum the CAST ballots per contest. contest -> (ballots, [64-byte cts])."""
+    style_id = manifest.station(station_id).style_id
+    rows = {cid: [] for cid in manifest.style(style_id).contest_ids}
+    for path in box_paths:
+        for rec in read_box(path, authority_key=manifest.authority_key,
+                            election_hash=manifest.hash(), station_id=station_id,
+                            require_closed=True):
+            if isinstance(rec, CastRecord):
+                ballot = EncryptedBallot.from_bytes(rec.payload)
+                for cid in rows:
+                    rows[cid].append(ballot.contest(cid).ciphertexts_bytes())
+    out = {}
+    for cid, r in rows.items():
+        n = len(manifest.contest(cid).candidates)
+        cols = aggregate_vartime(b"".join(r), len(r), 2 * (n + 1))
+        out[cid] = (len(r), [cols[2 * k] + cols[2 * k + 1] for k in range(n + 1)])
+    return out
+
+
+def paper_station(manifest, station_id, n_voters, seed, authority):
+    """A station that fell back to paper: voters' choices counted by hand, the declared
+    result signed by the station head and an observer, both certified by the authority."""
+    style_id = manifest.station(station_id).style_id
+    rng = random.Random(f"evote-demo-voters:{seed}:{station_id}")
+    sums = {}
+    for _ in range(n_voters):
+        _add_plain(sums, manifest, _voter_choices(rng, manifest, seed, style_id))
+    contests = tuple(ContestCounts(cid, tuple(sums[cid][0]), sums[cid][1], sums[cid][2])
+                     for cid in manifest.style(style_id).contest_ids)
+    spoiled_forms = rng.randint(0, 3)
+    result = PaperResult(manifest.hash(), station_id, n_voters + spoiled_forms, contests)
+    signers = []
+    for role in ("station-head", "observer"):
+        sk = nacl.signing.SigningKey.generate()
+        cert = certify_official(authority, manifest.hash(), station_id, role,
+                                bytes(sk.verify_key))
+        signers.append((role, sk, cert))
+    return result.signed_by(signers), sums

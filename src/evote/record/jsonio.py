@@ -1,0 +1,91 @@
+"""Canonical JSON for the record's small objects, and a loader that never trusts its input.
+
+Canonical form (specs/record.md section 3): UTF-8, object keys sorted by code point, no
+insignificant whitespace, integers in plain decimal, no floats, no NaN/Infinity, no
+duplicate keys, no trailing newline. One value has exactly one canonical byte string, so
+a file's hash is a hash of its meaning.
+
+load_json_file(path, what) reads a bounded amount, parses, and raises RecordError naming
+the file and what is wrong (size, encoding, syntax, duplicate key, nesting depth), never
+any other exception.
+"""
+import json
+import os
+
+from ..errors import RecordError
+
+MAX_JSON_BYTES = 512 * 1024 * 1024   # a record's JSON files are small; this is a safety cap
+
+
+def canonical_bytes(obj) -> bytes:
+    """The canonical JSON bytes of a value made of dict/list/str/int/bool/None."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def _no_duplicates(pairs):
+    out = {}
+    for k, v in pairs:
+        if k in out:
+            raise ValueError(f"duplicate key {k!r}")
+        out[k] = v
+    return out
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not allowed")
+
+
+def _no_float(text):
+    raise ValueError(f"number {text} is not an integer")
+
+
+def parse_json_bytes(data: bytes, what: str):
+    """Parse JSON bytes strictly; RecordError naming `what` on any problem."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"{what}: not UTF-8 (byte {exc.start})") from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant,
+                          parse_float=_no_float)
+    except RecursionError:
+        raise RecordError(f"{what}: JSON nested too deeply") from None
+    except ValueError as exc:  # json.JSONDecodeError is a ValueError
+        raise RecordError(f"{what}: not valid JSON: {exc}") from None
+
+
+def read_file_bounded(path: str, what: str, limit: int = MAX_JSON_BYTES) -> bytes:
+    """A regular file's bytes (never following a symlink), at most `limit` bytes."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        raise RecordError(f"{what}: missing") from None
+    except OSError as exc:
+        raise RecordError(f"{what}: cannot be read: {exc.strerror}") from None
+    import stat
+    if not stat.S_ISREG(st.st_mode):
+        raise RecordError(f"{what}: not a regular file")
+    if st.st_size > limit:
+        raise RecordError(f"{what}: {st.st_size} bytes, more than the {limit} allowed")
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise RecordError(f"{what}: cannot be read: {exc.strerror}") from None
+    if len(data) > limit:
+        raise RecordError(f"{what}: more than the {limit} bytes allowed")
+    return data
+
+
+def load_json_file(path: str, what: str):
+    """(parsed value, raw bytes) of a JSON file; RecordError naming `what` on any problem."""
+    data = read_file_bounded(path, what)
+    return parse_json_bytes(data, what), data
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    """Write a new record file (parents created); refuses to overwrite an existing one."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "xb") as f:
+        f.write(data)

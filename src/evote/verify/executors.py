@@ -1,0 +1,72 @@
+"""Running the verifier's per-station tasks: in this process, on a local process pool
+(every core by default), or on a Dask cluster (`--scheduler ADDRESS`).
+
+run_tasks(fn, task_args, jobs, scheduler, on_done) returns fn(*args) for each task, in
+task order whatever order they finish in, so the report never depends on scheduling.
+on_done(k) is called once per finished task (progress display). Dask is imported only
+when a scheduler is given.
+"""
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from ..errors import EvoteError
+
+
+class SchedulerError(EvoteError):
+    """The Dask scheduler cannot be used (dask.distributed missing, or unreachable)."""
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _local(fn, task_args, jobs, on_done):
+    if jobs <= 1 or len(task_args) <= 1:
+        out = []
+        for k, args in enumerate(task_args):
+            out.append(fn(*args))
+            on_done(k)
+        return out
+    # fork: workers inherit the imported modules (fast start); tasks touch no threads.
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                      else None)
+    results = [None] * len(task_args)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(task_args)), mp_context=ctx) as pool:
+        futures = {pool.submit(fn, *args): k for k, args in enumerate(task_args)}
+        for fut in as_completed(futures):
+            k = futures[fut]
+            results[k] = fut.result()
+            on_done(k)
+    return results
+
+
+def _dask(fn, task_args, scheduler, on_done):
+    try:
+        from distributed import Client, as_completed as dask_completed
+    except ImportError:
+        raise SchedulerError("--scheduler needs dask.distributed, which is not installed: "
+                             "pip install 'evote[dask]'") from None
+    try:
+        client = Client(scheduler, timeout="20s", set_as_default=False)
+    except (OSError, ValueError, TimeoutError) as exc:
+        raise SchedulerError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+    try:
+        columns = list(zip(*task_args)) if task_args else []
+        futures = client.map(fn, *columns, pure=False) if task_args else []
+        index = {f.key: k for k, f in enumerate(futures)}
+        for fut in dask_completed(futures):
+            on_done(index[fut.key])
+        return client.gather(futures)
+    finally:
+        client.close()
+
+
+def run_tasks(fn, task_args, jobs=None, scheduler=None, on_done=lambda k: None):
+    task_args = [tuple(a) for a in task_args]
+    if scheduler is not None:
+        return _dask(fn, task_args, scheduler, on_done)
+    return _local(fn, task_args, default_jobs() if jobs is None else jobs, on_done)
