@@ -196,3 +196,10 @@ def test_proportional_properties(case, quota, rounding, seed):
         if not tie and all(e <= len(p.members) for e, p in zip(expect, r.lists)):
             assert [p.seats for p in r.lists] == expect
     assert r == compute_result(c, counts(c, votes), seed=seed, settings=s)
+
+
+def test_every_list_below_threshold_leaves_seats_unfilled():
+    c = prop_contest([2, 2], 2, 1)
+    r = compute_result(c, counts(c, [3, 2, 3, 2]),
+                       settings=ResultSettings(threshold=Fraction(6, 10)))
+    assert r.winners == () and r.unfilled_seats == 2 and r.resolved

@@ -169,6 +169,12 @@ class ContestResult:
         """False when a tie that decides a seat or an alternate's place is unresolved."""
         return all(t.resolved for t in self.ties)
 
+    @property
+    def unfilled_seats(self) -> int:
+        """Seats nobody holds: too few candidates with min_votes, every list below the
+        threshold, or seats waiting on an unresolved tie."""
+        return self.seats - len(self.winners)
+
     def candidate(self, code: int) -> CandidateResult:
         for c in self.candidates:
             if c.code == code:

@@ -255,6 +255,8 @@ def _contest_section(er: ElectionResults, r: ContestResult) -> str:
     if paper:
         parts.append(f'<p class="meta"><span class="badge paper">کاغذی</span> این نتیجه شامل '
                      f"نتایج اعلام‌شده {_fa(len(paper))} شعبهٔ کاغذی است.</p>")
+    if r.unfilled_seats and r.resolved:
+        parts.append(f'<p class="warn">{_fa(r.unfilled_seats)} کرسی بدون منتخب ماند.</p>')
     if not r.resolved:
         parts.append('<p class="warn">تساوی حل‌نشده: برخی کرسی‌ها یا ترتیب علی‌البدل‌ها '
                      "نیازمند قرعه است.</p>")

@@ -21,7 +21,8 @@ def contest_result_to_json_obj(r: ContestResult, contest=None) -> dict:
     obj = {
         "contest_id": r.contest_id, "method": r.method, "seats": r.seats,
         "alternates": r.alternates, "ballots_cast": r.ballots_cast, "blank": r.blank,
-        "valid": r.valid, "resolved": r.resolved, "winners": list(r.winners),
+        "valid": r.valid, "resolved": r.resolved, "unfilled_seats": r.unfilled_seats,
+        "winners": list(r.winners),
         "alternate_codes": list(r.alternate_codes), "quota": r.quota,
         "lot_used": r.seed_used, "paper_stations": list(r.paper_stations),
         "settings": r.settings.to_json_obj(),

@@ -20,7 +20,8 @@ def _contest_table(er: ElectionResults, r) -> Table:
     t = Table(title=escape(f"{contest.name} [{r.contest_id}]  {r.method}  seats {r.seats}, "
                     f"alternates {r.alternates}"),
               caption=f"ballots cast {r.ballots_cast}, blank {r.blank}, valid {r.valid}"
-                      + ("" if r.resolved else "  UNRESOLVED TIE"))
+                      + ("" if r.resolved else "  UNRESOLVED TIE")
+                      + (f"  UNFILLED SEATS {r.unfilled_seats}" if r.unfilled_seats else ""))
     for col, just in (("#", "right"), ("code", "right"), ("name", "left"), ("list", "left"),
                       ("votes", "right"), ("", "left")):
         t.add_column(col, justify=just)
