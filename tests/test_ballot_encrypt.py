@@ -163,3 +163,18 @@ def test_proof_bound_to_ballot_id_and_election():
         verify_ballot(other, M, ballot)
     with pytest.raises(BatchVerificationError):
         verify_ballots_batch(other, M, [ballot])
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.data())
+def test_every_contest_shape_verifies(data):
+    n = data.draw(st.integers(1, 5), label="n")
+    big_l = data.draw(st.integers(1, n), label="L")
+    manifest = make_manifest(((n, big_l, "plurality"),), extra_style=False)
+    chosen = data.draw(st.lists(st.integers(1, n), unique=True, max_size=big_l), label="chosen")
+    ballot, _ = encrypt_ballot(CTX, manifest, "s", {"c0": chosen}, bid())
+    assert ballot.contests[0].range_proof.branches == big_l
+    verify_ballot(CTX, manifest, ballot)
+    verify_ballots_batch(CTX, manifest, [ballot])
+    assert decrypt_votes(ballot.contests[0]) == [int(i in chosen) for i in range(1, n + 1)] \
+        + [int(not chosen)]
