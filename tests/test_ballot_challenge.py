@@ -12,7 +12,7 @@ from evote.protocol.ballot import PlaintextBallot, PlaintextContest
 from evote.protocol.challenge import (ChallengeMismatch, ChallengeRecord, make_challenge,
                                       verify_challenge)
 from evote.protocol.encrypt import encrypt_ballot, encrypt_plaintext
-from evote.protocol.encrypted_ballot import BallotSecrets, ContestSecrets
+from evote.protocol.encrypted_ballot import BallotSecrets
 
 CTX = make_context()
 M = make_manifest(((4, 2, "plurality"), (3, 2, "proportional")))
