@@ -4,9 +4,12 @@ the glue to evote.results (specs/tally.md). The names below are the API other pa
 """
 from .aggregate import tally_ballot_blobs
 from .boxes import BoxSummary, TallyProblem, TallyRun, district_tallies, tally_boxes
-from .errors import BallotRefused, DuplicateBallot, TallyInputError
+from .decrypt import (ContestDecryption, DecryptionRecord, decrypt_district_tallies,
+                      verify_decryption_record)
+from .errors import BallotRefused, TallyInputError
 from .model import ContestTally, EncryptedTally, merge_tallies
 
-__all__ = ["tally_ballot_blobs", "BoxSummary", "TallyProblem", "TallyRun", "district_tallies",
-           "tally_boxes", "BallotRefused", "DuplicateBallot", "TallyInputError",
+__all__ = ["ContestDecryption", "DecryptionRecord", "decrypt_district_tallies",
+           "verify_decryption_record", "tally_ballot_blobs", "BoxSummary", "TallyProblem", "TallyRun", "district_tallies",
+           "tally_boxes", "BallotRefused", "TallyInputError",
            "ContestTally", "EncryptedTally", "merge_tallies"]

@@ -1,7 +1,7 @@
 """Errors of the tally engine. They derive from evote.errors so callers can catch
 EvoteError; each message names the box file, record sequence, ballot index, station,
 district, contest or guardian concerned."""
-from ..errors import EvoteError, InvalidEncoding, TallyMismatch
+from ..errors import InvalidEncoding, TallyMismatch
 
 
 class TallyInputError(InvalidEncoding):
@@ -15,18 +15,6 @@ class BallotRefused(TallyInputError):
     def __init__(self, message: str, where=None):
         self.where = where
         super().__init__(message)
-
-
-class DuplicateBallot(EvoteError):
-    """A ballot id or a ballot's ciphertexts appear twice in what is being tallied.
-
-    .what is "ballot id" or "ciphertext"; .first and .second name the two places
-    (box file and record sequence, or ballot index)."""
-
-    def __init__(self, what: str, first: str, second: str, value_hex: str):
-        self.what, self.first, self.second, self.value_hex = what, first, second, value_hex
-        super().__init__(f"{what} {value_hex[:16]}... appears twice: at {first} and at "
-                         f"{second}; the ballot is refused")
 
 
 class DecryptionRecordError(TallyMismatch):
