@@ -4,12 +4,19 @@ the glue to evote.results (specs/tally.md). The names below are the API other pa
 """
 from .aggregate import tally_ballot_blobs
 from .boxes import BoxSummary, TallyProblem, TallyRun, district_tallies, tally_boxes
+from .combine import combine_counts, election_results
 from .decrypt import (ContestDecryption, DecryptionRecord, decrypt_district_tallies,
-                      verify_decryption_record)
-from .errors import BallotRefused, TallyInputError
+                      tally_labels, verify_decryption_record)
+from .errors import BallotRefused, DecryptionRecordError, TallyInputError
 from .model import ContestTally, EncryptedTally, merge_tallies
+from .paper import Official, PaperResult, PaperResultError, certify_official
+from .reconcile import StationReconciliation, reconcile_stations
 
-__all__ = ["ContestDecryption", "DecryptionRecord", "decrypt_district_tallies",
-           "verify_decryption_record", "tally_ballot_blobs", "BoxSummary", "TallyProblem", "TallyRun", "district_tallies",
-           "tally_boxes", "BallotRefused", "TallyInputError",
-           "ContestTally", "EncryptedTally", "merge_tallies"]
+__all__ = [
+    "tally_ballot_blobs", "BoxSummary", "TallyProblem", "TallyRun", "district_tallies",
+    "tally_boxes", "combine_counts", "election_results", "ContestDecryption",
+    "DecryptionRecord", "decrypt_district_tallies", "tally_labels", "verify_decryption_record",
+    "BallotRefused", "DecryptionRecordError", "TallyInputError", "ContestTally",
+    "EncryptedTally", "merge_tallies", "Official", "PaperResult", "PaperResultError",
+    "certify_official", "StationReconciliation", "reconcile_stations",
+]
