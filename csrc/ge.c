@@ -6,6 +6,8 @@
 #include "ge.h"
 #include "consts.h"
 
+static void ge_p3_to_precomp_zinv(ge_precomp *r, const ge_p3 *p, const fe *zi);
+
 void ge_p3_0(ge_p3 *h) {
     fe_0(&h->X);
     fe_1(&h->Y);
@@ -153,15 +155,36 @@ void ge_p3_neg(ge_p3 *r, const ge_p3 *p) {
 }
 
 void ge_p3_to_precomp(ge_precomp *r, const ge_p3 *p) {
-    fe zi, x, y, t;
+    fe zi;
     fe_invert(&zi, &p->Z);
-    fe_mul(&x, &p->X, &zi);
-    fe_mul(&y, &p->Y, &zi);
+    ge_p3_to_precomp_zinv(r, p, &zi);
+}
+
+/* precomp of p given 1/Z */
+static void ge_p3_to_precomp_zinv(ge_precomp *r, const ge_p3 *p, const fe *zi) {
+    fe x, y, t;
+    fe_mul(&x, &p->X, zi);
+    fe_mul(&y, &p->Y, zi);
     fe_add(&t, &y, &x);
     fe_carry(&r->yplusx, &t);
     fe_sub(&r->yminusx, &y, &x);
     fe_mul(&t, &x, &y);
     fe_mul(&r->xy2d, &t, &FE_D2);
+}
+
+void ge_p3_batch_to_precomp(ge_precomp *r, const ge_p3 *p, size_t n, fe *scratch) {
+    fe inv, zi;
+    size_t i;
+    if (n == 0) return;
+    scratch[0] = p[0].Z;   /* scratch[i] = Z_0 ... Z_i */
+    for (i = 1; i < n; i++) fe_mul(&scratch[i], &scratch[i - 1], &p[i].Z);
+    fe_invert(&inv, &scratch[n - 1]);
+    for (i = n - 1; i > 0; i--) {
+        fe_mul(&zi, &inv, &scratch[i - 1]);   /* 1 / Z_i */
+        fe_mul(&inv, &inv, &p[i].Z);          /* 1 / (Z_0 ... Z_{i-1}) */
+        ge_p3_to_precomp_zinv(&r[i], &p[i], &zi);
+    }
+    ge_p3_to_precomp_zinv(&r[0], &p[0], &inv);
 }
 
 void ge_cached_cmov(ge_cached *r, const ge_cached *p, unsigned int b) {

@@ -16,6 +16,8 @@
 #ifndef EVOTE_GE_H
 #define EVOTE_GE_H
 
+#include <stddef.h>
+
 #include "fe.h"
 
 typedef struct { fe X, Y, Z, T; } ge_p3;
@@ -40,6 +42,9 @@ void ge_msub(ge_p1p1 *r, const ge_p3 *p, const ge_precomp *q);   /* p - q, q aff
 void ge_p3_add(ge_p3 *r, const ge_p3 *p, const ge_p3 *q);        /* convenience */
 void ge_p3_neg(ge_p3 *r, const ge_p3 *p);
 void ge_p3_to_precomp(ge_precomp *r, const ge_p3 *p);      /* one inversion */
+/* r[i] = precomp of p[i] for i < n with one inversion in all (Montgomery's trick);
+   scratch holds n fe. All Z must be nonzero (true for points of the curve). */
+void ge_p3_batch_to_precomp(ge_precomp *r, const ge_p3 *p, size_t n, fe *scratch);
 
 /* Constant-time conditional operations (ct.h idiom), b in {0, 1}. */
 void ge_cached_cmov(ge_cached *r, const ge_cached *p, unsigned int b);

@@ -139,9 +139,10 @@ void ge_double_scalarmult_vartime(ge_p3 *r, const uint8_t a[32], const ge_p3 *p,
     straus_core(r, scalars, pts, 2, tabs, nafs);
 }
 
-/* Signed radix-2^c digit j of scalar s (carry-chained from the lower digits): computed
-   for all windows of one scalar at once. digits has nwin entries. */
-static void radix_digits(int32_t *digits, const uint8_t s[32], int c, int nwin) {
+/* Signed radix-2^c digits of scalar s (carry-chained from the low digits), written to
+   digits[j * stride] for the nwin windows j: window-major, so that each window's pass
+   over the points reads its digits sequentially. */
+static void radix_digits(int32_t *digits, size_t stride, const uint8_t s[32], int c, int nwin) {
     uint64_t x[6] = {0, 0, 0, 0, 0, 0};
     int j, i, k, carry = 0;
     const int64_t width = (int64_t)1 << c, half = width >> 1;
@@ -162,12 +163,22 @@ static void radix_digits(int32_t *digits, const uint8_t s[32], int c, int nwin) 
         } else {
             carry = 0;
         }
-        digits[j] = (int32_t)v;
+        digits[(size_t)j * stride] = (int32_t)v;
     }
+}
+
+/* p3 + p3 -> p3 through the cached form (9M + 4M). */
+static void add_p3(ge_p3 *r, const ge_p3 *p, const ge_p3 *q) {
+    ge_cached c;
+    ge_p1p1 t;
+    ge_p3_to_cached(&c, q);
+    ge_add(&t, p, &c);
+    ge_p1p1_to_p3(r, &t);
 }
 
 int ge_msm_pippenger_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *points,
                              size_t n, int c) {
+    /* Scalars are < 2^253; the top window only holds the last carry. */
     const int nwin = (253 + c - 1) / c + 1;
     const size_t nbuckets = (size_t)1 << (c - 1);
     ge_precomp *pre = NULL;
@@ -175,7 +186,6 @@ int ge_msm_pippenger_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *poin
     uint8_t *used = NULL;
     int32_t *digits = NULL;
     ge_p3 acc, running, total;
-    ge_cached cc;
     ge_p1p1 t;
     size_t i, b;
     int j, k, acc_empty = 1;
@@ -200,10 +210,11 @@ int ge_msm_pippenger_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *poin
         fe_carry(&pre[i].yplusx, &tmp);
         fe_sub(&pre[i].yminusx, &points[i].Y, &points[i].X);
         fe_mul(&pre[i].xy2d, &points[i].T, &FE_D2);
-        radix_digits(digits + i * (size_t)nwin, scalars + 32 * i, c, nwin);
+        radix_digits(digits + i, n, scalars + 32 * i, c, nwin);
     }
     ge_p3_0(&acc);
     for (j = nwin - 1; j >= 0; j--) {
+        const int32_t *dj = digits + (size_t)j * n;
         int running_empty = 1, total_empty = 1;
         if (!acc_empty)
             for (k = 0; k < c; k++) {
@@ -212,7 +223,7 @@ int ge_msm_pippenger_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *poin
             }
         memset(used, 0, nbuckets);
         for (i = 0; i < n; i++) {
-            int32_t d = digits[i * (size_t)nwin + (size_t)j];
+            int32_t d = dj[i];
             size_t bi;
             if (d == 0) continue;
             bi = (size_t)(d > 0 ? d : -d) - 1;
@@ -226,16 +237,14 @@ int ge_msm_pippenger_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *poin
                 ge_p1p1_to_p3(&buckets[bi], &t);
             }
         }
-        /* total = sum (b+1) bucket[b] = sum over b of (sum of buckets >= b) */
+        /* total = sum (b+1) bucket[b] = sum over b of (sum of the buckets >= b) */
         for (b = nbuckets; b-- > 0;) {
             if (used[b]) {
                 if (running_empty) {
                     running = buckets[b];
                     running_empty = 0;
                 } else {
-                    ge_p3_to_cached(&cc, &buckets[b]);
-                    ge_add(&t, &running, &cc);
-                    ge_p1p1_to_p3(&running, &t);
+                    add_p3(&running, &running, &buckets[b]);
                 }
             }
             if (!running_empty) {
@@ -243,9 +252,7 @@ int ge_msm_pippenger_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *poin
                     total = running;
                     total_empty = 0;
                 } else {
-                    ge_p3_to_cached(&cc, &running);
-                    ge_add(&t, &total, &cc);
-                    ge_p1p1_to_p3(&total, &t);
+                    add_p3(&total, &total, &running);
                 }
             }
         }
@@ -254,9 +261,7 @@ int ge_msm_pippenger_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *poin
                 acc = total;
                 acc_empty = 0;
             } else {
-                ge_p3_to_cached(&cc, &total);
-                ge_add(&t, &acc, &cc);
-                ge_p1p1_to_p3(&acc, &t);
+                add_p3(&acc, &acc, &total);
             }
         }
     }
@@ -268,16 +273,18 @@ int ge_msm_pippenger_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *poin
     return 1;
 }
 
-/* Window size for Pippenger: roughly log2(n) - 2, tuned by csrc/tests/bench.c. */
+/* Window size for Pippenger, from instruction counts (csrc/tests/bench.c tune and
+   callgrind): c = log2(n) up to n = 256, then c grows by one per factor 4 of n (the
+   running sums over 2^(c-1) buckets cost about as much as the points' additions), and
+   stays at 12 from n = 65536 on: 2048 buckets x 160 bytes still fit the L2 cache. */
 static int pippenger_window(size_t n) {
     int lg = 0;
-    while (((size_t)1 << (lg + 1)) <= n) lg++;
-    if (lg < 8) return 5;
-    if (lg > 18) return 16;
-    return lg - 2;
+    while (lg < 62 && ((size_t)1 << (lg + 1)) <= n) lg++;
+    if (lg <= 8) return lg < 5 ? 5 : lg;
+    return 4 + lg / 2 > 12 ? 12 : 4 + lg / 2;
 }
 
-#define MSM_STRAUS_MAX 64
+#define MSM_STRAUS_MAX 48   /* Straus wins below (instruction counts, bench.c tune) */
 
 int ge_msm_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *points, size_t n) {
     if (n <= MSM_STRAUS_MAX) return ge_msm_straus_vartime(r, scalars, points, n);

@@ -14,6 +14,7 @@
  *    64 mixed additions and 4 doublings.
  * Secret temporaries (digits, selected entries, accumulators) are wiped before return.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "basetable_g.h"
@@ -216,30 +217,54 @@ void ge_scalarmult_base(ge_p3 *r, const uint8_t s[32]) {
 static const uint8_t BASETABLE_MAGIC[8] = {'e', 'v', 'o', 't', 'e', 'B', 'T', '1'};
 
 void basetable_build(uint8_t *table, const ge_p3 *p, const uint8_t enc[32]) {
-    ge_p3 base = *p, acc;
+    /* 256 multiples in extended coordinates, then one batched inversion. Public data. */
+    ge_p3 *pts = malloc(BASETABLE_ENTRIES * sizeof *pts);
+    fe *scratch = malloc(BASETABLE_ENTRIES * sizeof *scratch);
+    ge_precomp *pre = malloc(BASETABLE_ENTRIES * sizeof *pre);
+    ge_p3 base = *p;
     ge_cached bc;
     ge_p1p1 t;
-    ge_precomp pc;
     int i, j;
     memset(table, 0, BASETABLE_HEADER);
     memcpy(table, BASETABLE_MAGIC, 8);
     table[8] = (uint8_t)FE_NLIMBS;
     memcpy(table + 32, enc, 32);
-    for (i = 0; i < 32; i++) {
-        ge_p3_to_cached(&bc, &base);
-        acc = base;
-        for (j = 0; j < 8; j++) {
-            ge_p3_to_precomp(&pc, &acc);
-            memcpy(table + BASETABLE_HEADER + ((size_t)i * 8 + j) * sizeof(ge_precomp), &pc,
-                   sizeof pc);
-            ge_add(&t, &acc, &bc);
-            ge_p1p1_to_p3(&acc, &t);
+    if (pts == NULL || scratch == NULL || pre == NULL) {   /* slow path, no allocation */
+        ge_precomp pc;
+        ge_p3 acc;
+        for (i = 0; i < 32; i++) {
+            ge_p3_to_cached(&bc, &base);
+            acc = base;
+            for (j = 0; j < 8; j++) {
+                ge_p3_to_precomp(&pc, &acc);
+                memcpy(table + BASETABLE_HEADER + ((size_t)i * 8 + j) * sizeof pc, &pc, sizeof pc);
+                ge_add(&t, &acc, &bc);
+                ge_p1p1_to_p3(&acc, &t);
+            }
+            for (j = 0; j < 8; j++) {
+                ge_p3_dbl(&t, &base);
+                ge_p1p1_to_p3(&base, &t);
+            }
         }
-        for (j = 0; j < 8; j++) {   /* base *= 256 */
-            ge_p3_dbl(&t, &base);
-            ge_p1p1_to_p3(&base, &t);
+    } else {
+        for (i = 0; i < 32; i++) {
+            ge_p3_to_cached(&bc, &base);
+            pts[i * 8] = base;
+            for (j = 1; j < 8; j++) {
+                ge_add(&t, &pts[i * 8 + j - 1], &bc);
+                ge_p1p1_to_p3(&pts[i * 8 + j], &t);
+            }
+            for (j = 0; j < 8; j++) {   /* base *= 256 */
+                ge_p3_dbl(&t, &base);
+                ge_p1p1_to_p3(&base, &t);
+            }
         }
+        ge_p3_batch_to_precomp(pre, pts, BASETABLE_ENTRIES, scratch);
+        memcpy(table + BASETABLE_HEADER, pre, BASETABLE_ENTRIES * sizeof *pre);
     }
+    free(pts);
+    free(scratch);
+    free(pre);
 }
 
 int basetable_check(const uint8_t *table) {

@@ -83,6 +83,35 @@ int main(int argc, char **argv) {
     ge_p3 p3;
     void *sod;
     if (quick) min_time = 0.1;
+    if (argc > 1 && strcmp(argv[1], "tune") == 0) {   /* Straus vs Pippenger windows */
+        static const size_t ns[] = {16, 32, 64, 128, 256, 1024, 4096, 16384, 65536};
+        size_t k, i, nmax = 65536;
+        uint8_t *sc = malloc(32 * nmax), *pt = malloc(32 * nmax);
+        ge_p3 *pts = malloc(nmax * sizeof(ge_p3)), r;
+        min_time = 0.2;
+        for (i = 0; i < nmax; i++) {
+            rand_scalar(sc + 32 * i);
+            if (i < 1024) rand_point(pt + 32 * i);
+            else memcpy(pt + 32 * i, pt + 32 * (i % 1024), 32);
+            ristretto_decode(&pts[i], pt + 32 * i);
+        }
+        for (k = 0; k < sizeof ns / sizeof ns[0]; k++) {
+            size_t n = ns[k];
+            int c;
+            printf("n=%-6u", (unsigned)n);
+            if (n <= 256) {
+                TIME_US(t, ge_msm_straus_vartime(&r, sc, pts, n));
+                printf(" straus %.2f", t / (double)n);
+            }
+            for (c = 4; c <= 16; c++) {
+                if (((size_t)1 << c) > 4 * n || ((size_t)1 << c) < n / 64) continue;
+                TIME_US(t, ge_msm_pippenger_vartime(&r, sc, pts, n, c));
+                printf(" c%d %.2f", c, t / (double)n);
+            }
+            printf("  (us/point, decoding excluded)\n");
+        }
+        return 0;
+    }
     rand_scalar(a);
     rand_scalar(b);
     rand_point(P);
