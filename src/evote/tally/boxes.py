@@ -35,7 +35,8 @@ from ..ballotbox.records import CastRecord, CloseRecord, OpenRecord, SpoilRecord
 from ..errors import BoxError, EvoteError, EvoteTypeError, EvoteValueError
 from ..protocol.ballot_codec import decode_ballot
 from ..protocol.verify_ballot import BatchVerificationError, verify_ballots_batch
-from .aggregate import BALLOT_ID, Layouts, Tallier, style_of
+from ..protocol.ballot_codec import MAGIC
+from .aggregate import BALLOT_ID, STYLE_OFFSET, Layouts, Tallier, describe_bad_blob, style_of
 from .errors import BallotRefused
 from .model import EncryptedTally, merge_tallies
 
@@ -161,7 +162,9 @@ def _pass(index, path, exclude, problems) -> _Outcome:
                 if rec.seq in exclude:
                     continue
                 why = None
-                if rec.payload[BALLOT_ID] != rec.ballot_id:
+                if len(rec.payload) <= STYLE_OFFSET or rec.payload[:4] != MAGIC:
+                    why = describe_bad_blob(rec.payload, None, b"")
+                elif rec.payload[BALLOT_ID] != rec.ballot_id:
                     why = "the ballot's own id differs from the record's ballot id"
                 elif style_of(rec.payload) != style_raw:
                     why = (f"ballot style {style_of(rec.payload).decode('ascii', 'replace')!r}"
@@ -226,15 +229,14 @@ def _failed(index, path, station, kiosk, problems, detail) -> _Outcome:
 # ------------------------------------------------------------------ the parent
 
 def _run_all(tasks, jobs: int, progress: bool, init_args) -> list:
-    """Run _tally_one over tasks (in processes when jobs > 1); outcomes in task order."""
-    out = [None] * len(tasks)
+    """Run _tally_one over tasks (in processes when jobs > 1); outcomes by box index."""
+    out = []
     bar = _progress_bar(progress, len(tasks))
     try:
         if jobs <= 1 or len(tasks) <= 1:
             _init_worker(*init_args)
             for t in tasks:
-                o = _tally_one(t)
-                out[t[0]] = o
+                out.append(_tally_one(t))
                 bar.advance()
         else:
             import multiprocessing as mp
@@ -243,11 +245,11 @@ def _run_all(tasks, jobs: int, progress: bool, init_args) -> list:
             with ctx.Pool(min(jobs, len(tasks)), initializer=_init_worker,
                           initargs=init_args) as pool:
                 for o in pool.imap_unordered(_tally_one, tasks, chunksize=1):
-                    out[o.index] = o
+                    out.append(o)
                     bar.advance()
     finally:
         bar.close()
-    return out
+    return sorted(out, key=lambda o: o.index)
 
 
 class _NoBar:
