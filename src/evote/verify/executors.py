@@ -46,21 +46,22 @@ def _local(fn, task_args, jobs, on_done):
 
 def _dask(fn, task_args, scheduler, on_done):
     try:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import Client
     except ImportError:
         raise SchedulerError("--scheduler needs dask.distributed, which is not installed: "
                              "pip install 'evote[dask]'") from None
     try:
-        client = Client(scheduler, timeout="20s", set_as_default=False)
+        client = Client(scheduler, timeout="5s", set_as_default=False)
     except (OSError, ValueError, TimeoutError) as exc:
         raise SchedulerError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
     try:
         columns = list(zip(*task_args)) if task_args else []
         futures = client.map(fn, *columns, pure=False) if task_args else []
-        index = {f.key: k for k, f in enumerate(futures)}
-        for fut in dask_completed(futures):
-            on_done(index[fut.key])
-        return client.gather(futures)
+        results = []
+        for k, fut in enumerate(futures):  # in task order (progress is approximate)
+            results.append(fut.result())
+            on_done(k)
+        return results
     finally:
         client.close()
 

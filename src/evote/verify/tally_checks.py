@@ -262,7 +262,8 @@ def check_counts_total(r):
     m = r.manifest
     for s in m.stations:
         if s.station_id not in r.boxes and s.station_id not in r.papers:
-            v14.fail(f"station {s.station_id}", "neither a ballot box nor a paper result")
+            v14.fail(f"station {s.station_id}", f"neither a ballot box ({layout.BOXES_DIR}/"
+                     f"{s.station_id}/) nor a paper result ({layout.paper_path(s.station_id)})")
     if r.decrypted is None or len(r.decrypted) != len(m.contests):
         v14.not_run_reason = "the decrypted counts are not all valid (V12)"
         return
