@@ -340,3 +340,44 @@ def test_pickle_and_copy_round_trip():
     assert c.candidate_index(c.candidates[7].code) == 7
     assert c.list_members(1) == m.contest("council-city-1").list_members(1)
     assert copy.deepcopy(m) == m
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 10 ** 13) | st.floats(allow_nan=False) |
+    st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                 max_size=3),
+    max_leaves=6)
+
+
+def _paths(obj, prefix=()):
+    yield prefix
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _paths(v, prefix + (i,))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_any_edit_loads_or_raises_manifest_error(data):
+    """Replacing or deleting any value anywhere gives a Manifest or a ManifestError,
+    never another exception."""
+    obj = small()
+    paths = [p for p in _paths(obj) if p]
+    path = data.draw(st.sampled_from(paths))
+    parent = obj
+    for k in path[:-1]:
+        parent = parent[k]
+    if data.draw(st.booleans()):
+        parent[path[-1]] = data.draw(json_values)
+    elif isinstance(parent, dict):
+        del parent[path[-1]]
+    else:
+        parent.pop(path[-1])
+    try:
+        Manifest.from_json_obj(obj)
+    except ManifestError as exc:
+        assert str(exc).startswith("$")
