@@ -1,7 +1,7 @@
 """Multi-scalar multiplication and the other array functions against naive computation.
 
 Compared: msm_vartime(s, P) with the naive sum of constant-time s_i * P_i (point by point)
-for every size 0..40 and sizes around and far beyond any Straus/Pippenger cut-over (up to
+for every size 0..72 and sizes around and far beyond any Straus/Pippenger cut-over (up to
 16384), including edge scalars (0, 1, l-1, 2^252, all-ones windows), repeated points and
 identities; for large n also with P_i = k_i*G, where the sum must equal (sum s_i k_i)*G
 (one scalar multiplication, computed from Python ints). aggregate_vartime and
@@ -37,7 +37,7 @@ def _points(n):
     return [Point.from_uniform_bytes(os.urandom(64)) for _ in range(n)]
 
 
-@pytest.mark.parametrize("n", list(range(41)))
+@pytest.mark.parametrize("n", list(range(73)))
 def test_msm_small_sizes_equal_naive_sum(n):
     ps = _points(n)
     ss = [EDGE[i % len(EDGE)] if i % 3 == 0 else _random_int() for i in range(n)]
