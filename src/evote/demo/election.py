@@ -56,9 +56,11 @@ class DemoOutcome:
     results_text: str
 
 
-def _shape(stations: int):
+def _shape(stations: int, villages=None):
     """(city stations, villages) for a total number of stations (one per village)."""
-    villages = min(3, stations // 2)
+    villages = min(3, stations // 2) if villages is None else villages
+    if not isinstance(villages, int) or not 0 <= villages < stations:
+        raise EvoteValueError(f"demo: villages must be in [0, {stations - 1}]")
     return stations - villages, villages
 
 
@@ -70,9 +72,14 @@ def _sum_cts(rows, width):
 
 
 def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed: int = 1405,
-             jobs=None, log=print) -> DemoOutcome:
-    if not isinstance(stations, int) or stations < 2:
-        raise EvoteValueError("demo: --stations must be at least 2 (a city and a village)")
+             jobs=None, log=print, villages=None, paper: bool = True,
+             verify: bool = True) -> DemoOutcome:
+    """The whole election (module docstring). villages: how many of the stations are
+    villages (default: up to 3, one station each); paper: one city station falls back
+    to paper (when the city has two stations or more); verify: run the verifier at the
+    end (report None otherwise)."""
+    if not isinstance(stations, int) or stations < 1:
+        raise EvoteValueError("demo: --stations must be at least 1")
     if not isinstance(voters_per_station, int) or voters_per_station < 1:
         raise EvoteValueError("demo: --voters-per-station must be at least 1")
     if not isinstance(seed, int) or seed < 0:
@@ -85,7 +92,7 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
     writer = RecordWriter(out_dir)
     authority_seed = digest("evote/v1/demo-authority", u64(seed))
     authority = nacl.signing.SigningKey(authority_seed)
-    n_city, n_villages = _shape(stations)
+    n_city, n_villages = _shape(stations, villages)
     manifest = make_demo_manifest(seed, n_city, n_villages,
                                   authority_key=bytes(authority.verify_key))
     writer.write_manifest(manifest)
@@ -100,7 +107,7 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
          f"{context.joint_key.to_bytes().hex()[:16]}...")
 
     city_stations = [s for s in manifest.stations if s.district_id == city.district_id]
-    paper_id = city_stations[-1].station_id if len(city_stations) > 1 else None
+    paper_id = city_stations[-1].station_id if paper and len(city_stations) > 1 else None
     electronic = [s for s in manifest.stations if s.station_id != paper_id]
     mbytes, cbytes = manifest.to_canonical_bytes(), canonical_bytes(context.to_json_obj())
     n_chal = max(1, round(voters_per_station * CHALLENGE_RATE))
@@ -192,6 +199,8 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
         f.write(text)
     root = writer.seal()
     step(f"record sealed: root hash {root.hex()}")
-    report = verify_record(writer.dir, jobs=jobs)
-    step("verifier: " + ("VALID" if report.valid else "NOT VALID"))
+    report = None
+    if verify:
+        report = verify_record(writer.dir, jobs=jobs)
+        step("verifier: " + ("VALID" if report.valid else "NOT VALID"))
     return DemoOutcome(writer.dir, root, er, report, html_path, text)
