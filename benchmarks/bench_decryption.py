@@ -39,9 +39,9 @@ _RESULTS = []
 @pytest.fixture(scope="module")
 def election():
     ctx, guardians = run_ceremony(bytes(range(32)), 5, 3)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     dlog._baby_table()
-    _RESULTS.append(("baby table build (once per process)", time.perf_counter() - t0, None, None))
+    _RESULTS.append(("baby table build (once per process)", time.process_time() - t0, None, None))
     return ctx, guardians
 
 
@@ -58,7 +58,7 @@ def report(request):
 
 def _print_table(tr):
     tr.write_line("")
-    tr.write_line("evote threshold decryption, 3 of 5 guardians (min over rounds, this run):")
+    tr.write_line("evote threshold decryption, 3 of 5 guardians (CPU time, min of 3 rounds):")
     tr.write_line(f"  {'shape':42} {'ours':>10} {'anchor':>9} {'speed-up':>9} {'target':>9} verdict")
     for name, secs, anchor, target in _RESULTS:
         if anchor is None and target is None:
@@ -88,6 +88,9 @@ def test_decrypt_tally(benchmark, election, name, n_cand, largest, target):
     result = benchmark.pedantic(_decrypt, args=(ctx, present, cts, labels, largest),
                                 rounds=3, iterations=1)
     assert result == counts
-    stats = getattr(benchmark, "stats", None)
-    if stats is not None:
-        _RESULTS.append((name, stats.stats.min, ANCHORS.get(n_cand), target))
+    cpu = []
+    for _ in range(3):
+        t0 = time.process_time()
+        _decrypt(ctx, present, cts, labels, largest)
+        cpu.append(time.process_time() - t0)
+    _RESULTS.append((name, min(cpu), ANCHORS.get(n_cand), target))
