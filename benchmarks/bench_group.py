@@ -14,6 +14,7 @@ import os
 import nacl.bindings as nb
 import pytest
 
+from evote import _bindings
 from evote.group import (G_TABLE, FixedBase, Point, Scalar, aggregate_vartime,
                          double_mul_vartime, msm_vartime_raw, validate_points)
 
@@ -104,6 +105,14 @@ def test_decode_one(benchmark, data, record):
     enc = data["p"].to_bytes()
     benchmark(Point.from_bytes, enc)
     _rec(record, benchmark, "decode_one")
+
+
+def test_decode_one_binding_only(benchmark, data, record):
+    """The same decode through the binding layer alone (no Point object): the difference
+    to test_decode_one is the cost of the Python domain object."""
+    enc = data["p"].to_bytes()
+    assert benchmark(_bindings.point_is_valid, enc)
+    _rec(record, benchmark, "decode_one_binding")
 
 
 @pytest.mark.parametrize("n", [1024, 65536])

@@ -21,6 +21,7 @@ RATIOS = [
     ("ct FixedBase.mul2 (a*G + b*K) / pynacl ed25519_base_noclamp",
      "fixed_base_mul2", "sodium_base_noclamp", "", None),
     ("decode one encoding (us)", "decode_one", None, "<= 5 us", lambda us: us <= 5.0),
+    ("decode one, binding layer only (us)", "decode_one_binding", None, "", None),
     ("batch decode per point, n=1024 / decode one",
      "decode_batch_1024", "decode_one", "<= 1", lambda r: r <= 1.0),
     ("batch decode per point, n=65536 / decode one",
