@@ -208,3 +208,17 @@ def test_array_function_argument_errors():
         double_mul_vartime(1.0, G, 1)
     with pytest.raises(EvoteTypeError, match="p must be Point or bytes"):
         double_mul_vartime(1, None, 1)
+
+
+def test_edge_points_and_scalars_in_every_multiplication():
+    """Identity base, zero and l-1 scalars through each ct and vartime multiplication."""
+    o, g = Point.identity(), G
+    fo = FixedBase(o)
+    for s in (0, 1, L - 1, 2**252):
+        assert fo.mul(s) == o == s * o == double_mul_vartime(s, o, 0)
+        assert fo.mul2(s, G_TABLE, s) == Point.mul_base(s)
+        assert msm_vartime([s, s], [o, g]) == Point.mul_base(s)
+    assert Point.mul_base(L - 1) == -g == (L - 1) * g == G_TABLE.mul(L - 1)
+    assert double_mul_vartime(L - 1, g, L - 1) == Point.mul_base(L - 2)
+    assert Scalar.one().invert() == Scalar.one()
+    assert Scalar.from_int(-1).invert() == Scalar.from_int(-1)
