@@ -244,8 +244,9 @@ def _prepare(context, manifest, ballot) -> _Prepared:
                 c0 = int.from_bytes(c0b, "little")
                 v0 = int.from_bytes(v0b, "little")
                 v1 = int.from_bytes(v1b, "little")
-                ok = (len(comm) == 128 and len(proof.commitments) == 4 and len(c0b) == 32
-                      and len(v0b) == 32 and len(v1b) == 32
+                a0, b0, a1, b1 = proof.commitments
+                ok = (len(a0) == 32 and len(b0) == 32 and len(a1) == 32 and len(b1) == 32
+                      and len(c0b) == 32 and len(v0b) == 32 and len(v1b) == 32
                       and c0 < L_ORDER and v0 < L_ORDER and v1 < L_ORDER)
             except (TypeError, ValueError):
                 ok = False
