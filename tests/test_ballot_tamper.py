@@ -137,3 +137,16 @@ def test_batch_and_one_by_one_agree(changes):
         with pytest.raises(BatchVerificationError) as e:
             verify_ballots_batch(CTX, M, ballots)
         assert {f.index: str(f.error) for f in e.value.failures} == expected
+
+
+def test_fields_of_the_wrong_size_fail_alike():
+    c = SMALL.contests[0]
+    s = c.selections[0]
+    a0, b0, a1, b1 = s.proof.commitments
+    odd = s._replace(proof=s.proof._replace(commitments=(a0[:31], b0 + b"\0", a1, b1)))
+    bad = EncryptedContest(c.contest_id, (odd,) + c.selections[1:], c.blank, c.range_proof)
+    msg = both_fail(EncryptedBallot(SMALL.ballot_id, SMALL.style_id, (bad,)))
+    assert "commitment 0 is not 32 bytes" in msg
+    short = s._replace(alpha=s.alpha[:31])
+    bad = EncryptedContest(c.contest_id, (short,) + c.selections[1:], c.blank, c.range_proof)
+    assert "not 32 bytes" in both_fail(EncryptedBallot(SMALL.ballot_id, SMALL.style_id, (bad,)))
