@@ -284,8 +284,9 @@ class _Run:
             self.run_stations()
             self.compare_hashes()
             tally_checks.run_all(self)
-        except _Unusable as exc:
-            self.rep.unusable = str(exc)
+        except (_Unusable, Exception) as exc:  # never a traceback, whatever the record holds
+            self.rep.unusable = (str(exc) if isinstance(exc, (_Unusable, EvoteError))
+                                 else f"unexpected error: {type(exc).__name__}: {exc}")
             for c in self.rep.checks:
                 if not c.failures and not c.checked and not c.not_run_reason:
                     c.not_run_reason = "the record is unusable"

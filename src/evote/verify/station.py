@@ -202,6 +202,9 @@ def verify_station(record_dir: str, station_id: str, box_paths, manifest_bytes: 
             spoiled.extend(s)
         except (EvoteError, OSError, ValueError) as exc:
             out.fail("V6", rel, f"the box cannot be read: {type(exc).__name__}: {exc}")
+        except Exception as exc:  # never a traceback for what a record holds
+            out.fail("V6", rel, f"unexpected error while reading the box: "
+                     f"{type(exc).__name__}: {exc}")
     try:
         good = _verify_ballots(out, context, manifest, ballots)
         for ch, where in spoiled:
@@ -211,7 +214,7 @@ def verify_station(record_dir: str, station_id: str, box_paths, manifest_bytes: 
                 out.fail("V10", where, str(exc))
         _fingerprints(out, ballots, good)
         _tally(out, manifest, style_id, ballots, good)
-    except (EvoteError, ValueError) as exc:
+    except Exception as exc:  # never a traceback for what a record holds
         out.fail("V8", f"station {station_id}", f"ballots cannot be checked: "
                  f"{type(exc).__name__}: {exc}")
     return out.d
