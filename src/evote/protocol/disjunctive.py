@@ -70,13 +70,13 @@ def challenge_int(tag: str, statement_fields: Sequence[bytes], commitments: Sequ
 
 
 def _lagrange_denominator_inverses(lo: int, hi: int) -> list:
-    """inv(prod_{k != j} (j - k)) mod l for j in [lo, hi] (public constants)."""
+    """inv(prod_{k != j} (k - j)) mod l for j in [lo, hi] (public constants)."""
     out = []
     for j in range(lo, hi + 1):
         den = 1
         for k in range(lo, hi + 1):
             if k != j:
-                den = den * (j - k) % L_ORDER
+                den = den * (k - j) % L_ORDER
         out.append(pow(den, -1, L_ORDER))
     return out
 
@@ -84,10 +84,11 @@ def _lagrange_denominator_inverses(lo: int, hi: int) -> list:
 _DEN_CACHE: dict = {}
 
 
-def _selectors(m: Scalar, lo: int, hi: int) -> list:
+def _selectors(diffs: list, lo: int, hi: int) -> list:
     """[s_j for j in lo..hi] with s_j = 1 if m == j else 0, as Scalars, by evaluating the
-    Lagrange basis polynomials at m (prefix/suffix products: about 3 * branches Scalar
-    multiplications, none of them branching on m)."""
+    Lagrange basis polynomials at m, given diffs[i] = (lo + i) - m:
+    s_j = prod_{k != j} (k - m) / prod_{k != j} (k - j)  (prefix/suffix
+    products: about 3 * branches Scalar multiplications, none of them branching on m)."""
     key = (lo, hi)
     inv = _DEN_CACHE.get(key)
     if inv is None:
@@ -95,7 +96,6 @@ def _selectors(m: Scalar, lo: int, hi: int) -> list:
     nb = hi - lo + 1
     if nb == 1:
         return [Scalar.one()]
-    diffs = [m - j for j in range(lo, hi + 1)]
     prefix = [None] * nb  # prefix[i] = prod_{k < i} diffs[k]  (None = empty product)
     acc = None
     for i in range(nb):
@@ -107,7 +107,8 @@ def _selectors(m: Scalar, lo: int, hi: int) -> list:
         p = prefix[i]
         num = acc if p is None else (p if acc is None else p * acc)
         out[i] = num * inv[i]
-        acc = diffs[i] if acc is None else acc * diffs[i]
+        if i:
+            acc = diffs[i] if acc is None else acc * diffs[i]
     return out
 
 
@@ -141,12 +142,12 @@ def _prove_unchecked(m: Scalar, r: Scalar, lo: int, hi: int, k_table: FixedBase,
                               f"got {len(randomness)}")
     cs, as_, commitments = [], [], []
     neg_m = -m
+    diffs = [neg_m + j if j else neg_m for j in range(lo, hi + 1)]   # j - m
     for i in range(nb):
         o = 2 * WIDE * i
         c_j = Scalar.from_wide_bytes(randomness[o:o + WIDE])
         a_j = Scalar.from_wide_bytes(randomness[o + WIDE:o + 2 * WIDE])
-        j = lo + i
-        d_j = c_j * (neg_m + j if j else neg_m)      # c_j*(j - m): zero on the true branch
+        d_j = c_j * diffs[i]                 # c_j*(j - m): zero on the true branch
         commitments.append(G_TABLE.mul(a_j).to_bytes())
         commitments.append(G_TABLE.mul2(d_j, k_table, a_j).to_bytes())
         cs.append(c_j)
@@ -156,14 +157,14 @@ def _prove_unchecked(m: Scalar, r: Scalar, lo: int, hi: int, k_table: FixedBase,
         return DisjunctiveProof(tuple(commitments), (), ((as_[0] + c * r).to_bytes(),))
     if lo == 0 and hi == 1:
         # s_0 = 1 - m, s_1 = m: c_0' = c_0 + (1 - m)*(c - c_0 - c_1), c_1' = c - c_0'.
-        c0 = cs[0] + (neg_m + 1) * (c - cs[0] - cs[1])
+        c0 = cs[0] + diffs[1] * (c - cs[0] - cs[1])
         c1 = c - c0
         return DisjunctiveProof(tuple(commitments), (c0.to_bytes(),),
                                 ((as_[0] + c0 * r).to_bytes(), (as_[1] + c1 * r).to_bytes()))
     delta = c
     for c_j in cs:
         delta = delta - c_j
-    sel = _selectors(m, lo, hi)
+    sel = _selectors(diffs, lo, hi)
     final = [cs[i] + sel[i] * delta for i in range(nb - 1)]
     last = c
     for c_j in final:
