@@ -178,3 +178,13 @@ def test_every_contest_shape_verifies(data):
     verify_ballots_batch(CTX, manifest, [ballot])
     assert decrypt_votes(ballot.contests[0]) == [int(i in chosen) for i in range(1, n + 1)] \
         + [int(not chosen)]
+
+
+def test_bad_arguments_are_named():
+    from evote.errors import EvoteTypeError
+    with pytest.raises(EvoteTypeError, match="ballot_id must be bytes"):
+        encrypt_ballot(CTX, M, "s0", {}, "00" * 32)
+    with pytest.raises(EvoteValueError, match="ballot_id must be 32 bytes, got 31"):
+        encrypt_ballot(CTX, M, "s0", {}, bytes(31))
+    with pytest.raises(EvoteTypeError, match="context"):
+        encrypt_ballot(object(), M, "s0", {}, bid())

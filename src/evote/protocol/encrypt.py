@@ -62,6 +62,13 @@ def seeded_rng(seed: bytes) -> Rng:
     return rng
 
 
+def _check_ballot_id(ballot_id) -> None:
+    if not isinstance(ballot_id, bytes):
+        raise EvoteTypeError(f"ballot_id must be bytes, got {type(ballot_id).__name__}")
+    if len(ballot_id) != BALLOT_ID_SIZE:
+        raise EvoteValueError(f"ballot_id must be {BALLOT_ID_SIZE} bytes, got {len(ballot_id)}")
+
+
 def _encrypt_one(m: int, rand: bytes, k_table, tag: str, statement) -> Tuple[EncryptedSelection, Scalar]:
     """One 0/1 ciphertext and its proof; `statement(ct_bytes)` gives the hash fields."""
     r = Scalar.from_wide_bytes(rand[:WIDE])
@@ -105,8 +112,10 @@ def _encrypt_contest(context, contest, plain, ballot_id: bytes, rand: bytes):
 def encrypt_plaintext(context, manifest, plaintext: PlaintextBallot, ballot_id: bytes,
                       rng: Rng) -> Tuple[EncryptedBallot, BallotSecrets]:
     """Encrypt a validated plaintext ballot with randomness from rng(n) -> n bytes."""
-    if not isinstance(ballot_id, bytes) or len(ballot_id) != BALLOT_ID_SIZE:
-        raise EvoteValueError(f"ballot_id must be {BALLOT_ID_SIZE} bytes")
+    _check_ballot_id(ballot_id)
+    base_hash = getattr(context, "base_hash", None)
+    if not isinstance(base_hash, bytes) or len(base_hash) != 32:
+        raise EvoteTypeError("context must be an ElectionContext (32-byte base_hash, k_table)")
     if not isinstance(plaintext, PlaintextBallot):
         raise EvoteTypeError("plaintext must be a PlaintextBallot (use plaintext_ballot())")
     contests, secrets = [], []
@@ -132,7 +141,6 @@ def encrypt_ballot(context, manifest, style_id: str, choices: Mapping[str, Seque
     ballot_id: 32 bytes from the ballot box (bound into every proof).
     Raises BallotError (before any encryption) for choices that cannot be cast.
     """
-    if not isinstance(ballot_id, bytes) or len(ballot_id) != BALLOT_ID_SIZE:
-        raise EvoteValueError(f"ballot_id must be {BALLOT_ID_SIZE} bytes")
+    _check_ballot_id(ballot_id)
     plaintext = plaintext_ballot(manifest, style_id, choices)
     return encrypt_plaintext(context, manifest, plaintext, ballot_id, os.urandom)
