@@ -3,6 +3,8 @@
  * Every function is constant time. Limb bounds are commented where an addition feeds
  * a multiplication: at most 2x tight (fe.h).
  */
+#include <string.h>
+
 #include "ge.h"
 #include "consts.h"
 
@@ -24,6 +26,7 @@ void ge_cached_0(ge_cached *h) {
 }
 
 void ge_precomp_0(ge_precomp *h) {
+    memset(h->pad, 0, sizeof h->pad);
     fe_1(&h->yplusx);
     fe_1(&h->yminusx);
     fe_0(&h->xy2d);
@@ -163,6 +166,7 @@ void ge_p3_to_precomp(ge_precomp *r, const ge_p3 *p) {
 /* precomp of p given 1/Z */
 static void ge_p3_to_precomp_zinv(ge_precomp *r, const ge_p3 *p, const fe *zi) {
     fe x, y, t;
+    memset(r->pad, 0, sizeof r->pad);
     fe_mul(&x, &p->X, zi);
     fe_mul(&y, &p->Y, zi);
     fe_add(&t, &y, &x);

@@ -7,7 +7,8 @@
  *  ge_p1p1    "completed" result of an addition or doubling: x = X/Z, y = Y/T.
  *             Fields may be loose (2x tight); only the conversions below read them.
  *  ge_cached  (Y+X, Y-X, 2Z, 2dT) of a p3 point: the reusable operand of an addition.
- *  ge_precomp (y+x, y-x, 2dxy) of an affine point (Z = 1): table entries, tight.
+ *  ge_precomp (y+x, y-x, 2dxy) of an affine point (Z = 1): table entries, tight
+ *             (plus zero padding to 128 bytes).
  * Formulas: add-2008-hwcd-3 (unified, 8M, k = 2d) and dbl-2008-hwcd (4M + 4S) of
  * Hisil-Wong-Carter-Dawson 2008 for a = -1. Outputs may alias inputs.
  * Every function here is constant time; whether a caller's use is secret-safe depends
@@ -24,7 +25,9 @@ typedef struct { fe X, Y, Z, T; } ge_p3;
 typedef struct { fe X, Y, Z; } ge_p2;
 typedef struct { fe X, Y, Z, T; } ge_p1p1;
 typedef struct { fe YplusX, YminusX, Z2, T2d; } ge_cached;
-typedef struct { fe yplusx, yminusx, xy2d; } ge_precomp;
+/* ge_precomp is padded to 128 bytes (16 or 32 limbs) so that the constant-time table
+   scans in scalarmult.c run over a whole number of 16-byte vectors. pad stays zero. */
+typedef struct { fe yplusx, yminusx, xy2d; fe_limb pad[8 / sizeof(fe_limb)]; } ge_precomp;
 
 void ge_p3_0(ge_p3 *h);                                    /* the identity (0:1:1:0) */
 void ge_cached_0(ge_cached *h);                            /* identity, cached form */

@@ -136,7 +136,7 @@ def write_table(path):
         for row in rows:
             out.append(" {")
             for (a, b, c) in row:
-                out.append("  {%s,\n   %s,\n   %s}," % (fe_init(a, radix51), fe_init(b, radix51), fe_init(c, radix51)))
+                out.append("  {%s,\n   %s,\n   %s, {0}}," % (fe_init(a, radix51), fe_init(b, radix51), fe_init(c, radix51)))
             out.append(" },")
         out.append("};")
     out.append("#endif")
