@@ -30,12 +30,14 @@ _cache = {}
 
 def _load(manifest_bytes, context_bytes):
     key = (manifest_bytes, context_bytes)
-    if key not in _cache:
-        _cache.clear()
+    value = _cache.get(key)
+    if value is None:
         m = Manifest.from_json_obj(parse_json_bytes(manifest_bytes, "manifest"))
         ctx = ElectionContext.from_json_obj(parse_json_bytes(context_bytes, "context"))
-        _cache[key] = (m, ctx)
-    return _cache[key]
+        value = (m, ctx)
+        _cache.clear()
+        _cache[key] = value
+    return value
 
 
 def _voter_choices(rng, manifest, seed, style_id):

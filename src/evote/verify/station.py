@@ -10,7 +10,6 @@ ballot ids and ciphertext fingerprints for the record-wide duplicate check.
 Never raises for anything in the record: every problem becomes a failure at its location.
 """
 import os
-from array import array
 
 from ..ballotbox.reader import _walk  # a public iterator of (record, problems) is asked for
 from ..ballotbox.records import CastRecord, CloseRecord, OpenRecord, SpoilRecord
@@ -34,12 +33,14 @@ _cache = {}
 def _parsed(manifest_bytes: bytes, context_bytes: bytes):
     """Manifest and context, parsed once per process (they were checked by the parent)."""
     key = digest("evote/v1/verifier-cache", manifest_bytes, context_bytes)
-    if key not in _cache:
-        _cache.clear()
+    value = _cache.get(key)
+    if value is None:  # safe with threads (Dask's threaded workers): no check-then-read
         manifest = Manifest.from_json_obj(parse_json_bytes(manifest_bytes, "manifest.json"))
         context = ElectionContext.from_json_obj(parse_json_bytes(context_bytes, "context.json"))
-        _cache[key] = (manifest, context)
-    return _cache[key]
+        value = (manifest, context)
+        _cache.clear()
+        _cache[key] = value
+    return value
 
 
 class _Out:
@@ -47,7 +48,7 @@ class _Out:
         self.d = {"station_id": station_id, "file_hashes": {}, "failures": [],
                   "checked": {"V5": 0, "V6": 0, "V7": 0, "V8": 0, "V10": 0},
                   "kiosks": [], "tallies": {}, "ballot_ids": b"", "ballot_locs": [],
-                  "alphas": b"", "alpha_owner": array("I"), "alpha_slot": array("I")}
+                  "alphas": b"", "per_ballot": 1}
 
     def fail(self, check, location, message):
         self.d["failures"].append((check, location, message))
@@ -73,11 +74,73 @@ def _loc(rel, seq=None, bid=None) -> str:
     return out
 
 
-def _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id):
-    """Scan one box: chain, signatures, certificate; decode its ballots. Returns
-    (list of (EncryptedBallot, location, is_cast)), list of (ChallengeRecord, location))."""
+class _Ballots:
+    """The station's ballots, streamed: decoded ballots wait in `pending` until BATCH of
+    them are there, then are batch-verified, fingerprinted and (CAST ones that verified)
+    added to the running station tally, and dropped. Memory stays bounded by BATCH
+    ballots plus 16 bytes per ciphertext and one location per ballot."""
+
+    def __init__(self, out, context, manifest, style_id):
+        self.out, self.context, self.manifest = out, context, manifest
+        self.contests = [(cid, len(manifest.contest(cid).candidates))
+                         for cid in manifest.style(style_id).contest_ids]
+        self.pending = []
+        self.sums = {cid: (0, [bytes(32)] * (2 * (n + 1))) for cid, n in self.contests}
+        self.ids, self.locs, self.alphas, self.owners = [], [], [], []
+        self.per_ballot = sum(n + 1 for _, n in self.contests)
+
+    def add(self, ballot, where, is_cast):
+        self.pending.append((ballot, where, is_cast))
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self):
+        chunk, self.pending = self.pending, []
+        if not chunk:
+            return
+        out = self.out
+        out.count("V8", len(chunk))
+        bad = set()
+        try:
+            verify_ballots_batch(self.context, self.manifest, [b for b, _, _ in chunk])
+        except BatchVerificationError as exc:
+            for f in exc.failures:
+                bad.add(f.index)
+                msg, prefix = str(f.error), f"ballot {chunk[f.index][0].ballot_id.hex()}: "
+                out.fail("V8", chunk[f.index][1], msg[len(prefix):] if msg.startswith(prefix)
+                         else msg)
+        for ballot, where, _ in chunk:
+            fps = [s.alpha[:FINGERPRINT] for c in ballot.contests
+                   for s in (*c.selections, c.blank)]
+            if len(fps) == self.per_ballot:  # else it failed V8 for its shape
+                self.owners.append(len(self.locs))
+                self.alphas.extend(fps)
+            self.ids.append(ballot.ballot_id)
+            self.locs.append(where)
+        good = [chunk[i][0] for i in range(len(chunk)) if i not in bad and chunk[i][2]]
+        for cid, n in self.contests:
+            ballots, prev = self.sums[cid]
+            rows = [b"".join(prev)] + [b.contest(cid).ciphertexts_bytes() for b in good]
+            self.sums[cid] = (ballots + len(good),
+                              aggregate_vartime(b"".join(rows), len(rows), 2 * (n + 1)))
+
+    def finish(self):
+        self.flush()
+        d = self.out.d
+        d["ballot_ids"] = b"".join(self.ids)
+        d["ballot_locs"] = self.locs
+        d["alphas"] = b"".join(self.alphas)
+        d["per_ballot"] = self.per_ballot
+        d["alpha_owners"] = self.owners  # ballot index of each per_ballot run of alphas
+        for cid, n in self.contests:
+            ballots, cols = self.sums[cid]
+            d["tallies"][cid] = (ballots, [cols[2 * k] + cols[2 * k + 1] for k in range(n + 1)])
+
+
+def _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id, ballots):
+    """Scan one box (chain, signatures, certificate), feed its ballots to `ballots`,
+    check its spoiled ballots' challenges."""
     full = os.path.join(record_dir, *rel.split("/"))
-    ballots, spoiled = [], []
     gen = _walk(full, authority_key=manifest.authority_key, election_hash=manifest.hash(),
                 station_id=station_id, kiosk_id=kiosk_id)
     out.count("V5")
@@ -86,46 +149,14 @@ def _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id):
         while True:
             record, problems = next(gen)
             for p in problems:
-                seq = p.seq if p.seq is not None else None
-                where = _loc(rel, seq) + ("" if p.offset is None else f" (offset {p.offset})")
+                where = _loc(rel, p.seq) + ("" if p.offset is None else f" (offset {p.offset})")
                 out.fail(_problem_check(p.check), where, f"{p.check}: {p.detail}")
             if record is None:
                 continue
             if isinstance(record, OpenRecord):
                 out.d["kiosks"].append((rel, record.kiosk_id, record.certificate.kiosk_key.hex()))
             elif isinstance(record, (CastRecord, SpoilRecord)):
-                out.count("V7")
-                is_cast = isinstance(record, CastRecord)
-                where = _loc(rel, record.seq, record.ballot_id)
-                try:
-                    ballot = EncryptedBallot.from_bytes(record.payload)
-                except EvoteError as exc:
-                    out.count("V8")
-                    out.fail("V8", where, f"the ballot does not decode: {exc}")
-                    continue
-                if ballot.ballot_id != record.ballot_id:
-                    out.count("V8")
-                    out.fail("V8", where, "the encrypted ballot carries another ballot id "
-                             f"({ballot.ballot_id.hex()})")
-                    continue
-                if ballot.style_id != style_id:
-                    out.count("V8")
-                    out.fail("V8", where, f"ballot style {ballot.style_id!r} is not the "
-                             f"station's style {style_id!r}")
-                    continue
-                ballots.append((ballot, where, is_cast))
-                if not is_cast:
-                    out.count("V10")
-                    try:
-                        ch = ChallengeRecord.from_bytes(record.secrets)
-                    except EvoteError as exc:
-                        out.fail("V10", where, f"the revealed secrets do not decode: {exc}")
-                        continue
-                    if ch.ballot.to_bytes() != record.payload:
-                        out.fail("V10", where, "the challenge record opens another ballot than "
-                                 "the one spoiled")
-                        continue
-                    spoiled.append((ch, where))
+                _ballot_record(out, rel, record, style_id, ballots)
     except StopIteration as stop:
         report = stop.value
     if report is not None:
@@ -135,51 +166,40 @@ def _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id):
                      f"torn-frame: {report.torn_bytes} bytes of an incomplete final frame")
         if not report.closed:
             out.fail("V6", _loc(rel), "not-closed: the box has no CLOSE record")
-    return ballots, spoiled
 
 
-def _verify_ballots(out, context, manifest, ballots):
-    """Batch-verify (chunks of BATCH); return the indices that verified."""
-    good = []
-    for start in range(0, len(ballots), BATCH):
-        chunk = ballots[start:start + BATCH]
-        out.count("V8", len(chunk))
-        bad = set()
+def _ballot_record(out, rel, record, style_id, ballots):
+    out.count("V7")
+    is_cast = isinstance(record, CastRecord)
+    where = _loc(rel, record.seq, record.ballot_id)
+    try:
+        ballot = EncryptedBallot.from_bytes(record.payload)
+    except EvoteError as exc:
+        out.count("V8")
+        out.fail("V8", where, f"the ballot does not decode: {exc}")
+        return
+    if ballot.ballot_id != record.ballot_id:
+        out.count("V8")
+        out.fail("V8", where, f"the encrypted ballot carries another ballot id "
+                 f"({ballot.ballot_id.hex()})")
+        return
+    if ballot.style_id != style_id:
+        out.count("V8")
+        out.fail("V8", where, f"ballot style {ballot.style_id!r} is not the station's "
+                 f"style {style_id!r}")
+        return
+    if not is_cast:
+        out.count("V10")
         try:
-            verify_ballots_batch(context, manifest, [b for b, _, _ in chunk])
-        except BatchVerificationError as exc:
-            for f in exc.failures:
-                bad.add(f.index)
-                out.fail("V8", chunk[f.index][1], str(f.error))
-        good.extend(start + i for i in range(len(chunk)) if i not in bad)
-    return good
-
-
-def _fingerprints(out, ballots, good):
-    ids, locs = [], []
-    alphas = []
-    for k, (ballot, where, _) in enumerate(ballots):
-        ids.append(ballot.ballot_id)
-        locs.append(where)
-        slot = 0
-        for c in ballot.contests:
-            for s in (*c.selections, c.blank):
-                alphas.append(s.alpha[:FINGERPRINT])
-                out.d["alpha_owner"].append(k)
-                out.d["alpha_slot"].append(slot)
-                slot += 1
-    out.d["ballot_ids"] = b"".join(ids)
-    out.d["ballot_locs"] = locs
-    out.d["alphas"] = b"".join(alphas)
-
-
-def _tally(out, manifest, style_id, ballots, good):
-    for cid in manifest.style(style_id).contest_ids:
-        n = len(manifest.contest(cid).candidates)
-        rows = [ballots[i][0].contest(cid).ciphertexts_bytes()
-                for i in good if ballots[i][2]]
-        cols = aggregate_vartime(b"".join(rows), len(rows), 2 * (n + 1))
-        out.d["tallies"][cid] = (len(rows), [cols[2 * k] + cols[2 * k + 1] for k in range(n + 1)])
+            ch = ChallengeRecord.from_bytes(record.secrets)
+            if ch.ballot.to_bytes() != record.payload:
+                out.fail("V10", where, "the challenge record opens another ballot than the "
+                         "one spoiled")
+            else:
+                verify_challenge(ballots.context, ballots.manifest, ch, check_proofs=False)
+        except EvoteError as exc:
+            out.fail("V10", where, str(exc))
+    ballots.add(ballot, where, is_cast)
 
 
 def verify_station(record_dir: str, station_id: str, box_paths, manifest_bytes: bytes,
@@ -192,28 +212,19 @@ def verify_station(record_dir: str, station_id: str, box_paths, manifest_bytes: 
     except EvoteError as exc:  # the parent checked both; a file changed under us
         out.fail("V6", f"station {station_id}", f"cannot load manifest/context: {exc}")
         return out.d
-    ballots, spoiled = [], []
+    ballots = _Ballots(out, context, manifest, style_id)
     for rel in box_paths:
         kiosk_id = rel.rsplit("/", 1)[-1][:-len(".box")]
         try:
             out.d["file_hashes"][rel] = file_hash(record_dir, rel).hex()
-            b, s = _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id)
-            ballots.extend(b)
-            spoiled.extend(s)
+            _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id, ballots)
         except (EvoteError, OSError, ValueError) as exc:
             out.fail("V6", rel, f"the box cannot be read: {type(exc).__name__}: {exc}")
         except Exception as exc:  # never a traceback for what a record holds
             out.fail("V6", rel, f"unexpected error while reading the box: "
                      f"{type(exc).__name__}: {exc}")
     try:
-        good = _verify_ballots(out, context, manifest, ballots)
-        for ch, where in spoiled:
-            try:
-                verify_challenge(context, manifest, ch, check_proofs=False)
-            except EvoteError as exc:
-                out.fail("V10", where, str(exc))
-        _fingerprints(out, ballots, good)
-        _tally(out, manifest, style_id, ballots, good)
+        ballots.finish()
     except Exception as exc:  # never a traceback for what a record holds
         out.fail("V8", f"station {station_id}", f"ballots cannot be checked: "
                  f"{type(exc).__name__}: {exc}")

@@ -66,7 +66,8 @@ def check_duplicates(r):
     def name(g):
         i, k = where[g]
         out = r.outputs[i]
-        owner, slot = out["alpha_owner"][k], out["alpha_slot"][k]
+        run, slot = divmod(k, out["per_ballot"])  # ballots of the style's layout only
+        owner = out["alpha_owners"][run]
         style = r.manifest.station(out["station_id"]).style_id
         slots = _slots(r.manifest, style)
         what = slots[slot] if slot < len(slots) else f"ciphertext {slot}"
