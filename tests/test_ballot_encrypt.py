@@ -1,6 +1,7 @@
 """Ballot encryption: honest ballots verify (both ways), ciphertexts hold the choices,
 the prover refuses impossible statements and no forged proof verifies."""
 import os
+import re
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -49,6 +50,7 @@ def test_honest_ballots_verify_and_hold_the_choices(c0, c1):
         plain = plaintext_ballot(M, "s", choices)
     ballot, secrets = encrypt_ballot(CTX, M, "s", choices, bid())
     verify_ballot(CTX, M, ballot)
+    verify_ballot(CTX, M, ballot, exact=True)
     assert verify_ballots_batch(CTX, M, [ballot]) == 1
     for enc, p in zip(ballot.contests, plain.contests):
         assert decrypt_votes(enc) == list(p.votes) + [p.blank]
@@ -137,6 +139,8 @@ def test_forged_proofs_do_not_verify(monkeypatch, votes, selected, where):
     with pytest.raises(InvalidProof) as e1:
         verify_ballot(CTX, M, ballot)
     assert "contest 'c0'" in str(e1.value) and where in str(e1.value)
+    with pytest.raises(InvalidProof, match=re.escape(where)):
+        verify_ballot(CTX, M, ballot, exact=True)
     with pytest.raises(BatchVerificationError) as e2:
         verify_ballots_batch(CTX, M, [ballot])
     assert [f.index for f in e2.value.failures] == [0]

@@ -45,6 +45,9 @@ def crypto_fields(ballot):
 def both_fail(ballot):
     with pytest.raises(InvalidProof) as one:
         verify_ballot(CTX, M, ballot)
+    with pytest.raises(InvalidProof) as exact:
+        verify_ballot(CTX, M, ballot, exact=True)
+    assert str(exact.value) == str(one.value)
     with pytest.raises(BatchVerificationError) as batch:
         verify_ballots_batch(CTX, M, [ballot])
     assert [f.index for f in batch.value.failures] == [0]
@@ -55,6 +58,7 @@ def both_fail(ballot):
 def test_honest_pool_verifies():
     for b in POOL + [SMALL]:
         verify_ballot(CTX, M, b)
+        verify_ballot(CTX, M, b, exact=True)
     assert verify_ballots_batch(CTX, M, POOL + [SMALL]) == 5
 
 
@@ -125,12 +129,17 @@ def test_batch_and_one_by_one_agree(changes):
             ballots.append(EncryptedBallot.from_bytes(bytes(r)))
         except InvalidEncoding:
             pass
-    expected = {}
+    expected, exact = {}, {}
     for i, b in enumerate(ballots):
         try:
             verify_ballot(CTX, M, b)
         except InvalidProof as e:
             expected[i] = str(e)
+        try:
+            verify_ballot(CTX, M, b, exact=True)
+        except InvalidProof as e:
+            exact[i] = str(e)
+    assert exact == expected
     if not expected:
         assert verify_ballots_batch(CTX, M, ballots) == len(ballots)
     else:

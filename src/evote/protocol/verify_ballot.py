@@ -1,7 +1,10 @@
 """Ballot verification, one by one and in batch (specs/protocol.md section 7).
 
-verify_ballot(context, manifest, ballot) checks every equation of every proof exactly
-and raises InvalidProof naming the ballot, contest, candidate, branch and equation.
+verify_ballot(context, manifest, ballot) raises InvalidProof naming the ballot, contest,
+candidate, branch and equation that fails. By default it first checks all the ballot's
+equations at once (one MSM over that ballot, random weights, as below) and evaluates the
+equations one at a time only when that fails, to name the culprit; exact=True evaluates
+every equation on its own from the start (the plain way, slower, no randomness).
 
 verify_ballots_batch(context, manifest, ballots) checks all ballots with ONE multi-scalar
 multiplication: every verification equation (E1, E2 of every branch of every proof, in
@@ -10,7 +13,7 @@ independent 128-bit weight from os.urandom, all are summed, the coefficients of 
 and of each ciphertext point are merged, and the MSM over the raw encodings (decoded and
 validated inside msm_vartime_raw) must give the identity. A false statement passes with
 probability at most about 2^-128 per batch. On failure the batch is bisected, and every
-ballot that fails alone is checked by verify_ballot for the precise error; the function
+ballot that fails alone is checked equation by equation for the precise error; the function
 then raises BatchVerificationError listing every failing ballot. Both paths run the same
 structural and scalar checks first, so they agree on every input.
 
@@ -159,9 +162,24 @@ def _check_branches(proof, cs, vs, lo: int, alpha: bytes, beta: bytes, k_bytes: 
                                f"(v*K == B + c*(beta - {j}*G)) fails")
 
 
-def verify_ballot(context, manifest, ballot: EncryptedBallot) -> None:
-    """Check every proof of `ballot` equation by equation; raise InvalidProof naming the
-    ballot, contest, candidate (code and position), branch and equation that fails."""
+def verify_ballot(context, manifest, ballot: EncryptedBallot, *, exact: bool = False) -> None:
+    """Check every proof of `ballot`; raise InvalidProof naming the ballot, contest,
+    candidate (code and position), branch and equation that fails.
+
+    exact=False (default): one MSM over all the ballot's equations with random weights
+    (a false equation passes with probability <= 2^-128); only if it fails are the
+    equations evaluated one by one to name the failure. exact=True: every equation is
+    evaluated on its own (section 7.1 of the spec, no randomness)."""
+    if not exact:
+        prepared = _prepare(context, manifest, ballot)
+        if _msm_is_identity([prepared], context.joint_key.to_bytes()):
+            return
+    _verify_exact(context, manifest, ballot)
+    if not exact:  # unreachable: a sum of true equations is the identity
+        raise InvalidProof(f"ballot {_bid(ballot)}: the ballot's weighted equation fails")
+
+
+def _verify_exact(context, manifest, ballot: EncryptedBallot) -> None:
     contests = _structure(manifest, ballot)
     base, bid, k_bytes = context.base_hash, ballot.ballot_id, context.joint_key.to_bytes()
     for ct in contests:
@@ -326,7 +344,7 @@ def verify_ballots_batch(context, manifest, ballots: Sequence[EncryptedBallot]) 
         if len(group) == 1:
             idx = group[0][0]
             try:
-                verify_ballot(context, manifest, ballots[idx])
+                verify_ballot(context, manifest, ballots[idx], exact=True)
                 err = InvalidProof(f"ballot {_bid(ballots[idx])}: the batch equation fails")
             except InvalidProof as e:
                 err = e
