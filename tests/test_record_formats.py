@@ -1,10 +1,9 @@
 """The record's formats: canonical JSON and its strict reader, the root hash (against an
-independent computation from evote.hashing), the writer's refusals, paper results
-(signing, certification, every tampered field refused), tally and decryption JSON."""
+independent computation from evote.hashing), the writer's refusals, the tallies file.
+(Paper results and decryption records are evote.tally's formats, tested there.)"""
 import json
 import os
 
-import nacl.signing
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -12,11 +11,9 @@ from evote.errors import RecordError
 from evote.hashing import digest, text, u64
 from evote.record import layout
 from evote.record.jsonio import canonical_bytes, load_json_file, parse_json_bytes
-from evote.record.paper import PaperResult, certify_official
 from evote.record.roothash import file_hash, list_covered_files, root_hash
-from evote.record.tallies import DecryptionRecord, EncryptedTallies
+from evote.record.tallies import RecordTallies
 from evote.record.writer import RecordWriter, seal_record
-from evote.results import ContestCounts
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.text(max_size=20),
@@ -98,76 +95,21 @@ def test_writer_refusals(tmp_path):
     assert w.box_file("s1", "k1").endswith(os.path.join("boxes", "s1", "k1.box"))
 
 
-def _paper(authority, roles=("station-head", "observer")):
-    mh = digest("evote/v1/manifest", b"m")
-    pr = PaperResult(mh, "st-1", 12, (ContestCounts("c1", (3, 4, 0), 10, 2),))
-    signers = []
-    for role in roles:
-        sk = nacl.signing.SigningKey.generate()
-        signers.append((role, sk, certify_official(authority, mh, "st-1", role,
-                                                   bytes(sk.verify_key))))
-    return pr.signed_by(signers)
-
-
-def test_paper_result_sign_verify_and_round_trip():
-    authority = nacl.signing.SigningKey.generate()
-    pr = _paper(authority)
-    pr.verify(bytes(authority.verify_key))
-    again = PaperResult.from_json_obj(json.loads(canonical_bytes(pr.to_json_obj())), "p")
-    assert again == pr
-    again.verify(bytes(authority.verify_key))
-    other = nacl.signing.SigningKey.generate()
-    with pytest.raises(RecordError, match="not certified"):
-        pr.verify(bytes(other.verify_key))
-    with pytest.raises(RecordError, match="no official"):
-        _paper(authority, roles=()).verify(bytes(authority.verify_key))
-
-
-@pytest.mark.parametrize("path,value", [
-    (("forms_issued",), 13), (("station_id",), "st-2"),
-    (("contests", 0, "votes", 1), 5), (("contests", 0, "blank"), 1),
-    (("officials", 0, "role"), "observer2"),
-])
-def test_paper_result_every_field_is_signed(path, value):
-    authority = nacl.signing.SigningKey.generate()
-    obj = _paper(authority).to_json_obj()
-    target = obj
-    for k in path[:-1]:
-        target = target[k]
-    target[path[-1]] = value
-    pr = PaperResult.from_json_obj(obj, "p")
-    with pytest.raises(RecordError):
-        pr.verify(bytes(authority.verify_key))
-
-
-def test_paper_result_reader_refuses_shapes():
-    authority = nacl.signing.SigningKey.generate()
-    obj = _paper(authority).to_json_obj()
-    for mutate in (lambda o: o.pop("officials"), lambda o: o.update(extra=1),
-                   lambda o: o.update(version="evote-paper-result/2"),
-                   lambda o: o.update(manifest_hash="AB" * 32),
-                   lambda o: o["contests"][0].update(blank=99),
-                   lambda o: o["contests"][0]["votes"].append(-1)):
+def test_record_tallies_round_trip_and_refusals():
+    from evote.tally import ContestTally, EncryptedTally
+    t = EncryptedTally([ContestTally("c", [bytes(64)] * 3, 0)])
+    rt = RecordTallies(bytes(32), {"s1": t}, {"d1": t})
+    obj = json.loads(canonical_bytes(rt.to_json_obj()))
+    assert RecordTallies.from_json_obj(obj, "t") == rt
+    for mutate in (lambda o: o.update(version="evote-record-tallies/2"),
+                   lambda o: o.pop("stations"),
+                   lambda o: o.update(manifest_hash="00"),
+                   lambda o: o["stations"]["s1"].update(version="x"),
+                   lambda o: o["districts"]["d1"]["contests"][0].update(ballots=-1),
+                   lambda o: o["districts"]["d1"]["contests"][0]["ciphertexts"].append("00"),
+                   lambda o: o["stations"].update(s2=[])):
         bad = json.loads(json.dumps(obj))
         mutate(bad)
-        with pytest.raises(RecordError):
-            PaperResult.from_json_obj(bad, "paper/st-1.json")
-
-
-def test_tally_files_refuse_wrong_versions_and_shapes():
-    ok = {"version": "evote-encrypted-tally/1", "manifest_hash": "00" * 32,
-          "stations": [], "contests": [{"contest_id": "c", "ballots": 0,
-                                        "ciphertexts": ["00" * 64]}]}
-    assert EncryptedTallies.from_json_obj(ok, "t").contests[0].ciphertexts == (bytes(64),)
-    for mutate in (lambda o: o.update(version="evote-encrypted-tally/2"),
-                   lambda o: o["contests"][0].update(ballots=-1),
-                   lambda o: o["contests"][0].update(ciphertexts=["00" * 63]),
-                   lambda o: o["contests"][0].update(ciphertexts=["0G" * 64]),
-                   lambda o: o.pop("stations")):
-        bad = json.loads(json.dumps(ok))
-        mutate(bad)
-        with pytest.raises(RecordError):
-            EncryptedTallies.from_json_obj(bad, "tally/encrypted.json")
-    with pytest.raises(RecordError, match="evote-decryption/1"):
-        DecryptionRecord.from_json_obj({"version": "x", "base_hash": "00" * 32,
-                                        "contests": []}, "d")
+        with pytest.raises(RecordError) as e:
+            RecordTallies.from_json_obj(bad, "tally/encrypted.json")
+        assert "tally/encrypted.json" in str(e.value)

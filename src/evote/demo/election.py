@@ -26,18 +26,16 @@ from ..errors import EvoteError, EvoteValueError
 from ..hashing import digest, u64
 from ..manifest import make_demo_manifest
 from ..protocol.ceremony import run_ceremony
-from ..protocol.decryption import compute_decryption_share, decrypt_tally
-from ..protocol.elgamal import Ciphertext
 from ..record.jsonio import canonical_bytes
-from ..record.tallies import (ContestDecryption, ContestTally, DecryptionRecord,
-                              EncryptedTallies, StationTally, tally_labels)
+from ..record.tallies import RecordTallies
 from ..record.writer import RecordWriter
-from ..results import ContestCounts, ResultSettings, StationCounts, compute_result
+from ..results import ResultSettings
 from ..results.model import ElectionResults
 from ..results.report_csv import write_csv_reports
 from ..results.report_html import write_html_report
 from ..results.report_json import results_to_json_bytes
 from ..results.report_text import render_text
+from ..tally import decrypt_district_tallies, election_results, tally_boxes
 from ..verify.executors import run_tasks
 from ..verify.run import verify_record
 from .station import paper_station, run_station
@@ -62,13 +60,6 @@ def _shape(stations: int, villages=None):
     if not isinstance(villages, int) or not 0 <= villages < stations:
         raise EvoteValueError(f"demo: villages must be in [0, {stations - 1}]")
     return stations - villages, villages
-
-
-def _sum_cts(rows, width):
-    from ..group import aggregate_vartime
-    blob = b"".join(b"".join(t) for t in rows)
-    cols = aggregate_vartime(blob, len(rows), 2 * width)
-    return [cols[2 * k] + cols[2 * k + 1] for k in range(width)]
 
 
 def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed: int = 1405,
@@ -129,66 +120,44 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
             p[0] = [a + b for a, b in zip(p[0], votes)]
             p[1] += ballots
             p[2] += blank
-    for _, sums, _, _ in outputs:
+    for _, sums, _ in outputs:
         add_plain(sums)
     papers = []
     if paper_id is not None:
-        pr, sums = paper_station(manifest, paper_id, voters_per_station, seed, authority)
+        pr, _ = paper_station(manifest, paper_id, voters_per_station, seed, authority)
+        pr.verify(manifest)
         writer.write_paper_result(pr)
         papers.append(pr)
         step(f"station {paper_id} fell back to paper: declared result signed by "
              f"{len(pr.officials)} certified officials")
 
-    # Tally centre: station tallies (read back from the closed boxes) and contest sums.
-    station_tallies = {sid: t for sid, _, t, _ in outputs}
-    st_objs, contest_objs = [], []
-    for s in electronic:
-        t = station_tallies[s.station_id]
-        st_objs.append(StationTally(s.station_id, tuple(
-            ContestTally(cid, t[cid][0], tuple(t[cid][1]))
-            for cid in manifest.style(s.style_id).contest_ids)))
-    for contest in manifest.contests:
-        cid, n = contest.contest_id, len(contest.candidates)
-        rows = [station_tallies[s.station_id][cid] for s in electronic
-                if cid in station_tallies[s.station_id]]
-        cts = _sum_cts([r[1] for r in rows], n + 1) if rows else [bytes(64)] * (n + 1)
-        contest_objs.append(ContestTally(cid, sum(r[0] for r in rows), tuple(cts)))
-    writer.write_encrypted_tallies(EncryptedTallies(manifest.hash(), tuple(st_objs),
-                                                    tuple(contest_objs)))
-    step(f"encrypted tallies: {len(st_objs)} stations, {len(contest_objs)} contests")
+    # Tally centre (evote.tally): every box read and checked, CAST ballots summed per
+    # station and per district. Proofs are left to the verifier that runs at the end
+    # (verify_proofs=False halves the demo's time; a real count keeps the default).
+    box_paths = [p for _, _, paths in outputs for p in paths]
+    run = tally_boxes(manifest, context, box_paths, manifest.authority_key, jobs=jobs,
+                      progress=False, verify_proofs=False)
+    if not run.ok:
+        raise EvoteError("demo: the tally refused something: " +
+                         "; ".join(str(p) for p in run.problems[:3]))
+    writer.write_encrypted_tallies(RecordTallies(manifest.hash(), run.stations, run.districts))
+    step(f"encrypted tallies: {len(run.stations)} stations, {len(run.districts)} districts")
 
     present = [g for g in guardians if g.index != ABSENT_GUARDIAN]
-    decs, totals, paper_of = [], {}, {}
-    for contest, ct in zip(manifest.contests, contest_objs):
-        cid, n = contest.contest_id, len(contest.candidates)
-        vector = [Ciphertext.from_bytes(c) for c in ct.ciphertexts]
-        labels = tally_labels(cid, n)
-        shares = tuple(compute_decryption_share(g, context, vector, labels) for g in present)
-        counts = decrypt_tally(context, vector, labels, shares, ct.ballots)
-        decs.append(ContestDecryption(cid, shares, tuple(counts[:n]), counts[n]))
-        want = plain.get(cid, [[0] * n, 0, 0])
-        if list(counts[:n]) != want[0] or counts[n] != want[2] or ct.ballots != want[1]:
-            raise EvoteError(f"demo: contest {cid} decrypts to other counts than the voters "
-                             "chose (this is a bug)")
-        total = ContestCounts(cid, tuple(counts[:n]), ct.ballots, counts[n])
-        paper_of[cid] = []
-        for pr in papers:
-            for c in pr.contests:
-                if c.contest_id == cid:
-                    total = total + c
-                    paper_of[cid].append(pr.station_id)
-        totals[cid] = total
-    writer.write_decryption(DecryptionRecord(context.base_hash, tuple(decs)))
+    decryption = decrypt_district_tallies(context, present, run.districts, manifest=manifest)
+    writer.write_decryption(decryption)
+    decrypted = decryption.by_district()
+    for counts in (c for items in decrypted.values() for c in items):
+        want = plain[counts.contest_id]
+        if [list(counts.votes), counts.ballots_cast, counts.blank] != want:
+            raise EvoteError(f"demo: contest {counts.contest_id} decrypts to other counts "
+                             "than the voters chose (this is a bug)")
     step(f"decrypted by guardians {[g.index for g in present]} (guardian {ABSENT_GUARDIAN} "
          "absent), every share with its proof")
 
     lot_seed = digest("evote/v1/demo-lot-seed", u64(seed))
-    settings = ResultSettings()
-    results = tuple(compute_result(c, totals[c.contest_id], lot_seed, settings,
-                                   paper_of[c.contest_id]) for c in manifest.contests)
-    er = ElectionResults(manifest, results,
-                         tuple(StationCounts(pr.station_id, c, paper=True)
-                               for pr in papers for c in pr.contests), lot_seed)
+    er = election_results(manifest, decrypted, papers, electronic_stations=run.stations,
+                          seed=lot_seed, settings=ResultSettings())
     writer.write_results(results_to_json_bytes(er))
     reports = writer.reports_dir()
     html_path = os.path.join(reports, "results.html")

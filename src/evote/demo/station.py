@@ -1,7 +1,6 @@
 """One polling station of the demo, run in a worker process: kiosks certified by the
 authority, voters casting (and a few challenging) through real ballot boxes written
-straight into the record, then the tally centre's station tally read back from the
-closed boxes. Also the paper-fallback station's declared, signed result.
+straight into the record. Also the paper-fallback station's declared, signed result.
 
 Randomness: voters' choices come from random.Random seeded by (demo seed, station), so
 they repeat for a seed; kiosk keys, ballot nonces and proof nonces come from os.urandom.
@@ -11,18 +10,15 @@ import random
 
 import nacl.signing
 
-from ..ballotbox import issue_certificate, open_box, read_box
-from ..ballotbox.records import CastRecord
-from ..group import aggregate_vartime
+from ..ballotbox import issue_certificate, open_box
 from ..manifest import Manifest
 from ..protocol.challenge import make_challenge
 from ..protocol.context import ElectionContext
 from ..protocol.encrypt import encrypt_ballot
-from ..protocol.encrypted_ballot import EncryptedBallot
 from ..record import layout
 from ..record.jsonio import parse_json_bytes
-from ..record.paper import PaperResult, certify_official
 from ..results import ContestCounts
+from ..tally import PaperResult, certify_official
 from .voters import choose, plain_votes, popularity
 
 _cache = {}
@@ -56,8 +52,8 @@ def _add_plain(sums, manifest, choices):
 
 def run_station(record_dir, station_id, n_kiosks, n_voters, n_challenges, seed,
                 authority_seed, manifest_bytes, context_bytes):
-    """Vote at one station; returns (station_id, plaintext sums, station tally, stats).
-    plaintext sums: contest -> [votes, ballots, blank] (the demo's own cross-check)."""
+    """Vote at one station; returns (station_id, plaintext sums, box paths). plaintext
+    sums: contest -> [votes, ballots, blank] (the demo's own cross-check)."""
     manifest, ctx = _load(manifest_bytes, context_bytes)
     authority = nacl.signing.SigningKey(authority_seed)
     style_id = manifest.station(station_id).style_id
@@ -91,29 +87,7 @@ def run_station(record_dir, station_id, n_kiosks, n_voters, n_challenges, seed,
         box.close()
         box.release()
         paths.append(box.path)
-    return station_id, sums, tally_station(manifest, station_id, paths), \
-        {"cast": n_voters, "spoiled": len(challengers), "kiosks": n_kiosks}
-
-
-def tally_station(manifest, station_id, box_paths):
-    """The tally centre's station tally: read each closed box (every record verified by
-    read_box), sum the CAST ballots per contest. contest -> (ballots, [64-byte cts])."""
-    style_id = manifest.station(station_id).style_id
-    rows = {cid: [] for cid in manifest.style(style_id).contest_ids}
-    for path in box_paths:
-        for rec in read_box(path, authority_key=manifest.authority_key,
-                            election_hash=manifest.hash(), station_id=station_id,
-                            require_closed=True):
-            if isinstance(rec, CastRecord):
-                ballot = EncryptedBallot.from_bytes(rec.payload)
-                for cid in rows:
-                    rows[cid].append(ballot.contest(cid).ciphertexts_bytes())
-    out = {}
-    for cid, r in rows.items():
-        n = len(manifest.contest(cid).candidates)
-        cols = aggregate_vartime(b"".join(r), len(r), 2 * (n + 1))
-        out[cid] = (len(r), [cols[2 * k] + cols[2 * k + 1] for k in range(n + 1)])
-    return out
+    return station_id, sums, tuple(paths)
 
 
 def paper_station(manifest, station_id, n_voters, seed, authority):
@@ -128,10 +102,8 @@ def paper_station(manifest, station_id, n_voters, seed, authority):
                      for cid in manifest.style(style_id).contest_ids)
     spoiled_forms = rng.randint(0, 3)
     result = PaperResult(manifest.hash(), station_id, n_voters + spoiled_forms, contests)
-    signers = []
     for role in ("station-head", "observer"):
         sk = nacl.signing.SigningKey.generate()
-        cert = certify_official(authority, manifest.hash(), station_id, role,
-                                bytes(sk.verify_key))
-        signers.append((role, sk, cert))
-    return result.signed_by(signers), sums
+        result = result.sign(role, sk, certify_official(authority, manifest.hash(),
+                                                        station_id, role, bytes(sk.verify_key)))
+    return result, sums

@@ -3,8 +3,9 @@
     w = RecordWriter(out_dir)                  # a new or empty directory
     w.write_manifest(manifest); w.write_context(context)
     path = w.box_file(station_id, kiosk_id)    # where a kiosk's box goes (or w.add_box)
-    w.write_paper_result(paper)                # stations that fell back to paper
-    w.write_encrypted_tallies(tallies); w.write_decryption(decryption)
+    w.write_paper_result(paper)                # evote.tally.PaperResult, signed
+    w.write_encrypted_tallies(record_tallies)  # evote.record.tallies.RecordTallies
+    w.write_decryption(decryption)             # evote.tally.DecryptionRecord
     w.write_results(results_json_bytes)        # evote.results.report_json bytes
     root = w.seal()                            # record.json + ROOT; returns the root hash
 
@@ -66,7 +67,6 @@ class RecordWriter:
         self._json(layout.paper_path(paper.station_id), paper.to_json_obj())
 
     def write_encrypted_tallies(self, tallies) -> bytes:
-        """Returns the bytes written (the lot seed is derived from them)."""
         return self._json(layout.TALLY, tallies.to_json_obj())
 
     def write_decryption(self, decryption) -> None:

@@ -68,6 +68,9 @@ class _Run:
         self.boxes = {}         # station id -> [box paths]
         self.papers = {}        # station id -> paper path
         self.outputs = []       # station task outputs, manifest station order
+        # Filled by tally_checks, each check for the next (None: not available).
+        self.districts = self.tally_bytes = self.decrypted = self.totals = None
+        self.electronic, self.paper, self.paper_of = (), {}, {}
 
     def c(self, num):
         return self.rep.get(num)

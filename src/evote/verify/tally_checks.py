@@ -10,20 +10,17 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import EvoteError, RecordError
-from ..group import G_TABLE, Scalar, aggregate_vartime
-from ..protocol.decryption import combine_decryption_shares, verify_decryption_shares
-from ..protocol.elgamal import Ciphertext
 from ..record import layout
 from ..record.fields import Obj, as_hex
 from ..record.jsonio import load_json_file
-from ..record.paper import PaperResult
-from ..record.tallies import DecryptionRecord, EncryptedTallies, tally_labels
-from ..results import ContestCounts, ResultSettings, StationCounts, check_counts, compute_result
+from ..record.tallies import RecordTallies
+from ..results import ResultSettings, StationCounts, check_counts, compute_result
 from ..results.model import ElectionResults
 from ..results.report_json import results_to_json_bytes
+from ..tally import (ContestTally, DecryptionRecord, EncryptedTally, PaperResult,
+                     combine_counts, district_tallies, verify_decryption_record)
 from .station import FINGERPRINT
 
-IDENTITY_CT = bytes(64)
 
 
 def _slots(manifest, style_id):
@@ -78,143 +75,94 @@ def check_duplicates(r):
                 "ciphertext copied)")
 
 
-def _sum_tallies(rows, width):
-    """Sum tallies (each a list of 64-byte ciphertexts) position by position."""
-    blob = b"".join(b"".join(t) for t in rows)
-    cols = aggregate_vartime(blob, len(rows), 2 * width)
-    return [cols[2 * k] + cols[2 * k + 1] for k in range(width)]
-
-
 def _pos(contest, k):
     n = len(contest.candidates)
     return f"candidate {contest.candidates[k].code}" if k < n else "blank indicator"
 
 
+def _recomputed(r):
+    """Station tallies from the station tasks, and district tallies as the sum over the
+    stations of the contests of each district (evote.tally's rule), as EncryptedTally."""
+    stations = {}
+    for out in r.outputs:
+        stations[out["station_id"]] = EncryptedTally(
+            ContestTally(cid, cts, ballots) for cid, (ballots, cts) in out["tallies"].items())
+    return stations, district_tallies(r.manifest, stations)
+
+
+def _compare(v11, where, m, have: EncryptedTally, want: EncryptedTally):
+    """Name every contest and position where a published tally differs."""
+    if sorted(have) != sorted(want):
+        v11.fail(where, f"contests {sorted(have)}, recomputed {sorted(want)}")
+    for cid in sorted(set(have) & set(want)):
+        v11.checked += 1
+        a, b = have[cid], want[cid]
+        loc = f"{where} contest {cid}"
+        if a.ballots != b.ballots:
+            v11.fail(loc, f"ballots {a.ballots}, the CAST ballots that verified are {b.ballots}")
+        if len(a.ciphertexts) != len(b.ciphertexts):
+            v11.fail(loc, f"{len(a.ciphertexts)} ciphertexts, expected {len(b.ciphertexts)}")
+            continue
+        contest = m.contest(cid)
+        for k, (x, y) in enumerate(zip(a.ciphertexts, b.ciphertexts)):
+            if x != y:
+                v11.fail(f"{loc} {_pos(contest, k)}", "ciphertext differs from the sum of the "
+                         "CAST ballots")
+
+
 def check_tallies(r):
     v11 = r.c("V11")
-    r.contest_tallies = None
+    r.districts = None
     r.tally_bytes = None
     if v11.not_run_reason:
         return
     m = r.manifest
-    station_t = {out["station_id"]: out["tallies"] for out in r.outputs}
-    totals = {}
-    for contest in m.contests:
-        cid, n = contest.contest_id, len(contest.candidates)
-        rows = [station_t[s.station_id][cid] for s in m.stations
-                if s.station_id in station_t and cid in station_t[s.station_id]]
-        ballots = sum(b for b, _ in rows)
-        cts = _sum_tallies([t for _, t in rows], n + 1) if rows else [IDENTITY_CT] * (n + 1)
-        totals[cid] = (ballots, cts)
-    r.contest_tallies = totals
+    stations, districts = _recomputed(r)
+    r.districts, r.electronic = districts, tuple(stations)
     try:
         value, raw = load_json_file(r.full(layout.TALLY), layout.TALLY)
-        published = EncryptedTallies.from_json_obj(value, layout.TALLY)
+        published = RecordTallies.from_json_obj(value, layout.TALLY)
     except RecordError as exc:
         v11.fail(layout.TALLY, str(exc))
         return
     r.tally_bytes = raw
     if published.manifest_hash != m.hash():
         v11.fail(layout.TALLY, "manifest_hash is not the hash of manifest.json")
-    want_st = [s.station_id for s in m.stations if s.station_id in station_t]
-    have_st = [s.station_id for s in published.stations]
-    if have_st != want_st:
-        v11.fail(layout.TALLY, f"lists stations {have_st}, the boxes give {want_st} "
-                 "(manifest order)")
-
-    def compare(loc, contest, tally, want):
-        v11.checked += 1
-        ballots, cts = want
-        if tally.ballots != ballots:
-            v11.fail(loc, f"ballots {tally.ballots}, the CAST ballots that verified are {ballots}")
-        if len(tally.ciphertexts) != len(cts):
-            v11.fail(loc, f"{len(tally.ciphertexts)} ciphertexts, expected {len(cts)}")
-            return
-        for k, (a, b) in enumerate(zip(tally.ciphertexts, cts)):
-            if a != b:
-                v11.fail(f"{loc} {_pos(contest, k)}", "ciphertext differs from the sum of the "
-                         "CAST ballots")
-    for st in published.stations:
-        if st.station_id not in station_t:
-            continue
-        style = m.station(st.station_id).style_id
-        want_c = list(m.style(style).contest_ids)
-        have_c = [c.contest_id for c in st.contests]
-        loc = f"{layout.TALLY} station {st.station_id}"
-        if have_c != want_c:
-            v11.fail(loc, f"contests {have_c}, the station's style has {want_c}")
-            continue
-        for t in st.contests:
-            compare(f"{loc} contest {t.contest_id}", m.contest(t.contest_id), t,
-                    station_t[st.station_id][t.contest_id])
-    have_c = [c.contest_id for c in published.contests]
-    want_c = [c.contest_id for c in m.contests]
-    if have_c != want_c:
-        v11.fail(layout.TALLY, f"contest tallies {have_c}, the manifest has {want_c}")
-        return
-    for t in published.contests:
-        compare(f"{layout.TALLY} contest {t.contest_id}", m.contest(t.contest_id), t,
-                totals[t.contest_id])
+    for kind, have, want in (("station", published.stations, stations),
+                             ("district", published.districts, districts)):
+        for name in sorted(set(have) - set(want)):
+            v11.fail(f"{layout.TALLY} {kind} {name}", f"no such {kind} with verified boxes")
+        for name in sorted(set(want) - set(have)):
+            v11.fail(f"{layout.TALLY} {kind} {name}", f"the {kind}'s tally is missing")
+        for name in sorted(set(have) & set(want)):
+            _compare(v11, f"{layout.TALLY} {kind} {name}", m, have[name], want[name])
 
 
 def check_decryption(r):
     v12 = r.c("V12")
     r.decrypted = None
-    if v12.not_run_reason or r.contest_tallies is None:
+    if v12.not_run_reason or r.districts is None:
         v12.not_run_reason = v12.not_run_reason or "no recomputed tallies (V11)"
         return
     ctx, m = r.context, r.manifest
     try:
         value, _ = load_json_file(r.full(layout.DECRYPTION), layout.DECRYPTION)
         rec = DecryptionRecord.from_json_obj(value, layout.DECRYPTION)
-    except RecordError as exc:
+    except (RecordError, EvoteError) as exc:
         v12.fail(layout.DECRYPTION, str(exc))
         return
-    if rec.base_hash != ctx.base_hash:
-        v12.fail(layout.DECRYPTION, "base_hash is not the election context's")
-        return
-    have_c = [c.contest_id for c in rec.contests]
-    want_c = [c.contest_id for c in m.contests]
-    if have_c != want_c:
-        v12.fail(layout.DECRYPTION, f"decrypts contests {have_c}, the manifest has {want_c}")
-        return
-    decrypted = {}
-    for d in rec.contests:
-        v12.checked += 1
-        contest = m.contest(d.contest_id)
-        n = len(contest.candidates)
-        loc = f"{layout.DECRYPTION} contest {d.contest_id}"
-        ballots, cts = r.contest_tallies[d.contest_id]
-        guardians = [s.guardian_index for s in d.shares]
-        if len(set(guardians)) != len(guardians):
-            v12.fail(loc, f"a guardian's share appears twice: {guardians}")
-            continue
-        if len(guardians) < ctx.threshold:
-            v12.fail(loc, f"{len(guardians)} decryption shares, the threshold is {ctx.threshold}")
-            continue
-        if len(d.votes) != n:
-            v12.fail(loc, f"{len(d.votes)} vote counts for {n} candidates")
-            continue
+    decrypted, ok = {}, True
+    listed = sorted({c.district_id for c in rec.contests} | set(r.districts))
+    for did in listed:
+        part = DecryptionRecord(tuple(c for c in rec.contests if c.district_id == did))
+        tallies = {did: r.districts[did]} if did in r.districts else {}
+        v12.checked += max(len(part.contests), len(tallies.get(did, ())))
         try:
-            vector = [Ciphertext.from_bytes(c) for c in cts]
-            labels = tally_labels(d.contest_id, n)
-            verify_decryption_shares(ctx, vector, labels, d.shares)
-            points = combine_decryption_shares(ctx, vector, d.shares)
+            decrypted.update(verify_decryption_record(ctx, tallies, part, manifest=m))
         except EvoteError as exc:
-            v12.fail(loc, str(exc))
-            continue
-        ok = True
-        for k, (count, point) in enumerate(zip(list(d.votes) + [d.blank], points)):
-            if G_TABLE.mul(Scalar.from_int(count)) != point:
-                v12.fail(f"{loc} {_pos(contest, k)}", f"the shares decrypt to another count "
-                         f"than the published {count}")
-                ok = False
-        if ok:
-            try:
-                decrypted[d.contest_id] = ContestCounts(d.contest_id, d.votes, ballots, d.blank)
-            except EvoteError as exc:
-                v12.fail(loc, str(exc))
-    r.decrypted = decrypted
+            v12.fail(f"{layout.DECRYPTION} district {did}", str(exc))
+            ok = False
+    r.decrypted = decrypted if ok else None
 
 
 def check_paper(r):
@@ -229,28 +177,16 @@ def check_paper(r):
             value, _ = load_json_file(r.full(path), path)
             pr = PaperResult.from_json_obj(value, path)
             if pr.station_id != sid:
-                raise RecordError(f"{path}: names station {pr.station_id!r}")
-            if sid not in order:
-                raise RecordError(f"{path}: station {sid!r} is not in the manifest")
-            if pr.manifest_hash != m.hash():
-                raise RecordError(f"{path}: manifest_hash is not the hash of manifest.json")
+                raise RecordError(f"names station {pr.station_id!r}")
             if sid in r.boxes:
-                raise RecordError(f"{path}: station {sid!r} also has ballot boxes "
+                raise RecordError(f"station {sid!r} also has ballot boxes "
                                   f"({', '.join(r.boxes[sid])})")
-            want = list(m.style(m.station(sid).style_id).contest_ids)
-            have = [c.contest_id for c in pr.contests]
-            if have != want:
-                raise RecordError(f"{path}: contests {have}, the station's style has {want}")
+            pr.verify(m)
             for c in pr.contests:
-                try:
-                    check_counts(m.contest(c.contest_id), c)
-                except EvoteError as exc:
-                    raise RecordError(f"{path} contest {c.contest_id}: {exc}") from None
                 if c.ballots_cast > pr.forms_issued:
-                    raise RecordError(f"{path} contest {c.contest_id}: {c.ballots_cast} ballots "
+                    raise RecordError(f"contest {c.contest_id}: {c.ballots_cast} ballots "
                                       f"cast but {pr.forms_issued} forms issued")
-            pr.verify(m.authority_key)
-        except RecordError as exc:
+        except (RecordError, EvoteError) as exc:
             msg = str(exc)
             v13.fail(path, msg[len(path) + 2:] if msg.startswith(path + ": ") else msg)
             continue
@@ -265,26 +201,23 @@ def check_counts_total(r):
         if s.station_id not in r.boxes and s.station_id not in r.papers:
             v14.fail(f"station {s.station_id}", f"neither a ballot box ({layout.BOXES_DIR}/"
                      f"{s.station_id}/) nor a paper result ({layout.paper_path(s.station_id)})")
-    if r.decrypted is None or len(r.decrypted) != len(m.contests):
+    if r.decrypted is None:
         v14.not_run_reason = "the decrypted counts are not all valid (V12)"
         return
-    totals, paper_of = {}, {}
-    for contest in m.contests:
-        cid = contest.contest_id
+    try:
+        counts, paper_of = combine_counts(m, r.decrypted, tuple(r.paper.values()),
+                                          r.electronic)
+    except EvoteError as exc:
+        v14.fail("counts", str(exc))
+        return
+    for contest, total in zip(m.contests, counts):
         v14.checked += 1
-        total = r.decrypted[cid]
-        paper_of[cid] = []
-        for sid, pr in r.paper.items():
-            for c in pr.contests:
-                if c.contest_id == cid:
-                    total = total + c
-                    paper_of[cid].append(sid)
         try:
             check_counts(contest, total)
         except EvoteError as exc:
-            v14.fail(f"contest {cid}", str(exc))
-        totals[cid] = total
-    r.totals, r.paper_of = totals, paper_of
+            v14.fail(f"contest {contest.contest_id}", str(exc))
+    r.totals = {c.contest_id: c for c in counts}
+    r.paper_of = paper_of
 
 
 def _settings(obj, where):
@@ -339,7 +272,7 @@ def check_results(r):
             if settings is None:
                 raise RecordError(f"{layout.RESULTS}: no result for contest {cid}")
             results.append(compute_result(contest, r.totals[cid], seed, settings,
-                                          r.paper_of[cid]))
+                                          r.paper_of.get(cid, ())))
         stations = [StationCounts(sid, c, paper=True) for sid, pr in r.paper.items()
                     for c in pr.contests]
         want = results_to_json_bytes(ElectionResults(m, results, stations, seed))
@@ -357,7 +290,7 @@ def run_all(r):
     """Each check in turn; an unexpected exception fails that check (with the error's
     text) instead of ending the run, so no record can make the verifier crash."""
     for num, fn, needs in (("V9", check_duplicates, ()),
-                           ("V11", check_tallies, ("contest_tallies", "tally_bytes")),
+                           ("V11", check_tallies, ("districts", "tally_bytes")),
                            ("V12", check_decryption, ("decrypted",)),
                            ("V13", check_paper, ("paper",)),
                            ("V14", check_counts_total, ("totals", "paper_of")),
