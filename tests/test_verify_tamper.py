@@ -181,3 +181,20 @@ def test_unusable_inputs_exit_2(record, tmp_path):
     open(p, "wb").write(data.replace(b"evote-record/1", b"evote-record/9"))
     result = CliRunner().invoke(cli, ["verify", d, "--jobs", "1"])
     assert result.exit_code == 2 and "wrong version" in result.output
+
+
+def test_garbage_box_and_deterministic_failure_report(record, tmp_path):
+    """A box replaced by random bytes, another cut short and a tally changed: the same
+    failure report, byte for byte, with 1 and 2 jobs."""
+    rng = random.Random(99)
+    d = copy_record(record, tmp_path / "garbage")
+    boxes = [r for r in covered_files(d) if r.startswith("boxes/")]
+    open(os.path.join(d, boxes[0]), "wb").write(bytes(rng.randrange(256) for _ in range(5000)))
+    data = open(os.path.join(d, boxes[-1]), "rb").read()
+    open(os.path.join(d, boxes[-1]), "wb").write(data[:len(data) // 2])
+    reseal(d)
+    one, two = verify_record(d, jobs=1), verify_record(d, jobs=2)
+    assert one.exit_code == 1
+    assert one.to_text() == two.to_text() and one.to_json() == two.to_json()
+    text = one.to_text()
+    assert boxes[0] in text and boxes[-1] in text

@@ -56,6 +56,7 @@ class Report:
     record_format: str = ""
     election_id: str = ""
     root_hash: str = ""
+    manifest_hash: str = ""
     checks: list = field(default_factory=list)
     unusable: str = ""        # why the record could not be verified at all (exit code 2)
 
@@ -86,6 +87,7 @@ class Report:
             "record_format": self.record_format,
             "election_id": self.election_id,
             "root_hash": self.root_hash,
+            "manifest_hash": self.manifest_hash,
             "valid": self.valid,
             "unusable": self.unusable or None,
             "checks": [c.to_json_obj() for c in self.checks],
@@ -98,6 +100,7 @@ class Report:
         lines = [
             f"evote verify: election {self.election_id or '?'} ({self.record_format or '?'})",
             f"root hash: {self.root_hash or '?'}",
+            f"manifest hash: {self.manifest_hash or '?'}",
         ]
         for c in self.checks:
             mark = {PASS: "ok  ", FAIL: "FAIL", NOT_RUN: "--  "}[c.status]

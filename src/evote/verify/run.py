@@ -207,6 +207,7 @@ class _Run:
         except EvoteError as exc:
             raise _Unusable(f"{layout.MANIFEST}: {exc}") from None
         self.manifest_bytes = self.manifest.to_canonical_bytes()
+        self.rep.manifest_hash = self.manifest.hash().hex()
         if raw != self.manifest_bytes:
             v3.fail(layout.MANIFEST, "not in canonical form (specs/manifest.md section 4)")
         if self.rep.election_id != self.manifest.election_id:
