@@ -44,6 +44,7 @@ def test_signed_paper_result_verifies_and_round_trips():
 
 @pytest.mark.parametrize("tamper,message", [
     (lambda p: dataclasses.replace(p, forms_issued=8), "official 0 .'chair'"),
+    (lambda p: dataclasses.replace(p, spoiled_forms=1), "signature of the declared"),
     (lambda p: dataclasses.replace(p, contests=(ContestCounts(
         "city-council", (4, 2, 0, 1, 4, 2), 7, 1),)), "signature of the declared result"),
     (lambda p: dataclasses.replace(p, station_id="c0"), "not certified"),
@@ -77,6 +78,7 @@ def test_uncertified_official_and_implausible_counts():
     (lambda o: o.update(version="v0"), "version"),
     (lambda o: o.pop("officials"), "missing field"),
     (lambda o: o.update(forms_issued=-1), "forms_issued"),
+    (lambda o: o.update(spoiled_forms="1"), "spoiled_forms"),
     (lambda o: o["contests"][0].update(blank=99), "blank 99 > ballots cast"),
     (lambda o: o["officials"][0].update(signature="00"), "signature"),
 ])
@@ -111,7 +113,10 @@ def test_reconciliation_reports_every_mismatch(electronic):
     off = reconcile_stations(manifest, run, {"c0": 4})[0]
     assert off.mismatches == ("forms issued 4 != ballots cast in the boxes 3",)
     assert rec["c1"].kind == "paper"
-    assert rec["c1"].mismatches == ("paper contest 'city-council': 7 ballots cast, 8 forms issued",)
+    assert rec["c1"].mismatches == ("paper contest 'city-council': 7 ballots cast + 0 spoiled "
+                                    "forms != 8 forms issued",)
+    balanced = dataclasses.replace(paper, spoiled_forms=1)
+    assert reconcile_stations(manifest, run, {"c0": 3}, [balanced])[1].ok
     assert rec["v0"].close_cast is None
     assert any("no CLOSE record" in m for m in rec["v0"].mismatches)
     assert any("forms issued 5 != ballots cast in the boxes 2" in m for m in rec["v0"].mismatches)

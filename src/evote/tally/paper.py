@@ -2,7 +2,9 @@
 
 A PaperResult states, for each contest of the station's ballot style (style order), the
 hand-counted votes per candidate (manifest order), ballots cast (blank included) and
-blank ballots, and the number of ballot forms issued at the station. Officials sign it
+blank ballots, the number of ballot forms issued at the station and how many of them
+were spoiled (a voter's mistake, replaced by a new form; kept, never counted), so that
+forms issued = ballots cast + spoiled forms (reconcile.py checks it). Officials sign it
 with Ed25519 keys that the election authority (manifest.authority_key) certified for
 this election, this station and this role, the same way it certifies kiosks but with a
 structure of its own (an official's key must never pass for a kiosk's):
@@ -12,11 +14,11 @@ structure of its own (an official's key must never pass for a kiosk's):
     signature   = Ed25519_official( digest("evote/v1/paper-result", body) )
     body        = canonical JSON (sorted keys, no spaces, UTF-8) of
                   {"version", "manifest_hash", "station_id", "forms_issued",
+                   "spoiled_forms",
                    "contests": [{"contest_id", "votes", "ballots_cast", "blank"}, ...]}
 
 The JSON form is the body plus "officials": [{"role", "public_key", "certificate",
-"signature"}] (hex). This is the same layout as specs/record.md section 5, so either
-side reads the other's files. verify() raises PaperResultError naming the station and
+"signature"}] (hex). specs/tally.md section 5 states it. verify() raises PaperResultError naming the station and
 the official; it never returns False.
 """
 from __future__ import annotations
@@ -96,6 +98,7 @@ class PaperResult:
     forms_issued: int
     contests: tuple          # ContestCounts, the station style's contests in style order
     officials: tuple = ()    # Official signatures
+    spoiled_forms: int = 0   # forms spoiled by voters and replaced (never counted)
 
     def __post_init__(self):
         if not isinstance(self.manifest_hash, bytes) or len(self.manifest_hash) != 32:
@@ -103,6 +106,7 @@ class PaperResult:
         if not isinstance(self.station_id, str) or not self.station_id:
             raise TallyInputError("PaperResult.station_id: expected a non-empty string")
         _int(f"paper result of station {self.station_id!r}: forms_issued", self.forms_issued)
+        _int(f"paper result of station {self.station_id!r}: spoiled_forms", self.spoiled_forms)
         object.__setattr__(self, "contests", tuple(self.contests))
         object.__setattr__(self, "officials", tuple(self.officials))
         for c in self.contests:
@@ -119,6 +123,7 @@ class PaperResult:
     def body_obj(self) -> dict:
         return {"version": PAPER_VERSION, "manifest_hash": self.manifest_hash.hex(),
                 "station_id": self.station_id, "forms_issued": self.forms_issued,
+                "spoiled_forms": self.spoiled_forms,
                 "contests": [{"contest_id": c.contest_id, "votes": list(c.votes),
                               "ballots_cast": c.ballots_cast, "blank": c.blank}
                              for c in self.contests]}
@@ -199,7 +204,7 @@ class PaperResult:
         if not isinstance(obj, dict):
             raise TallyInputError(f"{where}: expected an object")
         _exact_keys(where, obj, ("contests", "forms_issued", "manifest_hash", "officials",
-                                 "station_id", "version"))
+                                 "spoiled_forms", "station_id", "version"))
         if obj["version"] != PAPER_VERSION:
             raise TallyInputError(f"{where}.version: {obj['version']!r} is not {PAPER_VERSION!r}")
         if not isinstance(obj["station_id"], str):
@@ -235,7 +240,7 @@ class PaperResult:
                                       _hex(f"{w}.signature", o["signature"], 64)))
         return cls(_hex(f"{where}.manifest_hash", obj["manifest_hash"], 32), obj["station_id"],
                    _int(f"{where}.forms_issued", obj["forms_issued"]), tuple(contests),
-                   tuple(officials))
+                   tuple(officials), _int(f"{where}.spoiled_forms", obj["spoiled_forms"]))
 
     @classmethod
     def from_json_bytes(cls, data: bytes, where: str = "paper result") -> "PaperResult":

@@ -7,7 +7,7 @@ Rules (specs/tally.md section 6), each broken rule is one mismatch line:
   - every CAST ballot was counted (refused ballots are listed);
   - forms issued, when declared, = ballots cast at the station (a voter gets one form
     and casts one ballot; challenged ballots are re-done on the same form);
-  - a paper station: each contest's ballots cast = forms issued;
+  - a paper station: forms issued = each contest's ballots cast + spoiled forms;
   - a station is electronic or paper, never both, and has at least one of them.
 """
 from __future__ import annotations
@@ -113,9 +113,10 @@ def reconcile_stations(manifest, run: Optional[TallyRun] = None,
                             f"{p.forms_issued}")
             forms = p.forms_issued
             for c in p.contests:
-                if c.ballots_cast != p.forms_issued:
+                if c.ballots_cast + p.spoiled_forms != p.forms_issued:
                     mism.append(f"paper contest {c.contest_id!r}: {c.ballots_cast} ballots "
-                                f"cast, {p.forms_issued} forms issued")
+                                f"cast + {p.spoiled_forms} spoiled forms != {p.forms_issued} "
+                                "forms issued")
         out.append(StationReconciliation(sid, kind, len(bx), cast, spoiled, counted,
                                          close_cast, close_spoiled, forms, tuple(mism)))
     return tuple(out)
