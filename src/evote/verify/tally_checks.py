@@ -56,17 +56,19 @@ def check_duplicates(r):
     dup = np.nonzero(s[1:] == s[:-1])[0]
     if not len(dup):
         return
-    where = []  # global index -> (output index, local index)
-    for i, b in enumerate(blobs):
-        where.extend((i, k) for k in range(len(b) // FINGERPRINT))
+    starts = np.cumsum([0] + [len(b) // FINGERPRINT for b in blobs])  # output i's first index
+    slot_names = {}
 
     def name(g):
-        i, k = where[g]
+        i = int(np.searchsorted(starts, g, side="right")) - 1
+        k = g - int(starts[i])
         out = r.outputs[i]
         run, slot = divmod(k, out["per_ballot"])  # ballots of the style's layout only
         owner = out["alpha_owners"][run]
         style = r.manifest.station(out["station_id"]).style_id
-        slots = _slots(r.manifest, style)
+        if style not in slot_names:
+            slot_names[style] = _slots(r.manifest, style)
+        slots = slot_names[style]
         what = slots[slot] if slot < len(slots) else f"ciphertext {slot}"
         return f"{out['ballot_locs'][owner]} {what}"
     for j in dup:
