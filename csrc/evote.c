@@ -239,14 +239,17 @@ int evote_double_scalarmult_vartime(uint8_t out[32], const uint8_t a[32],
 
 int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *points,
                       size_t n, size_t *bad_index) {
+    /* out may alias an input: it is written only after every input has been read. */
     ge_p3 *pts, r;
     size_t i;
-    memset(out, 0, 32);
-    if (n > 0 && (scalars == NULL || points == NULL)) return EVOTE_ERR_ARGUMENT;
-    if (n > ((size_t)-1) / sizeof(ge_p3)) return EVOTE_ERR_ARGUMENT;
+    if ((n > 0 && (scalars == NULL || points == NULL)) || n > ((size_t)-1) / sizeof(ge_p3)) {
+        memset(out, 0, 32);
+        return EVOTE_ERR_ARGUMENT;
+    }
     for (i = 0; i < n; i++) {
         if (!sc_is_canonical(scalars + 32 * i)) {
             if (bad_index != NULL) *bad_index = i;
+            memset(out, 0, 32);
             return EVOTE_ERR_SCALAR;
         }
     }
@@ -256,16 +259,21 @@ int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *po
         return EVOTE_OK;
     }
     pts = malloc(n * sizeof *pts);
-    if (pts == NULL) return EVOTE_ERR_ARGUMENT;
+    if (pts == NULL) {
+        memset(out, 0, 32);
+        return EVOTE_ERR_ARGUMENT;
+    }
     for (i = 0; i < n; i++) {
         if (!ristretto_decode(&pts[i], points + 32 * i)) {
             if (bad_index != NULL) *bad_index = i;
             free(pts);
+            memset(out, 0, 32);
             return EVOTE_ERR_ENCODING;
         }
     }
     if (!ge_msm_vartime(&r, scalars, pts, n)) {
         free(pts);
+        memset(out, 0, 32);
         return EVOTE_ERR_ARGUMENT;
     }
     free(pts);

@@ -58,9 +58,10 @@ void ge_p1p1_to_p2(ge_p2 *r, const ge_p1p1 *p) {
     fe_mul(&r->Z, &p->Z, &p->T);
 }
 
-/* dbl-2008-hwcd with a = -1, every intermediate negated (which cancels in the
-   products): A = X^2, B = Y^2, C = 2 Z^2, H = A + B, E = H - (X + Y)^2, G = A - B,
-   F = C + G; x3 = E/G... stored as p1p1 (X = E, Y = H, Z = G, T = F). */
+/* dbl-2008-hwcd with a = -1, with E, F, G, H all negated (the signs cancel in the
+   products X3 = EF, Y3 = GH, Z3 = FG, T3 = EH): A = X^2, B = Y^2, C = 2 Z^2,
+   H = A + B, E = H - (X + Y)^2, G = A - B, F = C + G; stored as the p1p1
+   (X = E, Y = H, Z = G, T = F). */
 void ge_p2_dbl(ge_p1p1 *r, const ge_p2 *p) {
     fe a, b, c, s, t0;
     fe_sq(&a, &p->X);

@@ -8,8 +8,9 @@
  *  - Pippenger (bucket method) with signed radix-2^c digits in [-2^(c-1), 2^(c-1)]:
  *    per window, each point is added to (or subtracted from) bucket |digit|, then
  *    sum_b b * bucket[b] is formed with two running sums; windows are combined by c
- *    doublings. Points enter buckets as affine precomp (free: decoded points have Z = 1),
- *    so each bucket addition is a mixed addition (7M + 4M).
+ *    doublings. Points enter buckets as affine precomp (1M each: decoded points have
+ *    Z = 1), so each bucket addition is a mixed addition (3M) plus the conversion back
+ *    to extended coordinates (4M); an empty bucket just takes a copy of the point.
  */
 #include <stdlib.h>
 #include <string.h>
