@@ -20,8 +20,8 @@ from ..errors import EvoteError, RecordError
 from ..manifest import Manifest
 from ..protocol.context import ElectionContext
 from ..record import layout
-from ..record.fields import Obj, as_hex, as_int
-from ..record.jsonio import canonical_bytes, load_json_file, parse_json_bytes
+from ..record.fields import Obj
+from ..record.jsonio import canonical_bytes, load_json_file
 from ..record.roothash import file_hash, root_hash
 from . import tally_checks
 from .executors import run_tasks

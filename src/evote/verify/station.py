@@ -12,7 +12,7 @@ Never raises for anything in the record: every problem becomes a failure at its 
 import os
 
 from ..ballotbox.reader import _walk  # a public iterator of (record, problems) is asked for
-from ..ballotbox.records import CastRecord, CloseRecord, OpenRecord, SpoilRecord
+from ..ballotbox.records import CastRecord, OpenRecord, SpoilRecord
 from ..errors import EvoteError
 from ..group import aggregate_vartime
 from ..hashing import digest
