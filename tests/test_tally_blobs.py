@@ -1,6 +1,5 @@
 """tally_ballot_blobs: the homomorphic tally equals the plaintext sum; bad blobs are
 refused naming the ballot; chunking and ballot order do not change the result."""
-import os
 import random
 import re
 

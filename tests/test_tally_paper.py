@@ -2,7 +2,6 @@
 reconciliation mismatches, and district results that combine encrypted and paper parts
 with the paper stations marked in every output."""
 import dataclasses
-import json
 import random
 
 import nacl.signing

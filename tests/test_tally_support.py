@@ -3,7 +3,6 @@ key ceremony for its manifest, kiosks with certified keys, and boxes of ballots 
 choices are known (so a tally can be compared with the plaintext sum)."""
 import functools
 import os
-import random
 
 import nacl.signing
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Iterable, Mapping, Optional
 
 import numpy as np
 
@@ -36,7 +36,8 @@ from ..errors import BoxError, EvoteError, EvoteTypeError, EvoteValueError
 from ..protocol.ballot_codec import decode_ballot
 from ..protocol.verify_ballot import BatchVerificationError, verify_ballots_batch
 from ..protocol.ballot_codec import MAGIC
-from .aggregate import BALLOT_ID, STYLE_OFFSET, Layouts, Tallier, describe_bad_blob, style_of
+from .aggregate import (BALLOT_ID, STYLE_OFFSET, Layouts, Tallier, describe_bad_blob,
+                        style_of)
 from .errors import BallotRefused
 from .model import EncryptedTally, merge_tallies
 

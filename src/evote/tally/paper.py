@@ -18,8 +18,8 @@ structure of its own (an official's key must never pass for a kiosk's):
                    "contests": [{"contest_id", "votes", "ballots_cast", "blank"}, ...]}
 
 The JSON form is the body plus "officials": [{"role", "public_key", "certificate",
-"signature"}] (hex). specs/tally.md section 5 states it. verify() raises PaperResultError naming the station and
-the official; it never returns False.
+"signature"}] (hex). specs/tally.md section 5 states it. verify() raises
+PaperResultError naming the station and the official; it never returns False.
 """
 from __future__ import annotations
 
