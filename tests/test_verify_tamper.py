@@ -16,8 +16,8 @@ from evote.verify.run import verify_record
 
 from test_verify_support import copy_record, covered_files, reseal, small_record
 
-N_BYTE_CHANGES = 24
-N_BYTE_CHANGES_RESEALED = 24
+N_BYTE_CHANGES = 48
+N_BYTE_CHANGES_RESEALED = 48
 
 
 def _verify(record):
