@@ -24,11 +24,11 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _local(fn, task_args, jobs, on_done):
+def _local(fn, task_args, jobs, on_done, order):
     if jobs <= 1 or len(task_args) <= 1:
-        out = []
-        for k, args in enumerate(task_args):
-            out.append(fn(*args))
+        out = [None] * len(task_args)
+        for k in order:
+            out[k] = fn(*task_args[k])
             on_done(k)
         return out
     # fork: workers inherit the imported modules (fast start); tasks touch no threads.
@@ -36,7 +36,7 @@ def _local(fn, task_args, jobs, on_done):
                                       else None)
     results = [None] * len(task_args)
     with ProcessPoolExecutor(max_workers=min(jobs, len(task_args)), mp_context=ctx) as pool:
-        futures = {pool.submit(fn, *args): k for k, args in enumerate(task_args)}
+        futures = {pool.submit(fn, *task_args[k]): k for k in order}
         for fut in as_completed(futures):
             k = futures[fut]
             results[k] = fut.result()
@@ -44,7 +44,7 @@ def _local(fn, task_args, jobs, on_done):
     return results
 
 
-def _dask(fn, task_args, scheduler, on_done):
+def _dask(fn, task_args, scheduler, on_done, order):
     try:
         from distributed import Client
     except ImportError:
@@ -55,19 +55,25 @@ def _dask(fn, task_args, scheduler, on_done):
     except (OSError, ValueError, TimeoutError) as exc:
         raise SchedulerError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
     try:
-        columns = list(zip(*task_args)) if task_args else []
-        futures = client.map(fn, *columns, pure=False) if task_args else []
-        results = []
-        for k, fut in enumerate(futures):  # in task order (progress is approximate)
-            results.append(fut.result())
+        ordered = [task_args[k] for k in order]
+        columns = list(zip(*ordered)) if ordered else []
+        futures = client.map(fn, *columns, pure=False) if ordered else []
+        results = [None] * len(task_args)
+        for k, fut in zip(order, futures):  # progress is approximate
+            results[k] = fut.result()
             on_done(k)
         return results
     finally:
         client.close()
 
 
-def run_tasks(fn, task_args, jobs=None, scheduler=None, on_done=lambda k: None):
+def run_tasks(fn, task_args, jobs=None, scheduler=None, on_done=lambda k: None, order=None):
+    """order: the task indices in the order to start them (largest first balances the
+    workers); results always come back in task order."""
     task_args = [tuple(a) for a in task_args]
+    order = list(range(len(task_args))) if order is None else list(order)
+    if sorted(order) != list(range(len(task_args))):
+        raise ValueError("run_tasks: order must be a permutation of the task indices")
     if scheduler is not None:
-        return _dask(fn, task_args, scheduler, on_done)
-    return _local(fn, task_args, default_jobs() if jobs is None else jobs, on_done)
+        return _dask(fn, task_args, scheduler, on_done, order)
+    return _local(fn, task_args, default_jobs() if jobs is None else jobs, on_done, order)

@@ -257,8 +257,11 @@ class _Run:
         args = [(self.dir, sid, tuple(self.boxes[sid]), self.manifest_bytes, self.context_bytes)
                 for sid in stations]
         bar = _Progress(len(args), self.progress)
+        size = [sum(self.present.get(p, 0) for p in self.boxes[sid]) for sid in stations]
+        order = sorted(range(len(args)), key=lambda k: (-size[k], k))  # largest first
         try:
-            self.outputs = run_tasks(verify_station, args, self.jobs, self.scheduler, bar.done)
+            self.outputs = run_tasks(verify_station, args, self.jobs, self.scheduler, bar.done,
+                                     order)
         finally:
             bar.close()
         for out in self.outputs:
