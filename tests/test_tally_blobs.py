@@ -103,3 +103,17 @@ def test_unknown_style_and_wrong_types():
         tally_ballot_blobs(manifest, [b, "text"])
     assert tally_ballot_blobs(manifest, [bytearray(b)]) == tally_ballot_blobs(manifest, [b])
     assert tally_ballot_blobs(manifest, []) == EncryptedTally()
+
+
+def test_ballot_of_another_manifest_is_refused_with_the_difference():
+    """Well-formed bytes whose contest has another candidate count than the manifest's."""
+    import dataclasses
+    manifest = election()[0]
+    city = manifest.contest("city-council")
+    other = dataclasses.replace(manifest, contests=(dataclasses.replace(
+        city, candidates=city.candidates[:5]), manifest.contest("village-council")))
+    blobs, _ = _ballots(1, 9)
+    with pytest.raises(BallotRefused, match=r"ballot 0: contests \(id, candidates, max_choices\) "
+                       r"\[\('city-council', 6, 3\)\] differ from style 's-city' in the "
+                       r"manifest \[\('city-council', 5, 3\)\]"):
+        tally_ballot_blobs(other, blobs)
