@@ -261,3 +261,19 @@ void sc_recode_radix16(int8_t e[64], const uint8_t s[32]) {
     }
     e[63] = (int8_t)(e[63] + carry);
 }
+
+void sc_recode_radix32(int8_t e[51], const uint8_t s[32]) {
+    int i, carry = 0;
+    for (i = 0; i < 51; i++) {   /* bits [5i, 5i + 5) of s, read across byte borders */
+        int bit = 5 * i, byte = bit / 8, sh = bit % 8;
+        unsigned int w = s[byte];
+        if (byte + 1 < 32) w |= (unsigned int)s[byte + 1] << 8;
+        e[i] = (int8_t)((w >> sh) & 31);
+    }
+    for (i = 0; i < 50; i++) {
+        int v = e[i] + carry;           /* in [0, 32] */
+        carry = (v + 16) >> 5;          /* v + 16 >= 16: nonnegative shift */
+        e[i] = (int8_t)(v - carry * 32);
+    }
+    e[50] = (int8_t)(e[50] + carry);    /* bits 250..254: at most 7 for s < 2^253, plus 1 */
+}

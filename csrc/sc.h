@@ -22,5 +22,8 @@ int sc_is_zero(const uint8_t s[32]);                        /* 1 iff all bytes z
 /* Signed radix-16 digits: s = sum e[i] 16^i, e[i] in [-8, 8), e[63] in [0, 8].
    Needs s < 2^255 (any canonical scalar). Constant time. */
 void sc_recode_radix16(int8_t e[64], const uint8_t s[32]);
+/* Signed radix-32 digits: s = sum e[i] 32^i, e[i] in [-16, 16), e[50] in [0, 16].
+   Needs s < 2^253 (any canonical scalar). Constant time. */
+void sc_recode_radix32(int8_t e[51], const uint8_t s[32]);
 
 #endif

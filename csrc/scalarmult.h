@@ -2,13 +2,13 @@
  * scalarmult.h: constant-time scalar multiplication (secret scalars), private.
  *
  * Fixed-base table layout (the opaque bytes of evote_basetable_*):
- *   bytes [0, 8)    magic "evoteBT1"
+ *   bytes [0, 8)    magic "evoteBT2"
  *   bytes [8, 12)   FE_NLIMBS (5 or 10) as a little-endian uint32: a table built by the
  *                   other field representation is refused
  *   bytes [32, 64)  the ristretto255 encoding of the base B
- *   bytes [64, ...) 32 x 8 ge_precomp entries: entry [i][j] = (j+1) 16^(2i) B, affine
- *                   (y+x, y-x, 2dxy), native limbs, read only through memcpy (so the
- *                   buffer needs no alignment).
+ *   bytes [64, ...) 26 x 16 ge_precomp entries (128 bytes each): entry [i][j] =
+ *                   (j+1) 32^(2i) B, affine (y+x, y-x, 2dxy, zero pad), native limbs,
+ *                   read only through memcpy (so the buffer needs no alignment).
  * The static table of the generator (basetable_g.h) has the same entry layout.
  */
 #ifndef EVOTE_SCALARMULT_H
@@ -19,7 +19,9 @@
 #include "ge.h"
 
 #define BASETABLE_HEADER 64
-#define BASETABLE_ENTRIES (32 * 8)
+#define BASETABLE_ROWS 26   /* signed radix-32 digits: 51 digits, two per row */
+#define BASETABLE_COLS 16   /* |digit| in 1..16 */
+#define BASETABLE_ENTRIES (BASETABLE_ROWS * BASETABLE_COLS)
 #define BASETABLE_SIZE (BASETABLE_HEADER + BASETABLE_ENTRIES * sizeof(ge_precomp))
 
 /* r = s P. s: 32-byte scalar < 2^255 (secret). Constant time in s. */

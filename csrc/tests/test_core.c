@@ -245,6 +245,39 @@ static void test_scalars(int rounds) {
             CHECK(memcmp(x, y, 32) == 0, "reduce32 vs reference");
         }
     }
+    {   /* the signed digit recodings: ranges, and sum e[i] r^i == s (checked mod l) */
+        int k, n;
+        for (n = 0; n < rounds; n++) {
+            uint8_t s[32], acc[32], rb[32], d[32];
+            int8_t e16[64], e32[51];
+            rand_scalar(s);
+            sc_recode_radix16(e16, s);
+            sc_recode_radix32(e32, s);
+            memset(acc, 0, 32);
+            memset(rb, 0, 32);
+            rb[0] = 16;
+            for (k = 63; k >= 0; k--) {
+                CHECK(e16[k] >= -8 && e16[k] <= (k == 63 ? 8 : 7), "radix-16 digit range");
+                memset(d, 0, 32);
+                d[0] = (uint8_t)(e16[k] < 0 ? -e16[k] : e16[k]);
+                if (e16[k] < 0) sc_neg(d, d);
+                sc_mul(acc, acc, rb);
+                sc_add(acc, acc, d);
+            }
+            CHECK(memcmp(acc, s, 32) == 0, "radix-16 digits sum to s");
+            memset(acc, 0, 32);
+            rb[0] = 32;
+            for (k = 50; k >= 0; k--) {
+                CHECK(e32[k] >= -16 && e32[k] <= (k == 50 ? 16 : 15), "radix-32 digit range");
+                memset(d, 0, 32);
+                d[0] = (uint8_t)(e32[k] < 0 ? -e32[k] : e32[k]);
+                if (e32[k] < 0) sc_neg(d, d);
+                sc_mul(acc, acc, rb);
+                sc_add(acc, acc, d);
+            }
+            CHECK(memcmp(acc, s, 32) == 0, "radix-32 digits sum to s");
+        }
+    }
     {   /* boundaries of is_canonical */
         uint8_t l[32], lm1[32];
         int i;
