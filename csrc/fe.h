@@ -11,8 +11,9 @@
  * (radix 25.5) plus a small slack on limb 0 and 1 left by the final carry; every
  * function that carries (mul, sq, sub, neg, carry, frombytes, the constants) returns a
  * tight result. fe_add does not carry: the sum of two tight values is "loose" (2x tight).
- *  - fe_mul / fe_sq accept inputs up to 2x tight each (radix 25.5 overflows beyond
- *    roughly 2.6x tight; radix 51 accepts much more). Never feed add(add(..)) to them.
+ *  - fe_mul / fe_sq / fe_sq2 accept inputs up to 2x tight each (radix 25.5 overflows
+ *    beyond roughly 2.6x tight; radix 51 accepts limbs < 2^54, fe_sq2 < 2^53).
+ *    Never feed add(add(..)) to them.
  *  - fe_sub / fe_neg accept a minuend up to 2x tight and a subtrahend up to 2x tight.
  *  - fe_tobytes accepts up to 2x tight and writes the canonical (fully reduced) encoding.
  * Outputs may alias inputs everywhere.

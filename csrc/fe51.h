@@ -53,28 +53,27 @@ FE51_INLINE void fe_neg(fe *h, const fe *f) {
     fe_sub(h, &z, f);
 }
 
-/* Carry five 128-bit column sums (each < 2^114, as produced by the callers below) into a tight result. */
+/* Carry five 128-bit column sums into a tight result. Bounds: with input limbs below
+   2^54 (fe_mul, fe_sq) or 2^53 (fe_sq2, whose columns are doubled) every column is below
+   2^115 (so each r_i >> 51 fits 64 bits) and r4 < 2^111, so c = r4 >> 51 < 2^60 and
+   h0 + 19 c < 2^64: the wrap-around fold needs only 64-bit arithmetic. The callers only
+   ever pass at most 2x tight limbs (< 2^52.1). */
 FE51_INLINE void fe51_reduce128(fe *h, fe_u128 r0, fe_u128 r1, fe_u128 r2, fe_u128 r3,
-                                  fe_u128 r4) {
+                                fe_u128 r4) {
     uint64_t h0, h1, h2, h3, h4, c;
     r1 += (uint64_t)(r0 >> 51); h0 = (uint64_t)r0 & FE51_MASK;
     r2 += (uint64_t)(r1 >> 51); h1 = (uint64_t)r1 & FE51_MASK;
     r3 += (uint64_t)(r2 >> 51); h2 = (uint64_t)r2 & FE51_MASK;
     r4 += (uint64_t)(r3 >> 51); h3 = (uint64_t)r3 & FE51_MASK;
     c = (uint64_t)(r4 >> 51);   h4 = (uint64_t)r4 & FE51_MASK;
-    /* c < 2^65 / 19 is not guaranteed for arbitrary r4, so fold through 128 bits. */
-    {
-        fe_u128 t = (fe_u128)c * 19 + h0;
-        h0 = (uint64_t)t & FE51_MASK;
-        h1 += (uint64_t)(t >> 51);
-    }
-    c = h1 >> 51; h1 &= FE51_MASK; h2 += c;
+    h0 += c * 19;
+    h1 += h0 >> 51; h0 &= FE51_MASK;   /* h1 < 2^51 + 2^13: tight */
     h->v[0] = h0; h->v[1] = h1; h->v[2] = h2; h->v[3] = h3; h->v[4] = h4;
 }
 
 #define FE51_M(a, b) ((fe_u128)(a) * (b))
 
-/* h = f * g. Inputs: limbs < 2^54 (so 19*limb < 2^59). Output tight. */
+/* h = f * g. Inputs: limbs < 2^54 (so 19*limb < 2^59). Output tight. Constant time. */
 FE51_INLINE void fe_mul(fe *h, const fe *f, const fe *g) {
     uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
     uint64_t g0 = g->v[0], g1 = g->v[1], g2 = g->v[2], g3 = g->v[3], g4 = g->v[4];
