@@ -411,6 +411,11 @@ static void test_msm(void) {
                   "validate bad index");
             pt[32 * 2] = save;
             CHECK(evote_points_validate(pt, n, &bad) == EVOTE_OK, "validate");
+            save = pt[32 * (n - 1) + 31];
+            pt[32 * (n - 1) + 31] |= 0x80;   /* bit 255 set: the last point, last chunk */
+            CHECK(evote_msm_vartime(out, sc, pt, n, &bad) == EVOTE_ERR_ENCODING && bad == n - 1,
+                  "msm bad point index in the last chunk");
+            pt[32 * (n - 1) + 31] = save;
             sc[32 * 1 + 31] = 0xff;
             CHECK(evote_msm_vartime(out, sc, pt, n, &bad) == EVOTE_ERR_SCALAR && bad == 1,
                   "msm bad scalar index");
