@@ -55,6 +55,7 @@ PER_BALLOT = N_CANDIDATES + 1
 N_BALLOTS = 19_608                     # 1,000,008 ciphertexts
 EG_US_PER_CIPHERTEXT = 40.0            # ElectionGuard 1.4.0 anchor (fixed figure)
 ROUNDS = 2
+PARALLEL_ROUNDS = 4
 
 
 def _manifest(n_cand=N_CANDIDATES, max_choices=MAX_CHOICES, seats=9, alternates=6):
@@ -128,17 +129,24 @@ def aggregation(print_=print) -> dict:
     manifest = _manifest()
     blobs = _blobs(N_BALLOTS)
     n_ct = N_BALLOTS * PER_BALLOT
-    one_wall, one = _best(lambda: tally_ballot_blobs(manifest, blobs))
-    one_secs, _ = _best(lambda: tally_ballot_blobs(manifest, blobs), cpu=True)
-    assert one["council"].ballots == N_BALLOTS
     _SHARED.update(manifest=manifest, blobs=blobs)
     ctx = mp.get_context("fork")
+    one_wall = one_secs = two_secs = two_cpu = float("inf")
     with ctx.Pool(2) as pool:
         pool.map(abs, [0, 1])  # workers started before timing
-        def both():
+        # Rounds interleave 1 process and 2 processes, so both see the same machine
+        # conditions; each figure is its best round.
+        for _ in range(PARALLEL_ROUNDS):
+            w0, c0 = time.perf_counter(), time.process_time()
+            one = tally_ballot_blobs(manifest, blobs)
+            one_wall = min(one_wall, time.perf_counter() - w0)
+            one_secs = min(one_secs, time.process_time() - c0)
+            w0 = time.perf_counter()
             halves = pool.map(_half, [0, 1])
-            return merge_tallies([t for t, _ in halves]), sum(c for _, c in halves)
-        two_secs, (two, two_cpu) = _best(both)
+            two = merge_tallies([t for t, _ in halves])
+            two_secs = min(two_secs, time.perf_counter() - w0)
+            two_cpu = min(two_cpu, sum(c for _, c in halves))
+    assert one["council"].ballots == N_BALLOTS
     assert two == one, "2-process tally differs from the one-process tally"
     # sodium: ed25519 points (its encoding), a few thousand distinct ones
     rnd = random.Random(2)
