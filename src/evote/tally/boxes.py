@@ -142,7 +142,6 @@ def _pass(index, path, exclude, problems) -> _Outcome:
                       keep_keys=True)
     station = kiosk = style_raw = None
     cast = spoiled = 0
-    refused = sorted(exclude)
     pending_verify = []  # (seq, payload)
     ids_by_seq = {}
     close = None
@@ -173,7 +172,6 @@ def _pass(index, path, exclude, problems) -> _Outcome:
                 if why is not None:
                     problems.append(TallyProblem("ballot", path, rec.seq, why))
                     exclude.add(rec.seq)
-                    refused = sorted(exclude)
                     continue
                 if st["verify_proofs"]:
                     pending_verify.append((rec.seq, rec.payload))
