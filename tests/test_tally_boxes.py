@@ -9,7 +9,7 @@ import pytest
 
 from evote.ballotbox import issue_certificate, open_box
 from evote.protocol.encrypt import encrypt_ballot
-from evote.tally import tally_boxes
+from evote.tally import reconcile_stations, tally_boxes
 
 from test_tally_support import (AUTHORITY, add_plain, decrypt_with_secret, election, make_box,
                                 random_choices)
@@ -100,6 +100,9 @@ def test_tampered_box_is_excluded_and_named(boxes, tmp_path):
     assert [p.kind for p in run.problems] == ["box"]
     assert str(bad) in str(run.problems[0]) and "not counted" in run.problems[0].detail
     assert not run.boxes[1].ok and "c1" not in run.stations
+    rec = {r.station_id: r for r in reconcile_stations(manifest, run)}
+    assert rec["c1"].mismatches == (f"box {bad} did not verify; none of its ballots is counted",)
+    assert rec["v0"].ok and rec["c0"].kind == "missing"
     assert _plain(run.districts["village"]) == made["v0"][1]
 
 
@@ -143,6 +146,8 @@ def test_duplicate_ciphertext_and_bad_payloads_are_refused(boxes, tmp_path):
             assert probs[3].kind == "duplicate-ciphertext"
             assert made["c1"][0] in probs[3].detail and "record 1" in probs[3].detail
         assert run.boxes[1].counted == 2 and run.boxes[1].refused == (2, 3, 4)
+        c0 = reconcile_stations(manifest, run, {"c0": 5})[0]
+        assert c0.mismatches == (f"box {path}: 3 CAST ballot(s) refused (records 2, 3, 4)",)
         assert _plain(run.stations["c0"]) == expect
         assert _plain(run.stations["c1"]) == made["c1"][1]
 
