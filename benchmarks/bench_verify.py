@@ -70,25 +70,36 @@ def large_record(tmp_path_factory):
 def table():
     yield
     print("\n\nverification throughput (everything included)")
-    print(f"{'record':<10}{'ballots':>9}{'jobs':>6}{'seconds':>10}{'ballots/s':>11}"
-          f"{'per core':>10}{'x EG 1.4.0':>12}{'bytes/ballot':>14}")
+    print("(per CPU-second: ballots / CPU time used by the process and its workers; it does")
+    print(" not depend on how busy the machine is, wall-clock figures do)")
+    print(f"{'record':<10}{'ballots':>9}{'jobs':>6}{'wall s':>9}{'CPU s':>8}{'ballots/s':>11}"
+          f"{'/core':>7}{'/CPU-s':>8}{'x EG 1.4.0':>12}{'bytes/ballot':>14}")
     for r in _ROWS:
-        print(f"{r['name']:<10}{r['ballots']:>9}{r['jobs']:>6}{r['seconds']:>10.2f}"
-              f"{r['rate']:>11.0f}{r['per_core']:>10.0f}{r['x_eg']:>12.0f}{r['bpb']:>14.0f}")
+        print(f"{r['name']:<10}{r['ballots']:>9}{r['jobs']:>6}{r['seconds']:>9.2f}"
+              f"{r['cpu']:>8.1f}{r['rate']:>11.0f}{r['per_core']:>7.0f}{r['per_cpu_s']:>8.0f}"
+              f"{EG_SECONDS_PER_BALLOT * r['per_cpu_s']:>12.0f}{r['bpb']:>14.0f}")
     ones = {r["name"]: r for r in _ROWS if r["jobs"] == 1}
     for r in _ROWS:
         if r["jobs"] == 2 and r["name"] in ones:
             print(f"{r['name']}: jobs 2 / jobs 1 speed-up {ones[r['name']]['seconds'] / r['seconds']:.2f}x")
     for r in ones.values():
-        ok = "meets" if r["per_core"] >= TARGET_PER_CORE else "BELOW"
-        print(f"{r['name']}: {r['per_core']:.0f} ballots/s/core, {ok} the {TARGET_PER_CORE}/s target")
+        ok = "meets" if r["per_cpu_s"] >= TARGET_PER_CORE else "BELOW"
+        print(f"{r['name']}: {r['per_cpu_s']:.0f} ballots per CPU-second, {ok} the "
+              f"{TARGET_PER_CORE}/s/core target")
+
+
+def _cpu():
+    t = os.times()  # children are counted once the pool has joined them
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def _measure(benchmark, name, record, jobs):
-    reports = []
+    reports, cpu = [], []
 
     def run():
+        c0 = _cpu()
         reports.append(verify_record(record, jobs=jobs))
+        cpu.append(_cpu() - c0)
     benchmark.pedantic(run, rounds=1, iterations=1)
     rep = reports[-1]
     assert rep.valid, rep.to_text()
@@ -97,6 +108,7 @@ def _measure(benchmark, name, record, jobs):
     total, boxes = _size(record)
     rate = ballots / seconds
     _ROWS.append(dict(name=name, ballots=ballots, jobs=jobs, seconds=seconds, rate=rate,
+                      cpu=cpu[-1], per_cpu_s=ballots / cpu[-1],
                       per_core=rate / jobs, x_eg=EG_SECONDS_PER_BALLOT * rate / jobs,
                       bpb=total / max(1, ballots), box_bpb=boxes / max(1, ballots)))
 
