@@ -4,7 +4,9 @@ end of the run with each figure's ratio to its anchor, all measured in the same 
 A bench records `record(name, seconds_per_unit, unit)` after its benchmark ran; the table
 rows below name which figure is divided by which (RATIOS) and the targets from issue 2.
 Figures are the fastest round (pytest-benchmark's min): the least noisy estimate on a
-shared machine; both sides of every ratio are taken the same way.
+shared machine; both sides of every ratio are taken the same way. The INTERLEAVED rows
+measure the two sides of a ratio in alternating batches (bench_group.test_interleaved_ratios)
+so that load drifting during the run cannot favour either side.
 """
 import pytest
 
@@ -30,6 +32,12 @@ RATIOS = [
     ("msm_vartime per point, n=1024 / ct scalar mult", "msm_1024", "ct_scalarmult", "", None),
     ("msm_vartime per point, n=65536 / ct scalar mult",
      "msm_65536", "ct_scalarmult", "<= 0.1", lambda r: r <= 0.1),
+    ("INTERLEAVED ct variable-base / pynacl ed25519_noclamp",
+     "il_ct_scalarmult", "il_sodium_noclamp", "<= 0.55", lambda r: r <= 0.55),
+    ("INTERLEAVED ct fixed-base / pynacl ed25519_base_noclamp",
+     "il_fixed_base_g", "il_sodium_base_noclamp", "<= 0.9", lambda r: r <= 0.9),
+    ("INTERLEAVED msm_vartime per point, n=65536 / ct scalar mult",
+     "il_msm_65536", "il_ct_scalarmult_2", "<= 0.1", lambda r: r <= 0.1),
     ("double_mul_vartime (a*P + b*G) / ct scalar mult",
      "double_mul_vartime", "ct_scalarmult", "", None),
     ("aggregate_vartime per point (decode + add), 4096 x 8 (us)",
