@@ -100,3 +100,15 @@ def test_district_check_with_manifest(tallies):
     wrong = {"village": tallies[0]["city"]}
     with pytest.raises(TallyInputError, match="belongs to district 'city'"):
         decrypt_district_tallies(context, guardians, wrong, manifest=manifest)
+
+
+def test_published_station_tallies_decrypt_too(tallies):
+    manifest, context, guardians = election()
+    districts, expect = tallies
+    station = {"v0": districts["village"]}  # v0 is the only village station
+    record = decrypt_district_tallies(context, guardians[:2], station, manifest=manifest)
+    assert _as_lists(verify_decryption_record(context, station, record, manifest=manifest)) \
+        == {"village-council": expect["village-council"]}
+    with pytest.raises(TallyInputError, match="station 'c0' does not offer"):
+        decrypt_district_tallies(context, guardians[:2], {"c0": districts["village"]},
+                                 manifest=manifest)

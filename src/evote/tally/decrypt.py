@@ -144,7 +144,11 @@ def _check_contest(manifest, ct: ContestTally, did: str) -> None:
     except (EvoteError, KeyError):
         raise TallyInputError(f"district {did!r}: contest {ct.contest_id!r} is not in the "
                               "manifest") from None
-    if contest.district_id != did:
+    station = next((st for st in manifest.stations if st.station_id == did), None)
+    if station is not None:  # a published station tally
+        if ct.contest_id not in manifest.style(station.style_id).contest_ids:
+            raise TallyInputError(f"station {did!r} does not offer contest {ct.contest_id!r}")
+    elif contest.district_id != did:
         raise TallyInputError(f"district {did!r}: contest {ct.contest_id!r} belongs to "
                               f"district {contest.district_id!r}")
     if ct.width != len(contest.candidates) + 1:
@@ -158,7 +162,9 @@ def decrypt_district_tallies(context, guardians_present: Sequence, tallies: Mapp
     """Decrypt every contest of every district tally with the present guardians (at least
     the threshold; secrets stay in the Guardian objects). bound: largest count searched
     (default: each contest tally's ballot count, which no count can exceed). manifest,
-    if given: each contest must be in it, in that district, with that many positions."""
+    if given: each contest must be in it, in that district, with that many positions.
+    Where station tallies are published, `tallies` may map station ids (checked against
+    the station's style); the record's district_id field then holds the station id."""
     present = list(guardians_present)
     if len(present) < context.threshold:
         raise TallyInputError(f"{len(present)} guardian(s) present; the threshold is "
