@@ -144,13 +144,13 @@ def _check_contest(manifest, ct: ContestTally, did: str) -> None:
     except (EvoteError, KeyError):
         raise TallyInputError(f"district {did!r}: contest {ct.contest_id!r} is not in the "
                               "manifest") from None
-    station = next((st for st in manifest.stations if st.station_id == did), None)
-    if station is not None:  # a published station tally
-        if ct.contest_id not in manifest.style(station.style_id).contest_ids:
+    if contest.district_id != did:
+        station = next((st for st in manifest.stations if st.station_id == did), None)
+        if station is None:
+            raise TallyInputError(f"district {did!r}: contest {ct.contest_id!r} belongs to "
+                                  f"district {contest.district_id!r}")
+        if ct.contest_id not in manifest.style(station.style_id).contest_ids:  # station tally
             raise TallyInputError(f"station {did!r} does not offer contest {ct.contest_id!r}")
-    elif contest.district_id != did:
-        raise TallyInputError(f"district {did!r}: contest {ct.contest_id!r} belongs to "
-                              f"district {contest.district_id!r}")
     if ct.width != len(contest.candidates) + 1:
         raise TallyInputError(f"district {did!r}, contest {ct.contest_id!r}: {ct.width} "
                               f"positions, the contest has {len(contest.candidates)} "
