@@ -198,3 +198,67 @@ def test_garbage_box_and_deterministic_failure_report(record, tmp_path):
     assert one.to_text() == two.to_text() and one.to_json() == two.to_json()
     text = one.to_text()
     assert boxes[0] in text and boxes[-1] in text
+
+
+def _edit_json(path, edit):
+    import json
+    obj = json.load(open(path, encoding="utf-8"))
+    edit(obj)
+    from evote.record.jsonio import canonical_bytes
+    open(path, "wb").write(canonical_bytes(obj))
+
+
+def _bump_count(o):
+    o["contests"][0]["counts"][0] += 1
+
+
+def _swap_winners(o):
+    w = o["contests"][0]["winners"]
+    w[0], w[1] = w[1], w[0]
+
+
+def _bump_paper(o):
+    o["contests"][0]["votes"][0] += 1
+    o["contests"][0]["ballots_cast"] += 1
+
+
+def _drop_share(o):
+    o["contests"][0]["shares"] = o["contests"][0]["shares"][:2]
+
+
+def _station_ballots(o):
+    st = sorted(o["stations"])[0]
+    o["stations"][st]["contests"][0]["ballots"] += 1
+
+
+@pytest.mark.parametrize("rel,edit,check,where", [
+    ("tally/decryption.json", _bump_count, "V12", "tally/decryption.json district"),
+    ("tally/decryption.json", _drop_share, "V12", "tally/decryption.json district"),
+    ("tally/encrypted.json", _station_ballots, "V11", "tally/encrypted.json station"),
+    ("paper/city-1-st002.json", _bump_paper, "V13", "paper/city-1-st002.json"),
+])
+def test_semantic_changes_resealed(record, tmp_path, rel, edit, check, where):
+    """Well-formed, re-sealed lies: each is caught by the check that owns it, named."""
+    d = copy_record(record, tmp_path)
+    _edit_json(os.path.join(d, rel), edit)
+    assert reseal(d)
+    rep = verify_record(d, jobs=1)
+    assert rep.exit_code == 1
+    c = rep.get(check)
+    assert c.status == "fail", rep.to_text()
+    assert any(f.location.startswith(where) for f in c.failures), rep.to_text()
+
+
+def test_results_lie_resealed(record, tmp_path):
+    d = copy_record(record, tmp_path)
+    p = os.path.join(d, "results", "results.json")
+    import json
+    obj = json.load(open(p, encoding="utf-8"))
+    _swap_winners(obj)
+    open(p, "wb").write((json.dumps(obj, sort_keys=True, indent=1, ensure_ascii=False)
+                         + "\n").encode())
+    assert reseal(d)
+    rep = verify_record(d, jobs=1)
+    v15 = rep.get("V15")
+    assert rep.exit_code == 1 and v15.status == "fail"
+    assert any("$.contests[0].winners[0]" in f.location for f in v15.failures), rep.to_text()
