@@ -66,18 +66,6 @@ static void odd_multiples(ge_cached tab[8], const ge_p3 *p) {
     }
 }
 
-/* acc += d * tab (d odd, |d| < 16), or nothing for d = 0. */
-static void add_naf_digit(ge_p3 *acc, const ge_cached tab[8], int d) {
-    ge_p1p1 t;
-    if (d > 0) {
-        ge_add(&t, acc, &tab[d / 2]);
-        ge_p1p1_to_p3(acc, &t);
-    } else if (d < 0) {
-        ge_sub(&t, acc, &tab[(-d) / 2]);
-        ge_p1p1_to_p3(acc, &t);
-    }
-}
-
 /* Straus over n points with caller-provided scratch: tabs[n][8], nafs[n][MSM_NAF_LEN]. */
 static void straus_core(ge_p3 *r, const uint8_t *scalars, const ge_p3 *points, size_t n,
                         ge_cached (*tabs)[8], int8_t (*nafs)[MSM_NAF_LEN]) {
@@ -91,20 +79,32 @@ static void straus_core(ge_p3 *r, const uint8_t *scalars, const ge_p3 *points, s
         if (ti > top) top = ti;
         odd_multiples(tabs[i], &points[i]);
     }
+    /* acc lives in p2 form between doublings (3M per conversion) and is promoted to p3
+       (4M) only where an addition follows. */
     ge_p3_0(&acc);
+    ge_p3_to_p2(&q, &acc);
     for (pos = top; pos >= 0; pos--) {
-        int any = 0;
-        for (i = 0; i < n; i++) any |= nafs[i][pos];
-        if (!any) {   /* doubling only: stay in p2 would be cheaper; keep it simple */
-            ge_p3_to_p2(&q, &acc);
-            ge_p2_dbl(&t, &q);
-            ge_p1p1_to_p3(&acc, &t);
+        size_t last = n;   /* index of the last nonzero digit at pos, n if none */
+        ge_p2_dbl(&t, &q);
+        for (i = n; i-- > 0;)
+            if (nafs[i][pos] != 0) {
+                last = i;
+                break;
+            }
+        if (last == n) {
+            if (pos > 0) ge_p1p1_to_p2(&q, &t);
+            else ge_p1p1_to_p3(&acc, &t);
             continue;
         }
-        ge_p3_to_p2(&q, &acc);
-        ge_p2_dbl(&t, &q);
         ge_p1p1_to_p3(&acc, &t);
-        for (i = 0; i < n; i++) add_naf_digit(&acc, tabs[i], nafs[i][pos]);
+        for (i = 0; i <= last; i++) {
+            int d = nafs[i][pos];
+            if (d == 0) continue;
+            if (d > 0) ge_add(&t, &acc, &tabs[i][d / 2]);
+            else ge_sub(&t, &acc, &tabs[i][(-d) / 2]);
+            if (i < last || pos == 0) ge_p1p1_to_p3(&acc, &t);
+            else ge_p1p1_to_p2(&q, &t);
+        }
     }
     *r = acc;
 }
