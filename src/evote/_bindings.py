@@ -210,9 +210,14 @@ def scalar_invert(a) -> bytes:
 
 # ---------------------------------------------------------------- points
 
+_c_point_is_valid = lib.evote_point_is_valid
+
+
 def point_is_valid(p) -> bool:
-    p = _bytes("point_is_valid", "p", p, 32)
-    return bool(lib.evote_point_is_valid(p))
+    # Hot path (every decode): the argument check is inlined for well-formed bytes.
+    if type(p) is not bytes or len(p) != 32:
+        p = _bytes("point_is_valid", "p", p, 32)
+    return _c_point_is_valid(p) == 1
 
 
 def _point_binop(fn: str, cfun, a, b) -> bytes:

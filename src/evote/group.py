@@ -31,6 +31,7 @@ __all__ = [
 
 
 _object_new = object.__new__
+_point_is_valid = _b.point_is_valid
 
 
 def _type_name(x) -> str:
@@ -256,10 +257,13 @@ class Point:
     @classmethod
     def from_bytes(cls, b) -> "Point":
         """A canonical encoding, else InvalidEncoding naming the rule it breaks."""
-        b = _as_bytes("Point.from_bytes", "b", b, 32)
-        if not _b.point_is_valid(b):
+        if type(b) is not bytes or len(b) != 32:
+            b = _as_bytes("Point.from_bytes", "b", b, 32)
+        if not _point_is_valid(b):
             raise InvalidEncoding(f"Point.from_bytes: {_why_invalid(b)}")
-        return _point(b)
+        p = _object_new(Point)
+        _set_point_b(p, b)
+        return p
 
     @classmethod
     def from_uniform_bytes(cls, b) -> "Point":
