@@ -76,11 +76,13 @@ class DecryptionShare:
         return cls(l, partials, proofs)
 
 
-def position_label(contest_id: str, candidate_code: int) -> bytes:
-    """The recommended label of a tally position: u64(len) || contest id (UTF-8) ||
-    u64(candidate code) (specs/key-ceremony.md 10.0). Unambiguous for any contest id."""
+def position_label(contest_id: str, position: int) -> bytes:
+    """The label of a tally position: u64(len) || contest id (UTF-8) || u64(position),
+    where position k is the contest's k-th candidate in manifest order and k = n is the
+    blank indicator (specs/key-ceremony.md 10.0). Unambiguous for any contest id; the
+    manifest, bound through the base hash, fixes which candidate sits at each position."""
     cid = text(contest_id)
-    return u64(len(cid)) + cid + u64(w.require_int("candidate_code", candidate_code, 0, 2**63))
+    return u64(len(cid)) + cid + u64(w.require_int("position", position, 0, 2**63))
 
 
 def decryption_challenge(base_hash: bytes, index: int, label: bytes, ciphertext: Ciphertext,
