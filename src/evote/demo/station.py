@@ -101,7 +101,8 @@ def paper_station(manifest, station_id, n_voters, seed, authority):
     contests = tuple(ContestCounts(cid, tuple(sums[cid][0]), sums[cid][1], sums[cid][2])
                      for cid in manifest.style(style_id).contest_ids)
     spoiled_forms = rng.randint(0, 3)
-    result = PaperResult(manifest.hash(), station_id, n_voters + spoiled_forms, contests)
+    result = PaperResult(manifest.hash(), station_id, n_voters + spoiled_forms, contests,
+                         spoiled_forms=spoiled_forms)
     for role in ("station-head", "observer"):
         sk = nacl.signing.SigningKey.generate()
         result = result.sign(role, sk, certify_official(authority, manifest.hash(),

@@ -184,10 +184,11 @@ def check_paper(r):
                 raise RecordError(f"station {sid!r} also has ballot boxes "
                                   f"({', '.join(r.boxes[sid])})")
             pr.verify(m)
-            for c in pr.contests:
-                if c.ballots_cast > pr.forms_issued:
+            for c in pr.contests:  # reconciliation (specs/tally.md section 6)
+                if c.ballots_cast + pr.spoiled_forms != pr.forms_issued:
                     raise RecordError(f"contest {c.contest_id}: {c.ballots_cast} ballots "
-                                      f"cast but {pr.forms_issued} forms issued")
+                                      f"cast + {pr.spoiled_forms} spoiled forms != "
+                                      f"{pr.forms_issued} forms issued")
         except (RecordError, EvoteError) as exc:
             msg = str(exc)
             v13.fail(path, msg[len(path) + 2:] if msg.startswith(path + ": ") else msg)
