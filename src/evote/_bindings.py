@@ -171,26 +171,28 @@ def scalar_reduce_wide(b) -> bytes:
     return _copy(out)
 
 
-def _scalar_binop(fn: str, cfun, a, b) -> bytes:
-    a = _bytes(fn, "a", a, 32)
-    b = _bytes(fn, "b", b, 32)
-    out = _out()
-    rc = cfun(out, a, b)
-    if rc:
-        _check(rc, fn, scalars={"a": a, "b": b})
-    return _copy(out)
+def _scalar_binop(fn: str, cfun):
+    """A checked binding for `int cfun(out, a, b)` over two 32-byte scalars."""
+
+    def op(a, b) -> bytes:
+        # argument checks inlined for well-formed bytes (hot path of the protocol code)
+        if type(a) is not bytes or len(a) != 32:
+            a = _bytes(fn, "a", a, 32)
+        if type(b) is not bytes or len(b) != 32:
+            b = _bytes(fn, "b", b, 32)
+        out = _new(_U8_32)
+        rc = cfun(out, a, b)
+        if rc:
+            _check(rc, fn, scalars={"a": a, "b": b})
+        return _buffer(out)[:]
+
+    op.__name__ = op.__qualname__ = fn
+    return op
 
 
-def scalar_add(a, b) -> bytes:
-    return _scalar_binop("scalar_add", lib.evote_scalar_add, a, b)
-
-
-def scalar_sub(a, b) -> bytes:
-    return _scalar_binop("scalar_sub", lib.evote_scalar_sub, a, b)
-
-
-def scalar_mul(a, b) -> bytes:
-    return _scalar_binop("scalar_mul", lib.evote_scalar_mul, a, b)
+scalar_add = _scalar_binop("scalar_add", lib.evote_scalar_add)
+scalar_sub = _scalar_binop("scalar_sub", lib.evote_scalar_sub)
+scalar_mul = _scalar_binop("scalar_mul", lib.evote_scalar_mul)
 
 
 def scalar_neg(a) -> bytes:
@@ -220,22 +222,26 @@ def point_is_valid(p) -> bool:
     return _c_point_is_valid(p) == 1
 
 
-def _point_binop(fn: str, cfun, a, b) -> bytes:
-    a = _bytes(fn, "a", a, 32)
-    b = _bytes(fn, "b", b, 32)
-    out = _out()
-    rc = cfun(out, a, b)
-    if rc:
-        _check(rc, fn, points={"a": a, "b": b})
-    return _copy(out)
+def _point_binop(fn: str, cfun):
+    """A checked binding for `int cfun(out, a, b)` over two point encodings."""
+
+    def op(a, b) -> bytes:
+        if type(a) is not bytes or len(a) != 32:
+            a = _bytes(fn, "a", a, 32)
+        if type(b) is not bytes or len(b) != 32:
+            b = _bytes(fn, "b", b, 32)
+        out = _new(_U8_32)
+        rc = cfun(out, a, b)
+        if rc:
+            _check(rc, fn, points={"a": a, "b": b})
+        return _buffer(out)[:]
+
+    op.__name__ = op.__qualname__ = fn
+    return op
 
 
-def point_add(a, b) -> bytes:
-    return _point_binop("point_add", lib.evote_point_add, a, b)
-
-
-def point_sub(a, b) -> bytes:
-    return _point_binop("point_sub", lib.evote_point_sub, a, b)
+point_add = _point_binop("point_add", lib.evote_point_add)
+point_sub = _point_binop("point_sub", lib.evote_point_sub)
 
 
 def point_neg(a) -> bytes:
