@@ -171,8 +171,9 @@ def scalar_reduce_wide(b) -> bytes:
     return _copy(out)
 
 
-def _scalar_binop(fn: str, cfun):
-    """A checked binding for `int cfun(out, a, b)` over two 32-byte scalars."""
+def _binop(fn: str, cfun, kind: str):
+    """A checked binding for `int cfun(out, a, b)` over two 32-byte encodings; kind is
+    "scalars" or "points" and says how _check names a rejected argument."""
 
     def op(a, b) -> bytes:
         # argument checks inlined for well-formed bytes (hot path of the protocol code)
@@ -183,16 +184,16 @@ def _scalar_binop(fn: str, cfun):
         out = _new(_U8_32)
         rc = cfun(out, a, b)
         if rc:
-            _check(rc, fn, scalars={"a": a, "b": b})
+            _check(rc, fn, **{kind: {"a": a, "b": b}})
         return _buffer(out)[:]
 
     op.__name__ = op.__qualname__ = fn
     return op
 
 
-scalar_add = _scalar_binop("scalar_add", lib.evote_scalar_add)
-scalar_sub = _scalar_binop("scalar_sub", lib.evote_scalar_sub)
-scalar_mul = _scalar_binop("scalar_mul", lib.evote_scalar_mul)
+scalar_add = _binop("scalar_add", lib.evote_scalar_add, "scalars")
+scalar_sub = _binop("scalar_sub", lib.evote_scalar_sub, "scalars")
+scalar_mul = _binop("scalar_mul", lib.evote_scalar_mul, "scalars")
 
 
 def scalar_neg(a) -> bytes:
@@ -222,26 +223,8 @@ def point_is_valid(p) -> bool:
     return _c_point_is_valid(p) == 1
 
 
-def _point_binop(fn: str, cfun):
-    """A checked binding for `int cfun(out, a, b)` over two point encodings."""
-
-    def op(a, b) -> bytes:
-        if type(a) is not bytes or len(a) != 32:
-            a = _bytes(fn, "a", a, 32)
-        if type(b) is not bytes or len(b) != 32:
-            b = _bytes(fn, "b", b, 32)
-        out = _new(_U8_32)
-        rc = cfun(out, a, b)
-        if rc:
-            _check(rc, fn, points={"a": a, "b": b})
-        return _buffer(out)[:]
-
-    op.__name__ = op.__qualname__ = fn
-    return op
-
-
-point_add = _point_binop("point_add", lib.evote_point_add)
-point_sub = _point_binop("point_sub", lib.evote_point_sub)
+point_add = _binop("point_add", lib.evote_point_add, "points")
+point_sub = _binop("point_sub", lib.evote_point_sub, "points")
 
 
 def point_neg(a) -> bytes:
