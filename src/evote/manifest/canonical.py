@@ -5,18 +5,12 @@ integers in plain decimal, strings with only '"', '\\' escaped (names hold no co
 characters: the model refuses them), arrays in manifest order, every optional field
 present. There are no floats, so no number formatting question arises.
 """
-import json
-
+from ..canonical_json import canonical_json_bytes  # noqa: F401  (the shared form)
 from ..hashing import digest
 from .model import VERSION, Manifest
 
 MANIFEST_HASH_TAG = "evote/v1/manifest"
 
-
-def canonical_json_bytes(obj) -> bytes:
-    """Canonical JSON bytes of a JSON value made of dict/list/str/int/bool/None."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
 
 
 def manifest_hash(canonical_bytes: bytes) -> bytes:

@@ -12,15 +12,13 @@ any other exception.
 import json
 import os
 
+from ..canonical_json import canonical_json_bytes
 from ..errors import RecordError
 
 MAX_JSON_BYTES = 512 * 1024 * 1024   # a record's JSON files are small; this is a safety cap
 
 
-def canonical_bytes(obj) -> bytes:
-    """The canonical JSON bytes of a value made of dict/list/str/int/bool/None."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+canonical_bytes = canonical_json_bytes  # the shared canonical form (evote.canonical_json)
 
 
 def _no_duplicates(pairs):

@@ -30,6 +30,7 @@ from typing import Any, Sequence
 import nacl.exceptions
 import nacl.signing
 
+from ..canonical_json import canonical_json_bytes
 from ..errors import EvoteError, EvoteTypeError, InvalidSignature
 from ..hashing import digest, text
 from ..results.count import check_counts
@@ -47,9 +48,7 @@ class PaperResultError(InvalidSignature):
     """A paper result is not signed as required or does not fit the manifest."""
 
 
-def canonical_bytes(obj) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+canonical_bytes = canonical_json_bytes  # the shared canonical form (evote.canonical_json)
 
 
 def official_certificate_digest(manifest_hash: bytes, station_id: str, role: str,
