@@ -11,29 +11,14 @@ import random
 import nacl.signing
 
 from ..ballotbox import issue_certificate, open_box
-from ..manifest import Manifest
 from ..protocol.challenge import make_challenge
-from ..protocol.context import ElectionContext
 from ..protocol.encrypt import encrypt_ballot
 from ..record import layout
-from ..record.jsonio import parse_json_bytes
+from ..record.election import parsed_election
 from ..results import ContestCounts
 from ..tally import PaperResult, certify_official
 from .voters import choose, plain_votes, popularity
 
-_cache = {}
-
-
-def _load(manifest_bytes, context_bytes):
-    key = (manifest_bytes, context_bytes)
-    value = _cache.get(key)
-    if value is None:
-        m = Manifest.from_json_obj(parse_json_bytes(manifest_bytes, "manifest"))
-        ctx = ElectionContext.from_json_obj(parse_json_bytes(context_bytes, "context"))
-        value = (m, ctx)
-        _cache.clear()
-        _cache[key] = value
-    return value
 
 
 def _voter_choices(rng, manifest, seed, style_id):
@@ -54,7 +39,7 @@ def run_station(record_dir, station_id, n_kiosks, n_voters, n_challenges, seed,
                 authority_seed, manifest_bytes, context_bytes):
     """Vote at one station; returns (station_id, plaintext sums, box paths). plaintext
     sums: contest -> [votes, ballots, blank] (the demo's own cross-check)."""
-    manifest, ctx = _load(manifest_bytes, context_bytes)
+    manifest, ctx = parsed_election(manifest_bytes, context_bytes)
     authority = nacl.signing.SigningKey(authority_seed)
     style_id = manifest.station(station_id).style_id
     rng = random.Random(f"evote-demo-voters:{seed}:{station_id}")

@@ -15,32 +15,17 @@ from ..ballotbox.reader import _walk  # a public iterator of (record, problems) 
 from ..ballotbox.records import CastRecord, OpenRecord, SpoilRecord
 from ..errors import EvoteError
 from ..group import aggregate_vartime
-from ..hashing import digest
-from ..manifest import Manifest
 from ..protocol.challenge import ChallengeRecord, verify_challenge
-from ..protocol.context import ElectionContext
 from ..protocol.encrypted_ballot import EncryptedBallot
 from ..protocol.verify_ballot import BatchVerificationError, verify_ballots_batch
-from ..record.jsonio import parse_json_bytes
+from ..record.election import parsed_election
 from ..record.roothash import file_hash
 
 BATCH = 256                 # ballots per batch verification (one MSM each)
 FINGERPRINT = 16            # bytes of alpha kept for the duplicate-ciphertext check
 _CERT_CHECKS = {"certificate", "certificate-binding", "election", "station", "kiosk"}
-_cache = {}
 
 
-def _parsed(manifest_bytes: bytes, context_bytes: bytes):
-    """Manifest and context, parsed once per process (they were checked by the parent)."""
-    key = digest("evote/v1/verifier-cache", manifest_bytes, context_bytes)
-    value = _cache.get(key)
-    if value is None:  # safe with threads (Dask's threaded workers): no check-then-read
-        manifest = Manifest.from_json_obj(parse_json_bytes(manifest_bytes, "manifest.json"))
-        context = ElectionContext.from_json_obj(parse_json_bytes(context_bytes, "context.json"))
-        value = (manifest, context)
-        _cache.clear()
-        _cache[key] = value
-    return value
 
 
 class _Out:
@@ -207,7 +192,7 @@ def verify_station(record_dir: str, station_id: str, box_paths, manifest_bytes: 
     """Verify one station's boxes (record-relative paths boxes/<station>/<kiosk>.box)."""
     out = _Out(station_id)
     try:
-        manifest, context = _parsed(manifest_bytes, context_bytes)
+        manifest, context = parsed_election(manifest_bytes, context_bytes)
         style_id = manifest.station(station_id).style_id
     except EvoteError as exc:  # the parent checked both; a file changed under us
         out.fail("V6", f"station {station_id}", f"cannot load manifest/context: {exc}")
