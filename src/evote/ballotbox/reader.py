@@ -202,8 +202,12 @@ class _Verifier:
                            chain_head=f["chain_head"])
 
 
-def _walk(path, *, authority_key, election_hash, station_id, kiosk_id, keep_hashes=False):
-    """Generator of (record, problems) pairs; fills and finally returns its ScanReport.
+def walk_box(path, *, authority_key, election_hash, station_id, kiosk_id, keep_hashes=False):
+    """Generator of (record, problems) pairs for every frame of a box, verifying as it
+    goes and never raising for the box's contents (only BoxError when the file cannot be
+    opened); fills and finally returns (as StopIteration.value) its ScanReport. For
+    callers that must both use every record and name every problem (the verifier);
+    read_box (raises at the first problem) and scan_box (problems only) are built on it.
 
     A torn tail is recorded in report.torn_offset (not as a problem); a framing error
     that makes the rest unreadable is the last problem.
@@ -255,8 +259,8 @@ def scan_box(path, *, authority_key, election_hash=None, station_id=None,
     authority_key=None (for a quick look without the manifest) checks everything except
     the authority's signature on the kiosk certificate; report.certificate_checked is
     then False and the box must not be called verified."""
-    gen = _walk(path, authority_key=authority_key, election_hash=election_hash,
-                station_id=station_id, kiosk_id=kiosk_id, keep_hashes=keep_hashes)
+    gen = walk_box(path, authority_key=authority_key, election_hash=election_hash,
+                   station_id=station_id, kiosk_id=kiosk_id, keep_hashes=keep_hashes)
     try:
         while True:
             next(gen)
@@ -286,7 +290,7 @@ class BoxReader:
         return next(self._gen)
 
     def _run(self, path, opts, require_closed, allow_torn_tail):
-        gen = _walk(path, **opts)
+        gen = walk_box(path, **opts)
         try:
             while True:
                 record, problems = next(gen)

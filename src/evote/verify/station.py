@@ -11,7 +11,7 @@ Never raises for anything in the record: every problem becomes a failure at its 
 """
 import os
 
-from ..ballotbox.reader import _walk  # a public iterator of (record, problems) is asked for
+from ..ballotbox.reader import walk_box
 from ..ballotbox.records import CastRecord, OpenRecord, SpoilRecord
 from ..errors import EvoteError
 from ..group import aggregate_vartime
@@ -126,8 +126,8 @@ def _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id, ba
     """Scan one box (chain, signatures, certificate), feed its ballots to `ballots`,
     check its spoiled ballots' challenges."""
     full = os.path.join(record_dir, *rel.split("/"))
-    gen = _walk(full, authority_key=manifest.authority_key, election_hash=manifest.hash(),
-                station_id=station_id, kiosk_id=kiosk_id)
+    gen = walk_box(full, authority_key=manifest.authority_key, election_hash=manifest.hash(),
+                   station_id=station_id, kiosk_id=kiosk_id)
     out.count("V5")
     report = None
     try:
