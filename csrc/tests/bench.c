@@ -53,26 +53,8 @@ static volatile uint8_t sink;
         result = 1e6 * _best;                                                   \
     } while (0)
 
-static uint64_t st = 0x9e3779b97f4a7c15ULL;
-static void rnd(uint8_t *b, size_t n) {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        st ^= st << 13;
-        st ^= st >> 7;
-        st ^= st << 17;
-        b[i] = (uint8_t)st;
-    }
-}
-static void rand_scalar(uint8_t s[32]) {
-    uint8_t w[64];
-    rnd(w, 64);
-    evote_scalar_reduce_wide(s, w);
-}
-static void rand_point(uint8_t p[32]) {
-    uint8_t w[64];
-    rnd(w, 64);
-    evote_point_from_uniform(p, w);
-}
+#define TEST_RNG_SEED 0x9e3779b97f4a7c15ULL
+#include "test_rng.h"
 
 typedef int (*sod2)(unsigned char *, const unsigned char *);
 typedef int (*sod3)(unsigned char *, const unsigned char *, const unsigned char *);

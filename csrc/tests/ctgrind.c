@@ -19,21 +19,8 @@
 #define SECRET(p, n) VALGRIND_MAKE_MEM_UNDEFINED((p), (n))
 #define PUBLIC(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
 
-static uint64_t st = 0x0123456789abcdefULL;
-static void rnd(uint8_t *b, size_t n) {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        st ^= st << 13;
-        st ^= st >> 7;
-        st ^= st << 17;
-        b[i] = (uint8_t)st;
-    }
-}
-static void rand_scalar(uint8_t s[32]) {
-    uint8_t w[64];
-    rnd(w, 64);
-    evote_scalar_reduce_wide(s, w);
-}
+#define TEST_RNG_SEED 0x0123456789abcdefULL
+#include "test_rng.h"
 
 int main(int argc, char **argv) {
     uint8_t a[32], b[32], out[32], out2[32], P[32], w[64];
