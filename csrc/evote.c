@@ -130,13 +130,19 @@ void evote_point_from_uniform(uint8_t out[32], const uint8_t in[64]) {
 }
 
 int evote_points_validate(const uint8_t *points, size_t n, size_t *bad_index) {
-    size_t i;
-    ge_p3 q;
+    enum { BLOCK = 64 };   /* decoded a block at a time (ristretto_decode_batch) */
+    size_t i, k;
+    ge_p3 q[BLOCK];
+    int ok[BLOCK];
     if ((n > 0 && points == NULL) || n > ((size_t)-1) / 32) return EVOTE_ERR_ARGUMENT;
-    for (i = 0; i < n; i++) {
-        if (!ristretto_decode(&q, points + 32 * i)) {
-            if (bad_index != NULL) *bad_index = i;
-            return EVOTE_ERR_ENCODING;
+    for (i = 0; i < n; i += BLOCK) {
+        size_t m = n - i < BLOCK ? n - i : BLOCK;
+        ristretto_decode_batch(q, ok, points + 32 * i, m);
+        for (k = 0; k < m; k++) {
+            if (!ok[k]) {
+                if (bad_index != NULL) *bad_index = i + k;
+                return EVOTE_ERR_ENCODING;
+            }
         }
     }
     return EVOTE_OK;
@@ -249,6 +255,7 @@ int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *po
                       size_t n, size_t *bad_index) {
     /* out may alias an input: it is written only after every input has been read. */
     ge_p3 *pts, r, acc;
+    int *ok;
     size_t i, start;
     if ((n > 0 && (scalars == NULL || points == NULL)) || n > ((size_t)-1) / 32) {
         memset(out, 0, 32);
@@ -267,28 +274,35 @@ int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *po
         return EVOTE_OK;
     }
     pts = malloc((n < MSM_CHUNK ? n : MSM_CHUNK) * sizeof *pts);
-    if (pts == NULL) {
+    ok = malloc((n < MSM_CHUNK ? n : MSM_CHUNK) * sizeof *ok);
+    if (pts == NULL || ok == NULL) {
+        free(pts);
+        free(ok);
         memset(out, 0, 32);
         return EVOTE_ERR_ARGUMENT;
     }
     for (start = 0; start < n; start += MSM_CHUNK) {
         size_t m = n - start < MSM_CHUNK ? n - start : MSM_CHUNK;
+        ristretto_decode_batch(pts, ok, points + 32 * start, m);
         for (i = 0; i < m; i++) {
-            if (!ristretto_decode(&pts[i], points + 32 * (start + i))) {
+            if (!ok[i]) {
                 if (bad_index != NULL) *bad_index = start + i;
                 free(pts);
+                free(ok);
                 memset(out, 0, 32);
                 return EVOTE_ERR_ENCODING;
             }
         }
         if (!ge_msm_vartime(&r, scalars + 32 * start, pts, m)) {
             free(pts);
+            free(ok);
             memset(out, 0, 32);
             return EVOTE_ERR_ARGUMENT;
         }
         ge_p3_add(&acc, &acc, &r);
     }
     free(pts);
+    free(ok);
     ristretto_encode(out, &acc);
     return EVOTE_OK;
 }

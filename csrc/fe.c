@@ -145,66 +145,122 @@ void fe_sqn(fe *h, const fe *f, int n) {
     for (i = 1; i < n; i++) fe_sq(h, h);
 }
 
-/* z^(2^250 - 1) and z^11, the common prefix of both exponentiation chains. */
-static void fe_pow2250(fe *z250, fe *z11, const fe *z) {
-    fe z2, z9, t, z5_0, z10_0, z20_0, z50_0, z100_0;
-    fe_sq(&z2, z);                 /* 2 */
-    fe_sqn(&t, &z2, 2);            /* 8 */
-    fe_mul(&z9, &t, z);            /* 9 */
-    fe_mul(z11, &z9, &z2);         /* 11 */
-    fe_sq(&t, z11);                /* 22 */
-    fe_mul(&z5_0, &t, &z9);        /* 31 = 2^5 - 1 */
-    fe_sqn(&t, &z5_0, 5);
-    fe_mul(&z10_0, &t, &z5_0);     /* 2^10 - 1 */
-    fe_sqn(&t, &z10_0, 10);
-    fe_mul(&z20_0, &t, &z10_0);    /* 2^20 - 1 */
-    fe_sqn(&t, &z20_0, 20);
-    fe_mul(&t, &t, &z20_0);        /* 2^40 - 1 */
-    fe_sqn(&t, &t, 10);
-    fe_mul(&z50_0, &t, &z10_0);    /* 2^50 - 1 */
-    fe_sqn(&t, &z50_0, 50);
-    fe_mul(&z100_0, &t, &z50_0);   /* 2^100 - 1 */
-    fe_sqn(&t, &z100_0, 100);
-    fe_mul(&t, &t, &z100_0);       /* 2^200 - 1 */
-    fe_sqn(&t, &t, 50);
-    fe_mul(z250, &t, &z50_0);      /* 2^250 - 1 */
+/*
+ * Lanes. The exponentiation chains below are a serial chain of ~250 squarings, each
+ * waiting for the previous one's carries, so one chain leaves most of the multiplier
+ * idle. The _lanes forms run `lanes` independent chains step by step in lockstep
+ * (lanes is a compile-time constant at every call: 1 for the single forms, FE_LANES for
+ * the batch forms), which lets the CPU overlap them: same results, same constant-time
+ * argument (every lane runs the same instruction sequence whatever the values).
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define FE_LANES_INLINE static inline __attribute__((always_inline))
+#else
+#define FE_LANES_INLINE static inline
+#endif
+
+FE_LANES_INLINE void sqn_lanes(fe *h, int n, int lanes) {
+    int i, k;
+    for (i = 0; i < n; i++) {
+        for (k = 0; k < lanes; k++) fe_sq(&h[k], &h[k]);
+    }
+}
+
+FE_LANES_INLINE void mul_lanes(fe *h, const fe *f, const fe *g, int lanes) {
+    int k;
+    for (k = 0; k < lanes; k++) fe_mul(&h[k], &f[k], &g[k]);
+}
+
+/* z250[k] = z[k]^(2^250 - 1) and z11[k] = z[k]^11, the common prefix of both chains.
+   Each array has `lanes` entries. */
+FE_LANES_INLINE void pow2250_lanes(fe *z250, fe *z11, const fe *z, int lanes) {
+    fe z2[FE_LANES], z9[FE_LANES], t[FE_LANES], z5_0[FE_LANES], z10_0[FE_LANES];
+    fe z20_0[FE_LANES], z50_0[FE_LANES], z100_0[FE_LANES];
+    int k;
+    for (k = 0; k < lanes; k++) fe_sq(&z2[k], &z[k]);   /* 2 */
+    for (k = 0; k < lanes; k++) t[k] = z2[k];
+    sqn_lanes(t, 2, lanes);                              /* 8 */
+    mul_lanes(z9, t, z, lanes);                          /* 9 */
+    mul_lanes(z11, z9, z2, lanes);                       /* 11 */
+    for (k = 0; k < lanes; k++) fe_sq(&t[k], &z11[k]);  /* 22 */
+    mul_lanes(z5_0, t, z9, lanes);                       /* 31 = 2^5 - 1 */
+    for (k = 0; k < lanes; k++) t[k] = z5_0[k];
+    sqn_lanes(t, 5, lanes);
+    mul_lanes(z10_0, t, z5_0, lanes);                    /* 2^10 - 1 */
+    for (k = 0; k < lanes; k++) t[k] = z10_0[k];
+    sqn_lanes(t, 10, lanes);
+    mul_lanes(z20_0, t, z10_0, lanes);                   /* 2^20 - 1 */
+    for (k = 0; k < lanes; k++) t[k] = z20_0[k];
+    sqn_lanes(t, 20, lanes);
+    mul_lanes(t, t, z20_0, lanes);                       /* 2^40 - 1 */
+    sqn_lanes(t, 10, lanes);
+    mul_lanes(z50_0, t, z10_0, lanes);                   /* 2^50 - 1 */
+    for (k = 0; k < lanes; k++) t[k] = z50_0[k];
+    sqn_lanes(t, 50, lanes);
+    mul_lanes(z100_0, t, z50_0, lanes);                  /* 2^100 - 1 */
+    for (k = 0; k < lanes; k++) t[k] = z100_0[k];
+    sqn_lanes(t, 100, lanes);
+    mul_lanes(t, t, z100_0, lanes);                      /* 2^200 - 1 */
+    sqn_lanes(t, 50, lanes);
+    mul_lanes(z250, t, z50_0, lanes);                    /* 2^250 - 1 */
 }
 
 void fe_invert(fe *h, const fe *z) {
     fe t, z11;
-    fe_pow2250(&t, &z11, z);
+    pow2250_lanes(&t, &z11, z, 1);
     fe_sqn(&t, &t, 5);             /* 2^255 - 32 */
     fe_mul(h, &t, &z11);           /* 2^255 - 21 = p - 2 */
 }
 
-void fe_pow22523(fe *h, const fe *z) {
-    fe t, z11;
-    fe_pow2250(&t, &z11, z);
-    fe_sqn(&t, &t, 2);             /* 2^252 - 4 */
-    fe_mul(h, &t, z);              /* 2^252 - 3 = (p - 5) / 8 */
+FE_LANES_INLINE void pow22523_lanes(fe *h, const fe *z, int lanes) {
+    fe t[FE_LANES], z11[FE_LANES];
+    pow2250_lanes(t, z11, z, lanes);
+    sqn_lanes(t, 2, lanes);        /* 2^252 - 4 */
+    mul_lanes(h, t, z, lanes);     /* 2^252 - 3 = (p - 5) / 8 */
 }
 
-/* RFC 9496, section 4.2 (SQRT_RATIO_M1), step by step. */
+void fe_pow22523(fe *h, const fe *z) { pow22523_lanes(h, z, 1); }
+
+/* RFC 9496, section 4.2 (SQRT_RATIO_M1), step by step, on `lanes` independent inputs;
+   was_square[k] is lane k's result flag. */
+FE_LANES_INLINE void sqrt_ratio_m1_lanes(fe *out, int *was_square, const fe *u, const fe *v,
+                                         int lanes) {
+    fe v3[FE_LANES], v7[FE_LANES], r[FE_LANES], t[FE_LANES];
+    int k;
+    for (k = 0; k < lanes; k++) {
+        fe_sq(&t[k], &v[k]);
+        fe_mul(&v3[k], &t[k], &v[k]);         /* v^3 */
+        fe_sq(&t[k], &v3[k]);
+        fe_mul(&v7[k], &t[k], &v[k]);         /* v^7 */
+        fe_mul(&t[k], &u[k], &v7[k]);         /* u v^7 */
+    }
+    pow22523_lanes(t, t, lanes);              /* (u v^7)^((p-5)/8) */
+    for (k = 0; k < lanes; k++) {
+        fe check, u_neg, u_neg_i, r_prime;
+        int correct, flipped, flipped_i;
+        fe_mul(&r[k], &u[k], &v3[k]);
+        fe_mul(&r[k], &r[k], &t[k]);          /* r = (u v^3) (u v^7)^((p-5)/8) */
+        fe_sq(&check, &r[k]);
+        fe_mul(&check, &v[k], &check);        /* check = v r^2 */
+        fe_neg(&u_neg, &u[k]);
+        fe_mul(&u_neg_i, &u_neg, &FE_SQRT_M1);
+        correct = fe_eq(&check, &u[k]);
+        flipped = fe_eq(&check, &u_neg);
+        flipped_i = fe_eq(&check, &u_neg_i);
+        fe_mul(&r_prime, &r[k], &FE_SQRT_M1);
+        fe_cmov(&r[k], &r_prime, (unsigned int)(flipped | flipped_i));
+        fe_abs(&out[k], &r[k]);
+        was_square[k] = correct | flipped;
+    }
+}
+
 int fe_sqrt_ratio_m1(fe *out, const fe *u, const fe *v) {
-    fe v3, v7, r, check, t, u_neg, u_neg_i, r_prime;
-    int correct, flipped, flipped_i;
-    fe_sq(&t, v);
-    fe_mul(&v3, &t, v);             /* v^3 */
-    fe_sq(&t, &v3);
-    fe_mul(&v7, &t, v);             /* v^7 */
-    fe_mul(&t, u, &v7);             /* u v^7 */
-    fe_pow22523(&t, &t);            /* (u v^7)^((p-5)/8) */
-    fe_mul(&r, u, &v3);
-    fe_mul(&r, &r, &t);             /* r = (u v^3) (u v^7)^((p-5)/8) */
-    fe_sq(&t, &r);
-    fe_mul(&check, v, &t);          /* check = v r^2 */
-    fe_neg(&u_neg, u);
-    fe_mul(&u_neg_i, &u_neg, &FE_SQRT_M1);
-    correct = fe_eq(&check, u);
-    flipped = fe_eq(&check, &u_neg);
-    flipped_i = fe_eq(&check, &u_neg_i);
-    fe_mul(&r_prime, &r, &FE_SQRT_M1);
-    fe_cmov(&r, &r_prime, (unsigned int)(flipped | flipped_i));
-    fe_abs(out, &r);
-    return correct | flipped;
+    int was_square;
+    sqrt_ratio_m1_lanes(out, &was_square, u, v, 1);
+    return was_square;
+}
+
+void fe_sqrt_ratio_m1_x4(fe out[FE_LANES], int was_square[FE_LANES], const fe u[FE_LANES],
+                         const fe v[FE_LANES]) {
+    sqrt_ratio_m1_lanes(out, was_square, u, v, FE_LANES);
 }

@@ -5,42 +5,51 @@
 #include "ristretto.h"
 #include "consts.h"
 
-int ristretto_decode(ge_p3 *p, const uint8_t bytes[32]) {
-    fe s, ss, u1, u2, u2_sqr, v, t, invsqrt, den_x, den_y, x, y;
+/* Decoding in two halves around its one inverse square root, so that the batch form can
+   run FE_LANES square roots in lockstep (fe.h). */
+typedef struct { fe s, u1, u2, v, ratio_v; int ok; } decode_state;
+
+/* Steps 1 and 2 up to the square root: sets st->ratio_v = v u2^2 (the root's argument). */
+static void decode_begin(decode_state *st, const uint8_t bytes[32]) {
+    fe ss, u2_sqr, t;
     uint8_t check[32];
-    int canonical, was_square, ok;
+    int canonical;
 
     /* Step 1: interpret the string as s; reject unless canonical (s < p, encoded with
        bit 255 clear) and nonnegative (low bit clear). Canonicity: re-encode and compare. */
-    fe_frombytes(&s, bytes);
-    fe_tobytes(check, &s);
+    fe_frombytes(&st->s, bytes);
+    fe_tobytes(check, &st->s);
     canonical = ct_bytes_eq(check, bytes, 32);   /* also fails when bit 255 is set */
-    ok = canonical & (1 ^ (bytes[0] & 1));
+    st->ok = canonical & (1 ^ (bytes[0] & 1));
 
     /* Step 2: the candidate point. */
-    fe_sq(&ss, &s);
+    fe_sq(&ss, &st->s);
     fe_1(&t);
-    fe_sub(&u1, &t, &ss);                 /* u1 = 1 - s^2 */
-    fe_add(&u2, &t, &ss);                 /* u2 = 1 + s^2 (2x tight) */
-    fe_sq(&u2_sqr, &u2);
-    fe_sq(&t, &u1);
+    fe_sub(&st->u1, &t, &ss);             /* u1 = 1 - s^2 */
+    fe_add(&st->u2, &t, &ss);             /* u2 = 1 + s^2 (2x tight) */
+    fe_sq(&u2_sqr, &st->u2);
+    fe_sq(&t, &st->u1);
     fe_mul(&t, &t, &FE_D);
     fe_neg(&t, &t);
-    fe_sub(&v, &t, &u2_sqr);              /* v = -(D u1^2) - u2^2 */
-    fe_mul(&t, &v, &u2_sqr);
-    fe_1(&x);
-    was_square = fe_sqrt_ratio_m1(&invsqrt, &x, &t);   /* 1 / sqrt(v u2^2) */
-    fe_mul(&den_x, &invsqrt, &u2);
-    fe_mul(&den_y, &invsqrt, &den_x);
-    fe_mul(&den_y, &den_y, &v);
-    fe_mul(&x, &s, &den_x);
+    fe_sub(&st->v, &t, &u2_sqr);          /* v = -(D u1^2) - u2^2 */
+    fe_mul(&st->ratio_v, &st->v, &u2_sqr);
+}
+
+/* The rest of step 2 from invsqrt = 1 / sqrt(v u2^2), then steps 3 and 4. */
+static int decode_end(ge_p3 *p, const decode_state *st, const fe *invsqrt, int was_square) {
+    fe den_x, den_y, x, y, t;
+    int ok;
+    fe_mul(&den_x, invsqrt, &st->u2);
+    fe_mul(&den_y, invsqrt, &den_x);
+    fe_mul(&den_y, &den_y, &st->v);
+    fe_mul(&x, &st->s, &den_x);
     fe_add(&x, &x, &x);
     fe_abs(&x, &x);                       /* x = |2 s den_x| */
-    fe_mul(&y, &u1, &den_y);
+    fe_mul(&y, &st->u1, &den_y);
     fe_mul(&t, &x, &y);
 
     /* Step 3: reject when not square, t negative, or y = 0. */
-    ok &= was_square & (1 ^ fe_isnegative(&t)) & (1 ^ fe_iszero(&y));
+    ok = st->ok & was_square & (1 ^ fe_isnegative(&t)) & (1 ^ fe_iszero(&y));
 
     /* Step 4: (x, y, 1, t); on rejection hand back the identity, not garbage. */
     p->X = x;
@@ -57,20 +66,54 @@ int ristretto_decode(ge_p3 *p, const uint8_t bytes[32]) {
     return ok;
 }
 
-void ristretto_encode(uint8_t out[32], const ge_p3 *p) {
-    fe u1, u2, t, invsqrt, den1, den2, z_inv, ix0, iy0, enchanted, x, y, den_inv, one;
-    int rotate;
-
-    fe_add(&t, &p->Z, &p->Y);
-    fe_sub(&u1, &p->Z, &p->Y);
-    fe_mul(&u1, &t, &u1);                 /* u1 = (Z0 + Y0)(Z0 - Y0) */
-    fe_mul(&u2, &p->X, &p->Y);            /* u2 = X0 Y0 */
-    fe_sq(&t, &u2);
-    fe_mul(&t, &u1, &t);
+int ristretto_decode(ge_p3 *p, const uint8_t bytes[32]) {
+    decode_state st;
+    fe one, invsqrt;
+    int was_square;
+    decode_begin(&st, bytes);
     fe_1(&one);
-    (void)fe_sqrt_ratio_m1(&invsqrt, &one, &t);   /* invsqrt = 1 / sqrt(u1 u2^2) */
-    fe_mul(&den1, &invsqrt, &u1);
-    fe_mul(&den2, &invsqrt, &u2);
+    was_square = fe_sqrt_ratio_m1(&invsqrt, &one, &st.ratio_v);   /* 1 / sqrt(v u2^2) */
+    return decode_end(p, &st, &invsqrt, was_square);
+}
+
+void ristretto_decode_batch(ge_p3 *p, int *ok, const uint8_t *bytes, size_t n) {
+    decode_state st[FE_LANES];
+    fe one[FE_LANES], ratio[FE_LANES], invsqrt[FE_LANES];
+    int was_square[FE_LANES];
+    size_t i, k;
+    for (i = 0; i < n; i += FE_LANES) {
+        size_t lanes = n - i < FE_LANES ? n - i : FE_LANES;
+        for (k = 0; k < FE_LANES; k++) {
+            /* a short last group repeats its first encoding in the spare lanes */
+            decode_begin(&st[k], bytes + 32 * (i + (k < lanes ? k : 0)));
+            fe_1(&one[k]);
+            ratio[k] = st[k].ratio_v;
+        }
+        fe_sqrt_ratio_m1_x4(invsqrt, was_square, one, ratio);
+        for (k = 0; k < lanes; k++) ok[i + k] = decode_end(&p[i + k], &st[k], &invsqrt[k], was_square[k]);
+    }
+}
+
+/* Encoding, likewise in two halves around its inverse square root. */
+typedef struct { fe u1, u2, ratio_v; } encode_state;
+
+static void encode_begin(encode_state *st, const ge_p3 *p) {
+    fe t;
+    fe_add(&t, &p->Z, &p->Y);
+    fe_sub(&st->u1, &p->Z, &p->Y);
+    fe_mul(&st->u1, &t, &st->u1);         /* u1 = (Z0 + Y0)(Z0 - Y0) */
+    fe_mul(&st->u2, &p->X, &p->Y);        /* u2 = X0 Y0 */
+    fe_sq(&t, &st->u2);
+    fe_mul(&st->ratio_v, &st->u1, &t);    /* u1 u2^2 */
+}
+
+/* From invsqrt = 1 / sqrt(u1 u2^2) to the bytes. */
+static void encode_end(uint8_t out[32], const ge_p3 *p, const encode_state *st,
+                       const fe *invsqrt) {
+    fe t, den1, den2, z_inv, ix0, iy0, enchanted, x, y, den_inv;
+    int rotate;
+    fe_mul(&den1, invsqrt, &st->u1);
+    fe_mul(&den2, invsqrt, &st->u2);
     fe_mul(&z_inv, &den1, &den2);
     fe_mul(&z_inv, &z_inv, &p->T);        /* z_inv = den1 den2 T0 */
     fe_mul(&ix0, &p->X, &FE_SQRT_M1);
@@ -90,6 +133,35 @@ void ristretto_encode(uint8_t out[32], const ge_p3 *p) {
     fe_mul(&t, &den_inv, &t);
     fe_abs(&t, &t);                       /* s = |den_inv (Z - Y)| */
     fe_tobytes(out, &t);
+}
+
+void ristretto_encode(uint8_t out[32], const ge_p3 *p) {
+    encode_state st;
+    fe one, invsqrt;
+    encode_begin(&st, p);
+    fe_1(&one);
+    (void)fe_sqrt_ratio_m1(&invsqrt, &one, &st.ratio_v);   /* invsqrt = 1 / sqrt(u1 u2^2) */
+    encode_end(out, p, &st, &invsqrt);
+}
+
+void ristretto_encode_batch(uint8_t *out, const ge_p3 *p, size_t n) {
+    encode_state st[FE_LANES];
+    fe one[FE_LANES], ratio[FE_LANES], invsqrt[FE_LANES];
+    int was_square[FE_LANES];
+    size_t i, k;
+    for (i = 0; i < n; i += FE_LANES) {
+        size_t lanes = n - i < FE_LANES ? n - i : FE_LANES;
+        for (k = 0; k < FE_LANES; k++) {
+            encode_begin(&st[k], &p[i + (k < lanes ? k : 0)]);   /* spare lanes: a repeat */
+            fe_1(&one[k]);
+            ratio[k] = st[k].ratio_v;
+        }
+        fe_sqrt_ratio_m1_x4(invsqrt, was_square, one, ratio);
+        for (k = 0; k < lanes; k++) encode_end(out + 32 * (i + k), &p[i + k], &st[k], &invsqrt[k]);
+    }
+    ct_wipe(st, sizeof st);
+    ct_wipe(ratio, sizeof ratio);
+    ct_wipe(invsqrt, sizeof invsqrt);
 }
 
 int ristretto_eq(const ge_p3 *p, const ge_p3 *q) {
