@@ -86,4 +86,39 @@ int evote_multiples_vartime(uint8_t *out, const uint8_t base[32], size_t n);
 int evote_aggregate_vartime(uint8_t *out, const uint8_t *rows, size_t n_rows, size_t width,
                             size_t *bad_index);
 
+/* ---- ballot provers (csrc/prove.c; constant time in every secret) ----
+   The kiosk's side of the disjunctive Chaum-Pedersen proofs of specs/protocol.md 4.2:
+   the same values, byte for byte, as evote.protocol.disjunctive._prove_unchecked. Each
+   proof is made in two calls around the Fiat-Shamir hash, which the caller computes
+   (digest64 over the statement and the commitments) and passes as its 64-byte digest;
+   it is reduced mod l here, as are the 64-byte randomness pieces. K is given as its
+   basetable (evote_basetable_init). Secret inputs: bits, value, nonce, randomness; the
+   only data-dependent branches are validity refusals (a bit not 0 or 1, a value outside
+   [lo, hi], a nonce >= l), whose outcome is public. Outputs may not alias inputs.
+   Errors: EVOTE_ERR_ARGUMENT (NULL pointer, bad table, bad bit or value, count too large,
+   lo > hi or hi >= 2^16), EVOTE_ERR_SCALAR (nonce >= l); the outputs are then zeroed,
+   except after a NULL pointer, a too large count or a bad lo/hi (nothing is written). */
+/* k 0/1 ciphertexts Enc(m_i; r_i) with the commitments of their [0, 1] proofs.
+   bits: k bytes m_i in {0, 1}; randomness: k * 320 bytes, per ciphertext r, c_0, a_0, c_1,
+   a_1 (64 bytes each). out: k * 192 bytes, per ciphertext alpha, beta, A_0, B_0, A_1, B_1
+   (encodings, public); nonces: k * 32 bytes, r_i mod l (secret: the ballot's nonces).
+   k == 0 does nothing. */
+int evote_prove01_commit(uint8_t *out, uint8_t *nonces, const uint8_t *table_k,
+                         const uint8_t *bits, const uint8_t *randomness, size_t k);
+/* The responses of those k proofs: challenges holds k 64-byte digests (the i-th proof's
+   Fiat-Shamir hash); bits and randomness as given to evote_prove01_commit.
+   out: k * 96 bytes, per proof c_0', v_0, v_1 (scalars, public). */
+int evote_prove01_respond(uint8_t *out, const uint8_t *bits, const uint8_t *randomness,
+                          const uint8_t *challenges, size_t k);
+/* The commitments of a proof that Enc(value; r) encrypts a value in [lo, hi]
+   (lo <= value <= hi < 2^16); randomness: nb * 128 bytes (c_j, a_j for j = lo..hi, 64
+   bytes each), nb = hi - lo + 1. out: nb * 64 bytes, A_lo, B_lo, ..., A_hi, B_hi. */
+int evote_disjunctive_commit(uint8_t *out, const uint8_t *table_k, uint32_t value,
+                             uint32_t lo, uint32_t hi, const uint8_t *randomness);
+/* Its responses, given the nonce r (32 bytes, canonical) and the 64-byte digest.
+   out: (2 nb - 1) * 32 bytes: challenges c_lo', ..., c_{hi-1}', then responses v_lo..v_hi. */
+int evote_disjunctive_respond(uint8_t *out, uint32_t value, uint32_t lo, uint32_t hi,
+                              const uint8_t nonce[32], const uint8_t *randomness,
+                              const uint8_t challenge[64]);
+
 #endif

@@ -400,3 +400,99 @@ def aggregate_vartime(rows, n_rows, width) -> bytes:
         )
     _check(rc, fn)
     return _copy(out, 32 * width)
+
+
+# ---------------------------------------------------------------- ballot provers (constant time)
+# csrc/prove.c: the kiosk's ciphertexts and disjunctive proofs (specs/protocol.md 4.2), in
+# two calls around the Fiat-Shamir hash that the caller computes. Secret arguments: bits,
+# value, nonce, randomness (checked here for type and length only; the C side checks the
+# values in constant time). Python cannot wipe the bytes objects holding them.
+
+_PROVE01_RAND = 320     # r, c_0, a_0, c_1, a_1: 64 bytes each
+_PROVE01_OUT = 192      # alpha, beta, A_0, B_0, A_1, B_1
+_PROVE01_RESP = 96      # c_0', v_0, v_1
+_RANGE_MAX_HI = 0xFFFF  # hi < 2^16
+
+
+def _bits_and_randomness(fn: str, bits, randomness) -> tuple:
+    if not isinstance(bits, _BYTES_TYPES):
+        raise EvoteTypeError(f"{fn}: bits must be bytes, not {type(bits).__name__}")
+    bits = bytes(bits) if type(bits) is not bytes else bits
+    k = len(bits)
+    randomness = _bytes(fn, "randomness", randomness, _PROVE01_RAND * k)
+    return bits, randomness, k
+
+
+def prove01_commit(table_k, bits, randomness) -> tuple:
+    """k 0/1 ciphertexts and their proof commitments, for bits (k bytes, each 0 or 1) and
+    randomness (k * 320 bytes: r, c_0, a_0, c_1, a_1 per ciphertext). Returns
+    (out, nonces): out holds alpha, beta, A_0, B_0, A_1, B_1 per ciphertext (k * 192
+    bytes), nonces the r_i mod l (k * 32 bytes, secret). Constant time in the secrets."""
+    fn = "prove01_commit"
+    table_k = _table(fn, "table_k", table_k)
+    bits, randomness, k = _bits_and_randomness(fn, bits, randomness)
+    out = _out(max(_PROVE01_OUT * k, 1))
+    nonces = _out(max(32 * k, 1))
+    rc = lib.evote_prove01_commit(out, nonces, table_k._buf, bits, randomness, k)
+    if rc == _ERR_ARGUMENT:
+        raise EvoteValueError(f"{fn}: every item of bits must be 0 or 1")
+    _check(rc, fn)
+    return _copy(out, _PROVE01_OUT * k), _copy(nonces, 32 * k)
+
+
+def prove01_respond(bits, randomness, challenges) -> bytes:
+    """The responses c_0', v_0, v_1 (k * 96 bytes) of the k proofs begun by
+    prove01_commit(table_k, bits, randomness), given their k 64-byte challenge digests
+    (k * 64 bytes). Constant time in the secrets."""
+    fn = "prove01_respond"
+    bits, randomness, k = _bits_and_randomness(fn, bits, randomness)
+    challenges = _bytes(fn, "challenges", challenges, 64 * k)
+    out = _out(max(_PROVE01_RESP * k, 1))
+    rc = lib.evote_prove01_respond(out, bits, randomness, challenges, k)
+    if rc == _ERR_ARGUMENT:
+        raise EvoteValueError(f"{fn}: every item of bits must be 0 or 1")
+    _check(rc, fn)
+    return _copy(out, _PROVE01_RESP * k)
+
+
+def _range_args(fn: str, value, lo, hi, randomness) -> tuple:
+    for name, x in (("value", value), ("lo", lo), ("hi", hi)):
+        if not isinstance(x, int) or isinstance(x, bool):
+            raise EvoteTypeError(f"{fn}: {name} must be int, not {type(x).__name__}")
+    if not 0 <= lo <= hi <= _RANGE_MAX_HI:
+        raise EvoteValueError(f"{fn}: need 0 <= lo <= hi <= {_RANGE_MAX_HI}, got [{lo}, {hi}]")
+    if not 0 <= value <= 0xFFFFFFFF:
+        raise EvoteValueError(f"{fn}: value is not in [{lo}, {hi}]")
+    nb = hi - lo + 1
+    return _bytes(fn, "randomness", randomness, 128 * nb), nb
+
+
+def disjunctive_commit(table_k, value, lo, hi, randomness) -> bytes:
+    """Commitments A_lo, B_lo, ..., A_hi, B_hi (nb * 64 bytes, nb = hi - lo + 1) of a
+    proof that Enc(value; r) encrypts a value in [lo, hi]; randomness is nb * 128 bytes
+    (c_j, a_j per branch). Constant time in value and randomness."""
+    fn = "disjunctive_commit"
+    table_k = _table(fn, "table_k", table_k)
+    randomness, nb = _range_args(fn, value, lo, hi, randomness)
+    out = _out(64 * nb)
+    rc = lib.evote_disjunctive_commit(out, table_k._buf, value, lo, hi, randomness)
+    if rc == _ERR_ARGUMENT:
+        raise EvoteValueError(f"{fn}: value is not in [{lo}, {hi}]")
+    _check(rc, fn)
+    return _copy(out, 64 * nb)
+
+
+def disjunctive_respond(value, lo, hi, nonce, randomness, challenge) -> bytes:
+    """Challenges c_lo', ..., c_{hi-1}' then responses v_lo, ..., v_hi ((2 nb - 1) * 32
+    bytes) of the proof begun by disjunctive_commit, given the nonce r (canonical 32
+    bytes) and the 64-byte challenge digest. Constant time in value, nonce, randomness."""
+    fn = "disjunctive_respond"
+    randomness, nb = _range_args(fn, value, lo, hi, randomness)
+    nonce = _bytes(fn, "nonce", nonce, 32)
+    challenge = _bytes(fn, "challenge", challenge, 64)
+    out = _out(32 * (2 * nb - 1))
+    rc = lib.evote_disjunctive_respond(out, value, lo, hi, nonce, randomness, challenge)
+    if rc == _ERR_ARGUMENT:
+        raise EvoteValueError(f"{fn}: value is not in [{lo}, {hi}]")
+    _check(rc, fn, scalars={"nonce": nonce})
+    return _copy(out, 32 * (2 * nb - 1))

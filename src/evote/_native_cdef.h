@@ -33,3 +33,13 @@ int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *po
 int evote_multiples_vartime(uint8_t *out, const uint8_t base[32], size_t n);
 int evote_aggregate_vartime(uint8_t *out, const uint8_t *rows, size_t n_rows, size_t width,
                             size_t *bad_index);
+/* ---- ballot provers (csrc/prove.c): appended section ---- */
+int evote_prove01_commit(uint8_t *out, uint8_t *nonces, const uint8_t *table_k,
+                         const uint8_t *bits, const uint8_t *randomness, size_t k);
+int evote_prove01_respond(uint8_t *out, const uint8_t *bits, const uint8_t *randomness,
+                          const uint8_t *challenges, size_t k);
+int evote_disjunctive_commit(uint8_t *out, const uint8_t *table_k, uint32_t value,
+                             uint32_t lo, uint32_t hi, const uint8_t *randomness);
+int evote_disjunctive_respond(uint8_t *out, uint32_t value, uint32_t lo, uint32_t hi,
+                              const uint8_t nonce[32], const uint8_t *randomness,
+                              const uint8_t challenge[64]);
