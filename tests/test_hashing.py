@@ -54,3 +54,22 @@ def test_helpers():
     for bad in (-1, 1 << 64, True, 1.0):
         with pytest.raises((ValueError, TypeError)):
             u64(bad)
+
+
+@settings(max_examples=200)
+@given(tags, st.lists(st.binary(max_size=80), max_size=5), st.lists(st.binary(max_size=80), max_size=5))
+def test_hash_prefix_equals_the_whole_construction(tag, head, tail):
+    from evote.hashing import HashPrefix
+    prefix = HashPrefix(tag, *head)
+    assert prefix.digest64(*tail) == _spec(tag, *head, *tail)
+    assert prefix.digest64(*tail) == _spec(tag, *head, *tail)  # the head state is not consumed
+    if tail:
+        assert prefix.digest64(*tail[:-1]) == _spec(tag, *head, *tail[:-1])
+
+
+def test_hash_prefix_refuses_what_digest_refuses():
+    from evote.hashing import HashPrefix
+    with pytest.raises(ValueError):
+        HashPrefix("other", b"x")
+    with pytest.raises(TypeError, match="hash field 1"):
+        HashPrefix("evote/v1/t", b"x").digest64("not bytes")

@@ -29,7 +29,7 @@ from evote.group import Point, Scalar, double_mul_vartime, msm_vartime_raw
 
 from .disjunctive import DisjunctiveProof, challenge_int
 from .encrypted_ballot import BALLOT_ID_SIZE, EncryptedBallot
-from evote.hashing import digest64, text, u64
+from evote.hashing import HashPrefix, digest64, text, u64
 
 from .proof_statements import (BLANK_TAG, CONTEST_TAG, SELECTION_TAG, blank_statement,
                                contest_statement, selection_statement)
@@ -250,13 +250,16 @@ def _prepare(context, manifest, ballot) -> _Prepared:
         big_l = contest.max_choices
         sels = enc.selections + (enc.blank,)
         coefs = []   # per slot: (coefficient of alpha, of beta, first weight index)
+        sel_head = HashPrefix(SELECTION_TAG, base, bid, cid_t)   # the statements' common head
         for i, sel in enumerate(sels):
             proof = sel.proof
             comm = b"".join(proof.commitments)
             ct = sel.alpha + sel.beta
-            tag = SELECTION_TAG if i < n else BLANK_TAG
-            c = int.from_bytes(digest64(tag, base, bid, cid_t, u64(i), ct, comm), "little") \
-                % L_ORDER
+            if i < n:
+                c = int.from_bytes(sel_head.digest64(u64(i), ct, comm), "little") % L_ORDER
+            else:
+                c = int.from_bytes(digest64(BLANK_TAG, base, bid, cid_t, u64(i), ct, comm),
+                                   "little") % L_ORDER
             try:
                 (c0b,), (v0b, v1b) = proof.challenges, proof.responses
                 c0 = int.from_bytes(c0b, "little")
