@@ -69,34 +69,66 @@ def _check_ballot_id(ballot_id) -> None:
         raise EvoteValueError(f"ballot_id must be {BALLOT_ID_SIZE} bytes, got {len(ballot_id)}")
 
 
-def _encrypt_one(m: int, rand: bytes, k_table, tag: str, statement) -> Tuple[EncryptedSelection, Scalar]:
-    """One 0/1 ciphertext and its proof; `statement(ct_bytes)` gives the hash fields."""
+def _encrypt_one(m: int, rand: bytes, k_table, statement) -> Tuple[EncryptedSelection, Scalar]:
+    """One 0/1 ciphertext and its proof; `statement(ct_bytes)` gives (tag, hash fields)."""
     r = Scalar.from_wide_bytes(rand[:WIDE])
     ms = Scalar.from_int(m)
     alpha = G_TABLE.mul(r).to_bytes()
     beta = G_TABLE.mul2(ms, k_table, r).to_bytes()
-    proof = disjunctive.prove(m, r, 0, 1, k_table, tag, statement(alpha + beta), rand[WIDE:])
+    tag, fields = statement(alpha + beta)
+    proof = disjunctive.prove(m, r, 0, 1, k_table, tag, fields, rand[WIDE:])
     return EncryptedSelection(alpha, beta, proof), r
+
+
+def _selections_one_by_one(values, rand: bytes, k_table, statement):
+    """The n + 1 ciphertexts and 0/1 proofs through disjunctive.prove, one at a time: the
+    path for values that are not all 0 or 1, where prove refuses (EvoteValueError)."""
+    made, nonces = [], []
+    for i, m in enumerate(values):
+        chunk = rand[i * _PER_CIPHERTEXT:(i + 1) * _PER_CIPHERTEXT]
+        sel, r = _encrypt_one(m, chunk, k_table, lambda ct, i=i: statement(i, ct))
+        made.append(sel)
+        nonces.append(r)
+    return made, nonces
+
+
+def _selections(values, rand: bytes, k_table, statement):
+    """The n + 1 ciphertexts Enc(m_i; r_i) with their 0/1 proofs and the nonces r_i:
+    disjunctive.prove01_batch (two C calls) when every value is an int 0 or 1 (checked in
+    constant time by the C core), else _selections_one_by_one (same bytes, or a refusal)."""
+    bits = None
+    if all(type(m) is int for m in values):
+        try:
+            bits = bytes(values)
+        except ValueError:   # outside 0..255: refused below
+            pass
+    if bits is not None:
+        try:
+            made, nonces = disjunctive.prove01_batch(bits, rand, k_table, statement)
+            return [EncryptedSelection(*x) for x in made], nonces
+        except disjunctive.NotZeroOrOne:
+            pass
+    return _selections_one_by_one(values, rand, k_table, statement)
 
 
 def _encrypt_contest(context, contest, plain, ballot_id: bytes, rand: bytes):
     n = len(contest.candidates)
     big_l = contest.max_choices
     base_hash, k_table, cid = context.base_hash, context.k_table, contest.contest_id
-    selections, nonces = [], []
-    for i, m in enumerate(plain.votes):
-        chunk = rand[i * _PER_CIPHERTEXT:(i + 1) * _PER_CIPHERTEXT]
-        sel, r = _encrypt_one(m, chunk, k_table, SELECTION_TAG,
-                              lambda ct, i=i: selection_statement(base_hash, ballot_id, cid, i, ct))
-        selections.append(sel)
-        nonces.append(r)
+
+    def statement(i: int, ct: bytes):
+        """(tag, statement fields) of ciphertext i: selections 0..n-1, then the blank
+        indicator at position n (proof_statements.py)."""
+        if i < n:
+            return SELECTION_TAG, selection_statement(base_hash, ballot_id, cid, i, ct)
+        return BLANK_TAG, blank_statement(base_hash, ballot_id, cid, n, ct)
+
     b = plain.blank
-    chunk = rand[n * _PER_CIPHERTEXT:(n + 1) * _PER_CIPHERTEXT]
-    blank, r_b = _encrypt_one(b, chunk, k_table, BLANK_TAG,
-                              lambda ct: blank_statement(base_hash, ballot_id, cid, n, ct))
-    nonces.append(r_b)
+    selections, nonces = _selections((*plain.votes, b), rand[:(n + 1) * _PER_CIPHERTEXT],
+                                     k_table, statement)
+    blank = selections.pop()
     # The range statement: value sum m_i + L*b, nonce sum r_i + L*r_b.
-    r_sum = r_b * big_l
+    r_sum = nonces[-1] * big_l
     for r in nonces[:-1]:
         r_sum = r_sum + r
     value = sum(plain.votes) + big_l * b
