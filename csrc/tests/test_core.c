@@ -518,6 +518,142 @@ static void test_batch(int rounds) {
     printf("batch decode/encode: equal to the single forms on %d random batches\n", rounds);
 }
 
+/* The provers of prove.c against the plain formulas of specs/protocol.md 4.2 computed with
+   the exported table and scalar operations (one multiplication per product, one encoding
+   each): 0/1 ciphertexts with both bits, ranges [lo, hi] with every value; error paths. */
+static void prove_ref_branch(uint8_t A[32], uint8_t B[32], const uint8_t *tg, const uint8_t *tk,
+                             const uint8_t *wide_c, const uint8_t *wide_a, uint32_t j, uint32_t v) {
+    uint8_t c[32], a[32], js[32], vs[32], d[32];
+    memset(js, 0, 32);
+    memset(vs, 0, 32);
+    js[0] = (uint8_t)j, js[1] = (uint8_t)(j >> 8);
+    vs[0] = (uint8_t)v, vs[1] = (uint8_t)(v >> 8);
+    evote_scalar_reduce_wide(c, wide_c);
+    evote_scalar_reduce_wide(a, wide_a);
+    evote_scalar_sub(d, js, vs);
+    evote_scalar_mul(d, c, d);                          /* d_j = c_j (j - v) */
+    CHECK(evote_basetable_mul(A, tg, a) == EVOTE_OK, "ref A_j");
+    CHECK(evote_basetable_mul2(B, tg, d, tk, a) == EVOTE_OK, "ref B_j");
+}
+
+static void test_prove(int rounds) {
+    enum { KMAX = 20, NBMAX = 24 };
+    uint8_t *tg = malloc(evote_basetable_size()), *tk = malloc(evote_basetable_size());
+    uint8_t bits[KMAX], rand[320 * KMAX], ch[64 * KMAX], out[192 * KMAX], nonces[32 * KMAX];
+    uint8_t resp[96 * KMAX], x[32], y[32], K[32], r[32], ms[32], c[32], t[32], u[32], c0[32];
+    uint8_t rrand[128 * NBMAX], rout[64 * NBMAX], rresp[32 * (2 * NBMAX - 1)], sum[32];
+    size_t k, i;
+    uint32_t lo, hi, v, j;
+    int round;
+    CHECK(tg != NULL && tk != NULL, "malloc");
+    CHECK(evote_basetable_init(tg, RFC_MULTIPLES[1]) == EVOTE_OK, "table of G");
+    rand_point(K);
+    CHECK(evote_basetable_init(tk, K) == EVOTE_OK, "table of K");
+    for (round = 0; round < rounds; round++) {
+        k = (size_t)(rng64() % (KMAX + 1));
+        rng_bytes(rand, sizeof rand);
+        rng_bytes(ch, sizeof ch);
+        for (i = 0; i < k; i++) bits[i] = (uint8_t)(rng64() & 1);
+        if (k > 0) memset(rand + 320 * (rng64() % k), 0, 64 * (1 + rng64() % 5));  /* zeros */
+        CHECK(evote_prove01_commit(out, nonces, tk, bits, rand, k) == EVOTE_OK, "prove01_commit");
+        CHECK(evote_prove01_respond(resp, bits, rand, ch, k) == EVOTE_OK, "prove01_respond");
+        for (i = 0; i < k; i++) {
+            const uint8_t *w = rand + 320 * i, *o = out + 192 * i, *q = resp + 96 * i;
+            memset(ms, 0, 32);
+            ms[0] = bits[i];
+            evote_scalar_reduce_wide(r, w);
+            CHECK(memcmp(nonces + 32 * i, r, 32) == 0, "nonce %u", (unsigned)i);
+            evote_basetable_mul(x, tg, r);
+            CHECK(memcmp(o, x, 32) == 0, "alpha %u", (unsigned)i);
+            evote_basetable_mul2(x, tg, ms, tk, r);
+            CHECK(memcmp(o + 32, x, 32) == 0, "beta %u (m = %u)", (unsigned)i, bits[i]);
+            for (j = 0; j < 2; j++) {
+                prove_ref_branch(x, y, tg, tk, w + 64 + 128 * j, w + 128 + 128 * j, j, bits[i]);
+                CHECK(memcmp(o + 64 + 64 * j, x, 32) == 0, "A_%u of %u", j, (unsigned)i);
+                CHECK(memcmp(o + 96 + 64 * j, y, 32) == 0, "B_%u of %u (m = %u)", j, (unsigned)i, bits[i]);
+            }
+            /* c_0' = c_0 + (1 - m)(c - c_0 - c_1), v_0 = a_0 + c_0' r, v_1 = a_1 + (c - c_0') r */
+            evote_scalar_reduce_wide(c, ch + 64 * i);
+            evote_scalar_reduce_wide(c0, w + 64);
+            evote_scalar_reduce_wide(t, w + 192);
+            evote_scalar_sub(t, c, t);
+            evote_scalar_sub(t, t, c0);
+            if (bits[i] == 0) evote_scalar_add(c0, c0, t);
+            CHECK(memcmp(q, c0, 32) == 0, "c_0' of %u", (unsigned)i);
+            evote_scalar_reduce_wide(u, w + 128);
+            evote_scalar_mul(x, c0, r);
+            evote_scalar_add(x, x, u);
+            CHECK(memcmp(q + 32, x, 32) == 0, "v_0 of %u", (unsigned)i);
+            evote_scalar_sub(t, c, c0);
+            evote_scalar_reduce_wide(u, w + 256);
+            evote_scalar_mul(x, t, r);
+            evote_scalar_add(x, x, u);
+            CHECK(memcmp(q + 64, x, 32) == 0, "v_1 of %u", (unsigned)i);
+        }
+        /* a range [lo, hi] with a random value in it */
+        lo = (uint32_t)(rng64() % 4);
+        hi = lo + (uint32_t)(rng64() % NBMAX);
+        v = lo + (uint32_t)(rng64() % (hi - lo + 1));
+        rng_bytes(rrand, sizeof rrand);
+        rand_scalar(r);
+        CHECK(evote_disjunctive_commit(rout, tk, v, lo, hi, rrand) == EVOTE_OK, "range commit");
+        CHECK(evote_disjunctive_respond(rresp, v, lo, hi, r, rrand, ch) == EVOTE_OK, "range respond");
+        evote_scalar_reduce_wide(c, ch);
+        memset(sum, 0, 32);
+        for (j = lo; j <= hi; j++) {
+            size_t b = j - lo, nb = hi - lo + 1;
+            prove_ref_branch(x, y, tg, tk, rrand + 128 * b, rrand + 128 * b + 64, j, v);
+            CHECK(memcmp(rout + 64 * b, x, 32) == 0, "range A_%u", j);
+            CHECK(memcmp(rout + 64 * b + 32, y, 32) == 0, "range B_%u", j);
+            evote_scalar_reduce_wide(t, rrand + 128 * b);         /* c_j */
+            if (j == v) {                                         /* c_j + (c - sum c_k) */
+                size_t q2;
+                evote_scalar_add(t, t, c);
+                for (q2 = 0; q2 < nb; q2++) {
+                    evote_scalar_reduce_wide(u, rrand + 128 * q2);
+                    evote_scalar_sub(t, t, u);
+                }
+            }
+            if (j < hi) {
+                CHECK(memcmp(rresp + 32 * b, t, 32) == 0, "range c_%u'", j);
+                evote_scalar_add(sum, sum, t);
+            } else {
+                evote_scalar_sub(t, c, sum);
+            }
+            evote_scalar_reduce_wide(u, rrand + 128 * b + 64);
+            evote_scalar_mul(x, t, r);
+            evote_scalar_add(x, x, u);
+            CHECK(memcmp(rresp + 32 * (nb - 1 + b), x, 32) == 0, "range v_%u", j);
+        }
+    }
+    /* error paths: refused, outputs zeroed */
+    bits[0] = 0;
+    bits[1] = 2;
+    memset(out, 0xaa, 384);
+    CHECK(evote_prove01_commit(out, nonces, tk, bits, rand, 2) == EVOTE_ERR_ARGUMENT, "bit 2");
+    CHECK(out[0] == 0 && out[383] == 0 && nonces[63] == 0, "zeroed after bit 2");
+    CHECK(evote_prove01_respond(resp, bits, rand, ch, 2) == EVOTE_ERR_ARGUMENT, "respond bit 2");
+    CHECK(resp[0] == 0 && resp[191] == 0, "respond zeroed");
+    CHECK(evote_prove01_commit(out, nonces, NULL, bits, rand, 1) == EVOTE_ERR_ARGUMENT, "NULL table");
+    CHECK(evote_prove01_commit(NULL, NULL, NULL, NULL, NULL, 0) == EVOTE_OK, "k = 0");
+    memset(tg, 0, 64);   /* a broken header */
+    CHECK(evote_prove01_commit(out, nonces, tg, bits, rand, 1) == EVOTE_ERR_ARGUMENT, "bad table");
+    CHECK(evote_disjunctive_commit(rout, tk, 4, 1, 3, rrand) == EVOTE_ERR_ARGUMENT, "value > hi");
+    CHECK(rout[0] == 0 && rout[191] == 0, "range commit zeroed");
+    CHECK(evote_disjunctive_commit(rout, tk, 0, 1, 3, rrand) == EVOTE_ERR_ARGUMENT, "value < lo");
+    CHECK(evote_disjunctive_commit(rout, tk, 0xffffffffu, 1, 3, rrand) == EVOTE_ERR_ARGUMENT, "value huge");
+    CHECK(evote_disjunctive_commit(rout, tk, 2, 3, 1, rrand) == EVOTE_ERR_ARGUMENT, "lo > hi");
+    CHECK(evote_disjunctive_commit(rout, tk, 2, 0, 0x10000u, rrand) == EVOTE_ERR_ARGUMENT, "hi >= 2^16");
+    memset(x, 0xff, 32);
+    CHECK(evote_disjunctive_respond(rresp, 2, 1, 3, x, rrand, ch) == EVOTE_ERR_SCALAR, "nonce >= l");
+    CHECK(rresp[0] == 0 && rresp[159] == 0, "range respond zeroed");
+    CHECK(evote_disjunctive_respond(rresp, 5, 1, 3, r, rrand, ch) == EVOTE_ERR_ARGUMENT, "respond value");
+    free(tg);
+    free(tk);
+    printf("provers: 0/1 batches and [lo, hi] ranges equal the plain formulas on %d rounds\n",
+           rounds);
+}
+
 int main(int argc, char **argv) {
     uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0) : 0x5eed2026ULL;
     int rounds = argc > 2 ? atoi(argv[2]) : 200;
@@ -532,6 +668,7 @@ int main(int argc, char **argv) {
     test_msm();
     test_aggregate();
     test_errors();
+    test_prove(rounds / 4 + 1);
     if (failures) {
         printf("test_core: %d FAILURES\n", failures);
         return 1;
