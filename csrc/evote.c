@@ -251,35 +251,51 @@ int evote_double_scalarmult_vartime(uint8_t out[32], const uint8_t a[32],
 #endif
 #define MSM_CHUNK ((size_t)(EVOTE_MSM_CHUNK))
 
-int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *points,
-                      size_t n, size_t *bad_index) {
+/* The msm of evote_msm_vartime, and when with_columns also the column sums of
+   evote_msm_colsum_vartime from the same decoded points. Checks its arguments; on error
+   the outputs are zeroed. */
+static int msm_impl(uint8_t out[32], int with_columns, uint8_t *sums, const uint8_t *scalars,
+                    const uint8_t *points, const int32_t *columns, size_t n, size_t n_columns,
+                    size_t *bad_index) {
     /* out may alias an input: it is written only after every input has been read. */
-    ge_p3 *pts, r, acc;
-    int *ok;
+    ge_p3 *pts = NULL, *acc_col = NULL, r, acc;
+    int *ok = NULL;
     size_t i, start;
-    if ((n > 0 && (scalars == NULL || points == NULL)) || n > ((size_t)-1) / 32) {
-        memset(out, 0, 32);
-        return EVOTE_ERR_ARGUMENT;
+    int rc = EVOTE_OK;
+    if ((n > 0 && (scalars == NULL || points == NULL)) || n > ((size_t)-1) / 32 ||
+        (with_columns && (n_columns > ((size_t)-1) / 32 / sizeof(ge_p3) ||
+                          (n_columns > 0 && sums == NULL) || (n > 0 && columns == NULL)))) {
+        rc = EVOTE_ERR_ARGUMENT;
+        goto done;
     }
     for (i = 0; i < n; i++) {
         if (!sc_is_canonical(scalars + 32 * i)) {
             if (bad_index != NULL) *bad_index = i;
-            memset(out, 0, 32);
-            return EVOTE_ERR_SCALAR;
+            rc = EVOTE_ERR_SCALAR;
+            goto done;
+        }
+        if (with_columns && (columns[i] < -1 || (columns[i] >= 0 && (size_t)columns[i] >= n_columns))) {
+            if (bad_index != NULL) *bad_index = i;
+            rc = EVOTE_ERR_ARGUMENT;
+            goto done;
         }
     }
-    ge_p3_0(&acc);
-    if (n == 0) {
-        ristretto_encode(out, &acc);
-        return EVOTE_OK;
+    if (with_columns && n_columns > 0) {
+        acc_col = malloc(n_columns * sizeof *acc_col);
+        if (acc_col == NULL) {
+            rc = EVOTE_ERR_ARGUMENT;
+            goto done;
+        }
+        for (i = 0; i < n_columns; i++) ge_p3_0(&acc_col[i]);
     }
-    pts = malloc((n < MSM_CHUNK ? n : MSM_CHUNK) * sizeof *pts);
-    ok = malloc((n < MSM_CHUNK ? n : MSM_CHUNK) * sizeof *ok);
-    if (pts == NULL || ok == NULL) {
-        free(pts);
-        free(ok);
-        memset(out, 0, 32);
-        return EVOTE_ERR_ARGUMENT;
+    ge_p3_0(&acc);
+    if (n > 0) {
+        pts = malloc((n < MSM_CHUNK ? n : MSM_CHUNK) * sizeof *pts);
+        ok = malloc((n < MSM_CHUNK ? n : MSM_CHUNK) * sizeof *ok);
+        if (pts == NULL || ok == NULL) {
+            rc = EVOTE_ERR_ARGUMENT;
+            goto done;
+        }
     }
     for (start = 0; start < n; start += MSM_CHUNK) {
         size_t m = n - start < MSM_CHUNK ? n - start : MSM_CHUNK;
@@ -287,24 +303,47 @@ int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *po
         for (i = 0; i < m; i++) {
             if (!ok[i]) {
                 if (bad_index != NULL) *bad_index = start + i;
-                free(pts);
-                free(ok);
-                memset(out, 0, 32);
-                return EVOTE_ERR_ENCODING;
+                rc = EVOTE_ERR_ENCODING;
+                goto done;
+            }
+        }
+        if (acc_col != NULL) {
+            for (i = 0; i < m; i++) {
+                int32_t col = columns[start + i];
+                if (col >= 0) ge_p3_add(&acc_col[col], &acc_col[col], &pts[i]);
             }
         }
         if (!ge_msm_vartime(&r, scalars + 32 * start, pts, m)) {
-            free(pts);
-            free(ok);
-            memset(out, 0, 32);
-            return EVOTE_ERR_ARGUMENT;
+            rc = EVOTE_ERR_ARGUMENT;
+            goto done;
         }
         ge_p3_add(&acc, &acc, &r);
     }
+    ristretto_encode(out, &acc);
+    if (acc_col != NULL) ristretto_encode_batch(sums, acc_col, n_columns);
+done:
     free(pts);
     free(ok);
-    ristretto_encode(out, &acc);
-    return EVOTE_OK;
+    free(acc_col);
+    if (rc != EVOTE_OK) {
+        memset(out, 0, 32);
+        if (with_columns && sums != NULL && n_columns > 0 &&
+            n_columns <= ((size_t)-1) / 32 / sizeof(ge_p3)) {
+            memset(sums, 0, 32 * n_columns);
+        }
+    }
+    return rc;
+}
+
+int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *points,
+                      size_t n, size_t *bad_index) {
+    return msm_impl(out, 0, NULL, scalars, points, NULL, n, 0, bad_index);
+}
+
+int evote_msm_colsum_vartime(uint8_t out[32], uint8_t *sums, const uint8_t *scalars,
+                             const uint8_t *points, const int32_t *columns, size_t n,
+                             size_t n_columns, size_t *bad_index) {
+    return msm_impl(out, 1, sums, scalars, points, columns, n, n_columns, bad_index);
 }
 
 int evote_multiples_vartime(uint8_t *out, const uint8_t base[32], size_t n) {

@@ -77,6 +77,15 @@ int evote_double_scalarmult_vartime(uint8_t out[32], const uint8_t a[32],
    the first one. Scalars are canonical (< l). */
 int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *points,
                       size_t n, size_t *bad_index);
+/* The msm of evote_msm_vartime and, from the same decoded points, column sums:
+   sums[c] = sum of points[i] over the i with columns[i] == c, for c < n_columns (each
+   columns[i] is -1, for no column, or in [0, n_columns)). One decode per point serves
+   both (the verifier's ballot proofs and tallies). Errors as evote_msm_vartime, plus
+   EVOTE_ERR_ARGUMENT with *bad_index = i for a column index out of range; sums is then
+   zeroed too. sums may not alias the inputs. */
+int evote_msm_colsum_vartime(uint8_t out[32], uint8_t *sums, const uint8_t *scalars,
+                             const uint8_t *points, const int32_t *columns, size_t n,
+                             size_t n_columns, size_t *bad_index);
 /* out[i] = i * base for i in [0, n): consecutive multiples (baby steps for discrete logs). */
 int evote_multiples_vartime(uint8_t *out, const uint8_t base[32], size_t n);
 /* Homomorphic aggregation: `rows` is an n_rows x width array of encodings (row-major,

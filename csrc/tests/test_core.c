@@ -394,6 +394,25 @@ static void test_msm(void) {
         }
         CHECK(evote_msm_vartime(out, sc, pt, n, &bad) == EVOTE_OK, "msm n=%u", (unsigned)n);
         CHECK(memcmp(out, expect, 32) == 0, "msm == sum of ct scalarmults, n=%u", (unsigned)n);
+        {   /* the same msm with column sums over 3 columns (-1: none) */
+            int32_t *cols = malloc(sizeof(int32_t) * (n + 1));
+            uint8_t sums[3 * 32], want[3 * 32];
+            memset(want, 0, sizeof want);
+            for (i = 0; i < n; i++) {
+                cols[i] = (int32_t)(rng64() % 4) - 1;
+                if (cols[i] >= 0) evote_point_add(want + 32 * cols[i], want + 32 * cols[i], pt + 32 * i);
+            }
+            CHECK(evote_msm_colsum_vartime(out, sums, sc, pt, cols, n, 3, &bad) == EVOTE_OK &&
+                      memcmp(out, expect, 32) == 0, "msm_colsum msm, n=%u", (unsigned)n);
+            CHECK(memcmp(sums, want, sizeof sums) == 0, "msm_colsum sums, n=%u", (unsigned)n);
+            if (n >= 2) {
+                cols[n - 1] = 3;   /* out of range */
+                CHECK(evote_msm_colsum_vartime(out, sums, sc, pt, cols, n, 3, &bad) ==
+                          EVOTE_ERR_ARGUMENT && bad == n - 1, "msm_colsum bad column index");
+                CHECK(memcmp(sums, RFC_MULTIPLES[0], 32) == 0, "msm_colsum sums zeroed");
+            }
+            free(cols);
+        }
         CHECK(ge_msm_straus_vartime(&r, sc, pts, n), "straus");
         ristretto_encode(out, &r);
         CHECK(memcmp(out, expect, 32) == 0, "straus n=%u", (unsigned)n);

@@ -365,6 +365,39 @@ def msm_vartime(scalars, points) -> bytes:
     return _copy(out)
 
 
+def msm_colsum_vartime(scalars, points, columns, n_columns) -> tuple:
+    """(msm, sums): msm_vartime(scalars, points), and from the same decoded points the
+    column sums sums[c] = sum of points[i] with columns[i] == c (n_columns*32 bytes).
+
+    columns: n native-endian int32 (n*4 bytes, e.g. numpy int32 .tobytes()), each -1 (no
+    column) or in [0, n_columns). Variable time. Raises InvalidEncoding naming the first
+    bad point or scalar, EvoteValueError naming the first bad column index.
+    """
+    fn = "msm_colsum_vartime"
+    scalars = _blob(fn, "scalars", scalars)
+    points = _blob(fn, "points", points)
+    n = len(points) // 32
+    if len(scalars) // 32 != n:
+        raise EvoteValueError(
+            f"{fn}: {len(scalars) // 32} scalars but {n} points (the counts must match)"
+        )
+    columns = _bytes(fn, "columns", columns, 4 * n)
+    n_columns = _count(fn, "n_columns", n_columns)
+    if n_columns > 1 << 24:
+        raise EvoteValueError(f"{fn}: n_columns must be at most 2^24, got {n_columns}")
+    out = _out()
+    sums = _out(max(32 * n_columns, 1))
+    bad = ffi.new("size_t *")
+    cols = ffi.from_buffer("int32_t[]", columns)
+    rc = lib.evote_msm_colsum_vartime(out, sums, scalars, points, cols, n, n_columns, bad)
+    if rc == _ERR_ARGUMENT and n > 0:
+        raise EvoteValueError(
+            f"{fn}: columns item {bad[0]} is not -1 or a column index below {n_columns}"
+        )
+    _array_check(rc, fn, bad, "scalars", "points")
+    return _copy(out), _copy(sums, 32 * n_columns)
+
+
 def multiples_vartime(base, n) -> bytes:
     """i * base for i in [0, n), concatenated (n*32 bytes). Variable time."""
     fn = "multiples_vartime"

@@ -25,6 +25,7 @@ _D = (-121665 * pow(121666, _P - 2, _P)) % _P
 
 __all__ = [
     "Scalar", "Point", "FixedBase", "G_TABLE", "msm_vartime", "msm_vartime_raw",
+    "msm_colsum_vartime_raw",
     "double_mul_vartime", "points_from_bytes", "validate_points", "aggregate_vartime",
     "multiples_vartime", "scalars_to_blob",
 ]
@@ -442,6 +443,16 @@ def msm_vartime_raw(scalar_blob: bytes, point_blob: bytes) -> Point:
     non-canonical scalar. Variable time: public data only.
     """
     return _point(_b.msm_vartime(scalar_blob, point_blob))
+
+
+def msm_colsum_vartime_raw(scalar_blob: bytes, point_blob: bytes, columns: bytes,
+                           n_columns: int):
+    """(msm_vartime_raw(scalar_blob, point_blob), column sums): from the same decoded
+    points, the n_columns encodings sum of points[i] over columns[i] == c (columns: n
+    native int32, -1 for none). One decode per point for a batch proof check and a tally.
+    Variable time: public data only."""
+    total, sums = _b.msm_colsum_vartime(scalar_blob, point_blob, columns, n_columns)
+    return _point(total), _split(sums, n_columns)
 
 
 def double_mul_vartime(a, p, b) -> Point:

@@ -17,6 +17,11 @@ ballot that fails alone is checked equation by equation for the precise error; t
 then raises BatchVerificationError listing every failing ballot. Both paths run the same
 structural and scalar checks first, so they agree on every input.
 
+verify_ballots_batch_summed(context, manifest, ballots, counted) is the same check that
+also returns the homomorphic sums of the counted ballots' ciphertexts, taken from the
+points the MSM decodes anyway (the verifier's tally recomputation, V11, at no extra
+decoding); on any failure it raises like verify_ballots_batch and makes no sums.
+
 Everything here is public data: Python ints mod l, variable-time C routines.
 """
 from __future__ import annotations
@@ -24,8 +29,11 @@ from __future__ import annotations
 import os
 from typing import List, NamedTuple, Sequence, Tuple
 
-from evote.errors import EvoteError, InvalidEncoding, InvalidProof
-from evote.group import Point, Scalar, double_mul_vartime, msm_vartime_raw
+import numpy as np
+
+from evote.errors import EvoteError, EvoteValueError, InvalidEncoding, InvalidProof
+from evote.group import (Point, Scalar, aggregate_vartime, double_mul_vartime,
+                         msm_colsum_vartime_raw, msm_vartime_raw)
 
 from .disjunctive import DisjunctiveProof, challenge_int
 from .encrypted_ballot import BALLOT_ID_SIZE, EncryptedBallot
@@ -316,22 +324,78 @@ def _prepare(context, manifest, ballot) -> _Prepared:
     return _Prepared(sblob, pblob, g, k)
 
 
-def _msm_is_identity(items: Sequence[_Prepared], k_bytes: bytes) -> bool:
+def _batch_blobs(items: Sequence[_Prepared], k_bytes: bytes) -> Tuple[bytes, bytes]:
     g = sum(p.g for p in items) % L_ORDER
     k = sum(p.k for p in items) % L_ORDER
     scalars = b"".join([p.scalars for p in items]) + g.to_bytes(32, "little") \
         + k.to_bytes(32, "little")
     points = b"".join([p.points for p in items]) + G_BYTES + k_bytes
+    return scalars, points
+
+
+def _msm_is_identity(items: Sequence[_Prepared], k_bytes: bytes) -> bool:
     try:
-        return msm_vartime_raw(scalars, points).to_bytes() == IDENTITY_BYTES
+        return msm_vartime_raw(*_batch_blobs(items, k_bytes)).to_bytes() == IDENTITY_BYTES
     except InvalidEncoding:
         return False
 
 
-def verify_ballots_batch(context, manifest, ballots: Sequence[EncryptedBallot]) -> int:
-    """Verify all `ballots` with one MSM (see the module docstring). Returns how many
-    were verified; raises BatchVerificationError naming every failing ballot."""
-    ballots = list(ballots)
+def _column_template(manifest, ballot) -> Tuple[Tuple[str, int], ...]:
+    """The ballot's contests as (contest id, n candidates), in its (checked) order."""
+    return tuple((c.contest_id, len(manifest.contest(c.contest_id).candidates))
+                 for c in ballot.contests)
+
+
+_NONE = -1
+
+
+def _columns(layout, offsets, manifest) -> np.ndarray:
+    """Column index of every point _prepare puts in a ballot's blob, for a ballot whose
+    contests are `layout`: per contest, selection i (then the blank indicator, i = n)
+    brings alpha_i, beta_i (columns off + 2i, off + 2i + 1) and its four commitments
+    (none), then the range proof's 2L commitments (none)."""
+    parts = []
+    for cid, n in layout:
+        big_l = manifest.contest(cid).max_choices
+        block = np.full(6 * (n + 1) + 2 * big_l, _NONE, dtype=np.int32)
+        idx = np.arange(n + 1, dtype=np.int32)
+        block[6 * idx] = offsets[cid] + 2 * idx
+        block[6 * idx + 1] = offsets[cid] + 2 * idx + 1
+        parts.append(block)
+    return np.concatenate(parts)
+
+
+def _batch_columns(manifest, ballots, ready, counted):
+    """(offsets, width, columns bytes) for msm_colsum_vartime_raw over the ready ballots:
+    offsets maps each contest id (first appearance order) to (first column, 2(n+1));
+    counted ballots' ciphertexts get their columns, everything else -1. None when a
+    ballot's blob does not have the layout _columns expects (then no sums are made)."""
+    offsets, width, templates, cols = {}, 0, {}, []
+    for idx, prep in ready:
+        layout = _column_template(manifest, ballots[idx])
+        for cid, n in layout:
+            if cid not in offsets:
+                offsets[cid] = (width, 2 * (n + 1))
+                width += 2 * (n + 1)
+        n_points = len(prep.points) // 32
+        if counted[idx]:
+            t = templates.get(layout)
+            if t is None:
+                t = templates[layout] = _columns(layout, {c: o for c, (o, _) in offsets.items()},
+                                                 manifest)
+            if len(t) != n_points:
+                return None
+            cols.append(t)
+        else:
+            cols.append(np.full(n_points, _NONE, dtype=np.int32))
+    cols.append(np.full(2, _NONE, dtype=np.int32))   # G and K
+    return offsets, width, np.concatenate(cols).tobytes()
+
+
+def _verify(context, manifest, ballots, counted):
+    """(failures, sums): the batch check of verify_ballots_batch; when counted is given and
+    every ballot verifies, also the column sums of the counted ballots' ciphertexts from
+    the same MSM (else sums is None)."""
     k_bytes = context.joint_key.to_bytes()
     failures: List[BallotFailure] = []
     ready: List[Tuple[int, _Prepared]] = []
@@ -344,6 +408,10 @@ def verify_ballots_batch(context, manifest, ballots: Sequence[EncryptedBallot]) 
     def bisect(group: List[Tuple[int, _Prepared]]) -> None:
         if not group or _msm_is_identity([p for _, p in group], k_bytes):
             return
+        failing(group)
+
+    def failing(group: List[Tuple[int, _Prepared]]) -> None:
+        # the group's equation fails: name the ballots
         if len(group) == 1:
             idx = group[0][0]
             try:
@@ -357,8 +425,68 @@ def verify_ballots_batch(context, manifest, ballots: Sequence[EncryptedBallot]) 
         bisect(group[:half])
         bisect(group[half:])
 
-    bisect(ready)
+    sums = None
+    cols = None if counted is None or failures or not ready else \
+        _batch_columns(manifest, ballots, ready, counted)
+    if cols is None:
+        bisect(ready)
+    else:
+        offsets, width, column_array = cols
+        sblob, pblob = _batch_blobs([p for _, p in ready], k_bytes)
+        try:
+            total, flat = msm_colsum_vartime_raw(sblob, pblob, column_array, width)
+            ok = total.to_bytes() == IDENTITY_BYTES
+        except InvalidEncoding:
+            ok = False
+        if ok:
+            sums = {cid: flat[off:off + w] for cid, (off, w) in offsets.items()}
+        else:
+            failing(ready)
+    failures.sort(key=lambda f: f.index)
+    return failures, sums
+
+
+def verify_ballots_batch(context, manifest, ballots: Sequence[EncryptedBallot]) -> int:
+    """Verify all `ballots` with one MSM (see the module docstring). Returns how many
+    were verified; raises BatchVerificationError naming every failing ballot."""
+    ballots = list(ballots)
+    failures, _ = _verify(context, manifest, ballots, None)
     if failures:
-        failures.sort(key=lambda f: f.index)
         raise BatchVerificationError(failures, len(ballots))
     return len(ballots)
+
+
+def verify_ballots_batch_summed(context, manifest, ballots: Sequence[EncryptedBallot],
+                                counted: Sequence[bool]) -> dict:
+    """verify_ballots_batch, and from the same MSM (one decode per point) the homomorphic
+    sums of the ballots with counted[i] true: contest id -> [alpha_0, beta_0, ...,
+    alpha_n, beta_n] (n candidates, then the blank indicator), the contests of the ballots
+    in order of first appearance. Raises BatchVerificationError like
+    verify_ballots_batch; then no sums are made (sum the ballots that verified apart)."""
+    ballots = list(ballots)
+    counted = [bool(c) for c in counted]
+    if len(counted) != len(ballots):
+        raise EvoteValueError(f"verify_ballots_batch_summed: {len(counted)} counted flags "
+                              f"for {len(ballots)} ballots")
+    failures, sums = _verify(context, manifest, ballots, counted)
+    if failures:
+        raise BatchVerificationError(failures, len(ballots))
+    if sums is None:   # verified without the column sums (an unexpected layout): sum apart
+        sums = _sums_apart(manifest, ballots, counted)
+    return sums
+
+
+def _sums_apart(manifest, ballots, counted) -> dict:
+    """The sums of verify_ballots_batch_summed by aggregate_vartime, per contest."""
+    rows: dict = {}
+    for ballot, c in zip(ballots, counted):
+        for enc in ballot.contests:
+            rows.setdefault(enc.contest_id, [])
+            if c:
+                rows[enc.contest_id].append(enc.ciphertexts_bytes())
+    out = {}
+    for cid, r in rows.items():
+        width = 2 * (len(manifest.contest(cid).candidates) + 1)
+        out[cid] = aggregate_vartime(b"".join(r), len(r), width) if r else \
+            [IDENTITY_BYTES] * width
+    return out

@@ -17,7 +17,7 @@ from ..errors import EvoteError
 from ..group import aggregate_vartime
 from ..protocol.challenge import ChallengeRecord, verify_challenge
 from ..protocol.encrypted_ballot import EncryptedBallot
-from ..protocol.verify_ballot import BatchVerificationError, verify_ballots_batch
+from ..protocol.verify_ballot import BatchVerificationError, verify_ballots_batch_summed
 from ..record.election import parsed_election
 from ..record.roothash import file_hash
 
@@ -86,8 +86,11 @@ class _Ballots:
         out = self.out
         out.count("V8", len(chunk))
         bad = set()
+        sums = None   # the CAST ballots' sums, from the proof check's own MSM
         try:
-            verify_ballots_batch(self.context, self.manifest, [b for b, _, _ in chunk])
+            sums = verify_ballots_batch_summed(self.context, self.manifest,
+                                               [b for b, _, _ in chunk],
+                                               [cast for _, _, cast in chunk])
         except BatchVerificationError as exc:
             for f in exc.failures:
                 bad.add(f.index)
@@ -105,7 +108,10 @@ class _Ballots:
         good = [chunk[i][0] for i in range(len(chunk)) if i not in bad and chunk[i][2]]
         for cid, n in self.contests:
             ballots, prev = self.sums[cid]
-            rows = [b"".join(prev)] + [b.contest(cid).ciphertexts_bytes() for b in good]
+            if sums is not None and cid in sums:   # every ballot verified: merge the sums
+                rows = [b"".join(prev), b"".join(sums[cid])]
+            else:                                  # sum the CAST ballots that verified
+                rows = [b"".join(prev)] + [b.contest(cid).ciphertexts_bytes() for b in good]
             self.sums[cid] = (ballots + len(good),
                               aggregate_vartime(b"".join(rows), len(rows), 2 * (n + 1)))
 
