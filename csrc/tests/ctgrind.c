@@ -5,8 +5,11 @@
  * The secret scalars are marked undefined with VALGRIND_MAKE_MEM_UNDEFINED; memcheck then
  * reports every conditional jump or memory address that depends on them. Outputs are
  * marked defined again before they are compared (they are public results).
- * Exercised: evote_scalarmult, evote_scalarmult_base, evote_basetable_mul / mul2, and
- * the scalar operations (add, sub, mul, neg, invert, reduce_wide, is_canonical).
+ * Exercised: evote_scalarmult, evote_scalarmult_base, evote_basetable_mul / mul2, the
+ * scalar operations (add, sub, mul, neg, invert, reduce_wide, is_canonical), and the
+ * provers (evote_prove01_commit / respond with secret bits and randomness, both bit
+ * values in one batch; evote_disjunctive_commit / respond with secret value, nonce and
+ * randomness).
  * "ctgrind selftest" branches on a secret on purpose; memcheck must fail that run.
  */
 #include <stdio.h>
@@ -71,6 +74,39 @@ int main(int argc, char **argv) {
         PUBLIC(out, 32);
         PUBLIC(a, 32);
         PUBLIC(b, 32);
+    }
+    {   /* provers: bits, value, nonce and randomness secret; k, lo, hi, challenges public */
+        enum { K = 4, NB = 5 };
+        uint8_t bits[K] = {0, 1, 1, 0}, rand[320 * K], ch[64 * K], pout[192 * K], nonces[32 * K];
+        uint8_t resp[96 * K], rrand[128 * NB], rout[64 * NB], rresp[32 * (2 * NB - 1)];
+        uint32_t v;
+        for (i = 0; i < 2; i++) {
+            rnd(rand, sizeof rand);
+            rnd(ch, sizeof ch);
+            rnd(rrand, sizeof rrand);
+            rand_scalar(a);
+            v = 2 + (uint32_t)i * 3;   /* in [2, 6] */
+            SECRET(bits, sizeof bits);
+            SECRET(rand, sizeof rand);
+            SECRET(rrand, sizeof rrand);
+            SECRET(a, 32);
+            SECRET(&v, sizeof v);
+            bad |= evote_prove01_commit(pout, nonces, ta, bits, rand, K) != EVOTE_OK;
+            bad |= evote_prove01_respond(resp, bits, rand, ch, K) != EVOTE_OK;
+            bad |= evote_disjunctive_commit(rout, ta, v, 2, 6, rrand) != EVOTE_OK;
+            bad |= evote_disjunctive_respond(rresp, v, 2, 6, a, rrand, ch) != EVOTE_OK;
+            PUBLIC(pout, sizeof pout);
+            PUBLIC(nonces, sizeof nonces);
+            PUBLIC(resp, sizeof resp);
+            PUBLIC(rout, sizeof rout);
+            PUBLIC(rresp, sizeof rresp);
+            PUBLIC(bits, sizeof bits);
+            PUBLIC(rand, sizeof rand);
+            PUBLIC(rrand, sizeof rrand);
+            PUBLIC(a, 32);
+            PUBLIC(&v, sizeof v);
+            bits[i] ^= 1;   /* the second round with other bits */
+        }
     }
     free(ta);
     free(tb);
