@@ -19,9 +19,11 @@
  * instead of 9.
  * Halving: every point P = s B above is computed as P' = (s / 2 mod l) B (scalars times
  * HALF = (l + 1) / 2, and m (G / 2) for m G), and enc(P) is then enc(2 P'), which has no
- * square root: one field inversion for a whole batch (double_encode_batch below), about
- * 6x cheaper than an encoding. 2 P' = s B + (l-multiple of B's torsion part), the same
- * ristretto255 element, so the bytes are those of ristretto_encode(s B).
+ * square root: one field inversion for a whole batch (double_encode_batch below), several
+ * times cheaper than ristretto_encode. Why the bytes are those of ristretto_encode(s B):
+ * 2 (s HALF mod l) = s + j l with j in {0, 1}, so 2 P' = s B + j l B = s B + j l T where
+ * T in E[4] is the torsion part of the table's representative of B: the same
+ * ristretto255 element.
  * Responses (s_0 = 1 - m): c_0' = c_0 + s_0 (c - c_0 - c_1), c_1' = c - c_0',
  *   v_0 = a_0 + c_0' r, v_1 = a_1 + c_1' r; the product s_0 (...) is a masked select.
  * Range [lo, hi] (value v secret): A_j = a_j G, B_j = a_j K + c_j (j - v) G; responses
@@ -40,7 +42,6 @@
 #include "ct.h"
 #include "evote.h"
 #include "ge.h"
-#include "ristretto.h"
 #include "sc.h"
 #include "scalarmult.h"
 
@@ -136,11 +137,6 @@ static void double_encode_batch(uint8_t *out, const ge_p3 *p, size_t n) {
         fe_cmov(&t, &u, zero[i]);           /* 2 p[i] is the identity: s = 0 */
         fe_tobytes(out + 32 * i, &t);
     }
-}
-
-/* Encode the doubles of n halved points (public results). */
-static void encode_points(uint8_t *out, const ge_p3 *p, size_t n) {
-    double_encode_batch(out, p, n);
 }
 
 /* r = b ? a : r for 32-byte scalars, b in {0, 1} (ct.h idiom). */
@@ -298,7 +294,7 @@ int evote_prove01_commit(uint8_t *out, uint8_t *nonces, const uint8_t *table_k,
                                table_k + BASETABLE_HEADER, &g_half, (uint32_t)(bits[s] & 1),
                                randomness + SEL_RAND * s);
         }
-        encode_points(out + SEL_POINTS * 32 * start, pts, SEL_POINTS * n);
+        double_encode_batch(out + SEL_POINTS * 32 * start, pts, SEL_POINTS * n);
     }
     return EVOTE_OK;
 }
@@ -349,7 +345,7 @@ int evote_disjunctive_commit(uint8_t *out, const uint8_t *table_k, uint32_t valu
             basetable_mul(&pts[2 * i], entries_g, a);
             basetable_mul2(&pts[2 * i + 1], table_k + BASETABLE_HEADER, a, entries_g, d);
         }
-        encode_points(out + 64 * (size_t)start, pts, 2 * (size_t)n);
+        double_encode_batch(out + 64 * (size_t)start, pts, 2 * (size_t)n);
     }
     ct_wipe(vs, 32);
     ct_wipe(diff, 32);
