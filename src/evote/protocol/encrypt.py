@@ -13,7 +13,10 @@ Per contest with n candidates and L = max_choices, in this order:
   2. blank indicator b (1 when nothing was chosen): nonce r_b, ciphertext, 0/1 proof;
   3. range proof that (sum alpha_i + L*alpha_b, sum beta_i + L*beta_b), which encrypts
      sum m_i + L*b with nonce sum r_i + L*r_b, holds a value in [1, L].
-Randomness is drawn per contest in one piece, laid out as: for each of the n + 1
+Steps 1 and 2 are made together by disjunctive.prove01_batch (the C prover, csrc/prove.c:
+two calls per contest around the hashes), step 3 by disjunctive.prove; the bytes are those
+of the one-by-one reference path (_encrypt_one), which still serves values that are not
+0 or 1 (the prover refuses them). Randomness is drawn per contest in one piece, laid out as: for each of the n + 1
 ciphertexts, r (64 bytes) then c_0, a_0, c_1, a_1 (64 bytes each); then c_j, a_j for
 j = 1..L (disjunctive.py). Every 64-byte piece becomes a Scalar by wide reduction mod l.
 """
