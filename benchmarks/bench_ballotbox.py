@@ -11,6 +11,9 @@ Each figure is printed with its ratio to an anchor measured in the same run:
     PYTHONPATH=src pytest benchmarks/bench_ballotbox.py -s       # same, under pytest
     EVOTE_BOX_KILL_SECONDS=300 pytest tests/test_ballotbox_crash.py -s   # long SIGKILL run
 """
+import os as _os
+_os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # no BLAS pool spinning in the CPU clock
+
 import hashlib
 import os
 import sys

@@ -15,6 +15,9 @@ on this machine; it is not installed here, so these are fixed figures, not re-me
   200-candidate tally, 3 of 5: 55 s       target >= 100x faster  (<= 550 ms)
 Tehran shape (300 candidates, counts up to 1.5 million, 3 of 5): target < 2 s with BSGS.
 """
+import os as _os
+_os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # no BLAS pool spinning in the CPU clock
+
 import random
 import time
 

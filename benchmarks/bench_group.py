@@ -9,6 +9,9 @@ check) and crypto_scalarmult_ed25519_base_noclamp (fixed base). Targets (issue 2
 variable base <= 0.55 x anchor; fixed base <= 0.9 x anchor; decode <= 5 us, batch decode per
 point no slower; msm_vartime per point <= 0.1 x one ct scalar mult at n = 65536.
 """
+import os as _os
+_os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # no BLAS pool spinning in the CPU clock
+
 import os
 
 import nacl.bindings as nb

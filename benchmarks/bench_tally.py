@@ -30,7 +30,11 @@ ballots); 3 of 5 guardians compute shares with proofs, the shares are batch-veri
 combined, the counts recovered by BSGS and the seats computed (compute_results).
 Target < 2 s. The process-wide BSGS baby table (built once) is timed separately.
 """
+
 from __future__ import annotations
+
+import os as _os
+_os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # no BLAS pool spinning in the CPU clock
 
 import multiprocessing as mp
 import os

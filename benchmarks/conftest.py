@@ -8,6 +8,9 @@ shared machine; both sides of every ratio are taken the same way. The INTERLEAVE
 measure the two sides of a ratio in alternating batches (bench_group.test_interleaved_ratios)
 so that load drifting during the run cannot favour either side.
 """
+import os as _os
+_os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # no BLAS pool spinning in the CPU clock
+
 import pytest
 
 _FIGURES = {}  # name -> (seconds per unit, unit)

@@ -5,11 +5,18 @@ command in evote.cli.<module>). Loading lazily keeps `evote --help` fast and kee
 broken subcommand from taking the others down.
 """
 import importlib
+import os
 import sys
 
-import click
+# evote never calls BLAS, but numpy's OpenBLAS starts a pool of busy-waiting threads, one
+# per core, in every process that imports numpy: they would take CPU from the verifier's
+# and the tally's own worker processes. Set before any subcommand imports numpy; a value
+# the user set wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from .._version import __version__
+import click  # noqa: E402
+
+from .._version import __version__  # noqa: E402
 
 COMMANDS = {
     "box": "evote.cli.box:box",
