@@ -74,7 +74,7 @@ def primitives(ctx, n_points: int) -> dict:
     sc = b"".join(Scalar.random().to_bytes() for _ in range(n_points))
     k = 51   # the 0/1 prover's C calls, per selection, in batches of a 50-candidate contest
     bits, rand = bytes([1] * 9 + [0] * (k - 9)), os.urandom(320 * k)
-    table = ctx.k_table._table
+    table = ctx.k_table.basetable
     digests = os.urandom(64 * k)
     return {
         "prove01 commit (C)": _best(lambda: _bindings.prove01_commit(table, bits, rand), 5, k),

@@ -80,7 +80,7 @@ def test_range_prove_equals_reference(data):
 def test_bindings_equal_reference_both_bits():
     for m in (0, 1):
         rand = os.urandom(320)
-        out, nonces = _bindings.prove01_commit(CTX.k_table._table, bytes([m]), rand)
+        out, nonces = _bindings.prove01_commit(CTX.k_table.basetable, bytes([m]), rand)
         alpha, beta, proof, r = reference_selection(m, rand, lambda ct: statement_of(0, ct))
         assert out == alpha + beta + b"".join(proof.commitments)
         assert nonces == r.to_bytes()
@@ -90,13 +90,13 @@ def test_bindings_equal_reference_both_bits():
 
 
 def test_empty_batch():
-    assert _bindings.prove01_commit(CTX.k_table._table, b"", b"") == (b"", b"")
+    assert _bindings.prove01_commit(CTX.k_table.basetable, b"", b"") == (b"", b"")
     assert _bindings.prove01_respond(b"", b"", b"") == b""
     assert disjunctive.prove01_batch(b"", b"", CTX.k_table, statement_of) == ([], [])
 
 
 def test_prove01_bad_arguments():
-    table = CTX.k_table._table
+    table = CTX.k_table.basetable
     rand = os.urandom(640)
     with pytest.raises(EvoteTypeError, match="prove01_commit: table_k must be a BaseTable"):
         _bindings.prove01_commit(b"x" * 64, b"\x00\x01", rand)
@@ -121,7 +121,7 @@ def test_prove01_bad_arguments():
 
 
 def test_range_bad_arguments():
-    table = CTX.k_table._table
+    table = CTX.k_table.basetable
     rand = os.urandom(128 * 3)
     nonce = Scalar.random().to_bytes()
     with pytest.raises(EvoteValueError, match=r"value is not in \[1, 3\]"):

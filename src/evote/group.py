@@ -386,6 +386,12 @@ class FixedBase:
     def point(self) -> Point:
         return self._point
 
+    @property
+    def basetable(self):
+        """The binding layer's table object (evote._bindings.BaseTable, public data), for
+        the C provers that take a table (evote.protocol.disjunctive)."""
+        return self._table
+
     def mul(self, s) -> Point:
         """s * B, constant time in s."""
         return _point(_b.basetable_mul(self._table, _scalar_bytes("FixedBase.mul", "s", s)))

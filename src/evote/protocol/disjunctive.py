@@ -152,7 +152,7 @@ def _k_basetable(fn: str, k_table):
     """The C table of the FixedBase K (what the C prover multiplies by)."""
     if not isinstance(k_table, FixedBase):
         raise EvoteTypeError(f"{fn}: k_table must be FixedBase, got {type(k_table).__name__}")
-    return k_table._table
+    return k_table.basetable
 
 
 def _split32(blob: bytes) -> Tuple[bytes, ...]:
