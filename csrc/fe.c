@@ -260,7 +260,9 @@ int fe_sqrt_ratio_m1(fe *out, const fe *u, const fe *v) {
     return was_square;
 }
 
-void fe_sqrt_ratio_m1_x4(fe out[FE_LANES], int was_square[FE_LANES], const fe u[FE_LANES],
-                         const fe v[FE_LANES]) {
-    sqrt_ratio_m1_lanes(out, was_square, u, v, FE_LANES);
+void fe_invsqrt_x4(fe out[FE_LANES], int was_square[FE_LANES], const fe v[FE_LANES]) {
+    fe one[FE_LANES];
+    int k;
+    for (k = 0; k < FE_LANES; k++) fe_1(&one[k]);
+    sqrt_ratio_m1_lanes(out, was_square, one, v, FE_LANES);
 }

@@ -68,11 +68,11 @@ void fe_pow22523(fe *h, const fe *z);     /* z^((p-5)/8) */
 /* RFC 9496 SQRT_RATIO_M1: returns was_square; *r = the nonnegative sqrt(u/v) when u/v is
    square, else the nonnegative sqrt(SQRT_M1 * u/v); r = 0 when u == 0 (or v == 0). */
 int fe_sqrt_ratio_m1(fe *r, const fe *u, const fe *v);
-/* FE_LANES independent SQRT_RATIO_M1 computations run in lockstep (same results as
-   FE_LANES calls of fe_sqrt_ratio_m1, about 1.4x the throughput: see fe.c "Lanes").
-   out may not alias u or v. Constant time. */
+/* FE_LANES independent SQRT_RATIO_M1(1, v[k]) (inverse square roots, as decoding and
+   encoding need) run in lockstep: the same results as FE_LANES calls of
+   fe_sqrt_ratio_m1(&out[k], one, &v[k]), about 1.4x the throughput (fe.c "Lanes").
+   out may not alias v. Constant time. */
 #define FE_LANES 4
-void fe_sqrt_ratio_m1_x4(fe out[FE_LANES], int was_square[FE_LANES], const fe u[FE_LANES],
-                         const fe v[FE_LANES]);
+void fe_invsqrt_x4(fe out[FE_LANES], int was_square[FE_LANES], const fe v[FE_LANES]);
 
 #endif

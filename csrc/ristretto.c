@@ -78,7 +78,7 @@ int ristretto_decode(ge_p3 *p, const uint8_t bytes[32]) {
 
 void ristretto_decode_batch(ge_p3 *p, int *ok, const uint8_t *bytes, size_t n) {
     decode_state st[FE_LANES];
-    fe one[FE_LANES], ratio[FE_LANES], invsqrt[FE_LANES];
+    fe ratio[FE_LANES], invsqrt[FE_LANES];
     int was_square[FE_LANES];
     size_t i, k;
     for (i = 0; i < n; i += FE_LANES) {
@@ -86,10 +86,9 @@ void ristretto_decode_batch(ge_p3 *p, int *ok, const uint8_t *bytes, size_t n) {
         for (k = 0; k < FE_LANES; k++) {
             /* a short last group repeats its first encoding in the spare lanes */
             decode_begin(&st[k], bytes + 32 * (i + (k < lanes ? k : 0)));
-            fe_1(&one[k]);
             ratio[k] = st[k].ratio_v;
         }
-        fe_sqrt_ratio_m1_x4(invsqrt, was_square, one, ratio);
+        fe_invsqrt_x4(invsqrt, was_square, ratio);
         for (k = 0; k < lanes; k++) ok[i + k] = decode_end(&p[i + k], &st[k], &invsqrt[k], was_square[k]);
     }
 }
@@ -146,17 +145,16 @@ void ristretto_encode(uint8_t out[32], const ge_p3 *p) {
 
 void ristretto_encode_batch(uint8_t *out, const ge_p3 *p, size_t n) {
     encode_state st[FE_LANES];
-    fe one[FE_LANES], ratio[FE_LANES], invsqrt[FE_LANES];
-    int was_square[FE_LANES];
+    fe ratio[FE_LANES], invsqrt[FE_LANES];
+    int was_square[FE_LANES];   /* always 1 for a point of the curve */
     size_t i, k;
     for (i = 0; i < n; i += FE_LANES) {
         size_t lanes = n - i < FE_LANES ? n - i : FE_LANES;
         for (k = 0; k < FE_LANES; k++) {
             encode_begin(&st[k], &p[i + (k < lanes ? k : 0)]);   /* spare lanes: a repeat */
-            fe_1(&one[k]);
             ratio[k] = st[k].ratio_v;
         }
-        fe_sqrt_ratio_m1_x4(invsqrt, was_square, one, ratio);
+        fe_invsqrt_x4(invsqrt, was_square, ratio);
         for (k = 0; k < lanes; k++) encode_end(out + 32 * (i + k), &p[i + k], &st[k], &invsqrt[k]);
     }
     ct_wipe(st, sizeof st);

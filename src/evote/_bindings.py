@@ -345,12 +345,8 @@ def double_scalarmult_vartime(a, p, b) -> bytes:
     return _copy(out)
 
 
-def msm_vartime(scalars, points) -> bytes:
-    """sum scalars[i] * points[i] over two blobs of n*32 bytes, one C call.
-
-    Variable time: public data only. Raises InvalidEncoding naming the first bad item.
-    """
-    fn = "msm_vartime"
+def _msm_args(fn: str, scalars, points) -> tuple:
+    """(scalars, points, n) checked: two blobs of the same number n of 32-byte items."""
     scalars = _blob(fn, "scalars", scalars)
     points = _blob(fn, "points", points)
     n = len(points) // 32
@@ -358,6 +354,16 @@ def msm_vartime(scalars, points) -> bytes:
         raise EvoteValueError(
             f"{fn}: {len(scalars) // 32} scalars but {n} points (the counts must match)"
         )
+    return scalars, points, n
+
+
+def msm_vartime(scalars, points) -> bytes:
+    """sum scalars[i] * points[i] over two blobs of n*32 bytes, one C call.
+
+    Variable time: public data only. Raises InvalidEncoding naming the first bad item.
+    """
+    fn = "msm_vartime"
+    scalars, points, n = _msm_args(fn, scalars, points)
     out = _out()
     bad = ffi.new("size_t *")
     rc = lib.evote_msm_vartime(out, scalars, points, n, bad)
@@ -374,13 +380,7 @@ def msm_colsum_vartime(scalars, points, columns, n_columns) -> tuple:
     bad point or scalar, EvoteValueError naming the first bad column index.
     """
     fn = "msm_colsum_vartime"
-    scalars = _blob(fn, "scalars", scalars)
-    points = _blob(fn, "points", points)
-    n = len(points) // 32
-    if len(scalars) // 32 != n:
-        raise EvoteValueError(
-            f"{fn}: {len(scalars) // 32} scalars but {n} points (the counts must match)"
-        )
+    scalars, points, n = _msm_args(fn, scalars, points)
     columns = _bytes(fn, "columns", columns, 4 * n)
     n_columns = _count(fn, "n_columns", n_columns)
     if n_columns > 1 << 24:
