@@ -1,6 +1,7 @@
 """evote.tally: encrypted tallies (per station, per district), homomorphic aggregation
-of ballot boxes, threshold decryption of the totals, paper stations, reconciliation and
-the glue to evote.results (specs/tally.md). The names below are the API other parts use.
+of ballot boxes, threshold decryption of the totals, paper stations, electronic stations'
+declared forms, reconciliation and the glue to evote.results (specs/tally.md). The names
+below are the API other parts use.
 """
 from .aggregate import tally_ballot_blobs
 from .boxes import BoxSummary, TallyProblem, TallyRun, district_tallies, tally_boxes
@@ -9,7 +10,9 @@ from .decrypt import (ContestDecryption, DecryptionRecord, decrypt_district_tall
                       tally_labels, verify_decryption_record)
 from .errors import BallotRefused, DecryptionRecordError, TallyInputError
 from .model import ContestTally, EncryptedTally, merge_tallies
-from .paper import Official, PaperResult, PaperResultError, certify_official
+from .declaration import StationDeclaration, StationDeclarationError, declared_forms
+from .officials import Official, certify_official
+from .paper import PaperResult, PaperResultError
 from .reconcile import StationReconciliation, reconcile_stations
 
 __all__ = [
@@ -19,4 +22,5 @@ __all__ = [
     "BallotRefused", "DecryptionRecordError", "TallyInputError", "ContestTally",
     "EncryptedTally", "merge_tallies", "Official", "PaperResult", "PaperResultError",
     "certify_official", "StationReconciliation", "reconcile_stations",
+    "StationDeclaration", "StationDeclarationError", "declared_forms",
 ]

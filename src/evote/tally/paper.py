@@ -6,8 +6,8 @@ blank ballots, the number of ballot forms issued at the station and how many of 
 were spoiled (a voter's mistake, replaced by a new form; kept, never counted), so that
 forms issued = ballots cast + spoiled forms (reconcile.py checks it). Officials sign it
 with Ed25519 keys that the election authority (manifest.authority_key) certified for
-this election, this station and this role, the same way it certifies kiosks but with a
-structure of its own (an official's key must never pass for a kiosk's):
+this election, this station and this role (officials.py: the scheme shared with the
+electronic stations' declarations, declaration.py):
 
     certificate = Ed25519_authority( digest("evote/v1/official-certificate",
                       manifest_hash, text(station_id), text(role), official public key) )
@@ -27,21 +27,22 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
-import nacl.exceptions
 import nacl.signing
 
 from ..canonical_json import canonical_json_bytes
 from ..errors import EvoteError, EvoteTypeError, InvalidSignature
-from ..hashing import digest, text
+from ..hashing import digest
 from ..results.count import check_counts
 from ..results.model import ContestCounts
 from .errors import TallyInputError
 from .model import _exact_keys
+from .officials import (Official, check_station, officials_from_json, sign_official,
+                        verify_officials)
+from .officials import parse_count as _int
+from .officials import parse_hex as _hex
 
 PAPER_VERSION = "evote-paper-result/1"
-CERT_TAG = "evote/v1/official-certificate"
 SIGN_TAG = "evote/v1/paper-result"
-_HEX = frozenset("0123456789abcdef")
 
 
 class PaperResultError(InvalidSignature):
@@ -49,45 +50,6 @@ class PaperResultError(InvalidSignature):
 
 
 canonical_bytes = canonical_json_bytes  # the shared canonical form (evote.canonical_json)
-
-
-def official_certificate_digest(manifest_hash: bytes, station_id: str, role: str,
-                                public_key: bytes) -> bytes:
-    return digest(CERT_TAG, manifest_hash, text(station_id), text(role), public_key)
-
-
-def certify_official(authority: nacl.signing.SigningKey, manifest_hash: bytes,
-                     station_id: str, role: str, public_key: bytes) -> bytes:
-    """The authority's 64-byte certificate for one official's key at one station."""
-    if not isinstance(authority, nacl.signing.SigningKey):
-        raise EvoteTypeError("authority: expected a nacl.signing.SigningKey")
-    return authority.sign(official_certificate_digest(
-        manifest_hash, station_id, role, public_key)).signature
-
-
-@dataclass(frozen=True)
-class Official:
-    """One official's signature of a paper result, with the authority's certificate."""
-    role: str
-    public_key: bytes   # Ed25519, 32 bytes
-    certificate: bytes  # the authority's signature (64 bytes), see the module docstring
-    signature: bytes    # this official's signature of the result (64 bytes)
-
-    def to_json_obj(self) -> dict:
-        return {"role": self.role, "public_key": self.public_key.hex(),
-                "certificate": self.certificate.hex(), "signature": self.signature.hex()}
-
-
-def _hex(where: str, value: Any, size: int) -> bytes:
-    if not isinstance(value, str) or len(value) != 2 * size or not _HEX.issuperset(value):
-        raise TallyInputError(f"{where}: expected {2 * size} lowercase hex digits")
-    return bytes.fromhex(value)
-
-
-def _int(where: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise TallyInputError(f"{where}: expected an integer >= 0")
-    return value
 
 
 @dataclass(frozen=True)
@@ -132,13 +94,8 @@ class PaperResult:
 
     def sign(self, role: str, key: nacl.signing.SigningKey, certificate: bytes) -> "PaperResult":
         """This result with one more official's signature."""
-        if not isinstance(key, nacl.signing.SigningKey):
-            raise EvoteTypeError("key: expected a nacl.signing.SigningKey")
-        if not isinstance(role, str) or not role:
-            raise TallyInputError("role: expected a non-empty string")
-        sig = key.sign(self.signed_digest()).signature
-        return replace(self, officials=self.officials + (
-            Official(role, bytes(key.verify_key), bytes(certificate), sig),))
+        return replace(self, officials=sign_official(self.officials, self.signed_digest(),
+                                                     role, key, certificate))
 
     def counts(self) -> dict:
         return {c.contest_id: c for c in self.contests}
@@ -148,12 +105,8 @@ class PaperResult:
         role once), for this manifest, this station, and the station style's contests
         with plausible counts. Raises PaperResultError."""
         where = self.where
-        if self.manifest_hash != manifest.hash():
-            raise PaperResultError(f"{where}: made for another manifest")
-        try:
-            station = manifest.station(self.station_id)
-        except (EvoteError, KeyError):
-            raise PaperResultError(f"{where}: station is not in the manifest") from None
+        station = check_station(manifest, where, self.manifest_hash, self.station_id,
+                                PaperResultError)
         want = manifest.style(station.style_id).contest_ids
         have = tuple(c.contest_id for c in self.contests)
         if have != want:
@@ -164,33 +117,9 @@ class PaperResult:
                 check_counts(manifest.contest(c.contest_id), c)
             except EvoteError as exc:
                 raise PaperResultError(f"{where}: {exc}") from None
-        if len(self.officials) < min_officials:
-            raise PaperResultError(f"{where}: {len(self.officials)} official signature(s), "
-                                   f"{min_officials} required")
-        if len({o.public_key for o in self.officials}) != len(self.officials) or \
-                len({o.role for o in self.officials}) != len(self.officials):
-            raise PaperResultError(f"{where}: an official key or role signs twice")
-        try:
-            authority = nacl.signing.VerifyKey(manifest.authority_key)
-        except (nacl.exceptions.CryptoError, ValueError, TypeError):
-            raise PaperResultError(f"{where}: the manifest's authority key is not an Ed25519 "
-                                   "key") from None
-        d = self.signed_digest()
-        for i, o in enumerate(self.officials):
-            who = f"{where}: official {i} ({o.role!r}, key {o.public_key.hex()[:16]}...)"
-            try:
-                authority.verify(official_certificate_digest(
-                    self.manifest_hash, self.station_id, o.role, o.public_key), o.certificate)
-            except (nacl.exceptions.BadSignatureError, nacl.exceptions.CryptoError,
-                    ValueError, TypeError):
-                raise PaperResultError(f"{who}: not certified by the election authority for "
-                                       "this station and role") from None
-            try:
-                nacl.signing.VerifyKey(o.public_key).verify(d, o.signature)
-            except (nacl.exceptions.BadSignatureError, nacl.exceptions.CryptoError,
-                    ValueError, TypeError):
-                raise PaperResultError(f"{who}: signature of the declared result does not "
-                                       "verify") from None
+        verify_officials(manifest, where, self.manifest_hash, self.station_id, self.officials,
+                         self.signed_digest(), min_officials, "declared result",
+                         PaperResultError)
 
     def to_json_obj(self) -> dict:
         return dict(self.body_obj(), officials=[o.to_json_obj() for o in self.officials])
@@ -226,17 +155,7 @@ class PaperResult:
                                               _int(f"{w}.blank", c["blank"])))
             except EvoteError as exc:
                 raise TallyInputError(f"{w}: {exc}") from None
-        officials = []
-        for i, o in enumerate(obj["officials"]):
-            w = f"{where}.officials[{i}]"
-            if not isinstance(o, dict):
-                raise TallyInputError(f"{w}: expected an object")
-            _exact_keys(w, o, ("certificate", "public_key", "role", "signature"))
-            if not isinstance(o["role"], str) or not o["role"]:
-                raise TallyInputError(f"{w}.role: expected a non-empty string")
-            officials.append(Official(o["role"], _hex(f"{w}.public_key", o["public_key"], 32),
-                                      _hex(f"{w}.certificate", o["certificate"], 64),
-                                      _hex(f"{w}.signature", o["signature"], 64)))
+        officials = officials_from_json(where, obj["officials"])
         return cls(_hex(f"{where}.manifest_hash", obj["manifest_hash"], 32), obj["station_id"],
                    _int(f"{where}.forms_issued", obj["forms_issued"]), tuple(contests),
                    tuple(officials), _int(f"{where}.spoiled_forms", obj["spoiled_forms"]))

@@ -5,8 +5,9 @@ Rules (specs/tally.md section 6), each broken rule is one mismatch line:
   - every box of the station verified (else it counted nothing) and has a CLOSE record;
   - CLOSE counts (cast, spoiled) = the CAST and SPOIL records in the box;
   - every CAST ballot was counted (refused ballots are listed);
-  - forms issued, when declared, = ballots cast at the station (a voter gets one form
-    and casts one ballot; challenged ballots are re-done on the same form);
+  - forms issued, declared by the station's officials (declaration.py), = ballots cast
+    at the station (a voter gets one form and casts one ballot; challenged ballots are
+    re-done on the same form); with require_forms, an electronic station must declare;
   - a paper station: forms issued = each contest's ballots cast + spoiled forms;
   - a station is electronic or paper, never both, and has at least one of them.
 """
@@ -53,7 +54,7 @@ def _electronic(sid, boxes, forms, out):
         if not b.ok:
             out.append(f"box {b.path} did not verify; none of its ballots is counted")
         elif not b.closed:
-            out.append(f"box {b.path} has no CLOSE record")
+            out.append(f"box {b.path} has no CLOSE record (or none that verifies)")
         elif (b.close_cast, b.close_spoiled) != (b.cast, b.spoiled):
             out.append(f"box {b.path}: CLOSE says {b.close_cast} cast, {b.close_spoiled} "
                        f"spoiled; the box holds {b.cast} cast, {b.spoiled} spoiled")
@@ -69,10 +70,13 @@ def _electronic(sid, boxes, forms, out):
 
 def reconcile_stations(manifest, run: Optional[TallyRun] = None,
                        forms_issued: Mapping[str, int] = None,
-                       paper_results: Sequence[PaperResult] = ()) -> tuple:
+                       paper_results: Sequence[PaperResult] = (),
+                       require_forms: bool = False) -> tuple:
     """One StationReconciliation per station of the manifest (manifest order), plus one
-    for any station id met in the boxes or paper results that the manifest lacks.
-    forms_issued: declared forms per electronic station (paper results carry their own)."""
+    for any station id met in the boxes, paper results or forms that the manifest lacks.
+    forms_issued: declared forms per electronic station (paper results carry their own),
+    e.g. declaration.declared_forms(manifest, declarations); require_forms: an electronic
+    station that declares none is a mismatch."""
     forms_issued = dict(forms_issued or {})
     boxes: dict = {}
     if run is not None:
@@ -87,7 +91,7 @@ def reconcile_stations(manifest, run: Optional[TallyRun] = None,
             raise EvoteTypeError("paper_results: expected PaperResult items")
         paper.setdefault(p.station_id, []).append(p)
     ids = [s.station_id for s in manifest.stations]
-    extra = sorted((set(boxes) | set(paper)) - set(ids), key=str)
+    extra = sorted((set(boxes) | set(paper) | set(forms_issued)) - set(ids), key=str)
     out = []
     for sid in ids + extra:
         mism = []
@@ -104,6 +108,8 @@ def reconcile_stations(manifest, run: Optional[TallyRun] = None,
         forms = forms_issued.get(sid)
         cast = spoiled = counted = 0
         close_cast = close_spoiled = None
+        if bx and not pp and forms is None and require_forms:
+            mism.append("no declaration of the forms issued (voters authorized to vote)")
         if bx:
             cast, spoiled, counted, close_cast, close_spoiled = _electronic(sid, bx, forms, mism)
         if pp:
