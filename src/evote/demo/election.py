@@ -6,10 +6,11 @@
 Steps: the authority's key; the manifest (make_demo_manifest: a city council 9 seats /
 6 alternates / 50 candidates and village councils 3/2 and 5/3); a 3-of-5 key ceremony;
 kiosks certified per station; voters casting through real ballot boxes (a few Benaloh
-challenges) in parallel per station; one city station falls back to paper (declared,
-signed result); station and contest tallies; decryption by 4 of the 5 guardians (one is
-absent); results and reports (HTML, CSV, text); the record sealed (root hash); then the
-verifier on the record.
+challenges) in parallel per station; each electronic station's officials declare (signed)
+the forms they issued; one city station falls back to paper (declared, signed result);
+station and contest tallies, every station reconciled (forms issued = ballots cast =
+CLOSE counts); decryption by 4 of the 5 guardians (one is absent); results and reports
+(HTML, CSV, text); the record sealed (root hash); then the verifier on the record.
 
 Reproducible: the same seed gives the same manifest (the demo authority key is derived
 from the seed: a demo shortcut, never for a real election), the same choices and the
@@ -35,10 +36,11 @@ from ..results.report_csv import write_csv_reports
 from ..results.report_html import write_html_report
 from ..results.report_json import results_to_json_bytes
 from ..results.report_text import render_text
-from ..tally import decrypt_district_tallies, election_results, tally_boxes
+from ..tally import (decrypt_district_tallies, declared_forms, election_results,
+                     reconcile_stations, tally_boxes)
 from ..verify.executors import run_tasks
 from ..verify.run import verify_record
-from .station import paper_station, run_station
+from .station import paper_station, run_station, station_declaration
 
 N_GUARDIANS, THRESHOLD, ABSENT_GUARDIAN = 5, 3, 4
 CHALLENGE_RATE = 0.02
@@ -122,6 +124,12 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
             p[2] += blank
     for _, sums, _ in outputs:
         add_plain(sums)
+    declarations = []
+    for sid, _, _ in outputs:  # every voter of the demo was authorized once and voted
+        declarations.append(station_declaration(manifest, sid, voters_per_station, authority))
+        writer.write_station_declaration(declarations[-1])
+    step(f"forms issued declared by {len(declarations)} electronic stations, each signed by "
+         f"{len(declarations[0].officials) if declarations else 0} certified officials")
     papers = []
     if paper_id is not None:
         pr, _ = paper_station(manifest, paper_id, voters_per_station, seed, authority)
@@ -140,8 +148,14 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
     if not run.ok:
         raise EvoteError("demo: the tally refused something: " +
                          "; ".join(str(p) for p in run.problems[:3]))
+    reconciled = reconcile_stations(manifest, run, declared_forms(manifest, declarations),
+                                    papers, require_forms=True)
+    wrong = [f"station {r.station_id}: {m}" for r in reconciled for m in r.mismatches]
+    if wrong:
+        raise EvoteError("demo: reconciliation failed: " + "; ".join(wrong[:3]))
     writer.write_encrypted_tallies(RecordTallies(manifest.hash(), run.stations, run.districts))
-    step(f"encrypted tallies: {len(run.stations)} stations, {len(run.districts)} districts")
+    step(f"encrypted tallies: {len(run.stations)} stations, {len(run.districts)} districts; "
+         f"{len(reconciled)} stations reconciled (forms issued = ballots cast = CLOSE counts)")
 
     present = [g for g in guardians if g.index != ABSENT_GUARDIAN]
     decryption = decrypt_district_tallies(context, present, run.districts, manifest=manifest)

@@ -1,6 +1,7 @@
 """One polling station of the demo, run in a worker process: kiosks certified by the
 authority, voters casting (and a few challenging) through real ballot boxes written
-straight into the record. Also the paper-fallback station's declared, signed result.
+straight into the record. Also what station officials sign: the paper-fallback station's
+declared result and each electronic station's declaration of the forms it issued.
 
 Randomness: voters' choices come from random.Random seeded by (demo seed, station), so
 they repeat for a seed; kiosk keys, ballot nonces and proof nonces come from os.urandom.
@@ -16,7 +17,7 @@ from ..protocol.encrypt import encrypt_ballot
 from ..record import layout
 from ..record.election import parsed_election
 from ..results import ContestCounts
-from ..tally import PaperResult, certify_official
+from ..tally import PaperResult, StationDeclaration, certify_official
 from .voters import choose, plain_votes, popularity
 
 
@@ -88,8 +89,22 @@ def paper_station(manifest, station_id, n_voters, seed, authority):
     spoiled_forms = rng.randint(0, 3)
     result = PaperResult(manifest.hash(), station_id, n_voters + spoiled_forms, contests,
                          spoiled_forms=spoiled_forms)
+    return _signed_by_officials(result, manifest, authority), sums
+
+
+def station_declaration(manifest, station_id, forms_issued, authority):
+    """An electronic station's declaration of the forms it issued (the voters its staff
+    authorized: in the demo, every voter of the station votes once), signed by the
+    station head and an observer, both certified by the authority."""
+    return _signed_by_officials(StationDeclaration(manifest.hash(), station_id, forms_issued),
+                                manifest, authority)
+
+
+def _signed_by_officials(declared, manifest, authority):
+    """`declared` (a PaperResult or StationDeclaration) signed by the station's head and
+    an observer, each with a fresh key the authority certifies for the station and role."""
     for role in ("station-head", "observer"):
         sk = nacl.signing.SigningKey.generate()
-        result = result.sign(role, sk, certify_official(authority, manifest.hash(),
-                                                        station_id, role, bytes(sk.verify_key)))
-    return result, sums
+        declared = declared.sign(role, sk, certify_official(
+            authority, manifest.hash(), declared.station_id, role, bytes(sk.verify_key)))
+    return declared

@@ -13,6 +13,8 @@ MANIFEST = "manifest.json"
 CONTEXT = "context.json"       # election context: guardians' public records, joint key
 BOXES_DIR = "boxes"            # boxes/<station_id>/<kiosk_id>.box
 PAPER_DIR = "paper"            # paper/<station_id>.json: declared, signed paper results
+DECLARATIONS_DIR = "declarations"  # declarations/<station_id>.json: an electronic
+                                   # station's forms issued, signed by its officials
 TALLY = "tally/encrypted.json"     # encrypted station and district tallies
 DECRYPTION = "tally/decryption.json"  # decryption shares and proofs per district tally
 RESULTS = "results/results.json"   # counts, winners, alternates, ties
@@ -33,6 +35,10 @@ def box_path(station_id: str, kiosk_id: str) -> str:
 
 def paper_path(station_id: str) -> str:
     return f"{PAPER_DIR}/{station_id}.json"
+
+
+def declaration_path(station_id: str) -> str:
+    return f"{DECLARATIONS_DIR}/{station_id}.json"
 
 
 def is_covered(path: str) -> bool:

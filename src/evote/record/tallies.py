@@ -8,8 +8,9 @@ tally/encrypted.json gathers the tally engine's encrypted tallies (evote.tally,
      "districts": {district id: <EncryptedTally JSON>, ...}}  // what is decrypted
 
 tally/decryption.json is the tally engine's DecryptionRecord JSON as it is
-(`evote-tally-decryption/1`), and paper/<station>.json its PaperResult JSON
-(`evote-paper-result/1`): no wrapper needed.
+(`evote-tally-decryption/1`), paper/<station>.json its PaperResult JSON
+(`evote-paper-result/1`) and declarations/<station>.json its StationDeclaration JSON
+(`evote-station-declaration/1`): no wrapper needed.
 """
 from dataclasses import dataclass
 from typing import Mapping

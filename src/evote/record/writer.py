@@ -4,6 +4,7 @@
     w.write_manifest(manifest); w.write_context(context)
     path = w.box_file(station_id, kiosk_id)    # where a kiosk's box goes (or w.add_box)
     w.write_paper_result(paper)                # evote.tally.PaperResult, signed
+    w.write_station_declaration(declaration)   # evote.tally.StationDeclaration, signed
     w.write_encrypted_tallies(record_tallies)  # evote.record.tallies.RecordTallies
     w.write_decryption(decryption)             # evote.tally.DecryptionRecord
     w.write_results(results_json_bytes)        # evote.results.report_json bytes
@@ -65,6 +66,14 @@ class RecordWriter:
         if not layout.is_safe_id(paper.station_id):
             raise RecordError(f"station id {paper.station_id!r} cannot name a record file")
         self._json(layout.paper_path(paper.station_id), paper.to_json_obj())
+
+    def write_station_declaration(self, declaration) -> None:
+        """declarations/<station>.json: an electronic station's signed forms issued."""
+        if not layout.is_safe_id(declaration.station_id):
+            raise RecordError(f"station id {declaration.station_id!r} cannot name a record "
+                              "file")
+        self._json(layout.declaration_path(declaration.station_id),
+                   declaration.to_json_obj())
 
     def write_encrypted_tallies(self, tallies) -> bytes:
         return self._json(layout.TALLY, tallies.to_json_obj())

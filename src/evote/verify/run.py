@@ -5,6 +5,7 @@
     V3  manifest            V8  ballot proofs         V13 paper results
     V4  election context    V9  no duplicates         V14 counts
     V5  kiosk certificates  V10 spoiled ballots       V15 results
+                                                      V16 station reconciliation
 
 The station-level work (V5-V8, V10, parts of V9 and V11) runs as one task per station
 (station.py) on executors.py; everything else runs here. Unusable input (no record, no
@@ -45,6 +46,8 @@ CHECKS = (
     ("V13", "paper-station results: signed by certified officials, consistent", "stations"),
     ("V14", "counts: every station accounted for, totals plausible", "contests"),
     ("V15", "results: seats, alternates and ties recomputed from counts and rules", "contests"),
+    ("V16", "station reconciliation: declared forms issued vs ballots cast in the boxes vs "
+     "CLOSE counts", "stations"),
 )
 
 
@@ -67,6 +70,7 @@ class _Run:
         self.manifest_bytes = self.context_bytes = b""
         self.boxes = {}         # station id -> [box paths]
         self.papers = {}        # station id -> paper path
+        self.declarations = {}  # station id -> declarations/<station>.json path
         self.outputs = []       # station task outputs, manifest station order
         # Filled by tally_checks, each check for the next (None: not available).
         self.districts = self.tally_bytes = self.decrypted = self.totals = None
@@ -147,6 +151,12 @@ class _Run:
                 if (len(parts) == 2 and parts[1].endswith(".json")
                         and layout.is_safe_id(parts[1][:-5])):
                     self.papers[parts[1][:-5]] = path
+                    self.hash_here(path)
+                    continue
+            elif path.startswith(layout.DECLARATIONS_DIR + "/"):
+                if (len(parts) == 2 and parts[1].endswith(".json")
+                        and layout.is_safe_id(parts[1][:-5])):
+                    self.declarations[parts[1][:-5]] = path
                     self.hash_here(path)
                     continue
             elif path in (layout.MANIFEST, layout.CONTEXT, layout.TALLY, layout.DECRYPTION,

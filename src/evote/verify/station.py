@@ -4,15 +4,16 @@ the station's share of V9 and V11), as a pure function of the record's files.
 A task gets the record directory, a station id, the box files found for it and the
 manifest and context bytes; it returns plain, picklable data (so it runs the same in this
 process, in a multiprocessing pool or on a Dask worker): file hashes, how many items each
-check saw, failures (check, location, message), the recomputed station tally, and the
-ballot ids and ciphertext fingerprints for the record-wide duplicate check.
+check saw, failures (check, location, message), the recomputed station tally, the
+ballot ids and ciphertext fingerprints for the record-wide duplicate check, and each
+box's CAST, SPOIL and CLOSE counts for the station reconciliation (V16).
 
 Never raises for anything in the record: every problem becomes a failure at its location.
 """
 import os
 
 from ..ballotbox.reader import walk_box
-from ..ballotbox.records import CastRecord, OpenRecord, SpoilRecord
+from ..ballotbox.records import CastRecord, CloseRecord, OpenRecord, SpoilRecord
 from ..errors import EvoteError
 from ..group import aggregate_vartime
 from ..protocol.challenge import ChallengeRecord, verify_challenge
@@ -33,7 +34,7 @@ class _Out:
         self.d = {"station_id": station_id, "file_hashes": {}, "failures": [],
                   "checked": {"V5": 0, "V6": 0, "V7": 0, "V8": 0, "V10": 0},
                   "kiosks": [], "tallies": {}, "ballot_ids": b"", "ballot_locs": [],
-                  "alphas": b"", "per_ballot": 1}
+                  "alphas": b"", "per_ballot": 1, "boxes": []}
 
     def fail(self, check, location, message):
         self.d["failures"].append((check, location, message))
@@ -135,7 +136,7 @@ def _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id, ba
     gen = walk_box(full, authority_key=manifest.authority_key, election_hash=manifest.hash(),
                    station_id=station_id, kiosk_id=kiosk_id)
     out.count("V5")
-    report = None
+    report = close = None
     try:
         while True:
             record, problems = next(gen)
@@ -148,9 +149,13 @@ def _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id, ba
                 out.d["kiosks"].append((rel, record.kiosk_id, record.certificate.kiosk_key.hex()))
             elif isinstance(record, (CastRecord, SpoilRecord)):
                 _ballot_record(out, rel, record, style_id, ballots)
+            elif isinstance(record, CloseRecord):
+                close = (record.n_cast, record.n_spoiled)
     except StopIteration as stop:
         report = stop.value
     if report is not None:
+        # for V16: CAST and SPOIL records read, and the counts of a CLOSE that verified
+        out.d["boxes"].append((rel, report.n_cast, report.n_spoiled, close))
         out.count("V6", report.n_records)
         if report.torn_offset is not None:
             out.fail("V6", _loc(rel, report.n_records) + f" (offset {report.torn_offset})",

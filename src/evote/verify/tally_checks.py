@@ -1,5 +1,6 @@
 """Record-wide checks that follow the station tasks: V9 duplicates, V11 encrypted tallies,
-V12 decryption, V13 paper results, V14 counts, V15 results (specs/record.md section 8).
+V12 decryption, V13 paper results, V14 counts, V15 results, V16 station reconciliation
+(specs/record.md section 8).
 
 Each check reads what it needs from the run (`r`, a verify.run._Run) and leaves what the
 next check needs on it; a check whose inputs are missing says why it did not run.
@@ -17,10 +18,10 @@ from ..record.tallies import RecordTallies
 from ..results import ResultSettings, StationCounts, check_counts, compute_result
 from ..results.model import ElectionResults
 from ..results.report_json import results_to_json_bytes
-from ..tally import (ContestTally, DecryptionRecord, EncryptedTally, PaperResult,
-                     combine_counts, district_tallies, verify_decryption_record)
+from ..tally import (BoxSummary, ContestTally, DecryptionRecord, EncryptedTally, PaperResult,
+                     StationDeclaration, TallyRun, combine_counts, district_tallies,
+                     reconcile_stations, verify_decryption_record)
 from .station import FINGERPRINT
-
 
 
 def _slots(manifest, style_id):
@@ -289,6 +290,75 @@ def check_results(r):
                      "(evote.results.report_json)")
 
 
+def _declaration(r, sid, path):
+    """The valid declaration of electronic station `sid` in file `path`; RecordError or
+    EvoteError saying what is wrong."""
+    value, raw = load_json_file(r.full(path), path)
+    d = StationDeclaration.from_json_obj(value, "declaration")  # located by the caller
+    if d.station_id != sid:
+        raise RecordError(f"names station {d.station_id!r}, not the file's {sid!r}")
+    if raw != d.to_json_bytes():
+        raise RecordError("not in canonical form (specs/record.md section 3)")
+    d.verify(r.manifest)
+    if sid in r.papers:
+        raise RecordError(f"station {sid!r} fell back to paper ({r.papers[sid]}): its forms "
+                          "issued are in its paper result, it has no declaration")
+    if sid not in r.boxes:
+        raise RecordError(f"station {sid!r} has no ballot boxes ({layout.BOXES_DIR}/{sid}/)")
+    return d
+
+
+def _box_summaries(r, stations):
+    """evote.tally.BoxSummary of every box of `stations`, from the station tasks' counts
+    (a box the task could not read: ok=False, nothing of it counted)."""
+    read = {rel: (out["station_id"], cast, spoiled, close) for out in r.outputs
+            for rel, cast, spoiled, close in out.get("boxes", ())}
+    out = []
+    for sid in stations:
+        for rel in r.boxes[sid]:
+            kiosk = rel.rsplit("/", 1)[-1][:-len(".box")]
+            if rel not in read:
+                out.append(BoxSummary(rel, sid, kiosk, False))
+                continue
+            _, cast, spoiled, close = read[rel]
+            out.append(BoxSummary(rel, sid, kiosk, True, cast, spoiled, cast, (),
+                                  close is not None, *(close or (None, None))))
+    return tuple(out)
+
+
+def check_declarations(r):
+    """V16: per electronic station, the officials' declared forms issued (declarations/
+    <station>.json, signed and certified) = CAST records in its boxes = its CLOSE counts
+    (evote.tally.reconcile_stations); every declaration file is for such a station."""
+    v16 = r.c("V16")
+    m = r.manifest
+    if r.context is None:
+        v16.not_run_reason = "the ballot boxes were not read (the election context is not " \
+                             "valid, V4)"
+        return
+    order = {s.station_id: i for i, s in enumerate(m.stations)}
+    electronic = [s.station_id for s in m.stations if s.station_id in r.boxes]
+    forms = {}
+    for sid in sorted(r.declarations, key=lambda s: (order.get(s, len(order)), s)):
+        path = r.declarations[sid]
+        try:
+            forms[sid] = _declaration(r, sid, path).forms_issued
+        except (RecordError, EvoteError) as exc:
+            msg = str(exc)
+            v16.fail(path, msg[len(path) + 2:] if msg.startswith(path + ": ") else msg)
+    for sid in electronic:
+        if sid not in r.declarations:
+            v16.fail(layout.declaration_path(sid), f"missing: station {sid!r} has ballot boxes "
+                     "but no declaration of the forms issued by its officials")
+    v16.checked = len(set(electronic) | set(r.declarations))
+    run = TallyRun({}, {}, _box_summaries(r, electronic), ())
+    for rec in reconcile_stations(m, run, forms):
+        if rec.station_id in r.boxes:
+            for msg in rec.mismatches:
+                v16.fail(layout.declaration_path(rec.station_id),
+                         f"station {rec.station_id!r}: {msg}")
+
+
 def run_all(r):
     """Each check in turn; an unexpected exception fails that check (with the error's
     text) instead of ending the run, so no record can make the verifier crash."""
@@ -297,7 +367,8 @@ def run_all(r):
                            ("V12", check_decryption, ("decrypted",)),
                            ("V13", check_paper, ("paper",)),
                            ("V14", check_counts_total, ("totals", "paper_of")),
-                           ("V15", check_results, ())):
+                           ("V15", check_results, ()),
+                           ("V16", check_declarations, ())):
         try:
             fn(r)
         except Exception as exc:
