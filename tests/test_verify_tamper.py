@@ -145,6 +145,7 @@ def test_cli_never_tracebacks_on_garbage(record, tmp_path):
         "tally/decryption.json": b"\xff\xfe",
         "results/results.json": b"1.5",
         "paper/city-1-st002.json": b"{}",
+        "declarations/city-1-st001.json": b'{"officials": [' * 5000,
     }
     for i, (rel, content) in enumerate(cases.items()):
         d = copy_record(record, tmp_path / f"g{i}")
@@ -222,6 +223,10 @@ def _bump_paper(o):
     o["contests"][0]["ballots_cast"] += 1
 
 
+def _bump_forms(o):
+    o["forms_issued"] += 1
+
+
 def _drop_share(o):
     o["contests"][0]["shares"] = o["contests"][0]["shares"][:2]
 
@@ -236,6 +241,7 @@ def _station_ballots(o):
     ("tally/decryption.json", _drop_share, "V12", "tally/decryption.json district"),
     ("tally/encrypted.json", _station_ballots, "V11", "tally/encrypted.json station"),
     ("paper/city-1-st002.json", _bump_paper, "V13", "paper/city-1-st002.json"),
+    ("declarations/city-1-st001.json", _bump_forms, "V16", "declarations/city-1-st001.json"),
 ])
 def test_semantic_changes_resealed(record, tmp_path, rel, edit, check, where):
     """Well-formed, re-sealed lies: each is caught by the check that owns it, named."""
