@@ -18,7 +18,7 @@ electronic stations' declarations, declaration.py):
                    "contests": [{"contest_id", "votes", "ballots_cast", "blank"}, ...]}
 
 The JSON form is the body plus "officials": [{"role", "public_key", "certificate",
-"signature"}] (hex). specs/tally.md section 5 states it. verify() raises
+"signature"}] (hex). specs/tally.md section 5.1 states it. verify() raises
 PaperResultError naming the station and the official; it never returns False.
 """
 from __future__ import annotations
