@@ -29,16 +29,16 @@ int aggregate_vartime(uint8_t *out, const uint8_t *rows, size_t n_rows, size_t w
     col = 0;                  /* invariant: col = start mod width */
     for (start = 0; start < total; start += AGG_BLOCK) {
         size_t m = total - start < AGG_BLOCK ? total - start : AGG_BLOCK;
-        ristretto_decode_batch(p, ok, rows + 32 * start, m);
+        k = ristretto_decode_batch(p, ok, rows + 32 * start, m);
+        if (k < m) {
+            if (bad_index != NULL) *bad_index = start + k;
+            free(acc);
+            return EVOTE_ERR_ENCODING;
+        }
         for (k = 0; k < m; k++) {
             ge_precomp pc;
             ge_p1p1 t;
             fe tmp;
-            if (!ok[k]) {
-                if (bad_index != NULL) *bad_index = start + k;
-                free(acc);
-                return EVOTE_ERR_ENCODING;
-            }
             /* decoded points have Z = 1: (y + x, y - x, 2 d t) is their affine form */
             fe_add(&tmp, &p[k].Y, &p[k].X);
             fe_carry(&pc.yplusx, &tmp);

@@ -137,12 +137,10 @@ int evote_points_validate(const uint8_t *points, size_t n, size_t *bad_index) {
     if ((n > 0 && points == NULL) || n > ((size_t)-1) / 32) return EVOTE_ERR_ARGUMENT;
     for (i = 0; i < n; i += BLOCK) {
         size_t m = n - i < BLOCK ? n - i : BLOCK;
-        ristretto_decode_batch(q, ok, points + 32 * i, m);
-        for (k = 0; k < m; k++) {
-            if (!ok[k]) {
-                if (bad_index != NULL) *bad_index = i + k;
-                return EVOTE_ERR_ENCODING;
-            }
+        k = ristretto_decode_batch(q, ok, points + 32 * i, m);
+        if (k < m) {
+            if (bad_index != NULL) *bad_index = i + k;
+            return EVOTE_ERR_ENCODING;
         }
     }
     return EVOTE_OK;
@@ -299,13 +297,11 @@ static int msm_impl(uint8_t out[32], int with_columns, uint8_t *sums, const uint
     }
     for (start = 0; start < n; start += MSM_CHUNK) {
         size_t m = n - start < MSM_CHUNK ? n - start : MSM_CHUNK;
-        ristretto_decode_batch(pts, ok, points + 32 * start, m);
-        for (i = 0; i < m; i++) {
-            if (!ok[i]) {
-                if (bad_index != NULL) *bad_index = start + i;
-                rc = EVOTE_ERR_ENCODING;
-                goto done;
-            }
+        i = ristretto_decode_batch(pts, ok, points + 32 * start, m);
+        if (i < m) {
+            if (bad_index != NULL) *bad_index = start + i;
+            rc = EVOTE_ERR_ENCODING;
+            goto done;
         }
         if (acc_col != NULL) {
             for (i = 0; i < m; i++) {

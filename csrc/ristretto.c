@@ -76,7 +76,7 @@ int ristretto_decode(ge_p3 *p, const uint8_t bytes[32]) {
     return decode_end(p, &st, &invsqrt, was_square);
 }
 
-void ristretto_decode_batch(ge_p3 *p, int *ok, const uint8_t *bytes, size_t n) {
+size_t ristretto_decode_batch(ge_p3 *p, int *ok, const uint8_t *bytes, size_t n) {
     decode_state st[FE_LANES];
     fe ratio[FE_LANES], invsqrt[FE_LANES];
     int was_square[FE_LANES];
@@ -91,6 +91,9 @@ void ristretto_decode_batch(ge_p3 *p, int *ok, const uint8_t *bytes, size_t n) {
         fe_invsqrt_x4(invsqrt, was_square, ratio);
         for (k = 0; k < lanes; k++) ok[i + k] = decode_end(&p[i + k], &st[k], &invsqrt[k], was_square[k]);
     }
+    i = 0;
+    while (i < n && ok[i]) i++;
+    return i;
 }
 
 /* Encoding, likewise in two halves around its inverse square root. */

@@ -14,9 +14,10 @@ int ristretto_decode(ge_p3 *p, const uint8_t s[32]);
 /* RFC 9496 4.3.2: the canonical encoding of p's class. Constant time. */
 void ristretto_encode(uint8_t s[32], const ge_p3 *p);
 /* n decodes at once (p[i], ok[i] = ristretto_decode(&p[i], bytes + 32 i)), FE_LANES
-   square roots in lockstep: about 1.4x the throughput of a loop. Constant time per point
-   (each point's work is independent of its bytes, as in ristretto_decode). */
-void ristretto_decode_batch(ge_p3 *p, int *ok, const uint8_t *bytes, size_t n);
+   square roots in lockstep: about 1.4x the throughput of a loop. Returns the index of the
+   first rejected encoding, n when all decode. Constant time per point (each point's work
+   is independent of its bytes, as in ristretto_decode); the returned index is public. */
+size_t ristretto_decode_batch(ge_p3 *p, int *ok, const uint8_t *bytes, size_t n);
 /* n encodes at once (out + 32 i = encoding of p[i]), lockstep as above. Constant time in
    the points (so usable on secret points: temporaries are wiped). */
 void ristretto_encode_batch(uint8_t *out, const ge_p3 *p, size_t n);

@@ -504,7 +504,7 @@ static void test_batch(int rounds) {
     uint8_t enc[32 * NMAX], out[32 * NMAX], one[32];
     ge_p3 pts[NMAX], q;
     int ok[NMAX], r;
-    size_t n, i;
+    size_t n, i, first;
     for (r = 0; r < rounds; r++) {
         n = (size_t)(rng64() % (NMAX + 1));
         for (i = 0; i < n; i++) {
@@ -514,7 +514,10 @@ static void test_batch(int rounds) {
             else if (kind == 1) memcpy(e, RFC_INVALID[rng64() % (sizeof RFC_INVALID / sizeof RFC_INVALID[0])].enc, 32);
             else rand_point(e);
         }
-        ristretto_decode_batch(pts, ok, enc, n);
+        first = ristretto_decode_batch(pts, ok, enc, n);
+        for (i = 0; i < n && ok[i]; i++) {
+        }
+        CHECK(first == i, "decode_batch first bad index, n=%u", (unsigned)n);
         for (i = 0; i < n; i++) {
             int ok1 = ristretto_decode(&q, enc + 32 * i);
             CHECK(ok[i] == ok1, "decode_batch flag, n=%u i=%u", (unsigned)n, (unsigned)i);
