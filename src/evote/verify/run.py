@@ -140,6 +140,7 @@ class _Run:
             v1.fail(path, f"listed in {layout.INDEX} but missing")
         for path in sorted(set(self.present) - set(self.listed)):
             v1.fail(path, f"present but not listed in {layout.INDEX}")
+        station_files = {layout.PAPER_DIR: self.papers, layout.DECLARATIONS_DIR: self.declarations}
         for path in sorted(self.present):
             parts = path.split("/")
             if path.startswith(layout.BOXES_DIR + "/"):
@@ -147,16 +148,10 @@ class _Run:
                         and layout.is_safe_id(parts[1]) and layout.is_safe_id(parts[2][:-4])):
                     self.boxes.setdefault(parts[1], []).append(path)
                     continue
-            elif path.startswith(layout.PAPER_DIR + "/"):
+            elif parts[0] in station_files:   # paper/<station>.json, declarations/<station>.json
                 if (len(parts) == 2 and parts[1].endswith(".json")
                         and layout.is_safe_id(parts[1][:-5])):
-                    self.papers[parts[1][:-5]] = path
-                    self.hash_here(path)
-                    continue
-            elif path.startswith(layout.DECLARATIONS_DIR + "/"):
-                if (len(parts) == 2 and parts[1].endswith(".json")
-                        and layout.is_safe_id(parts[1][:-5])):
-                    self.declarations[parts[1][:-5]] = path
+                    station_files[parts[0]][parts[1][:-5]] = path
                     self.hash_here(path)
                     continue
             elif path in (layout.MANIFEST, layout.CONTEXT, layout.TALLY, layout.DECRYPTION,
