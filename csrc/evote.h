@@ -86,6 +86,20 @@ int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *po
 int evote_msm_colsum_vartime(uint8_t out[32], uint8_t *sums, const uint8_t *scalars,
                              const uint8_t *points, const int32_t *columns, size_t n,
                              size_t n_columns, size_t *bad_index);
+/* The batch verifier's scalar work for k 0/1 proofs (specs/protocol.md 7.2; public data).
+   proofs: k * 160 bytes, per proof its Fiat-Shamir digest (64 bytes, reduced mod l here:
+   c), c_0, v_0, v_1; weights: k * 64 bytes, per proof w_1..w_4 (16 bytes each, 128-bit
+   little-endian); extra: a, b (the alpha and beta terms added for proofs 0..k-2), then
+   a', b' (for proof k-1), 32 bytes each, any 256-bit values.
+   out: k * 192 bytes, per proof the coefficients of alpha, beta, A_0, B_0, A_1, B_1:
+   w_1 c_0 + w_3 c_1 + a, w_2 c_0 + w_4 c_1 + b (mod l, c_1 = c - c_0), then w_1..w_4.
+   gk: the sums over the proofs of w_1 v_0 + w_3 v_1 + w_4 c_1 and of w_2 v_0 + w_4 v_1,
+   mod l (what the proofs take from the coefficients of G and K).
+   EVOTE_ERR_SCALAR with *bad = i: proof i's c_0, v_0 or v_1 is not canonical (out and gk
+   zeroed); EVOTE_ERR_ARGUMENT: a NULL pointer. out may not alias the inputs. */
+int evote_verify01_coefs_vartime(uint8_t *out, uint8_t gk[64], const uint8_t *proofs,
+                                 const uint8_t *weights, const uint8_t extra[128], size_t k,
+                                 size_t *bad);
 /* out[i] = i * base for i in [0, n): consecutive multiples (baby steps for discrete logs). */
 int evote_multiples_vartime(uint8_t *out, const uint8_t base[32], size_t n);
 /* Homomorphic aggregation: `rows` is an n_rows x width array of encodings (row-major,

@@ -159,3 +159,27 @@ def test_fields_of_the_wrong_size_fail_alike():
     short = s._replace(alpha=s.alpha[:31])
     bad = EncryptedContest(c.contest_id, (short,) + c.selections[1:], c.blank, c.range_proof)
     assert "not 32 bytes" in both_fail(EncryptedBallot(SMALL.ballot_id, SMALL.style_id, (bad,)))
+
+
+def test_the_first_fault_in_order_is_named_alike():
+    """Several faults in one contest: every verifier names the first, in the order of
+    verify_ballot's checks (selections, blank indicator, range proof)."""
+    c = SMALL.contests[0]
+    high = b"\xff" * 32   # not a canonical scalar
+    s0, s1 = c.selections[:2]
+    a0, b0, a1, b1 = s1.proof.commitments
+    sels = (s0._replace(proof=s0.proof._replace(responses=(s0.proof.responses[0], high))),
+            s1._replace(proof=s1.proof._replace(commitments=(a0[:31], b0, a1, b1)))) \
+        + c.selections[2:]
+    bad = EncryptedContest(c.contest_id, sels, c.blank, c.range_proof)
+    msg = both_fail(EncryptedBallot(SMALL.ballot_id, SMALL.style_id, (bad,) + SMALL.contests[1:]))
+    assert "(position 0)" in msg and "response v_1" in msg, msg
+    b, rp = c.blank, c.range_proof
+    blank = b._replace(proof=b.proof._replace(challenges=(high,)))
+    rp_bad = rp._replace(responses=(high,) + rp.responses[1:])
+    bad = EncryptedContest(c.contest_id, c.selections, blank, rp_bad)
+    msg = both_fail(EncryptedBallot(SMALL.ballot_id, SMALL.style_id, (bad,) + SMALL.contests[1:]))
+    assert "blank indicator" in msg and "challenge c_0" in msg, msg
+    bad = EncryptedContest(c.contest_id, c.selections, c.blank, rp_bad)
+    msg = both_fail(EncryptedBallot(SMALL.ballot_id, SMALL.style_id, (bad,) + SMALL.contests[1:]))
+    assert "range proof" in msg and "response v_1" in msg, msg

@@ -398,6 +398,29 @@ def msm_colsum_vartime(scalars, points, columns, n_columns) -> tuple:
     return _copy(out), _copy(sums, 32 * n_columns)
 
 
+def verify01_coefs_vartime(proofs, weights, extra) -> tuple:
+    """(coefficients, g, k): the batch verifier's scalars for k 0/1 proofs (evote.h,
+    evote_verify01_coefs_vartime). proofs: k * 160 bytes (digest, c_0, v_0, v_1 per
+    proof); weights: k * 64 bytes (four 128-bit weights per proof); extra: 128 bytes.
+    coefficients: k * 192 bytes; g, k: 32-byte scalars. Variable time (public data).
+    Raises InvalidEncoding naming the first proof with a non-canonical scalar."""
+    fn = "verify01_coefs_vartime"
+    proofs = _blob(fn, "proofs", proofs, 160)
+    k = len(proofs) // 160
+    weights = _bytes(fn, "weights", weights, 64 * k)
+    extra = _bytes(fn, "extra", extra, 128)
+    out = _out(max(192 * k, 1))
+    gk = _out(64)
+    bad = ffi.new("size_t *")
+    rc = lib.evote_verify01_coefs_vartime(out, gk, proofs, weights, extra, k, bad)
+    if rc == _ERR_SCALAR:
+        raise InvalidEncoding(f"{fn}: proofs item {bad[0]} has a scalar that is not "
+                              f"canonical (>= l)")
+    _check(rc, fn)
+    g = _copy(gk, 64)
+    return _copy(out, 192 * k), g[:32], g[32:]
+
+
 def multiples_vartime(base, n) -> bytes:
     """i * base for i in [0, n), concatenated (n*32 bytes). Variable time."""
     fn = "multiples_vartime"

@@ -33,6 +33,9 @@ int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *po
 int evote_msm_colsum_vartime(uint8_t out[32], uint8_t *sums, const uint8_t *scalars,
                              const uint8_t *points, const int32_t *columns, size_t n,
                              size_t n_columns, size_t *bad_index);
+int evote_verify01_coefs_vartime(uint8_t *out, uint8_t gk[64], const uint8_t *proofs,
+                                 const uint8_t *weights, const uint8_t extra[128], size_t k,
+                                 size_t *bad);
 int evote_multiples_vartime(uint8_t *out, const uint8_t base[32], size_t n);
 int evote_aggregate_vartime(uint8_t *out, const uint8_t *rows, size_t n_rows, size_t width,
                             size_t *bad_index);

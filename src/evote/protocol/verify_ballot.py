@@ -32,6 +32,7 @@ from typing import List, NamedTuple, Sequence, Tuple
 import numpy as np
 
 from evote.errors import EvoteError, EvoteValueError, InvalidEncoding, InvalidProof
+from evote._bindings import verify01_coefs_vartime
 from evote.group import (Point, Scalar, aggregate_vartime, double_mul_vartime,
                          msm_colsum_vartime_raw, msm_vartime_raw)
 
@@ -234,20 +235,31 @@ class _Prepared(NamedTuple):
 _Z16 = bytes(16)
 
 
+def _slot_error(contest, where: str, sels) -> None:
+    """Raise the InvalidProof verify_ballot gives for the first malformed 0/1 proof of
+    `sels` (a contest's selections, then its blank indicator, in order)."""
+    n = len(contest.candidates)
+    for i, sel in enumerate(sels):
+        w = (f"{where}: candidate {contest.candidates[i].code} (position {i})"
+             if i < n else f"{where}: blank indicator")
+        _proof_scalars(sel.proof, 0, 0, 1, w)   # raises for a shape, size or scalar fault
+    raise InvalidProof(f"{where}: malformed proof")
+
+
 def _prepare(context, manifest, ballot) -> _Prepared:
     """The ballot's share of the batch equation, with fresh random weights. Raises
     InvalidProof for what needs no group arithmetic (structure, scalars), with the same
     text as verify_ballot.
 
-    Weights are uniform 128-bit integers; their scalar encodings (16 random bytes then 16
-    zero bytes, little-endian) go straight into the blob as the commitments' coefficients.
+    Weights are uniform 128-bit integers from os.urandom. Per contest, the 0/1 proofs'
+    coefficients (the weighted equations written out in csrc/verify_coefs.c) come from
+    one C call; the range proof's few terms are computed here. A commitment's coefficient
+    is its weight itself: 16 random bytes then 16 zero bytes (little-endian).
     """
     contests = _structure(manifest, ballot)
     base, bid = context.base_hash, ballot.ballot_id
     n_w = sum(4 * (len(c.enc.selections) + 1) + 2 * c.contest.max_choices for c in contests)
     rnd = os.urandom(WEIGHT_BYTES * n_w)
-    ws = [int.from_bytes(rnd[o:o + 16], "little") for o in range(0, len(rnd), 16)]
-    padded = b"".join([rnd[o:o + 16] + _Z16 for o in range(0, len(rnd), 16)])
     q = 0  # next weight index
     scalars: List[bytes] = []
     points: List[bytes] = []
@@ -257,65 +269,67 @@ def _prepare(context, manifest, ballot) -> _Prepared:
         n = len(contest.candidates)
         big_l = contest.max_choices
         sels = enc.selections + (enc.blank,)
-        coefs = []   # per slot: (coefficient of alpha, of beta, first weight index)
+        parts: List[bytes] = []   # per slot: digest, c_0, v_0, v_1 (verify01_coefs_vartime)
         sel_head = HashPrefix(SELECTION_TAG, base, bid, cid_t)   # the statements' common head
         for i, sel in enumerate(sels):
             proof = sel.proof
             comm = b"".join(proof.commitments)
             ct = sel.alpha + sel.beta
             if i < n:
-                c = int.from_bytes(sel_head.digest64(u64(i), ct, comm), "little") % L_ORDER
+                parts.append(sel_head.digest64(u64(i), ct, comm))
             else:
-                c = int.from_bytes(digest64(BLANK_TAG, base, bid, cid_t, u64(i), ct, comm),
-                                   "little") % L_ORDER
+                parts.append(digest64(BLANK_TAG, base, bid, cid_t, u64(i), ct, comm))
             try:
                 (c0b,), (v0b, v1b) = proof.challenges, proof.responses
-                c0 = int.from_bytes(c0b, "little")
-                v0 = int.from_bytes(v0b, "little")
-                v1 = int.from_bytes(v1b, "little")
                 a0, b0, a1, b1 = proof.commitments
                 ok = (len(a0) == 32 and len(b0) == 32 and len(a1) == 32 and len(b1) == 32
-                      and len(c0b) == 32 and len(v0b) == 32 and len(v1b) == 32
-                      and c0 < L_ORDER and v0 < L_ORDER and v1 < L_ORDER)
+                      and type(c0b) is bytes and type(v0b) is bytes and type(v1b) is bytes
+                      and len(c0b) == 32 and len(v0b) == 32 and len(v1b) == 32)
             except (TypeError, ValueError):
                 ok = False
-            if not ok:  # the one-by-one helper raises the precise error
-                w = (f"{where}: candidate {contest.candidates[i].code} (position {i})"
-                     if i < n else f"{where}: blank indicator")
-                _proof_scalars(proof, c, 0, 1, w)
-                raise InvalidProof(f"{w}: malformed proof")
-            c1 = (c - c0) % L_ORDER
-            w1, w2, w3, w4 = ws[q:q + 4]
-            # branch 0: A0 + c0*alpha - v0*G = 0 (w1);  B0 + c0*beta - v0*K = 0 (w2)
-            # branch 1: A1 + c1*alpha - v1*G = 0 (w3);  B1 + c1*beta - c1*G - v1*K = 0 (w4)
-            g -= w1 * v0 + w3 * v1 + w4 * c1
-            k -= w2 * v0 + w4 * v1
-            coefs.append((w1 * c0 + w3 * c1, w2 * c0 + w4 * c1, q))
-            q += 4
+            if not ok:
+                _slot_error(contest, where, sels[:i + 1])
+            parts += (c0b, v0b, v1b)
             points.append(ct)
             points.append(comm)
         rp = enc.range_proof
         comm = b"".join(rp.commitments)
         c = int.from_bytes(digest64(CONTEST_TAG, *contest_statement(
             base, bid, enc.contest_id, big_l, enc.ciphertexts_bytes()), comm), "little") % L_ORDER
-        cs, vs = _proof_scalars(rp, c, 1, big_l, _range_where(where, big_l))
+        try:
+            cs, vs = _proof_scalars(rp, c, 1, big_l, _range_where(where, big_l))
+        except InvalidProof as e:   # raised after the 0/1 proofs' scalars are checked
+            range_error, cs, vs = e, [0] * big_l, [0] * big_l
+        else:
+            range_error = None
+        q_r = q + 4 * len(sels)   # the range proof's 2L weights follow the slots' 4 each
+        r_w = rnd[WEIGHT_BYTES * q_r:WEIGHT_BYTES * (q_r + 2 * big_l)]
         a_s = b_s = 0
         for i in range(big_l):
-            w1, w2 = ws[q + 2 * i], ws[q + 2 * i + 1]
+            w1 = int.from_bytes(r_w[32 * i:32 * i + 16], "little")
+            w2 = int.from_bytes(r_w[32 * i + 16:32 * i + 32], "little")
             a_s += w1 * cs[i]
             b_s += w2 * cs[i]
             g -= w1 * vs[i] + w2 * cs[i] * (i + 1)
             k -= w2 * vs[i]
-        # alpha_s = sum alpha_i + L*alpha_b (same for beta): spread the range terms.
-        for i, (a, b, qi) in enumerate(coefs):
-            if i == n:
-                a_s *= big_l
-                b_s *= big_l
-            scalars.append(((a + a_s) % L_ORDER).to_bytes(32, "little"))
-            scalars.append(((b + b_s) % L_ORDER).to_bytes(32, "little"))
-            scalars.append(padded[32 * qi:32 * qi + 128])
-        scalars.append(padded[32 * q:32 * (q + 2 * big_l)])
-        q += 2 * big_l
+        # alpha_s = sum alpha_i + L*alpha_b (same for beta): the range terms go to every
+        # selection's coefficients, times L to the blank indicator's.
+        a_s %= L_ORDER
+        b_s %= L_ORDER
+        extra = b"".join(x.to_bytes(32, "little") for x in
+                         (a_s, b_s, a_s * big_l % L_ORDER, b_s * big_l % L_ORDER))
+        try:
+            coefs, g_sel, k_sel = verify01_coefs_vartime(
+                b"".join(parts), rnd[WEIGHT_BYTES * q:WEIGHT_BYTES * q_r], extra)
+        except InvalidEncoding:
+            _slot_error(contest, where, sels)
+        if range_error is not None:
+            raise range_error
+        g -= int.from_bytes(g_sel, "little")
+        k -= int.from_bytes(k_sel, "little")
+        scalars.append(coefs)
+        scalars.append(b"".join([r_w[o:o + 16] + _Z16 for o in range(0, len(r_w), 16)]))
+        q = q_r + 2 * big_l
         points.append(comm)
     sblob = b"".join(scalars)
     pblob = b"".join(points)
