@@ -676,6 +676,83 @@ static void test_prove(int rounds) {
            rounds);
 }
 
+/* evote_verify01_coefs_vartime against the constant-time scalar ops (sc_mul, sc_add and
+   sc_sub of section 2): the weights are scalars < 2^128 < l, extra is reduced first. */
+static void test_verify_coefs(int rounds) {
+    enum { KMAX = 12 };
+    static const uint8_t L_MINUS_1[32] = {
+        0xec, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9,
+        0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
+    uint8_t proofs[160 * KMAX], weights[64 * KMAX], extra[128], out[192 * KMAX], gk[64];
+    uint8_t e[4][32], w[4][32], c[32], c1[32], t[32], u[32], g[32], kk[32];
+    size_t k, i, bad;
+    int round, j;
+    for (round = 0; round < rounds; round++) {
+        k = (size_t)(rng64() % (KMAX + 1));
+        rng_bytes(proofs, sizeof proofs);
+        rng_bytes(weights, sizeof weights);
+        rng_bytes(extra, sizeof extra);
+        for (i = 0; i < k; i++) {
+            uint8_t *p = proofs + 160 * i;
+            for (j = 0; j < 3; j++) {   /* canonical scalars, sometimes 0 or l - 1 */
+                uint64_t pick = rng64() % 8;
+                if (pick == 0) memset(p + 64 + 32 * j, 0, 32);
+                else if (pick == 1) memcpy(p + 64 + 32 * j, L_MINUS_1, 32);
+                else p[64 + 32 * j + 31] &= 0x0f;   /* < 2^252 < l */
+            }
+            if (rng64() % 4 == 0) memset(weights + 64 * i, 0xff, 64);   /* 2^128 - 1 */
+        }
+        if (round % 5 == 0) memset(extra, 0xff, sizeof extra);
+        CHECK(evote_verify01_coefs_vartime(out, gk, proofs, weights, extra, k, &bad) == EVOTE_OK,
+              "verify01_coefs k=%u", (unsigned)k);
+        for (j = 0; j < 4; j++) sc_reduce32(e[j], extra + 32 * j);
+        memset(g, 0, 32);
+        memset(kk, 0, 32);
+        for (i = 0; i < k; i++) {
+            const uint8_t *p = proofs + 160 * i, *ea = e[i + 1 == k ? 2 : 0],
+                          *eb = e[i + 1 == k ? 3 : 1];
+            for (j = 0; j < 4; j++) {
+                memset(w[j], 0, 32);
+                memcpy(w[j], weights + 64 * i + 16 * j, 16);
+                CHECK(memcmp(out + 192 * i + 64 + 32 * j, w[j], 32) == 0, "weight %d", j);
+            }
+            sc_reduce_wide(c, p);
+            sc_sub(c1, c, p + 64);
+            sc_mul(t, w[0], p + 64);   /* alpha: w1 c0 + w3 c1 + a */
+            sc_mul(u, w[2], c1);
+            sc_add(t, t, u);
+            sc_add(t, t, ea);
+            CHECK(memcmp(out + 192 * i, t, 32) == 0, "alpha coefficient %u", (unsigned)i);
+            sc_mul(t, w[1], p + 64);   /* beta: w2 c0 + w4 c1 + b */
+            sc_mul(u, w[3], c1);
+            sc_add(t, t, u);
+            sc_add(t, t, eb);
+            CHECK(memcmp(out + 192 * i + 32, t, 32) == 0, "beta coefficient %u", (unsigned)i);
+            sc_mul(t, w[0], p + 96);   /* G: w1 v0 + w3 v1 + w4 c1 */
+            sc_add(g, g, t);
+            sc_mul(t, w[2], p + 128);
+            sc_add(g, g, t);
+            sc_mul(t, w[3], c1);
+            sc_add(g, g, t);
+            sc_mul(t, w[1], p + 96);   /* K: w2 v0 + w4 v1 */
+            sc_add(kk, kk, t);
+            sc_mul(t, w[3], p + 128);
+            sc_add(kk, kk, t);
+        }
+        CHECK(memcmp(gk, g, 32) == 0 && memcmp(gk + 32, kk, 32) == 0, "G and K sums");
+        if (k > 0) {   /* a non-canonical scalar names its proof; outputs zeroed */
+            size_t at = (size_t)(rng64() % k);
+            memset(proofs + 160 * at + 64 + 32 * (rng64() % 3), 0xff, 32);
+            CHECK(evote_verify01_coefs_vartime(out, gk, proofs, weights, extra, k, &bad) ==
+                  EVOTE_ERR_SCALAR && bad == at, "bad scalar refused");
+            for (i = 0; i < 64; i++) CHECK(gk[i] == 0, "gk zeroed");
+        }
+    }
+    CHECK(evote_verify01_coefs_vartime(NULL, gk, proofs, weights, extra, 1, &bad) ==
+          EVOTE_ERR_ARGUMENT, "NULL out");
+    printf("verify01 coefficients: %d rounds\n", rounds);
+}
+
 int main(int argc, char **argv) {
     uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0) : 0x5eed2026ULL;
     int rounds = argc > 2 ? atoi(argv[2]) : 200;
@@ -691,6 +768,7 @@ int main(int argc, char **argv) {
     test_aggregate();
     test_errors();
     test_prove(rounds / 4 + 1);
+    test_verify_coefs(rounds / 4 + 1);
     if (failures) {
         printf("test_core: %d FAILURES\n", failures);
         return 1;
