@@ -16,6 +16,8 @@ ballot: max_choices candidates chosen). What is timed, per ballot, min over roun
   B = 10,000 ballots here would take minutes, so the batch holds D distinct ballots each
   repeated B / D times: the verifier treats every copy independently (own weights, own
   hashes, every point decoded again inside the MSM), so the cost is that of B ballots;
+- the same batch's MSM alone (its blobs built first, untimed): the ceiling it sets on
+  batch vs exact, what no work on the Python side could pass;
 - size of the wire bytes (EncryptedBallot.to_bytes()).
 Times are this process's CPU time (time.process_time; everything here runs on one thread)
 by default, because the machine is shared and wall time then measures the other jobs too;
