@@ -318,6 +318,8 @@ def _prepare(context, manifest, ballot) -> _Prepared:
         b_s %= L_ORDER
         extra = b"".join(x.to_bytes(32, "little") for x in
                          (a_s, b_s, a_s * big_l % L_ORDER, b_s * big_l % L_ORDER))
+        # Per 0/1 proof, weights w1..w4 on  A0 + c0*alpha - v0*G,  B0 + c0*beta - v0*K,
+        # A1 + c1*alpha - v1*G,  B1 + c1*beta - c1*G - v1*K  (c1 = c - c0), all = 0.
         try:
             coefs, g_sel, k_sel = verify01_coefs_vartime(
                 b"".join(parts), rnd[WEIGHT_BYTES * q:WEIGHT_BYTES * q_r], extra)
