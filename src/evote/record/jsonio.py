@@ -6,11 +6,12 @@ duplicate keys, no trailing newline. One value has exactly one canonical byte st
 a file's hash is a hash of its meaning.
 
 load_json_file(path, what) reads a bounded amount, parses, and raises RecordError naming
-the file and what is wrong (size, encoding, syntax, duplicate key, nesting depth), never
-any other exception.
+the file and what is wrong (size, encoding, syntax, duplicate key, nesting depth, a lone
+surrogate escape), never any other exception.
 """
 import json
 import os
+import re
 
 from ..canonical_json import canonical_json_bytes
 from ..errors import RecordError
@@ -38,19 +39,53 @@ def _no_float(text):
     raise ValueError(f"number {text} is not an integer")
 
 
+# A \uXXXX escape of a UTF-16 surrogate: the only way JSON text that is valid UTF-8 can
+# decode to a Python str that is not Unicode text (a lone surrogate cannot be encoded).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate_at(value):
+    """JSON path of the first string (object key or value) holding a lone surrogate,
+    or None. Iterative: the value may be nested as deeply as json allows."""
+    stack = [(value, "$")]
+    while stack:
+        v, where = stack.pop()
+        if isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                return where
+        elif isinstance(v, dict):
+            for k in reversed(list(v)):
+                try:
+                    k.encode("utf-8")
+                except UnicodeEncodeError:
+                    return f"{where} (a key)"
+                stack.append((v[k], f"{where}.{k}"))
+        elif isinstance(v, list):
+            stack.extend((v[i], f"{where}[{i}]") for i in reversed(range(len(v))))
+    return None
+
+
 def parse_json_bytes(data: bytes, what: str):
-    """Parse JSON bytes strictly; RecordError naming `what` on any problem."""
+    """Parse JSON bytes strictly; RecordError naming `what` on any problem. Every string
+    of the result is Unicode text (encodes to UTF-8), so it can be printed and hashed."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RecordError(f"{what}: not UTF-8 (byte {exc.start})") from None
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant,
-                          parse_float=_no_float)
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant,
+                           parse_float=_no_float)
     except RecursionError:
         raise RecordError(f"{what}: JSON nested too deeply") from None
     except ValueError as exc:  # json.JSONDecodeError is a ValueError
         raise RecordError(f"{what}: not valid JSON: {exc}") from None
+    where = _lone_surrogate_at(value) if _SURROGATE_ESCAPE.search(text) else None
+    if where is not None:
+        raise RecordError(f"{what} {where}: a \\u escape of a lone UTF-16 surrogate "
+                          "(not Unicode text)")
+    return value
 
 
 def read_file_bounded(path: str, what: str, limit: int = MAX_JSON_BYTES) -> bytes:

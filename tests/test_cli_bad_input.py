@@ -1,0 +1,63 @@
+"""Bad input from outside (record files, box files, guardian files, CLI arguments) gets one
+precise message naming what is wrong and a documented exit code, never a traceback, and
+never damages stored data. One test per defect found by fuzzing the CLI."""
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from evote.cli.main import cli
+
+from test_verify_support import copy_record, covered_files, reseal, small_record
+
+
+@pytest.fixture(scope="module")
+def record(tmp_path_factory):
+    return small_record(tmp_path_factory)
+
+
+def _invoke(*args):
+    """Run the CLI in process; an exception other than SystemExit is a traceback."""
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        f"traceback: {type(result.exception).__name__}: {result.exception}"
+    return result
+
+
+def _rewrite_json(path, edit):
+    """Apply edit(obj) to a JSON file and write it back with \\u escapes (ASCII only)."""
+    with open(path, "rb") as f:
+        obj = json.loads(f.read())
+    edit(obj)
+    with open(path, "w", encoding="ascii") as f:
+        f.write(json.dumps(obj, sort_keys=True, separators=(",", ":")))
+
+
+def _first(record, prefix):
+    return next(r for r in covered_files(record) if r.startswith(prefix))
+
+
+# ---------------------------------------------------------------- evote verify
+
+def test_lone_surrogate_in_the_index_is_unusable_input(record, tmp_path):
+    # "\ud800" is valid JSON but not Unicode text: the report could not be printed
+    d = copy_record(record, tmp_path)
+    _rewrite_json(os.path.join(d, "record.json"),
+                  lambda o: o.__setitem__("election_id", "\ud800"))
+    result = _invoke("verify", d, "--jobs", "1")
+    assert result.exit_code == 2, result.output
+    assert "record.json $.election_id: a \\u escape of a lone UTF-16 surrogate" in result.output
+
+
+def test_lone_surrogate_in_a_declaration_fails_v16_at_the_file(record, tmp_path):
+    d = copy_record(record, tmp_path)
+    rel = _first(d, "declarations/")
+    _rewrite_json(os.path.join(d, *rel.split("/")),
+                  lambda o: o["officials"][0].__setitem__("role", "\udc80"))
+    reseal(d)
+    result = _invoke("verify", d, "--jobs", "1")
+    assert result.exit_code == 1, result.output
+    line = next(x for x in result.output.splitlines() if "$.officials[0].role" in x)
+    assert line.strip().startswith(rel) and "a \\u escape of a lone UTF-16 surrogate" in line
+    assert "unexpected error" not in result.output
