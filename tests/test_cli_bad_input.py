@@ -3,6 +3,9 @@ precise message naming what is wrong and a documented exit code, never a traceba
 never damages stored data. One test per defect found by fuzzing the CLI."""
 import json
 import os
+import subprocess
+import sys
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -23,6 +26,12 @@ def _invoke(*args):
     assert result.exception is None or isinstance(result.exception, SystemExit), \
         f"traceback: {type(result.exception).__name__}: {result.exception}"
     return result
+
+
+def _subprocess(*args, timeout=60):
+    """Run the CLI in a new process (what is printed at interpreter exit counts too)."""
+    return subprocess.run([sys.executable, "-c", "from evote.cli.main import main; main()",
+                           *map(str, args)], capture_output=True, text=True, timeout=timeout)
 
 
 def _rewrite_json(path, edit):
@@ -61,3 +70,20 @@ def test_lone_surrogate_in_a_declaration_fails_v16_at_the_file(record, tmp_path)
     line = next(x for x in result.output.splitlines() if "$.officials[0].role" in x)
     assert line.strip().startswith(rel) and "a \\u escape of a lone UTF-16 surrogate" in line
     assert "unexpected error" not in result.output
+
+
+@pytest.mark.parametrize("address, message", [
+    ("nonsense", "'nonsense': not a Dask scheduler address"),
+    ("foo://bar:1", "unknown address scheme 'foo'"),
+    ("tcp://127.0.0.1:99999", "port 99999 is not in 1..65535"),
+])
+def test_bad_scheduler_address_is_one_line_fast(record, address, message):
+    # a dask Client whose constructor failed printed a traceback from its __del__ at exit,
+    # 10 s later
+    pytest.importorskip("distributed")
+    start = time.monotonic()
+    result = _subprocess("verify", record, "--jobs", "1", "--scheduler", address)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+    assert time.monotonic() - start < 8

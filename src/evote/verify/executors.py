@@ -8,6 +8,7 @@ when a scheduler is given.
 """
 import multiprocessing
 import os
+import socket
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from ..errors import EvoteError
@@ -44,12 +45,38 @@ def _local(fn, task_args, jobs, on_done, order):
     return results
 
 
+def _check_scheduler(scheduler) -> None:
+    """SchedulerError unless `scheduler` is an address dask.distributed can parse and,
+    unless it is inproc:// (a scheduler in this process), a host:port that accepts a TCP
+    connection. Checked before any Client exists: a Client whose constructor fails prints
+    a traceback from its __del__ and waits 10 s more while the process exits."""
+    from distributed.comm.addressing import get_address_host_port, parse_address
+    from distributed.comm.registry import get_backend
+    try:
+        scheme, _ = parse_address(scheduler)
+        get_backend(scheme)
+        if scheme == "inproc":
+            return  # no host:port to probe; the Client alone can tell
+        host, port = get_address_host_port(scheduler)
+    except (ValueError, TypeError) as exc:
+        raise SchedulerError(f"--scheduler {scheduler!r}: not a Dask scheduler address "
+                             f"({exc})") from None
+    if not 0 < port < 65536:
+        raise SchedulerError(f"--scheduler {scheduler!r}: port {port} is not in 1..65535")
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError as exc:
+        raise SchedulerError(f"cannot reach the Dask scheduler {scheduler}: "
+                             f"{exc.strerror or exc}") from None
+
+
 def _dask(fn, task_args, scheduler, on_done, order):
     try:
         from distributed import Client
     except ImportError:
         raise SchedulerError("--scheduler needs dask.distributed, which is not installed: "
                              "pip install 'evote[dask]'") from None
+    _check_scheduler(scheduler)
     try:
         client = Client(scheduler, timeout="5s", set_as_default=False)
     except (OSError, ValueError, TimeoutError) as exc:
