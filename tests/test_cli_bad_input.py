@@ -87,3 +87,35 @@ def test_bad_scheduler_address_is_one_line_fast(record, address, message):
     assert message in result.stdout
     assert "Traceback" not in result.stderr, result.stderr
     assert time.monotonic() - start < 8
+
+
+# ---------------------------------------------------------------- evote guardian
+
+FAST = ["--kdf-ops", "1", "--kdf-mem-kib", "8"]
+
+
+@pytest.fixture(scope="module")
+def ceremony(tmp_path_factory):
+    """Passphrase file, two guardians' secret files and public records (of 2, threshold 2).
+    Do not modify: copy what a test changes."""
+    d = tmp_path_factory.mktemp("guardians")
+    (d / "pw").write_text("passphrase\n")
+    for i in (1, 2):
+        _invoke("guardian", "generate", "--manifest-hash", "ab" * 32, "--index", i,
+                "--guardians", 2, "--threshold", 2, "--out", d / f"secret-{i}.json",
+                "--passphrase-file", d / "pw", *FAST)
+        _invoke("guardian", "publish", d / f"secret-{i}.json", "--out", d / f"record-{i}.json",
+                "--passphrase-file", d / "pw")
+    return d
+
+
+def test_deeply_nested_guardian_files_are_refused(ceremony, tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_bytes(b"[" * 100000 + b"]" * 100000)
+    result = _invoke("guardian", "context", ceremony / "record-1.json", deep,
+                     "--out", tmp_path / "ctx.json")
+    assert result.exit_code == 2 and f"{deep}: JSON nested too deeply" in result.output
+    result = _invoke("guardian", "publish", deep, "--out", tmp_path / "r.json",
+                     "--passphrase-file", ceremony / "pw")
+    assert result.exit_code == 2 and f"{deep}: JSON nested too deeply" in result.output
+    assert not (tmp_path / "ctx.json").exists() and not (tmp_path / "r.json").exists()

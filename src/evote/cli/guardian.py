@@ -64,6 +64,8 @@ def _read_json(path):
         raise EvoteError(f"{path}: cannot read ({exc.strerror})") from None
     except (ValueError, UnicodeDecodeError):
         raise EvoteError(f"{path}: not JSON") from None
+    except RecursionError:
+        raise EvoteError(f"{path}: JSON nested too deeply") from None
 
 
 def _write_json(path, obj):

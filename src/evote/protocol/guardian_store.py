@@ -70,6 +70,8 @@ def open_guardian(content: bytes, passphrase: str | bytes, what: str = "guardian
         obj = json.loads(content)
     except (ValueError, UnicodeDecodeError):
         raise InvalidEncoding(f"{what}: not JSON") from None
+    except RecursionError:
+        raise InvalidEncoding(f"{what}: JSON nested too deeply") from None
     w.check_keys(what, obj, {"version", "guardian_index", "manifest_hash", "kdf", "opslimit",
                              "memlimit", "salt", "check", "box"})
     w.check_version(what, obj, STORE_VERSION)
