@@ -119,3 +119,11 @@ def test_deeply_nested_guardian_files_are_refused(ceremony, tmp_path):
                      "--passphrase-file", ceremony / "pw")
     assert result.exit_code == 2 and f"{deep}: JSON nested too deeply" in result.output
     assert not (tmp_path / "ctx.json").exists() and not (tmp_path / "r.json").exists()
+
+
+def test_no_passphrase_on_input_is_exit_2(ceremony, tmp_path):
+    # click's "Aborted!" exited 1, which for evote guardian means complaints were written
+    result = _invoke("guardian", "publish", ceremony / "secret-1.json",
+                     "--out", tmp_path / "r.json")
+    assert result.exit_code == 2, result.output
+    assert "no passphrase given" in result.output

@@ -41,7 +41,11 @@ def _passphrase(passphrase_file, confirm=False):
         except (OSError, UnicodeDecodeError) as exc:
             raise EvoteError(f"passphrase file {passphrase_file}: cannot read ({exc})") from None
         return lines[0] if lines else ""
-    return click.prompt("Guardian passphrase", hide_input=True, confirmation_prompt=confirm)
+    try:
+        return click.prompt("Guardian passphrase", hide_input=True, confirmation_prompt=confirm)
+    except click.Abort:  # end of input or ^C: no passphrase, which is unusable input
+        raise EvoteError("no passphrase given (input ended or was interrupted; "
+                         "--passphrase-file FILE reads it from a file)") from None
 
 
 def _kdf(ops, mem_kib, existing=None):
