@@ -127,3 +127,14 @@ def test_no_passphrase_on_input_is_exit_2(ceremony, tmp_path):
                      "--out", tmp_path / "r.json")
     assert result.exit_code == 2, result.output
     assert "no passphrase given" in result.output
+
+
+def test_generate_never_replaces_an_existing_secret_file(ceremony, tmp_path):
+    secret = tmp_path / "secret-1.json"
+    secret.write_bytes((ceremony / "secret-1.json").read_bytes())
+    before = secret.read_bytes()
+    result = _invoke("guardian", "generate", "--manifest-hash", "ab" * 32, "--index", 1,
+                     "--guardians", 2, "--threshold", 2, "--out", secret,
+                     "--passphrase-file", ceremony / "pw", *FAST)
+    assert result.exit_code == 2 and f"{secret}: already exists" in result.output
+    assert secret.read_bytes() == before

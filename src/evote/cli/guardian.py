@@ -9,11 +9,13 @@
     evote guardian context  RECORD.json... --out CONTEXT.json
 
 Secret files are encrypted under a passphrase (asked on the terminal, or read from
---passphrase-file); they are written with mode 0600. The steps and every file format are
-in specs/key-ceremony.md (section 8). Exit 0 on success, 1 when `finish` raised
-complaints (written to --complaints-out, default complaints-I.json), 2 on unusable input.
+--passphrase-file); they are written with mode 0600, and `generate` never replaces an
+existing file. The steps and every file format are in specs/key-ceremony.md (section 8).
+Exit 0 on success, 1 when `finish` raised complaints (written to --complaints-out,
+default complaints-I.json), 2 on unusable input.
 """
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -137,6 +139,9 @@ def generate(manifest, manifest_hash, index, n, t, out, passphrase_file, kdf_ops
 
     def step():
         mh = _manifest_hash(manifest, manifest_hash)
+        if os.path.lexists(out):  # it may be a guardian's only copy of its secrets
+            raise EvoteError(f"{out}: already exists; a new secret file never replaces a "
+                             "file (choose another --out, or remove it first)")
         g = generate_guardian(mh, index, n, t)
         save_guardian(out, g, _passphrase(passphrase_file, confirm=True),
                       **_kdf(kdf_ops, kdf_mem_kib))
