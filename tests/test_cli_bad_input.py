@@ -138,3 +138,15 @@ def test_generate_never_replaces_an_existing_secret_file(ceremony, tmp_path):
                      "--passphrase-file", ceremony / "pw", *FAST)
     assert result.exit_code == 2 and f"{secret}: already exists" in result.output
     assert secret.read_bytes() == before
+
+
+# ---------------------------------------------------------------- evote box check
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_box_check_refuses_a_fifo_instead_of_waiting(tmp_path):
+    # open() of a FIFO waits for a writer: box check hung forever
+    fifo = tmp_path / "k1.box"
+    os.mkfifo(fifo)
+    result = _subprocess("box", "check", fifo, timeout=20)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"box {fifo}: not a regular file" in result.stderr

@@ -17,6 +17,7 @@ iterator has finished without raising. Reading streams one frame at a time.
 """
 import logging
 import os
+import stat
 from dataclasses import dataclass, field
 
 import nacl.exceptions
@@ -202,6 +203,19 @@ class _Verifier:
                            chain_head=f["chain_head"])
 
 
+def _open_regular(path):
+    """The box file opened for reading; BoxError unless it is a regular file. Opened
+    non-blocking, so a FIFO is refused instead of waiting for a writer forever."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise BoxError(f"box {path}: cannot open: {exc.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise BoxError(f"box {path}: not a regular file")
+    return os.fdopen(fd, "rb", buffering=_READ_BUFFER)
+
+
 def walk_box(path, *, authority_key, election_hash, station_id, kiosk_id, keep_hashes=False):
     """Generator of (record, problems) pairs for every frame of a box, verifying as it
     goes and never raising for the box's contents (only BoxError when the file cannot be
@@ -214,10 +228,7 @@ def walk_box(path, *, authority_key, election_hash, station_id, kiosk_id, keep_h
     """
     report = ScanReport(path=str(path))
     verifier = _Verifier(report, authority_key, election_hash, station_id, kiosk_id)
-    try:
-        f = open(path, "rb", buffering=_READ_BUFFER)
-    except OSError as exc:
-        raise BoxError(f"box {path}: cannot open: {exc.strerror}") from None
+    f = _open_regular(path)
     with f:
         report.file_size = os.fstat(f.fileno()).st_size
         frames = iter_frames(f, limit=report.file_size)
