@@ -150,3 +150,14 @@ def test_box_check_refuses_a_fifo_instead_of_waiting(tmp_path):
     result = _subprocess("box", "check", fifo, timeout=20)
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"box {fifo}: not a regular file" in result.stderr
+
+
+def test_box_check_names_a_bad_manifest_not_the_box(record):
+    # the manifest's error was reported as "cannot read <the box>"
+    box = os.path.join(record, *_first(record, "boxes/").split("/"))
+    context = os.path.join(record, "context.json")  # a JSON file that is no manifest
+    result = _invoke("box", "check", box, "--manifest", context)
+    assert result.exit_code == 2, result.output
+    assert f"evote box check: --manifest: {context}: $.base_hash: unknown field" \
+        in result.output
+    assert "cannot read" not in result.output

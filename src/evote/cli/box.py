@@ -28,6 +28,16 @@ def _hex32(name, value):
     return raw
 
 
+def _from_manifest(path):
+    """(authority key, manifest hash) of the manifest file; UsageError naming it."""
+    from ..manifest import load_manifest  # lazy: only when asked
+    try:
+        m = load_manifest(path)
+    except EvoteError as exc:  # the message names the file and the field
+        raise click.UsageError(f"--manifest: {exc}") from None
+    return m.authority_key, m.hash()
+
+
 @click.group()
 def box():
     """Kiosk ballot boxes: check a box file."""
@@ -54,19 +64,18 @@ def check(path, authority_key, manifest, election_hash, station, kiosk, require_
     try:
         want_election = None if election_hash is None else _hex32("--election-hash", election_hash)
         if manifest is not None:
-            from ..manifest import load_manifest  # lazy: only when asked
-            m = load_manifest(manifest)
-            auth = m.authority_key
-            want_election = want_election or m.hash()
+            auth, manifest_hash = _from_manifest(manifest)
+            want_election = want_election or manifest_hash
         elif authority_key is not None:
             auth = _hex32("--authority-key", authority_key)
         else:
             auth = None  # everything but the certificate's signature; said loudly below
-        report = scan_box(path, authority_key=auth, election_hash=want_election,
-                          station_id=station, kiosk_id=kiosk)
     except click.UsageError as exc:
         click.echo(f"evote box check: {exc.message}", err=True)
         sys.exit(2)
+    try:
+        report = scan_box(path, authority_key=auth, election_hash=want_election,
+                          station_id=station, kiosk_id=kiosk)
     except (EvoteError, OSError) as exc:
         click.echo(f"evote box check: cannot read {path}: {exc}", err=True)
         sys.exit(2)
