@@ -161,3 +161,15 @@ def test_box_check_names_a_bad_manifest_not_the_box(record):
     assert f"evote box check: --manifest: {context}: $.base_hash: unknown field" \
         in result.output
     assert "cannot read" not in result.output
+
+
+def test_verify_json_report_never_overwrites_the_record(record, tmp_path):
+    # --json record.json replaced the record's index with the report
+    d = copy_record(record, tmp_path)
+    index = os.path.join(d, "record.json")
+    before = open(index, "rb").read()
+    result = _invoke("verify", d, "--jobs", "1", "--json", index)
+    assert result.exit_code == 2 and f"--json: {index} is inside the record" in result.output
+    assert open(index, "rb").read() == before
+    assert _invoke("verify", d, "--jobs", "1", "--json",
+                   os.path.join(d, "reports", "verify.json")).exit_code == 0
