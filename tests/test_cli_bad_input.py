@@ -173,3 +173,14 @@ def test_verify_json_report_never_overwrites_the_record(record, tmp_path):
     assert open(index, "rb").read() == before
     assert _invoke("verify", d, "--jobs", "1", "--json",
                    os.path.join(d, "reports", "verify.json")).exit_code == 0
+
+
+# ---------------------------------------------------------------- evote demo
+
+def test_demo_seed_beyond_u64_is_a_usage_error(tmp_path):
+    # the seed is hashed as a u64: 2**64 raised ValueError from deep inside the demo
+    result = _invoke("demo", "--out", tmp_path / "rec", "--stations", 2,
+                     "--voters-per-station", 1, "--seed", 1 << 64)
+    assert result.exit_code == 2, result.output
+    assert "--seed" in result.output and "18446744073709551615" in result.output
+    assert not (tmp_path / "rec").exists()

@@ -16,13 +16,14 @@ import hashlib
 import struct
 
 _TAG_PREFIX = "evote/v1/"
+U64_MAX = (1 << 64) - 1  # the largest integer u64() encodes
 
 
 def u64(n: int) -> bytes:
-    """An integer 0 <= n < 2**64 as 8 bytes big-endian."""
+    """An integer 0 <= n <= U64_MAX as 8 bytes big-endian."""
     if not isinstance(n, int) or isinstance(n, bool):
         raise TypeError(f"u64: expected int, got {type(n).__name__}")
-    if not 0 <= n < 1 << 64:
+    if not 0 <= n <= U64_MAX:
         raise ValueError(f"u64: {n} is out of range [0, 2**64)")
     return n.to_bytes(8, "big")
 

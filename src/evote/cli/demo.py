@@ -10,6 +10,8 @@ import tempfile
 
 import click
 
+from ..hashing import U64_MAX
+
 
 @click.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
@@ -18,8 +20,8 @@ import click
               help="Polling stations in all (the city's and one per village, up to 3 villages).")
 @click.option("--voters-per-station", type=click.IntRange(min=1), default=200,
               show_default=True)
-@click.option("--seed", type=click.IntRange(min=0), default=1405, show_default=True,
-              help="Same seed: same manifest, choices and results.")
+@click.option("--seed", type=click.IntRange(min=0, max=U64_MAX), default=1405,
+              show_default=True, help="Same seed: same manifest, choices and results.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: every core).")
 def demo(out_dir, stations, voters_per_station, seed, jobs):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import nacl.signing
 
 from ..errors import EvoteError, EvoteValueError
-from ..hashing import digest, u64
+from ..hashing import U64_MAX, digest, u64
 from ..manifest import make_demo_manifest
 from ..protocol.ceremony import run_ceremony
 from ..record.jsonio import canonical_bytes
@@ -75,8 +75,8 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
         raise EvoteValueError("demo: --stations must be at least 1")
     if not isinstance(voters_per_station, int) or voters_per_station < 1:
         raise EvoteValueError("demo: --voters-per-station must be at least 1")
-    if not isinstance(seed, int) or seed < 0:
-        raise EvoteValueError("demo: --seed must be a non-negative integer")
+    if not isinstance(seed, int) or not 0 <= seed <= U64_MAX:  # it is hashed as a u64
+        raise EvoteValueError(f"demo: --seed must be an integer in [0, {U64_MAX}]")
     t0 = time.monotonic()
 
     def step(msg):
