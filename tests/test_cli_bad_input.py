@@ -184,3 +184,13 @@ def test_demo_seed_beyond_u64_is_a_usage_error(tmp_path):
     assert result.exit_code == 2, result.output
     assert "--seed" in result.output and "18446744073709551615" in result.output
     assert not (tmp_path / "rec").exists()
+
+
+def test_demo_out_that_cannot_be_created_is_exit_2(tmp_path):
+    # os.makedirs' FileNotFoundError / NotADirectoryError escaped as a traceback
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = _invoke("demo", "--out", blocker / "rec", "--stations", 2,
+                     "--voters-per-station", 1)
+    assert result.exit_code == 2, result.output
+    assert f"record directory {blocker / 'rec'}: cannot create" in result.output

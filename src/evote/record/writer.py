@@ -25,10 +25,15 @@ from .roothash import file_hash, list_covered_files, root_hash
 class RecordWriter:
     def __init__(self, directory):
         self.dir = os.path.abspath(str(directory))
-        if os.path.exists(self.dir):
-            if not os.path.isdir(self.dir) or os.listdir(self.dir):
+        if os.path.exists(self.dir) and not os.path.isdir(self.dir):
+            raise RecordError(f"record directory {self.dir} exists and is not a directory")
+        try:
+            if os.path.isdir(self.dir) and os.listdir(self.dir):
                 raise RecordError(f"record directory {self.dir} exists and is not empty")
-        os.makedirs(self.dir, exist_ok=True)
+            os.makedirs(self.dir, exist_ok=True)
+        except OSError as exc:
+            raise RecordError(f"record directory {self.dir}: cannot create: "
+                              f"{exc.strerror or exc}") from None
 
     def path_of(self, rel: str) -> str:
         return os.path.join(self.dir, *rel.split("/"))
