@@ -194,3 +194,14 @@ def test_demo_out_that_cannot_be_created_is_exit_2(tmp_path):
                      "--voters-per-station", 1)
     assert result.exit_code == 2, result.output
     assert f"record directory {blocker / 'rec'}: cannot create" in result.output
+
+
+def test_deal_out_dir_that_cannot_be_created_is_exit_2(ceremony, tmp_path):
+    # Path.mkdir's NotADirectoryError escaped as a traceback
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = _invoke("guardian", "deal", ceremony / "secret-1.json",
+                     ceremony / "record-1.json", ceremony / "record-2.json",
+                     "--out-dir", blocker / "shares", "--passphrase-file", ceremony / "pw")
+    assert result.exit_code == 2, result.output
+    assert f"{blocker / 'shares'}: cannot create the directory" in result.output

@@ -82,6 +82,13 @@ def _write_json(path, obj):
         raise EvoteError(f"{path}: cannot write ({exc.strerror})") from None
 
 
+def _make_dir(path):
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EvoteError(f"{path}: cannot create the directory ({exc.strerror})") from None
+
+
 def _records(paths):
     from ..protocol.guardian import GuardianRecord
     out = []
@@ -178,7 +185,7 @@ def deal(secret, records, out_dir, passphrase_file):
     def step():
         g = load_guardian(secret, _passphrase(passphrase_file))
         shares = deal_shares(g, _records(records))
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        _make_dir(out_dir)
         for s in shares:
             _write_json(Path(out_dir) / f"share-{s.sender}-to-{s.recipient}.json", s.to_json_obj())
         click.echo(f"guardian {g.index}: {len(shares)} sealed shares written to {out_dir}")
