@@ -205,3 +205,19 @@ def test_deal_out_dir_that_cannot_be_created_is_exit_2(ceremony, tmp_path):
                      "--out-dir", blocker / "shares", "--passphrase-file", ceremony / "pw")
     assert result.exit_code == 2, result.output
     assert f"{blocker / 'shares'}: cannot create the directory" in result.output
+
+
+# ---------------------------------------------------------------- kiosk key files (API)
+
+def test_key_file_nested_too_deeply_or_a_fifo_is_a_key_file_error(tmp_path):
+    from evote.ballotbox.keyfile import KeyFileError, read_key_file
+    deep = tmp_path / "deep.key"
+    deep.write_bytes(b"[" * 30000 + b"]" * 30000)   # under the 64 KiB cap
+    os.chmod(deep, 0o600)
+    with pytest.raises(KeyFileError, match="JSON nested too deeply"):
+        read_key_file(deep)   # was RecursionError
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "fifo.key"
+        os.mkfifo(fifo, 0o600)
+        with pytest.raises(KeyFileError, match="not a regular file"):
+            read_key_file(fifo)   # os.open waited for a writer forever

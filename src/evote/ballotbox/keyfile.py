@@ -96,11 +96,15 @@ def _hex(obj, name, size, path) -> bytes:
 def read_key_file(path, *, passphrase=None) -> nacl.signing.SigningKey:
     """Load a signing key written by write_key_file; KeyFileError says what is wrong."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # non-blocking: a FIFO is refused below instead of waiting for a writer forever
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise KeyFileError(f"key file {path}: cannot open: {exc.strerror}") from None
     try:
         st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise KeyFileError(f"key file {path}: not a regular file")
         if stat.S_IMODE(st.st_mode) & 0o077:
             raise KeyFileError(f"key file {path}: mode {stat.S_IMODE(st.st_mode):04o} lets "
                                "group or others read it; must be 0600 or stricter")
@@ -114,6 +118,8 @@ def read_key_file(path, *, passphrase=None) -> nacl.signing.SigningKey:
         obj = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise KeyFileError(f"key file {path}: not UTF-8 JSON") from None
+    except RecursionError:
+        raise KeyFileError(f"key file {path}: JSON nested too deeply") from None
     if not isinstance(obj, dict) or obj.get("format") != FORMAT or obj.get("version") != 1:
         raise KeyFileError(f"key file {path}: not an {FORMAT} version 1 file")
     public = _hex(obj, "public_key", 32, path)
