@@ -33,6 +33,27 @@ def test_round_trip_and_mode(tmp_path):
     assert _same(load_guardian(path, b"another passphrase"), g)
 
 
+def test_a_failed_write_leaves_the_file_and_says_so(tmp_path, monkeypatch):
+    """Disk full while the new state is written: a precise error, the old file intact
+    and readable with the old passphrase, no temporary file left."""
+    import errno
+    import evote.protocol.guardian_store as store
+    _, guardians = ceremony(3, 2)
+    path = tmp_path / "guardian-1.json"
+    save_guardian(path, guardians[0], "old", **FAST_KDF)
+    before = path.read_bytes()
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(store.os, "fsync", full)
+    with pytest.raises(EvoteError, match=r"guardian-1.json: cannot write \(No space left"):
+        save_guardian(path, guardians[0], "new", **FAST_KDF)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["guardian-1.json"]
+    assert _same(load_guardian(path, "old"), guardians[0])
+
+
 def test_wrong_passphrase_is_precise(tmp_path):
     _, guardians = ceremony(3, 2)
     path = tmp_path / "g.json"

@@ -106,7 +106,10 @@ def open_guardian(content: bytes, passphrase: str | bytes, what: str = "guardian
 
 def save_guardian(path: str | os.PathLike, guardian: Guardian, passphrase: str | bytes, *,
                   opslimit: int = DEFAULT_OPSLIMIT, memlimit: int = DEFAULT_MEMLIMIT) -> None:
-    """Write the encrypted state to `path` with mode 0600 (atomic replace)."""
+    """Write the encrypted state to `path` with mode 0600 (atomic replace, then the
+    directory synced: after a crash `path` holds the old state or the new, whole).
+    A failed write (disk full, I/O error) leaves `path` as it was and raises
+    EvoteValueError naming it."""
     content = seal_guardian(guardian, passphrase, opslimit=opslimit, memlimit=memlimit)
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -121,9 +124,29 @@ def save_guardian(path: str | os.PathLike, guardian: Guardian, passphrase: str |
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise EvoteValueError(f"guardian file {path}: cannot write ({exc.strerror or exc}); "
+                              "the file is unchanged") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    _sync_dir(path.parent)
+
+
+def _sync_dir(directory: Path) -> None:
+    """fsync a directory so that a rename in it survives a power cut (POSIX; a
+    platform that cannot open directories skips it)."""
+    try:
+        dfd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass   # some file systems refuse fsync on a directory; the rename is done
+    finally:
+        os.close(dfd)
 
 
 def load_guardian(path: str | os.PathLike, passphrase: str | bytes) -> Guardian:
