@@ -21,7 +21,8 @@ import time
 import nacl.signing
 
 from ..errors import EvoteTypeError, EvoteValueError
-from .durability import FileSink, fsync_directory
+from ..fsync import fsync_directory
+from .durability import FileSink
 from .framing import ZERO_HASH, RecordType, U64_MAX, record_hash, seal, signed_bytes
 from .identity import KioskCertificate, check_bytes32
 from .problems import BoxClosed, BoxError, BoxMismatch, BoxNotCreated, BoxWriteError

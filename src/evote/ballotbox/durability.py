@@ -15,16 +15,8 @@ import errno
 import fcntl
 import os
 
+from ..fsync import fsync_directory
 from .problems import BoxLocked
-
-
-def fsync_directory(path) -> None:
-    """fsync a directory so a file created or renamed in it survives a power cut."""
-    fd = os.open(path or ".", os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write_all(fd: int, data) -> None:

@@ -18,7 +18,7 @@ import nacl.signing
 import nacl.utils
 
 from ..errors import EvoteTypeError
-from .durability import fsync_directory
+from ..fsync import fsync_directory
 from .problems import KeyFileError
 
 FORMAT = "evote-signing-key"

@@ -22,6 +22,7 @@ import nacl.secret
 import nacl.utils
 
 from ..errors import EvoteError, EvoteTypeError, EvoteValueError, InvalidEncoding
+from ..fsync import fsync_directory
 from ..hashing import digest
 from . import ceremony_wire as w
 from .guardian import Guardian
@@ -131,22 +132,10 @@ def save_guardian(path: str | os.PathLike, guardian: Guardian, passphrase: str |
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _sync_dir(path.parent)
-
-
-def _sync_dir(directory: Path) -> None:
-    """fsync a directory so that a rename in it survives a power cut (POSIX; a
-    platform that cannot open directories skips it)."""
     try:
-        dfd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        fsync_directory(path.parent)
     except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass   # some file systems refuse fsync on a directory; the rename is done
-    finally:
-        os.close(dfd)
+        pass   # the rename is done; a file system that refuses a directory fsync keeps it
 
 
 def load_guardian(path: str | os.PathLike, passphrase: str | bytes) -> Guardian:
