@@ -221,3 +221,29 @@ def test_key_file_nested_too_deeply_or_a_fifo_is_a_key_file_error(tmp_path):
         os.mkfifo(fifo, 0o600)
         with pytest.raises(KeyFileError, match="not a regular file"):
             read_key_file(fifo)   # os.open waited for a writer forever
+
+
+# ---------------------------------------------------------------- report wording
+
+def test_a_failure_message_does_not_repeat_its_location():
+    from evote.verify.report import Check
+    c = Check("V11", "t")
+    c.fail("tally/encrypted.json", "tally/encrypted.json: not a regular file")
+    c.fail("declarations/s.json", "declarations/s.json $.officials[0].role: not text")
+    c.fail("boxes/a.box", "boxes/a.boxes are fine")   # not the location followed by ': '
+    c.fail("x.json", "x.json")
+    assert [f.message for f in c.failures] == [
+        "not a regular file", "$.officials[0].role: not text", "boxes/a.boxes are fine",
+        "x.json"]
+
+
+def test_an_unreadable_tally_file_is_named_once(record, tmp_path):
+    d = copy_record(record, tmp_path)
+    target = os.path.join(d, "tally", "encrypted.json")
+    os.remove(target)
+    os.mkdir(target)   # not a regular file
+    result = _invoke("verify", d, "--jobs", "1")
+    assert result.exit_code == 1, result.output
+    line = next(x for x in result.output.splitlines() if "tally/encrypted.json" in x
+                and "regular" in x)
+    assert line.count("tally/encrypted.json") == 1, line

@@ -29,6 +29,11 @@ class Check:
     not_run_reason: str = ""   # set when an earlier failure made this check impossible
 
     def fail(self, location: str, message: str) -> None:
+        # A message never repeats its location: readers below the report often name the
+        # file themselves ("tally/x.json: ..." or "tally/x.json $.a: ..."); keep one.
+        if location and message.startswith(location) and \
+                message[len(location):len(location) + 1] in (":", " "):
+            message = message[len(location):].lstrip(": ") or message
         self.failures.append(Failure(location, message))
 
     @property

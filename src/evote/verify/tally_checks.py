@@ -191,8 +191,7 @@ def check_paper(r):
                                       f"cast + {pr.spoiled_forms} spoiled forms != "
                                       f"{pr.forms_issued} forms issued")
         except (RecordError, EvoteError) as exc:
-            msg = str(exc)
-            v13.fail(path, msg[len(path) + 2:] if msg.startswith(path + ": ") else msg)
+            v13.fail(path, str(exc))
             continue
         r.paper[sid] = pr
 
@@ -344,8 +343,7 @@ def check_declarations(r):
         try:
             forms[sid] = _declaration(r, sid, path).forms_issued
         except (RecordError, EvoteError) as exc:
-            msg = str(exc)
-            v16.fail(path, msg[len(path) + 2:] if msg.startswith(path + ": ") else msg)
+            v16.fail(path, str(exc))
     for sid in electronic:
         if sid not in r.declarations:
             v16.fail(layout.declaration_path(sid), f"missing: station {sid!r} has ballot boxes "
