@@ -14,8 +14,10 @@ and of each ciphertext point are merged, and the MSM over the raw encodings (dec
 validated inside msm_vartime_raw) must give the identity. A false statement passes with
 probability at most about 2^-128 per batch. On failure the batch is bisected, and every
 ballot that fails alone is checked equation by equation for the precise error; the function
-then raises BatchVerificationError listing every failing ballot. Both paths run the same
-structural and scalar checks first, so they agree on every input.
+then raises BatchVerificationError listing every failing ballot. Every failing ballot's
+error, on every path, is the first fault of the exact path (its order: contests, then
+within a contest each selection's scalars and equations, the blank indicator's, the
+range proof's), so all verifiers give the same verdict and the same text on every input.
 
 verify_ballots_batch_summed(context, manifest, ballots, counted) is the same check that
 also returns the homomorphic sums of the counted ballots' ciphertexts, taken from the
@@ -180,12 +182,26 @@ def verify_ballot(context, manifest, ballot: EncryptedBallot, *, exact: bool = F
     equations evaluated one by one to name the failure. exact=True: every equation is
     evaluated on its own (section 7.1 of the spec, no randomness)."""
     if not exact:
-        prepared = _prepare(context, manifest, ballot)
+        try:
+            prepared = _prepare(context, manifest, ballot)
+        except InvalidProof as e:
+            raise _first_fault(context, manifest, ballot, e) from None
         if _msm_is_identity([prepared], context.joint_key.to_bytes()):
             return
     _verify_exact(context, manifest, ballot)
     if not exact:  # unreachable: a sum of true equations is the identity
         raise InvalidProof(f"ballot {_bid(ballot)}: the ballot's weighted equation fails")
+
+
+def _first_fault(context, manifest, ballot, found: InvalidProof) -> InvalidProof:
+    """The fault the exact path names first (its checks in their order, equations
+    included), for a ballot in which _prepare found `found` without group arithmetic:
+    so that every verifier names the same fault of a ballot with several."""
+    try:
+        _verify_exact(context, manifest, ballot)
+    except InvalidProof as e:
+        return e
+    return found   # unreachable: the exact path checks everything _prepare does
 
 
 def _verify_exact(context, manifest, ballot: EncryptedBallot) -> None:
@@ -248,8 +264,9 @@ def _slot_error(contest, where: str, sels) -> None:
 
 def _prepare(context, manifest, ballot) -> _Prepared:
     """The ballot's share of the batch equation, with fresh random weights. Raises
-    InvalidProof for what needs no group arithmetic (structure, scalars), with the same
-    text as verify_ballot.
+    InvalidProof for what needs no group arithmetic (structure, scalars), naming the first
+    such fault in the exact path's order; callers report _first_fault instead, which also
+    counts an earlier failing equation.
 
     Weights are uniform 128-bit integers from os.urandom. Per contest, the 0/1 proofs'
     coefficients (the weighted equations written out in csrc/verify_coefs.c) come from
@@ -419,7 +436,8 @@ def _verify(context, manifest, ballots, counted):
         try:
             ready.append((idx, _prepare(context, manifest, ballot)))
         except InvalidProof as e:
-            failures.append(BallotFailure(idx, getattr(ballot, "ballot_id", b""), e))
+            failures.append(BallotFailure(idx, getattr(ballot, "ballot_id", b""),
+                                          _first_fault(context, manifest, ballot, e)))
 
     def bisect(group: List[Tuple[int, _Prepared]]) -> None:
         if not group or _msm_is_identity([p for _, p in group], k_bytes):
