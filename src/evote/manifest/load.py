@@ -6,11 +6,14 @@ Every problem raises ManifestError whose message starts with a JSON path into th
 """
 import json
 import os
+import re
+import stat
 
 from .model import (VERSION, BallotStyle, Candidate, Contest, District, Manifest, PartyList,
                     Station, join_path, manifest_error, reroot)
 from .normalize import parse_candidate_code
-from ..errors import ManifestError
+from ..errors import EvoteValueError, ManifestError
+from ..paths import checked_path
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
@@ -28,12 +31,23 @@ _LIST = {"code": True, "name": True}
 _CANDIDATE = {"code": True, "name": True, "list_code": False, "attributes": False}
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _key_step(key) -> str:
+    """A JSON object key as a path step: `name` when it is a plain ASCII identifier, else
+    `["..."]` with JSON's ASCII escapes, so a key holding a lone surrogate, a newline or a
+    direction mark never makes an error message unprintable or misleading."""
+    key = str(key)
+    return key if _PLAIN_KEY.match(key) else f"[{json.dumps(key)}]"
+
+
 def _fields(obj, spec: dict, path: str, what: str) -> dict:
     if not isinstance(obj, dict):
         raise manifest_error(path, f"{what} must be a JSON object, got {_jtype(obj)}")
     for k in obj:
         if k not in spec:
-            raise manifest_error(join_path(path, str(k)), f"unknown field in {what}")
+            raise manifest_error(join_path(path, _key_step(k)), f"unknown field in {what}")
     for k, required in spec.items():
         if required and k not in obj:
             raise manifest_error(join_path(path, k), f"missing field of {what}")
@@ -94,7 +108,7 @@ def _candidate(obj, path: str) -> Candidate:
                              f"{_jtype(attrs)}")
     for k, v in attrs.items():
         if not (isinstance(v, str) or (isinstance(v, int) and not isinstance(v, bool))):
-            raise manifest_error(join_path(path, f"attributes.{k}"),
+            raise manifest_error(join_path(join_path(path, "attributes"), _key_step(k)),
                                  f"must be a string or an integer, got {_jtype(v)}")
     return _build(Candidate, path,
                   code=_code(obj["code"], join_path(path, "code")),
@@ -206,21 +220,43 @@ def parse_manifest_json(data: bytes) -> Manifest:
     return manifest_from_json_obj(obj)
 
 
-def load_manifest(path) -> Manifest:
-    """Read and validate a manifest file (UTF-8 JSON, specs/manifest.md)."""
+def _read_regular(path: str) -> bytes:
+    """The bytes of a regular file (at most MAX_FILE_BYTES + 1 of them); ManifestError
+    otherwise. Opened non-blocking, so a FIFO is refused instead of waiting for a writer
+    forever."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise manifest_error("", f"manifest file {os.fspath(path)!r} is {size} bytes "
-                                 f"(more than {MAX_FILE_BYTES})")
-        with open(path, "rb") as f:
-            data = f.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise manifest_error("", f"cannot read manifest file {os.fspath(path)!r}: "
-                             f"{exc.strerror}") from None
+        raise manifest_error("", f"cannot read manifest file {path!r}: {exc.strerror}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise manifest_error("", f"manifest file {path!r} is not a regular file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise manifest_error("", f"manifest file {path!r} is {st.st_size} bytes "
+                                 f"(more than {MAX_FILE_BYTES})")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise manifest_error("", f"cannot read manifest file {path!r}: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+
+
+def load_manifest(path) -> Manifest:
+    """Read and validate a manifest file (UTF-8 JSON, specs/manifest.md). A path that is
+    not a str, bytes or os.PathLike is an EvoteTypeError; every other problem a
+    ManifestError."""
+    try:
+        path = checked_path(path, "manifest file")
+    except EvoteValueError as exc:  # a NUL character
+        raise manifest_error("", str(exc)) from None
+    data = _read_regular(path)
+    if len(data) > MAX_FILE_BYTES:  # grew while being read
+        raise manifest_error("", f"manifest file {path!r} is more than {MAX_FILE_BYTES} bytes")
     try:
         return parse_manifest_json(data)
     except ManifestError as exc:
-        named = ManifestError(f"{os.fspath(path)}: {exc}")
+        named = ManifestError(f"{path}: {exc}")
         named.path, named.detail = getattr(exc, "path", ""), getattr(exc, "detail", str(exc))
         raise named from None
