@@ -10,8 +10,11 @@ from contextlib import contextmanager
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from evote.errors import EvoteError, EvoteTypeError, ManifestError
+from ballot_support import make_context, make_manifest
+from evote.errors import BallotError, EvoteTypeError, ManifestError
 from evote.manifest import load_manifest, make_demo_manifest, parse_manifest_json
+from evote.protocol.ballot import PlaintextBallot, PlaintextContest, plaintext_ballot
+from evote.protocol.encrypt import encrypt_ballot, encrypt_plaintext, seeded_rng
 
 DEMO = make_demo_manifest(1, n_city_stations=2, n_villages=1, authority_key=bytes(32))
 DEMO_OBJ = DEMO.to_json_obj()
@@ -128,3 +131,63 @@ def test_manifest_bytes_and_pathlike_paths_still_work(tmp_path):
     p.write_bytes(DEMO.to_canonical_bytes())
     assert load_manifest(p) == DEMO
     assert load_manifest(os.fsencode(p)) == DEMO
+
+
+# ---- ballot encryption ----------------------------------------------------------------
+
+BM = make_manifest(((5, 2, "plurality"), (4, 3, "proportional")))
+# c0: candidates 1..5, max 2; c1: 101..104 on lists 190 and 191, max 3. Styles s, s0.
+CTX = make_context(5)
+BID = bytes(range(32))
+
+
+@pytest.mark.parametrize("codes", [bytearray(b"\x01\x02"), memoryview(b"\x01\x02"), b"\x01"])
+def test_bytes_like_choices_are_not_read_as_codes(codes):
+    # Was: bytearray(b"\x01\x02") and memoryview(...) are Sequences of ints, so they were
+    # accepted as a vote for candidates 1 and 2.
+    with pytest.raises(EvoteTypeError, match="contest 'c0': choices must be a list of codes"):
+        encrypt_ballot(CTX, BM, "s", {"c0": codes}, BID)
+
+
+@pytest.mark.parametrize("manifest", [None, {}, DEMO_OBJ])
+def test_manifest_of_wrong_type(manifest):
+    # Was AttributeError: 'NoneType' object has no attribute 'style'.
+    with pytest.raises(EvoteTypeError, match="manifest must be an evote.manifest.Manifest"):
+        encrypt_ballot(CTX, manifest, "s", {}, BID)
+    good = plaintext_ballot(BM, "s", {})
+    with pytest.raises(EvoteTypeError, match="manifest must be an evote.manifest.Manifest"):
+        encrypt_plaintext(CTX, manifest, good, BID, seeded_rng(b"t"))
+
+
+@pytest.mark.parametrize("rng, words", [
+    (None, "rng must be callable"),              # was TypeError: not callable
+    (lambda n: None, "rng returned NoneType"),   # was TypeError: no len()
+    (lambda n: "x" * n, "rng returned str"),     # was 'rng returned 2176 bytes, 2176 asked'
+])
+def test_rng_of_wrong_type(rng, words):
+    good = plaintext_ballot(BM, "s", {})
+    with pytest.raises(EvoteTypeError, match=words):
+        encrypt_plaintext(CTX, BM, good, BID, rng)
+
+
+BLANK_C1 = PlaintextContest("c1", (), (0, 0, 0, 0))
+ONE_C0 = PlaintextContest("c0", (1,), (1, 0, 0, 0, 0))
+
+
+@pytest.mark.parametrize("plain, error, words", [
+    # Each was encrypted without complaint into a ballot no verifier accepts:
+    (PlaintextBallot("zz", (ONE_C0, BLANK_C1)), BallotError, "style 'zz' is not in"),
+    (PlaintextBallot("s0", (ONE_C0, BLANK_C1)), BallotError, "not those of style 's0'"),
+    (PlaintextBallot("s", (ONE_C0,)), BallotError, "not those of style 's'"),
+    (PlaintextBallot("s", (ONE_C0, ONE_C0)), BallotError, "not those of style 's'"),
+    # ... or failed with another exception or a message about something else:
+    (PlaintextBallot("s", None), EvoteTypeError, "contests must be a tuple"),
+    (PlaintextBallot("s", ("c0", "c1")), EvoteTypeError, "contests must be a tuple"),
+    (PlaintextBallot("s", (PlaintextContest("c0", (1,), None), BLANK_C1)), BallotError,
+     "contest 'c0' needs a tuple of selected codes and a tuple of 5 votes"),
+    (PlaintextBallot("s", (PlaintextContest("c0", (1,), (1, 0, 0)), BLANK_C1)), BallotError,
+     "tuple of 5 votes"),  # was 'prove01_batch: need 1280 bytes of randomness, got 1920'
+])
+def test_hand_built_plaintext_of_wrong_shape(plain, error, words):
+    with pytest.raises(error, match=words):
+        encrypt_plaintext(CTX, BM, plain, BID, seeded_rng(b"t"))

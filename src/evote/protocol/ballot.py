@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence, Tuple, Union
 
 from evote.errors import BallotError, EvoteError, EvoteTypeError
-from evote.manifest import parse_candidate_code
+from evote.manifest import Contest, Manifest, parse_candidate_code
 
 Code = Union[str, int]
 
@@ -71,8 +71,13 @@ def _parse_code(contest_id: str, code) -> int:
 
 def contest_selection(contest, codes: Sequence[Code]) -> PlaintextContest:
     """Validate one contest's typed codes against `contest` (an evote.manifest.Contest)."""
+    if not isinstance(contest, Contest):
+        raise EvoteTypeError(f"contest must be an evote.manifest.Contest, got "
+                             f"{type(contest).__name__}")
     cid = contest.contest_id
-    if isinstance(codes, (str, bytes)) or not isinstance(codes, Sequence):
+    # Text and bytes-like objects are Sequences too, of characters or of ints: b"12" or
+    # bytearray(b"12") would be read as the codes 49 and 50, a vote nobody typed.
+    if isinstance(codes, (str, bytes, bytearray, memoryview)) or not isinstance(codes, Sequence):
         raise EvoteTypeError(
             f"contest {cid!r}: choices must be a list of codes, got {type(codes).__name__}")
     chosen = {}  # candidate code -> the typed code that chose it (for error messages)
@@ -105,6 +110,9 @@ def plaintext_ballot(manifest, style_id: str, choices: Mapping[str, Sequence[Cod
 
     Raises BallotError before anything is encrypted; see the module docstring.
     """
+    if not isinstance(manifest, Manifest):
+        raise EvoteTypeError(f"manifest must be an evote.manifest.Manifest, got "
+                             f"{type(manifest).__name__}")
     if not isinstance(style_id, str):
         raise EvoteTypeError(f"style_id must be str, got {type(style_id).__name__}")
     if not isinstance(choices, Mapping):

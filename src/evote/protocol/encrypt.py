@@ -25,12 +25,13 @@ from __future__ import annotations
 import os
 from typing import Callable, Mapping, Sequence, Tuple
 
-from evote.errors import EvoteTypeError, EvoteValueError
+from evote.errors import BallotError, EvoteError, EvoteTypeError, EvoteValueError
 from evote.group import G_TABLE, Scalar
 from evote.hashing import digest64, u64
+from evote.manifest import Manifest
 
 from . import disjunctive
-from .ballot import Code, PlaintextBallot, plaintext_ballot
+from .ballot import Code, PlaintextBallot, PlaintextContest, plaintext_ballot
 from .encrypted_ballot import (BALLOT_ID_SIZE, BallotSecrets, ContestSecrets, EncryptedBallot,
                                EncryptedContest, EncryptedSelection)
 from .proof_statements import blank_statement, contest_statement, selection_statement
@@ -70,6 +71,32 @@ def _check_ballot_id(ballot_id) -> None:
         raise EvoteTypeError(f"ballot_id must be bytes, got {type(ballot_id).__name__}")
     if len(ballot_id) != BALLOT_ID_SIZE:
         raise EvoteValueError(f"ballot_id must be {BALLOT_ID_SIZE} bytes, got {len(ballot_id)}")
+
+
+def _check_shape(manifest, plaintext: PlaintextBallot) -> None:
+    """A hand-built PlaintextBallot has the shape the manifest gives its style: one
+    PlaintextContest per style contest, in style order, each with one vote per candidate
+    and a tuple of selected codes. The values are left to the prover, which refuses all
+    but 0/1 votes and a range value in [1, max_choices] (so tests can still act as a
+    cheating kiosk through encrypt_plaintext with a forging prover)."""
+    sid = plaintext.style_id
+    try:
+        style = manifest.style(sid)
+    except EvoteError:
+        raise BallotError(f"plaintext: ballot style {sid!r} is not in the manifest") from None
+    contests = plaintext.contests
+    if not isinstance(contests, (tuple, list)) or \
+            not all(isinstance(c, PlaintextContest) for c in contests):
+        raise EvoteTypeError("plaintext: contests must be a tuple (or list) of PlaintextContest")
+    if tuple(c.contest_id for c in contests) != style.contest_ids:
+        raise BallotError(f"plaintext: contests {[c.contest_id for c in contests]} are not "
+                          f"those of style {sid!r} in order ({list(style.contest_ids)})")
+    for plain in contests:
+        n = len(manifest.contest(plain.contest_id).candidates)
+        if not isinstance(plain.selected, tuple) or not isinstance(plain.votes, tuple) or \
+                len(plain.votes) != n:
+            raise BallotError(f"plaintext: contest {plain.contest_id!r} needs a tuple of "
+                              f"selected codes and a tuple of {n} votes")
 
 
 def _encrypt_one(m: int, rand: bytes, k_table, statement) -> Tuple[EncryptedSelection, Scalar]:
@@ -151,14 +178,22 @@ def encrypt_plaintext(context, manifest, plaintext: PlaintextBallot, ballot_id: 
     base_hash = getattr(context, "base_hash", None)
     if not isinstance(base_hash, bytes) or len(base_hash) != 32:
         raise EvoteTypeError("context must be an ElectionContext (32-byte base_hash, k_table)")
+    if not isinstance(manifest, Manifest):
+        raise EvoteTypeError(f"manifest must be an evote.manifest.Manifest, got "
+                             f"{type(manifest).__name__}")
     if not isinstance(plaintext, PlaintextBallot):
         raise EvoteTypeError("plaintext must be a PlaintextBallot (use plaintext_ballot())")
+    if not callable(rng):
+        raise EvoteTypeError(f"rng must be callable (n -> n bytes), got {type(rng).__name__}")
+    _check_shape(manifest, plaintext)
     contests, secrets = [], []
     for plain in plaintext.contests:
         contest = manifest.contest(plain.contest_id)
         size = contest_randomness_size(len(contest.candidates), contest.max_choices)
         rand = rng(size)
-        if not isinstance(rand, bytes) or len(rand) != size:
+        if not isinstance(rand, bytes):
+            raise EvoteTypeError(f"rng returned {type(rand).__name__}, not bytes")
+        if len(rand) != size:
             raise EvoteValueError(f"rng returned {len(rand)} bytes, {size} asked")
         enc, sec = _encrypt_contest(context, contest, plain, ballot_id, rand)
         contests.append(enc)
