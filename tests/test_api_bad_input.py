@@ -11,10 +11,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ballot_support import make_context, make_manifest
-from evote.errors import BallotError, EvoteTypeError, ManifestError
+from evote.ballotbox import BallotBox, open_box, read_box, scan_box
+from evote.ballotbox.problems import BoxClosed, BoxLocked
+from evote.errors import BallotError, EvoteError, EvoteTypeError, EvoteValueError, ManifestError
 from evote.manifest import load_manifest, make_demo_manifest, parse_manifest_json
 from evote.protocol.ballot import PlaintextBallot, PlaintextContest, plaintext_ballot
 from evote.protocol.encrypt import encrypt_ballot, encrypt_plaintext, seeded_rng
+from test_ballotbox_support import Identity
 
 DEMO = make_demo_manifest(1, n_city_stations=2, n_villages=1, authority_key=bytes(32))
 DEMO_OBJ = DEMO.to_json_obj()
@@ -191,3 +194,113 @@ ONE_C0 = PlaintextContest("c0", (1,), (1, 0, 0, 0, 0))
 def test_hand_built_plaintext_of_wrong_shape(plain, error, words):
     with pytest.raises(error, match=words):
         encrypt_plaintext(CTX, BM, plain, BID, seeded_rng(b"t"))
+
+
+# ---- the ballot box -------------------------------------------------------------------
+
+KIOSK = Identity()
+
+
+def _create(path, **kw):
+    args = dict(kiosk_key=KIOSK.kiosk_key, certificate=KIOSK.cert,
+                authority_key=KIOSK.authority_key, durable=False)
+    return BallotBox.create(path, **{**args, **kw})
+
+
+def _open(path, **kw):
+    return open_box(path, kiosk_key=KIOSK.kiosk_key, certificate=KIOSK.cert,
+                    authority_key=KIOSK.authority_key, durable=False, **kw)
+
+
+def _verified(path) -> int:
+    """The number of records of the box at path, which must verify completely."""
+    return sum(1 for _ in read_box(path, authority_key=KIOSK.authority_key,
+                                   election_hash=KIOSK.election_hash))
+
+
+@pytest.mark.parametrize("kw", [dict(path=None), dict(path=7), dict(path=b"box", mirror=5)])
+def test_box_path_of_wrong_type_creates_no_file(tmp_path, monkeypatch, kw):
+    # Was: str(path) created a box named 'None' or '7' in the working directory.
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(EvoteTypeError, match="expected a file path"):
+        _create(**kw)
+    with pytest.raises(EvoteTypeError, match="expected a file path"):
+        _open(**kw)
+    assert os.listdir(tmp_path) == []
+
+
+def test_box_bytes_path_is_the_file_it_names(tmp_path):
+    # Was: str(b".../box") is "b'.../box'", a file in no directory (BoxWriteError).
+    path = tmp_path / "box"
+    _create(os.fsencode(path), mirror=os.fsencode(tmp_path / "mirror")).release()
+    assert sorted(os.listdir(tmp_path)) == ["box", "mirror"]
+    _open(os.fsencode(path), mirror=tmp_path / "mirror").release()
+    assert _verified(path) == 1
+
+
+def test_box_path_with_nul(tmp_path):
+    # Was ValueError('embedded null byte') from os.open (scan_box, create, open_box).
+    bad = str(tmp_path / "b\x00ox")
+    for call in (lambda: _create(bad), lambda: _open(bad),
+                 lambda: _open(tmp_path / "x", mirror=bad),
+                 lambda: BallotBox.reopen(bad, kiosk_key=KIOSK.kiosk_key,
+                                          authority_key=KIOSK.authority_key),
+                 lambda: scan_box(bad, authority_key=None)):
+        with pytest.raises(EvoteValueError, match="NUL character"):
+            call()
+    with pytest.raises(EvoteTypeError, match="box path"):
+        scan_box(None, authority_key=None)
+    assert os.listdir(tmp_path) == []
+
+
+def test_refused_create_leaves_no_locked_file(tmp_path):
+    # Was: time_us=-1 was refused after the files were made, and the open descriptors
+    # kept the lock: the kiosk's next open_box said BoxLocked until the process ended.
+    path = tmp_path / "box"
+    with pytest.raises(EvoteValueError, match="time_us"):
+        _create(path, mirror=tmp_path / "mirror", time_us=-1)
+    assert os.listdir(tmp_path) == []
+    with _open(path) as box:
+        box.cast(box.next_ballot_id(), b"ballot")
+    assert _verified(path) == 2
+
+
+def test_failed_mirror_create_leaves_no_box(tmp_path):
+    # Was: the box file, made before the mirror failed, stayed ('already exists' next time).
+    path = tmp_path / "box"
+    with pytest.raises(EvoteError, match="cannot create"):
+        _create(path, mirror=tmp_path / "no" / "mirror")
+    assert os.listdir(tmp_path) == []
+    _create(path).release()
+
+
+def test_box_stays_verifiable_after_refused_calls(tmp_path):
+    path = tmp_path / "box"
+    box = _open(path, mirror=tmp_path / "mirror")
+    box.cast(box.next_ballot_id(), b"first")
+    before = path.read_bytes()
+    bid = box.next_ballot_id()
+    refused = [
+        lambda: box.cast(None, b"x"), lambda: box.cast(bid[:31], b"x"),
+        lambda: box.cast(bytes(32), b"x"), lambda: box.cast(bid, b""),
+        lambda: box.cast(bid, "text"), lambda: box.cast(bid, bytes(16 << 20)),
+        lambda: box.cast_at_time(bid, b"x", -1), lambda: box.cast_at_time(bid, b"x", 0),
+        lambda: box.cast_at_time(bid, b"x", True), lambda: box.challenge(bid, b"x", None),
+        lambda: box.challenge(bid, b"x", b""), lambda: box.close_at_time("now"),
+        lambda: _create(path),
+    ]
+    for call in refused:
+        with pytest.raises(EvoteError):
+            call()
+        assert path.read_bytes() == before
+    with pytest.raises(BoxLocked):  # a second writer
+        _open(path, mirror=tmp_path / "mirror")
+    assert path.read_bytes() == before
+    box.close()
+    for call in (lambda: box.cast(box.next_ballot_id(), b"x"), box.close):
+        with pytest.raises(BoxClosed):
+            call()
+    box.release()
+    with pytest.raises(EvoteError):
+        box.cast(box.next_ballot_id(), b"x")
+    assert _verified(path) == _verified(tmp_path / "mirror") == 3

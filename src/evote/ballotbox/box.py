@@ -22,6 +22,7 @@ import nacl.signing
 
 from ..errors import EvoteTypeError, EvoteValueError
 from ..fsync import fsync_directory
+from ..paths import checked_path
 from .durability import FileSink
 from .framing import ZERO_HASH, RecordType, U64_MAX, record_hash, seal, signed_bytes
 from .identity import KioskCertificate, check_bytes32
@@ -44,6 +45,29 @@ def _check_payload(name: str, value) -> bytes:
     if not 1 <= len(value) <= MAX_PAYLOAD:
         raise EvoteValueError(f"{name}: {len(value)} bytes; must be 1..{MAX_PAYLOAD}")
     return value
+
+
+def _check_time_us(time_us) -> int:
+    if not isinstance(time_us, int) or isinstance(time_us, bool) or not 0 <= time_us <= U64_MAX:
+        raise EvoteValueError(f"time_us: {time_us!r} is not a u64 count of microseconds")
+    return time_us
+
+
+def _checked_paths(path, mirror) -> tuple:
+    """(box path, mirror path or None) as str, checked before any file is touched (str()
+    made None a file named 'None' and a bytes path one named "b'...'")."""
+    return checked_path(path, "path"), None if mirror is None else checked_path(mirror, "mirror")
+
+
+def _discard(paths) -> None:
+    """Remove the files of a box whose creation failed: they hold nothing acknowledged,
+    and no half-made box may be left behind."""
+    for p in paths:
+        try:
+            os.unlink(p)
+            fsync_directory(os.path.dirname(os.path.abspath(p)))
+        except OSError:
+            pass
 
 
 def _check_key(kiosk_key) -> nacl.signing.SigningKey:
@@ -72,19 +96,26 @@ class BallotBox:
     def create(cls, path, *, kiosk_key, certificate: KioskCertificate, authority_key: bytes,
                mirror=None, durable=True, sink_factory=FileSink, time_us=None) -> "BallotBox":
         """Create a new box (and mirror) holding its OPEN record. Refuses existing files."""
+        # Every argument is checked before a file is created: a refusal leaves nothing behind.
         kiosk_key = _check_key(kiosk_key)
+        path, mirror = _checked_paths(path, mirror)
+        paths = [path] + ([] if mirror is None else [mirror])
+        if time_us is not None:
+            _check_time_us(time_us)
         if not isinstance(certificate, KioskCertificate):
             raise EvoteTypeError("certificate: expected a KioskCertificate")
         certificate.verify(authority_key)
         if certificate.kiosk_key != bytes(kiosk_key.verify_key):
             raise BoxMismatch("kiosk-key", "the kiosk key is not the one the certificate "
                               "certifies", kiosk_id=certificate.kiosk_id, path=path)
-        paths = [str(path)] + ([] if mirror is None else [str(mirror)])
         if len(set(os.path.abspath(p) for p in paths)) != len(paths):
             raise EvoteValueError("mirror: must be a different file from the box")
         for p in paths:
             if os.path.lexists(p):
                 raise BoxError(f"box {p} already exists; reopen it instead of creating it")
+        body = encode_body(RecordType.OPEN, election_hash=certificate.election_hash,
+                           station_id=certificate.station_id, kiosk_id=certificate.kiosk_id,
+                           certificate=certificate)
         sinks = []
         try:
             for p in paths:
@@ -92,24 +123,17 @@ class BallotBox:
         except OSError as exc:
             for s in sinks:
                 s.close()
+            _discard(paths[:len(sinks)])
             raise BoxWriteError(f"box {path}: cannot create {p}: {exc.strerror}") from None
         state = (certificate.election_hash, certificate.station_id, certificate.kiosk_id,
                  None, 0, ZERO_HASH, None, 0, 0, 0, False, 0)
         box = cls(path=path, sinks=sinks, kiosk_key=kiosk_key, state=state)
-        body = encode_body(RecordType.OPEN, election_hash=certificate.election_hash,
-                           station_id=certificate.station_id, kiosk_id=certificate.kiosk_id,
-                           certificate=certificate)
         try:
             _, open_hash = box._append(RecordType.OPEN, body,
                                        _now_us() if time_us is None else time_us)
-        except BoxError:
-            box.release()
-            for p in paths:  # they hold nothing acknowledged; leave no half-made box
-                try:
-                    os.unlink(p)
-                    fsync_directory(os.path.dirname(os.path.abspath(p)))
-                except OSError:
-                    pass
+        except BaseException:
+            box.release()  # an unreleased sink would keep the file locked in this process
+            _discard(paths)
             raise
         box.open_hash = box._code = open_hash
         return box
@@ -121,6 +145,7 @@ class BallotBox:
         """Reopen an existing box: verify it (and its mirror), cut a torn final frame,
         repair a copy from the other only when that is safe, then continue the chain."""
         kiosk_key = _check_key(kiosk_key)
+        path, mirror = _checked_paths(path, mirror)
         result = reconcile(path, mirror, authority_key=check_bytes32("authority_key", authority_key),
                            election_hash=election_hash, station_id=station_id,
                            kiosk_id=kiosk_id, durable=durable, sink_factory=sink_factory)
@@ -236,8 +261,7 @@ class BallotBox:
         if self._failed or not self._sinks:
             raise BoxWriteError(f"box {self.path}: stopped after a failed write or released; "
                                 "reopen it")
-        if not isinstance(time_us, int) or isinstance(time_us, bool) or not 0 <= time_us <= U64_MAX:
-            raise EvoteValueError(f"time_us: {time_us!r} is not a u64 count of microseconds")
+        _check_time_us(time_us)
         if time_us < self._last_time:
             raise EvoteValueError(f"time_us {time_us} is before the last record's {self._last_time}")
         seq = self._seq
@@ -281,6 +305,7 @@ def open_box(path, *, kiosk_key, certificate: KioskCertificate, authority_key: b
     """Open this kiosk's box: create it if neither the box nor its mirror exists,
     otherwise reopen it, checking it belongs to the certificate's election, station and
     kiosk."""
+    path, mirror = _checked_paths(path, mirror)
     if not os.path.lexists(path) and (mirror is None or not os.path.lexists(mirror)):
         return BallotBox.create(path, kiosk_key=kiosk_key, certificate=certificate,
                                 authority_key=authority_key, mirror=mirror, durable=durable,

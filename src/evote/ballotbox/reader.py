@@ -26,6 +26,7 @@ import nacl.signing
 from .framing import ZERO_HASH, RecordType, iter_frames
 from .identity import KioskCertificate, check_bytes32, check_label
 from ..errors import BoxError
+from ..paths import checked_path
 from .problems import (BoxMismatch, CertificateError, ChainError, FramingError,
                        RecordSignatureError, TornFrame)
 from .records import (CastRecord, CloseRecord, OpenRecord, SpoilRecord, ballot_id_for,
@@ -206,6 +207,7 @@ class _Verifier:
 def _open_regular(path):
     """The box file opened for reading; BoxError unless it is a regular file. Opened
     non-blocking, so a FIFO is refused instead of waiting for a writer forever."""
+    path = checked_path(path, "box path")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
