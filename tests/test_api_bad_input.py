@@ -8,7 +8,7 @@ import signal
 from contextlib import contextmanager
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ballot_support import make_context, make_manifest
 from evote.ballotbox import BallotBox, open_box, read_box, scan_box
@@ -16,6 +16,8 @@ from evote.ballotbox.problems import BoxClosed, BoxLocked
 from evote.errors import BallotError, EvoteError, EvoteTypeError, EvoteValueError, ManifestError
 from evote.manifest import load_manifest, make_demo_manifest, parse_manifest_json
 from evote.protocol.ballot import PlaintextBallot, PlaintextContest, plaintext_ballot
+from evote.protocol.challenge import ChallengeRecord, make_challenge, verify_challenge
+from evote.protocol.encrypted_ballot import BallotSecrets, ContestSecrets, EncryptedBallot
 from evote.protocol.encrypt import encrypt_ballot, encrypt_plaintext, seeded_rng
 from test_ballotbox_support import Identity
 
@@ -194,6 +196,68 @@ ONE_C0 = PlaintextContest("c0", (1,), (1, 0, 0, 0, 0))
 def test_hand_built_plaintext_of_wrong_shape(plain, error, words):
     with pytest.raises(error, match=words):
         encrypt_plaintext(CTX, BM, plain, BID, seeded_rng(b"t"))
+
+
+# ---- Benaloh challenges and ballot bytes ------------------------------------------------
+
+BALLOT, SECRETS = encrypt_ballot(CTX, BM, "s", {"c0": ["2"], "c1": ["190"]}, BID)
+CHALLENGE = make_challenge(BALLOT, SECRETS).to_bytes()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_mutated_challenge_bytes_are_refused_with_an_evote_error(data):
+    raw = bytearray(CHALLENGE)
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(raw) - 1))
+        raw[i:i + 4] = data.draw(st.sampled_from([b"\xff\xff\xff\xff", b"\0\0\0\0",
+                                                  bytes([raw[i] ^ 0x80])]))
+    cut = data.draw(st.integers(0, len(raw)))
+    mutated = bytes(raw[:cut])
+    if data.draw(st.booleans()) and len(mutated) >= 12:  # keep the total length honest
+        mutated = mutated[:8] + len(mutated).to_bytes(4, "big") + mutated[12:]
+    try:
+        verify_challenge(CTX, BM, ChallengeRecord.from_bytes(mutated))
+    except EvoteError:
+        pass
+    else:
+        assert mutated == CHALLENGE
+    try:
+        EncryptedBallot.from_bytes(mutated[12:])
+    except EvoteError:
+        pass
+
+
+@pytest.mark.parametrize("args, words", [
+    # Each was an AttributeError ('NoneType' object has no attribute 'ballot', ...):
+    ((CTX, BM, None), "record must be a ChallengeRecord"),
+    ((CTX, BM, CHALLENGE), "record must be a ChallengeRecord"),
+    ((None, BM, ChallengeRecord.from_bytes(CHALLENGE)), "context must be an ElectionContext"),
+    ((CTX, None, ChallengeRecord.from_bytes(CHALLENGE)), "manifest must be"),
+])
+def test_verify_challenge_arguments_of_wrong_type(args, words):
+    for check_proofs in (True, False):
+        with pytest.raises(EvoteTypeError, match=words):
+            verify_challenge(*args, check_proofs=check_proofs)
+
+
+@pytest.mark.parametrize("make, words", [
+    # Were accepted, then failed later with TypeError, AttributeError or struct.error
+    # (verify_challenge, to_bytes):
+    (lambda: ContestSecrets("c0", None, ()), "selected must be a tuple of codes"),
+    (lambda: ContestSecrets("c0", (2 ** 64,), ()), "selected must be a tuple of codes"),
+    (lambda: ContestSecrets("c0", (1,), None), "nonces must be a tuple of Scalar"),
+    (lambda: ContestSecrets("c0", (1,), (bytes(32),)), "nonces must be a tuple of Scalar"),
+    (lambda: BallotSecrets(BID, "s", None), "contests must be a tuple of ContestSecrets"),
+    (lambda: BallotSecrets(BID, "s", ("c0",)), "contests must be a tuple of ContestSecrets"),
+    (lambda: EncryptedBallot(BID, "s", None), "contests must be a tuple of EncryptedContest"),
+    (lambda: EncryptedBallot(BID, "s", ("c0",)), "contests must be a tuple of EncryptedContest"),
+    (lambda: make_challenge(None, SECRETS), "ballot must be an EncryptedBallot"),
+    (lambda: make_challenge(BALLOT, None), "secrets must be BallotSecrets"),
+])
+def test_hand_built_secrets_and_ballots_of_wrong_type(make, words):
+    with pytest.raises(EvoteTypeError, match=words):
+        make()
 
 
 # ---- the ballot box -------------------------------------------------------------------

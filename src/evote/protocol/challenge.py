@@ -25,10 +25,12 @@ from dataclasses import dataclass
 
 from evote.errors import EvoteError, EvoteTypeError, InvalidEncoding, InvalidProof
 from evote.group import G_TABLE, Scalar
+from evote.manifest import Manifest
 
 from .ballot import contest_selection
 from .ballot_codec import HEADER_SIZE as BALLOT_HEADER_SIZE
 from .ballot_codec import decode_ballot
+from .context import check_context
 from .encrypted_ballot import BallotSecrets, ContestSecrets, EncryptedBallot
 from .verify_ballot import verify_ballot
 
@@ -123,15 +125,23 @@ class ChallengeRecord:
 
 def make_challenge(ballot: EncryptedBallot, secrets: BallotSecrets) -> ChallengeRecord:
     """The record a kiosk publishes when the voter challenges `ballot`."""
+    record = ChallengeRecord(ballot, secrets)  # checks the types
     if secrets.ballot_id != ballot.ballot_id:
         raise EvoteTypeError("make_challenge: the secrets belong to another ballot")
-    return ChallengeRecord(ballot, secrets)
+    return record
 
 
 def verify_challenge(context, manifest, record: ChallengeRecord, check_proofs: bool = True) -> None:
     """Re-encrypt the revealed choices with the revealed nonces and compare exactly with
     the published ciphertexts; raise ChallengeMismatch naming the contest and candidate
     (InvalidProof from verify_ballot when check_proofs and a proof fails)."""
+    if not isinstance(record, ChallengeRecord):
+        raise EvoteTypeError(f"verify_challenge: record must be a ChallengeRecord (from_bytes "
+                             f"parses one), got {type(record).__name__}")
+    if not isinstance(manifest, Manifest):
+        raise EvoteTypeError(f"verify_challenge: manifest must be an evote.manifest.Manifest, "
+                             f"got {type(manifest).__name__}")
+    check_context(context)
     ballot, secrets = record.ballot, record.secrets
     bid = ballot.ballot_id.hex()
     if secrets.ballot_id != ballot.ballot_id or secrets.style_id != ballot.style_id:

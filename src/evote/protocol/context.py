@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Sequence
 
-from ..errors import EvoteValueError, InvalidEncoding
+from ..errors import EvoteTypeError, EvoteValueError, InvalidEncoding
 from ..group import FixedBase, Point, Scalar, msm_vartime_raw
 from ..hashing import digest, text, u64
 from . import ceremony_wire as w
@@ -25,6 +25,15 @@ from .schnorr import verify_schnorr_batch
 
 CONTEXT_VERSION = "evote/election-context/v1"
 GROUP_NAME = "ristretto255"
+
+
+def check_context(context) -> None:
+    """EvoteTypeError unless `context` has what ballot code uses: a 32-byte base_hash and
+    a FixedBase k_table (an ElectionContext, or a stand-in with those fields)."""
+    base_hash = getattr(context, "base_hash", None)
+    if not isinstance(base_hash, bytes) or len(base_hash) != 32 or \
+            not isinstance(getattr(context, "k_table", None), FixedBase):
+        raise EvoteTypeError("context must be an ElectionContext (32-byte base_hash, k_table)")
 
 
 def joint_key_of(commitments: Sequence[Sequence[Point]]) -> Point:

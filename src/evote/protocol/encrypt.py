@@ -32,6 +32,7 @@ from evote.manifest import Manifest
 
 from . import disjunctive
 from .ballot import Code, PlaintextBallot, PlaintextContest, plaintext_ballot
+from .context import check_context
 from .encrypted_ballot import (BALLOT_ID_SIZE, BallotSecrets, ContestSecrets, EncryptedBallot,
                                EncryptedContest, EncryptedSelection)
 from .proof_statements import blank_statement, contest_statement, selection_statement
@@ -175,9 +176,7 @@ def encrypt_plaintext(context, manifest, plaintext: PlaintextBallot, ballot_id: 
                       rng: Rng) -> Tuple[EncryptedBallot, BallotSecrets]:
     """Encrypt a validated plaintext ballot with randomness from rng(n) -> n bytes."""
     _check_ballot_id(ballot_id)
-    base_hash = getattr(context, "base_hash", None)
-    if not isinstance(base_hash, bytes) or len(base_hash) != 32:
-        raise EvoteTypeError("context must be an ElectionContext (32-byte base_hash, k_table)")
+    check_context(context)
     if not isinstance(manifest, Manifest):
         raise EvoteTypeError(f"manifest must be an evote.manifest.Manifest, got "
                              f"{type(manifest).__name__}")

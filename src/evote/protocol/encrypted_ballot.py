@@ -68,6 +68,9 @@ class EncryptedBallot:
             raise EvoteValueError("EncryptedBallot: ballot_id must be 32 bytes")
         if not isinstance(self.style_id, str):
             raise EvoteTypeError("EncryptedBallot: style_id must be str")
+        if not isinstance(self.contests, (tuple, list)) or \
+                not all(isinstance(c, EncryptedContest) for c in self.contests):
+            raise EvoteTypeError("EncryptedBallot: contests must be a tuple of EncryptedContest")
         object.__setattr__(self, "contests", tuple(self.contests))
 
     def contest(self, contest_id: str) -> EncryptedContest:
@@ -88,14 +91,30 @@ class EncryptedBallot:
         return decode_ballot(data)
 
 
+U64_MAX = 2 ** 64 - 1  # a revealed code is a u64 on the wire (challenge.py)
+
+
 @dataclass(frozen=True, repr=False)
 class ContestSecrets:
     """A contest's secrets: the chosen candidate codes (candidate order) and the nonces
-    of the n selections then of the blank indicator (n + 1 Scalars)."""
+    of the n selections then of the blank indicator (n + 1 Scalars). Invariant: the
+    types and ranges are those of the wire format (their values are verify_challenge's)."""
 
     contest_id: str
     selected: Tuple[int, ...]
     nonces: Tuple[Scalar, ...]
+
+    def __post_init__(self):
+        if not isinstance(self.contest_id, str):
+            raise EvoteTypeError("ContestSecrets: contest_id must be str")
+        if not isinstance(self.selected, tuple) or not all(
+                isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= U64_MAX for c in self.selected):
+            raise EvoteTypeError(f"ContestSecrets {self.contest_id!r}: selected must be a "
+                                 "tuple of codes (int, 0 .. 2**64 - 1)")
+        if not isinstance(self.nonces, tuple) or \
+                not all(isinstance(r, Scalar) for r in self.nonces):
+            raise EvoteTypeError(f"ContestSecrets {self.contest_id!r}: nonces must be a "
+                                 "tuple of Scalar")
 
     def __repr__(self) -> str:
         return f"ContestSecrets({self.contest_id!r}, <hidden>)"
@@ -108,6 +127,15 @@ class BallotSecrets:
     ballot_id: bytes
     style_id: str
     contests: Tuple[ContestSecrets, ...]
+
+    def __post_init__(self):
+        if not isinstance(self.ballot_id, bytes) or len(self.ballot_id) != BALLOT_ID_SIZE:
+            raise EvoteValueError("BallotSecrets: ballot_id must be 32 bytes")
+        if not isinstance(self.style_id, str):
+            raise EvoteTypeError("BallotSecrets: style_id must be str")
+        if not isinstance(self.contests, tuple) or \
+                not all(isinstance(c, ContestSecrets) for c in self.contests):
+            raise EvoteTypeError("BallotSecrets: contests must be a tuple of ContestSecrets")
 
     def __repr__(self) -> str:
         return f"BallotSecrets({self.ballot_id.hex()}, <hidden>)"
