@@ -368,3 +368,28 @@ def test_box_stays_verifiable_after_refused_calls(tmp_path):
     with pytest.raises(EvoteError):
         box.cast(box.next_ballot_id(), b"x")
     assert _verified(path) == _verified(tmp_path / "mirror") == 3
+
+
+# ---------------------------------------------------------------- verifiers and key files
+
+def test_verifiers_refuse_a_context_or_manifest_of_the_wrong_type():
+    from evote.protocol.verify_ballot import verify_ballot, verify_ballots_batch
+    ctx, man = make_context(), make_manifest()
+    ballot = encrypt_ballot(ctx, man, "s0", {"c0": [1]}, os.urandom(32))[0]
+    for c, m in ((None, man), (ctx, None), (object(), man), (ctx, "manifest")):
+        with pytest.raises(EvoteTypeError):
+            verify_ballot(c, m, ballot)
+        with pytest.raises(EvoteTypeError):
+            verify_ballot(c, m, ballot, exact=True)
+        with pytest.raises(EvoteTypeError):
+            verify_ballots_batch(c, m, [ballot])
+
+
+@pytest.mark.parametrize("path", [None, 7, "a\0b", b"x\0y"])
+def test_key_file_paths_are_checked(path, tmp_path):
+    import nacl.signing
+    from evote.ballotbox.keyfile import read_key_file, write_key_file
+    with pytest.raises(EvoteError):
+        read_key_file(path)
+    with pytest.raises(EvoteError):
+        write_key_file(path, nacl.signing.SigningKey.generate())

@@ -19,6 +19,7 @@ import nacl.utils
 
 from ..errors import EvoteTypeError
 from ..fsync import fsync_directory
+from ..paths import checked_path
 from .problems import KeyFileError
 
 FORMAT = "evote-signing-key"
@@ -43,6 +44,7 @@ def _passphrase_bytes(passphrase) -> bytes:
 def write_key_file(path, key: nacl.signing.SigningKey, *, passphrase=None,
                    opslimit=ARGON.OPSLIMIT_MODERATE, memlimit=ARGON.MEMLIMIT_MODERATE) -> None:
     """Write `key` to a new file at `path` (mode 0600), optionally passphrase-encrypted."""
+    path = checked_path(path, "key file")
     if not isinstance(key, nacl.signing.SigningKey):
         raise EvoteTypeError("key: expected a nacl.signing.SigningKey")
     obj = {"format": FORMAT, "version": 1, "public_key": bytes(key.verify_key).hex()}
@@ -95,6 +97,7 @@ def _hex(obj, name, size, path) -> bytes:
 
 def read_key_file(path, *, passphrase=None) -> nacl.signing.SigningKey:
     """Load a signing key written by write_key_file; KeyFileError says what is wrong."""
+    path = checked_path(path, "key file")
     try:
         # non-blocking: a FIFO is refused below instead of waiting for a writer forever
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)

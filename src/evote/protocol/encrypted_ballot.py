@@ -16,6 +16,7 @@ from typing import NamedTuple, Tuple
 
 from evote.errors import EvoteTypeError, EvoteValueError
 from evote.group import Scalar
+from evote.hashing import U64_MAX  # a revealed code is a u64 on the wire (challenge.py)
 
 from .disjunctive import DisjunctiveProof
 from .elgamal import Ciphertext
@@ -89,9 +90,6 @@ class EncryptedBallot:
         field); points and scalars stay raw until the verifier checks them."""
         from .ballot_codec import decode_ballot
         return decode_ballot(data)
-
-
-U64_MAX = 2 ** 64 - 1  # a revealed code is a u64 on the wire (challenge.py)
 
 
 @dataclass(frozen=True, repr=False)

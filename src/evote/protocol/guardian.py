@@ -189,7 +189,7 @@ class GuardianRecord:
     @staticmethod
     def signed_digest(manifest_hash: bytes, n: int, t: int, index: int, identity_key: bytes,
                       transport_key: bytes, commitments, proofs) -> bytes:
-        """The 32 bytes guardian `index` signs (specs/key-ceremony.md 3.2)."""
+        """The 32 bytes guardian `index` signs (specs/key-ceremony.md 3.4)."""
         return digest("evote/v1/guardian-record", manifest_hash, u64(n), u64(t), u64(index),
                       identity_key, transport_key, *(k.to_bytes() for k in commitments),
                       *(p.to_bytes() for p in proofs))

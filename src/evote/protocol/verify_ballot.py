@@ -33,7 +33,7 @@ from typing import List, NamedTuple, Sequence, Tuple
 
 import numpy as np
 
-from evote.errors import EvoteError, EvoteValueError, InvalidEncoding, InvalidProof
+from evote.errors import EvoteError, EvoteTypeError, EvoteValueError, InvalidEncoding, InvalidProof
 from evote._bindings import verify01_coefs_vartime
 from evote.group import (Point, Scalar, aggregate_vartime, double_mul_vartime,
                          msm_colsum_vartime_raw, msm_vartime_raw)
@@ -41,6 +41,7 @@ from evote.group import (Point, Scalar, aggregate_vartime, double_mul_vartime,
 from .disjunctive import DisjunctiveProof, challenge_int
 from .encrypted_ballot import BALLOT_ID_SIZE, EncryptedBallot
 from evote.hashing import HashPrefix, digest64, text, u64
+from evote.manifest import Manifest
 
 from .proof_statements import (BLANK_TAG, CONTEST_TAG, SELECTION_TAG, blank_statement,
                                contest_statement, selection_statement)
@@ -173,6 +174,18 @@ def _check_branches(proof, cs, vs, lo: int, alpha: bytes, beta: bytes, k_bytes: 
                                f"(v*K == B + c*(beta - {j}*G)) fails")
 
 
+def _check_args(context, manifest) -> None:
+    """EvoteTypeError unless the verifiers can use `context` (a 32-byte base_hash and a
+    joint_key Point, as an ElectionContext has) and `manifest` (a Manifest)."""
+    base_hash = getattr(context, "base_hash", None)
+    if not isinstance(base_hash, bytes) or len(base_hash) != 32 or \
+            not isinstance(getattr(context, "joint_key", None), Point):
+        raise EvoteTypeError("context must be an ElectionContext (32-byte base_hash, "
+                             "joint_key)")
+    if not isinstance(manifest, Manifest):
+        raise EvoteTypeError(f"manifest must be a Manifest, not {type(manifest).__name__}")
+
+
 def verify_ballot(context, manifest, ballot: EncryptedBallot, *, exact: bool = False) -> None:
     """Check every proof of `ballot`; raise InvalidProof naming the ballot, contest,
     candidate (code and position), branch and equation that fails.
@@ -181,6 +194,7 @@ def verify_ballot(context, manifest, ballot: EncryptedBallot, *, exact: bool = F
     (a false equation passes with probability <= 2^-128); only if it fails are the
     equations evaluated one by one to name the failure. exact=True: every equation is
     evaluated on its own (section 7.1 of the spec, no randomness)."""
+    _check_args(context, manifest)
     if not exact:
         try:
             prepared = _prepare(context, manifest, ballot)
@@ -429,6 +443,7 @@ def _verify(context, manifest, ballots, counted):
     """(failures, sums): the batch check of verify_ballots_batch; when counted is given and
     every ballot verifies, also the column sums of the counted ballots' ciphertexts from
     the same MSM (else sums is None)."""
+    _check_args(context, manifest)
     k_bytes = context.joint_key.to_bytes()
     failures: List[BallotFailure] = []
     ready: List[Tuple[int, _Prepared]] = []
