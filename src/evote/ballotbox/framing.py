@@ -29,7 +29,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from ..hashing import digest
+from ..hashing import U64_MAX, digest
 from .problems import FramingError, TornFrame
 
 MAGIC = b"EVBX"
@@ -46,7 +46,6 @@ RECORD_HASH_TAG = "evote/v1/box-record"
 _HEAD = struct.Struct(">4sBBHI")  # magic, version, type, reserved, body length
 _U32 = struct.Struct(">I")
 _FIXED = struct.Struct(">QQ32s")  # seq, time, previous hash
-U64_MAX = (1 << 64) - 1
 
 
 class RecordType(enum.IntEnum):
