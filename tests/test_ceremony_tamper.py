@@ -71,6 +71,11 @@ def test_wrong_share_value_is_a_named_signed_complaint(setup):
                                 dealer.evaluate(3).to_bytes())
     with pytest.raises(cer.CeremonyError, match="unfounded"):
         cer.verify_complaint(honest, records)
+    # the same guardian's genuine complaint from another election is not replayed here
+    elsewhere = cer.make_complaint(dataclasses.replace(guardians[2], manifest_hash=b"\x01" * 32),
+                                   1, "share-mismatch", "lie", bytes(32), wrong.to_bytes())
+    with pytest.raises(cer.CeremonyError, match="another election"):
+        cer.verify_complaint(elsewhere, records)
 
 
 @pytest.mark.parametrize("kind,reason", [

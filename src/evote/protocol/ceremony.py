@@ -217,13 +217,17 @@ def finish_guardian(guardian: Guardian, records: Sequence[GuardianRecord],
 
 
 def verify_complaint(complaint: Complaint, records: Sequence[GuardianRecord]) -> None:
-    """Anyone: the complaint is signed by its accuser, and a share-mismatch complaint's
-    revealed share indeed fails the accused's commitments. Raises otherwise."""
+    """Anyone: the complaint is about this ceremony (its manifest hash is the records'),
+    signed by its accuser, and a share-mismatch complaint's revealed share indeed fails
+    the accused's commitments. Raises otherwise."""
     by_index = {r.index: r for r in records}
     accuser, accused = by_index.get(complaint.accuser), by_index.get(complaint.accused)
     if accuser is None or accused is None:
         raise CeremonyError(f"complaint names unknown guardian(s) {complaint.accuser}, "
                             f"{complaint.accused}")
+    if complaint.manifest_hash != accuser.manifest_hash:   # a genuine one, replayed
+        raise CeremonyError(f"complaint of guardian {complaint.accuser} is for another "
+                            f"election (manifest hash {complaint.manifest_hash.hex()[:16]}...)")
     verify_ed25519(f"complaint of guardian {complaint.accuser}", accuser.identity_key,
                    complaint.digest(), complaint.signature)
     if complaint.reason == "share-mismatch":
