@@ -9,6 +9,7 @@ from hypothesis import given, settings, strategies as st
 from evote.errors import EvoteError, InvalidProof, InvalidSignature
 from evote.group import G_TABLE, Point, Scalar
 from evote.protocol import ceremony as cer
+from evote.protocol.context import ElectionContext
 from evote.protocol.guardian import (Complaint, GuardianRecord, SealedShare,
                                      share_plaintext)
 from evote.protocol.schnorr import (SchnorrProof, prove_schnorr, verify_schnorr,
@@ -234,3 +235,6 @@ def test_shared_transport_key_refused():
         cer.build_context(MH, 2, 1, records)
     with pytest.raises(cer.CeremonyError, match="same identity or transport key"):
         cer.deal_shares(g1, records)
+    # a published context holding such records is refused too (K4), however it is built
+    with pytest.raises(cer.CeremonyError, match="same identity or transport key"):
+        ElectionContext.derive(MH, 2, 1, [r.commitments for r in records], records)

@@ -22,6 +22,7 @@ from ..hashing import digest, text, u64
 from . import ceremony_wire as w
 from .guardian import GuardianRecord
 from .schnorr import verify_schnorr_batch
+from .threshold_errors import CeremonyError
 
 CONTEXT_VERSION = "evote/election-context/v1"
 GROUP_NAME = "ristretto255"
@@ -96,6 +97,11 @@ class ElectionContext:
                 if rec.commitments != rows[i - 1]:
                     raise EvoteValueError(
                         f"election context: guardian {i} record commitments differ")
+            # R6: one party holding two guardians' keys would hold two shares
+            if (len({r.identity_key for r in self.guardians}) != n
+                    or len({r.transport_key for r in self.guardians}) != n):
+                raise CeremonyError("election context: two guardians publish the same "
+                                    "identity or transport key")
 
     @classmethod
     def derive(cls, manifest_hash: bytes, n_guardians: int, threshold: int,
