@@ -247,3 +247,11 @@ def test_an_unreadable_tally_file_is_named_once(record, tmp_path):
     line = next(x for x in result.output.splitlines() if "tally/encrypted.json" in x
                 and "regular" in x)
     assert line.count("tally/encrypted.json") == 1, line
+
+
+def test_a_guardian_file_that_is_not_json_is_named_once(tmp_path):
+    bad = tmp_path / "record-1.json"
+    bad.write_text("not json")
+    result = _invoke("guardian", "context", bad, "--out", tmp_path / "ctx.json")
+    assert result.exit_code == 2, result.output
+    assert result.output.count("record-1.json") == 1, result.output

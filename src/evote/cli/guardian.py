@@ -93,11 +93,18 @@ def _records(paths):
     from ..protocol.guardian import GuardianRecord
     out = []
     for p in paths:
-        try:
-            out.append(GuardianRecord.from_json_obj(_read_json(p)))
-        except EvoteError as exc:
-            raise EvoteError(f"{p}: {exc}") from None
+        out.append(_parsed(p, GuardianRecord.from_json_obj))
     return out
+
+
+def _parsed(path, parse):
+    """parse(the JSON of `path`); every error names the file once (_read_json's own
+    errors already do)."""
+    obj = _read_json(path)
+    try:
+        return parse(obj)
+    except EvoteError as exc:
+        raise EvoteError(f"{path}: {exc}") from None
 
 
 def _manifest_hash(manifest, manifest_hash):
@@ -211,10 +218,7 @@ def finish(secret, records, share_paths, complaints_out, passphrase_file):
         g = load_guardian(secret, passphrase)
         shares = []
         for p in share_paths:
-            try:
-                shares.append(SealedShare.from_json_obj(_read_json(p)))
-            except EvoteError as exc:
-                raise EvoteError(f"{p}: {exc}") from None
+            shares.append(_parsed(p, SealedShare.from_json_obj))
         outcome = finish_guardian(g, _records(records), shares)
         if outcome.complaints:
             path = complaints_out or f"complaints-{g.index}.json"
