@@ -194,7 +194,11 @@ def encrypt_plaintext(context, manifest, plaintext: PlaintextBallot, ballot_id: 
             raise EvoteTypeError(f"rng returned {type(rand).__name__}, not bytes")
         if len(rand) != size:
             raise EvoteValueError(f"rng returned {len(rand)} bytes, {size} asked")
-        enc, sec = _encrypt_contest(context, contest, plain, ballot_id, rand)
+        try:
+            enc, sec = _encrypt_contest(context, contest, plain, ballot_id, rand)
+        except EvoteValueError as exc:   # the prover refuses a vote that is not 0 or 1, or
+            # a count outside [1, max_choices]: say which contest (same error class)
+            raise type(exc)(f"contest {plain.contest_id!r}: {exc}") from None
         contests.append(enc)
         secrets.append(sec)
     return (EncryptedBallot(ballot_id, plaintext.style_id, tuple(contests)),
