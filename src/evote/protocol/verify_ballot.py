@@ -265,22 +265,10 @@ class _Prepared(NamedTuple):
 _Z16 = bytes(16)
 
 
-def _slot_error(contest, where: str, sels) -> None:
-    """Raise the InvalidProof verify_ballot gives for the first malformed 0/1 proof of
-    `sels` (a contest's selections, then its blank indicator, in order)."""
-    n = len(contest.candidates)
-    for i, sel in enumerate(sels):
-        w = (f"{where}: candidate {contest.candidates[i].code} (position {i})"
-             if i < n else f"{where}: blank indicator")
-        _proof_scalars(sel.proof, 0, 0, 1, w)   # raises for a shape, size or scalar fault
-    raise InvalidProof(f"{where}: malformed proof")
-
-
 def _prepare(context, manifest, ballot) -> _Prepared:
     """The ballot's share of the batch equation, with fresh random weights. Raises
-    InvalidProof for what needs no group arithmetic (structure, scalars), naming the first
-    such fault in the exact path's order; callers report _first_fault instead, which also
-    counts an earlier failing equation.
+    InvalidProof for what needs no group arithmetic (structure, sizes, scalars); callers
+    report _first_fault instead, the exact path's precise error for the ballot.
 
     Weights are uniform 128-bit integers from os.urandom. Per contest, the 0/1 proofs'
     coefficients (the weighted equations written out in csrc/verify_coefs.c) come from
@@ -319,7 +307,7 @@ def _prepare(context, manifest, ballot) -> _Prepared:
             except (TypeError, ValueError):
                 ok = False
             if not ok:
-                _slot_error(contest, where, sels[:i + 1])
+                raise InvalidProof(f"{where}: a malformed 0/1 proof")
             parts += (c0b, v0b, v1b)
             points.append(ct)
             points.append(comm)
@@ -327,12 +315,7 @@ def _prepare(context, manifest, ballot) -> _Prepared:
         comm = b"".join(rp.commitments)
         c = int.from_bytes(digest64(CONTEST_TAG, *contest_statement(
             base, bid, enc.contest_id, big_l, enc.ciphertexts_bytes()), comm), "little") % L_ORDER
-        try:
-            cs, vs = _proof_scalars(rp, c, 1, big_l, _range_where(where, big_l))
-        except InvalidProof as e:   # raised after the 0/1 proofs' scalars are checked
-            range_error, cs, vs = e, [0] * big_l, [0] * big_l
-        else:
-            range_error = None
+        cs, vs = _proof_scalars(rp, c, 1, big_l, _range_where(where, big_l))
         q_r = q + 4 * len(sels)   # the range proof's 2L weights follow the slots' 4 each
         r_w = rnd[WEIGHT_BYTES * q_r:WEIGHT_BYTES * (q_r + 2 * big_l)]
         a_s = b_s = 0
@@ -355,9 +338,7 @@ def _prepare(context, manifest, ballot) -> _Prepared:
             coefs, g_sel, k_sel = verify01_coefs_vartime(
                 b"".join(parts), rnd[WEIGHT_BYTES * q:WEIGHT_BYTES * q_r], extra)
         except InvalidEncoding:
-            _slot_error(contest, where, sels)
-        if range_error is not None:
-            raise range_error
+            raise InvalidProof(f"{where}: a 0/1 proof scalar is not canonical") from None
         g -= int.from_bytes(g_sel, "little")
         k -= int.from_bytes(k_sel, "little")
         scalars.append(coefs)
