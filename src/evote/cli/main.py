@@ -19,10 +19,20 @@ import click  # noqa: E402
 from .._version import __version__  # noqa: E402
 
 COMMANDS = {
+    "authority": "evote.cli.authority:authority",
     "box": "evote.cli.box:box",
+    "combine": "evote.cli.combine:combine",
     "demo": "evote.cli.demo:demo",
     "guardian": "evote.cli.guardian:guardian",
+    "kiosk": "evote.cli.kiosk:kiosk",
+    "manifest": "evote.cli.manifest:manifest",
+    "official": "evote.cli.official:official",
+    "package": "evote.cli.package:package",
+    "results": "evote.cli.results:results",
+    "seal": "evote.cli.results:seal",
     "selftest": "evote.cli.selftest:selftest",
+    "station": "evote.cli.station:station",
+    "tally": "evote.cli.tally:tally",
     "verify": "evote.cli.verify:verify",
 }
 

@@ -25,6 +25,7 @@ def manifest_to_json_obj(m: Manifest) -> dict:
         "name": m.name,
         "election_date": m.election_date,
         "authority_key": m.authority_key.hex(),
+        "privacy_floor": m.privacy_floor,
         "districts": [{"district_id": d.district_id, "name": d.name, "kind": d.kind}
                       for d in m.districts],
         "stations": [{"station_id": s.station_id, "name": s.name,

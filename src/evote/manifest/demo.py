@@ -57,7 +57,8 @@ def make_demo_manifest(seed: int, n_city_stations: int = 4, n_villages: int = 3,
                        city_seats: int = 9, city_alternates: int = 6,
                        city_candidates: int = 50, city_method: str = "plurality",
                        election_id: str = "demo-1405",
-                       election_date: str = "2026-06-12") -> Manifest:
+                       election_date: str = "2026-06-12",
+                       privacy_floor: int = 10) -> Manifest:
     """A demo election: one city (one district, `n_city_stations` stations, a council of
     city_seats/city_alternates among city_candidates) and `n_villages` villages (one
     district and `stations_per_village` stations each; councils alternate 3/2 and 5/3).
@@ -113,4 +114,4 @@ def make_demo_manifest(seed: int, n_city_stations: int = 4, n_villages: int = 3,
                     name="انتخابات شوراهای اسلامی شهر و روستا (نمونه)",
                     election_date=election_date, districts=tuple(districts),
                     stations=tuple(stations), contests=tuple(contests), styles=tuple(styles),
-                    authority_key=authority_key)
+                    authority_key=authority_key, privacy_floor=privacy_floor)

@@ -13,6 +13,7 @@ from .model import (VERSION, BallotStyle, Candidate, Contest, District, Manifest
                     Station, join_path, manifest_error, reroot)
 from .normalize import parse_candidate_code
 from ..errors import EvoteValueError, ManifestError
+from .model import DEFAULT_PRIVACY_FLOOR
 from ..paths import checked_path
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -20,7 +21,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 # field -> required?  (optional fields get the defaults in _DEFAULTS)
 _MANIFEST = {"version": True, "election_id": True, "name": True, "election_date": True,
              "authority_key": True, "districts": True, "stations": True, "contests": True,
-             "styles": True}
+             "styles": True, "privacy_floor": False}
 _DISTRICT = {"district_id": True, "name": True, "kind": True}
 _STATION = {"station_id": True, "name": True, "district_id": True, "style_id": True}
 _STYLE = {"style_id": True, "contest_ids": True}
@@ -179,7 +180,8 @@ def manifest_from_json_obj(obj) -> Manifest:
                   election_date=_str(obj["election_date"], "$.election_date"),
                   authority_key=bytes.fromhex(key_hex),
                   districts=districts, stations=stations, contests=contests,
-                  styles=tuple(styles))
+                  styles=tuple(styles),
+                  privacy_floor=obj.get("privacy_floor", DEFAULT_PRIVACY_FLOOR))
 
 
 def _no_duplicate_keys(pairs):

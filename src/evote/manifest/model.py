@@ -32,6 +32,8 @@ MAX_NAME_CHARS = 200
 MAX_CODE = 10 ** MAX_CODE_DIGITS - 1
 MAX_ATTR_INT = 2 ** 53 - 1  # exact in every JSON implementation
 METHODS = ("plurality", "proportional")
+DEFAULT_PRIVACY_FLOOR = 10   # ballots; specs/manifest.md, specs/election.md section 5
+MAX_PRIVACY_FLOOR = 10 ** 9
 DISTRICT_KINDS = ("city", "village")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -363,6 +365,7 @@ class Manifest:
     contests: Tuple[Contest, ...]
     styles: Tuple[BallotStyle, ...]
     authority_key: bytes  # Ed25519 public key of the election authority (certifies kiosks)
+    privacy_floor: int = DEFAULT_PRIVACY_FLOOR  # no contest tally of fewer ballots is decrypted
     _by: dict = field(init=False, repr=False, compare=False)
     _cache: dict = field(init=False, repr=False, compare=False)
 
@@ -378,6 +381,7 @@ class Manifest:
             raise manifest_error("election_date", f"election date {d!r} is not a date") from None
         if not isinstance(self.authority_key, bytes) or len(self.authority_key) != 32:
             raise manifest_error("authority_key", "authority key must be 32 bytes")
+        check_int(self.privacy_floor, "privacy_floor", 1, MAX_PRIVACY_FLOOR, "privacy floor")
         for fname, typ in (("districts", District), ("stations", Station),
                            ("contests", Contest), ("styles", BallotStyle)):
             object.__setattr__(self, fname, _check_list(getattr(self, fname), typ, fname))
