@@ -12,6 +12,10 @@ k-th candidate in manifest order; k = number of candidates for the blank indicat
 the label decryption.position_label(contest_id, k) = u64(len(id)) || id (UTF-8) || u64(k).
 The manifest (bound through the base hash) fixes which candidate sits at position k.
 
+decrypt_with_shares(context, tallies, shares_by_contest, manifest=None) does the same
+from shares computed separately (`evote combine`: each guardian computed its own on its
+own machine): no process holds two guardians' secrets.
+
 verify_decryption_record(context, tallies, record) checks that the record covers exactly
 the tallies (districts, contests, ballot counts), then for each contest every share's
 proof and that the shares combine to the published counts (no discrete log needed); it
@@ -136,6 +140,11 @@ def _vector(ct: ContestTally) -> list:
             for k, c in enumerate(ct.ciphertexts)]
 
 
+def contest_ciphertexts(ct: ContestTally) -> list:
+    """The Ciphertext of each position of a contest tally (what its shares decrypt)."""
+    return _vector(ct)
+
+
 def _check_contest(manifest, ct: ContestTally, did: str) -> None:
     if manifest is None:
         return
@@ -180,6 +189,30 @@ def decrypt_district_tallies(context, guardians_present: Sequence, tallies: Mapp
         except EvoteError as exc:
             raise DecryptionRecordError(f"district {did!r}, contest {ct.contest_id!r}: "
                                         f"{exc}") from None
+        out.append(ContestDecryption(did, ct.contest_id, ct.ballots, tuple(shares),
+                                     tuple(counts)))
+    return DecryptionRecord(tuple(out))
+
+
+def decrypt_with_shares(context, tallies: Mapping, shares_by_contest: Mapping, *,
+                        manifest=None) -> DecryptionRecord:
+    """Combine shares computed elsewhere (each guardian on its own machine) into the
+    decryption record of `tallies` (district id -> EncryptedTally). shares_by_contest:
+    (district id, contest id) -> DecryptionShares of at least the threshold of distinct
+    guardians, for every contest of the tallies. Every share's proof is verified here
+    again (batch) before its use; the counts are searched in [0, the contest's ballots].
+    DecryptionRecordError naming the district and contest otherwise."""
+    out = []
+    for did, ct in _check_tallies(tallies):
+        _check_contest(manifest, ct, did)
+        where = f"district {did!r}, contest {ct.contest_id!r}"
+        shares = sorted(shares_by_contest.get((did, ct.contest_id), ()),
+                        key=lambda s: s.guardian_index)
+        cts, labels = _vector(ct), tally_labels(ct.contest_id, ct.width)
+        try:
+            counts = decrypt_tally(context, cts, labels, shares, ct.ballots)
+        except EvoteError as exc:
+            raise DecryptionRecordError(f"{where}: {exc}") from None
         out.append(ContestDecryption(did, ct.contest_id, ct.ballots, tuple(shares),
                                      tuple(counts)))
     return DecryptionRecord(tuple(out))

@@ -1,0 +1,125 @@
+"""The guardian's share file (`evote-guardian-shares/1`, specs/election.md section 7):
+what `evote guardian decrypt` writes on the guardian's machine and `evote combine` reads.
+
+    {"version": "evote-guardian-shares/1", "manifest_hash": hex32,
+     "guardian_index": int, "tally_hash": hex32,
+     "contests": [{"district_id", "contest_id", "ballots", "share": <DecryptionShare>}]}
+
+tally_hash = H("evote/v1/tally-file"; bytes of the record's tally/encrypted.json): the
+file is for that tally and no other. Invariants of a parsed GuardianShares: contests
+sorted by (district, contest), none repeated; every share is the file's guardian's.
+Public (partial decryptions with proofs); it holds no secret.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import EvoteError, InvalidEncoding
+from ..hashing import digest
+from ..protocol import ceremony_wire as w
+from ..protocol.decryption import DecryptionShare
+
+VERSION = "evote-guardian-shares/1"
+TALLY_FILE_TAG = "evote/v1/tally-file"
+_HEX = frozenset("0123456789abcdef")
+
+
+class GuardianSharesError(InvalidEncoding):
+    """A share file that is malformed (names the file and the field)."""
+
+
+def tally_file_hash(tally_bytes: bytes) -> bytes:
+    """H("evote/v1/tally-file"; the bytes of tally/encrypted.json)."""
+    return digest(TALLY_FILE_TAG, bytes(tally_bytes))
+
+
+@dataclass(frozen=True)
+class ContestShare:
+    district_id: str
+    contest_id: str
+    ballots: int
+    share: DecryptionShare
+
+    def to_json_obj(self) -> dict:
+        return {"district_id": self.district_id, "contest_id": self.contest_id,
+                "ballots": self.ballots, "share": self.share.to_json_obj()}
+
+
+@dataclass(frozen=True)
+class GuardianShares:
+    manifest_hash: bytes
+    guardian_index: int
+    tally_hash: bytes
+    contests: tuple          # ContestShare, sorted by (district, contest)
+
+    def to_json_obj(self) -> dict:
+        return {"version": VERSION, "manifest_hash": self.manifest_hash.hex(),
+                "guardian_index": self.guardian_index, "tally_hash": self.tally_hash.hex(),
+                "contests": [c.to_json_obj() for c in self.contests]}
+
+    def by_contest(self) -> dict:
+        return {(c.district_id, c.contest_id): c for c in self.contests}
+
+    @classmethod
+    def from_json_obj(cls, obj: Any, where: str = "share file") -> "GuardianShares":
+        _exact(where, obj, ("version", "manifest_hash", "guardian_index", "tally_hash",
+                            "contests"))
+        if obj["version"] != VERSION:
+            raise GuardianSharesError(f"{where}.version: {obj['version']!r} is not "
+                                      f"{VERSION!r}")
+        mh = _hex32(f"{where}.manifest_hash", obj["manifest_hash"])
+        th = _hex32(f"{where}.tally_hash", obj["tally_hash"])
+        index = obj["guardian_index"]
+        if isinstance(index, bool) or not isinstance(index, int) or \
+                not 1 <= index <= w.MAX_GUARDIANS:
+            raise GuardianSharesError(f"{where}.guardian_index: expected an integer in "
+                                      f"1..{w.MAX_GUARDIANS}")
+        if not isinstance(obj["contests"], list) or not obj["contests"]:
+            raise GuardianSharesError(f"{where}.contests: expected a non-empty list")
+        contests = tuple(_contest(f"{where}.contests[{i}]", c, index)
+                         for i, c in enumerate(obj["contests"]))
+        keys = [(c.district_id, c.contest_id) for c in contests]
+        if keys != sorted(set(keys)):
+            raise GuardianSharesError(f"{where}.contests: not sorted by (district, contest) "
+                                      "or a contest is repeated")
+        return cls(mh, index, th, contests)
+
+
+def is_share_file_obj(obj: Any) -> bool:
+    return isinstance(obj, dict) and obj.get("version") == VERSION
+
+
+def _exact(where: str, obj: Any, keys: tuple) -> None:
+    if not isinstance(obj, dict):
+        raise GuardianSharesError(f"{where}: expected an object")
+    missing, extra = set(keys) - set(obj), set(obj) - set(keys)
+    if missing:
+        raise GuardianSharesError(f"{where}: missing field {sorted(missing)[0]!r}")
+    if extra:
+        raise GuardianSharesError(f"{where}: unknown field {sorted(extra)[0]!r}")
+
+
+def _hex32(where: str, value: Any) -> bytes:
+    if not isinstance(value, str) or len(value) != 64 or not _HEX.issuperset(value):
+        raise GuardianSharesError(f"{where}: expected 64 lowercase hex digits")
+    return bytes.fromhex(value)
+
+
+def _contest(where: str, obj: Any, index: int) -> ContestShare:
+    _exact(where, obj, ("district_id", "contest_id", "ballots", "share"))
+    for key in ("district_id", "contest_id"):
+        if not isinstance(obj[key], str) or not obj[key]:
+            raise GuardianSharesError(f"{where}.{key}: expected a non-empty string")
+    where = f"{where} (district {obj['district_id']!r}, contest {obj['contest_id']!r})"
+    ballots = obj["ballots"]
+    if isinstance(ballots, bool) or not isinstance(ballots, int) or ballots < 0:
+        raise GuardianSharesError(f"{where}.ballots: expected an integer >= 0")
+    try:
+        share = DecryptionShare.from_json_obj(obj["share"])
+    except EvoteError as exc:
+        raise GuardianSharesError(f"{where}.share: {exc}") from None
+    if share.guardian_index != index:
+        raise GuardianSharesError(f"{where}.share: a share of guardian "
+                                  f"{share.guardian_index} in guardian {index}'s file")
+    return ContestShare(obj["district_id"], obj["contest_id"], ballots, share)

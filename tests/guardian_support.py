@@ -1,0 +1,91 @@
+"""Test helpers for `evote guardian decrypt` and `evote combine`: a small election (a city
+of one station, one village; 2 seats of 4 candidates in the city), a 2-of-3 ceremony
+whose guardians' secrets are saved with weak argon2id limits, and records made of real
+ballot boxes (demo.station.run_station) with their encrypted tallies.
+"""
+import os
+import shutil
+from dataclasses import dataclass
+
+import nacl.signing
+
+from evote.hashing import digest, u64
+from evote.manifest import make_demo_manifest
+from evote.protocol.ceremony import run_ceremony
+from evote.protocol.guardian_store import save_guardian
+from evote.record.jsonio import canonical_bytes
+from evote.record.tallies import RecordTallies
+from evote.record.writer import RecordWriter
+from evote.demo.station import run_station
+from evote.tally import tally_boxes
+
+PASSPHRASE = "a guardian's passphrase"
+N, T = 3, 2
+
+
+@dataclass
+class Election:
+    manifest: object
+    context: object
+    guardians: list
+    authority_seed: bytes
+    seed: int
+
+    @property
+    def manifest_bytes(self):
+        return self.manifest.to_canonical_bytes()
+
+    @property
+    def context_bytes(self):
+        return canonical_bytes(self.context.to_json_obj())
+
+
+def make_election(seed=7, privacy_floor=3) -> Election:
+    authority_seed = digest("evote/v1/test-authority", u64(seed))
+    authority = nacl.signing.SigningKey(authority_seed)
+    manifest = make_demo_manifest(seed, 1, 1, authority_key=bytes(authority.verify_key),
+                                  city_seats=2, city_alternates=1, city_candidates=4,
+                                  privacy_floor=privacy_floor)
+    context, guardians = run_ceremony(manifest.hash(), N, T)
+    return Election(manifest, context, list(guardians), authority_seed, seed)
+
+
+def save_secrets(election: Election, directory) -> list:
+    """Each guardian's secret file (weak argon2id limits) and a passphrase file."""
+    os.makedirs(directory, exist_ok=True)
+    paths = []
+    for g in election.guardians:
+        p = os.path.join(directory, f"guardian-{g.index}.json")
+        save_guardian(p, g, PASSPHRASE, opslimit=1, memlimit=8192 * 1024)
+        paths.append(p)
+    with open(os.path.join(directory, "pw"), "w") as f:
+        f.write(PASSPHRASE + "\n")
+    return paths
+
+
+def make_record(election: Election, directory, voters=4, voter_seed=None):
+    """A record with manifest, context, every station's box and tally/encrypted.json;
+    returns (record dir, plaintext sums contest -> [votes, ballots, blank])."""
+    writer = RecordWriter(directory)
+    writer.write_manifest(election.manifest)
+    writer.write_context(election.context)
+    plain, paths = {}, []
+    for st in election.manifest.stations:
+        _, sums, boxes = run_station(writer.dir, st.station_id, 1, voters, 0,
+                                     election.seed if voter_seed is None else voter_seed,
+                                     election.authority_seed, election.manifest_bytes,
+                                     election.context_bytes)
+        paths.extend(boxes)
+        for cid, s in sums.items():
+            plain[cid] = s
+    run = tally_boxes(election.manifest, election.context, paths,
+                      election.manifest.authority_key, jobs=1, progress=False)
+    assert run.ok, run.problems
+    writer.write_encrypted_tallies(RecordTallies(election.manifest.hash(), run.stations,
+                                                 run.districts))
+    return writer.dir, plain
+
+
+def copy_record(src, dest):
+    shutil.copytree(src, dest)
+    return str(dest)
