@@ -5,17 +5,21 @@
     evote guardian publish  SECRET.json --out RECORD.json
     evote guardian deal     SECRET.json RECORD.json... --out-dir DIR
     evote guardian finish   SECRET.json RECORD.json... --shares SHARE.json...
-                            [--complaints-out FILE]
+                            [--complaints-out FILE] [--complain-missing]
     evote guardian context  RECORD.json... --out CONTEXT.json
+    evote guardian decrypt  SECRET.json RECORD --out SHARES.json [--jobs N]
 
 Secret files are encrypted under a passphrase (asked on the terminal, or read from
 --passphrase-file); they are written with mode 0600, and `generate` never replaces an
-existing file. The steps and every file format are in specs/key-ceremony.md (section 8).
+existing file. Every file is written through evote.election.files (whole or not at all,
+never replacing a file, never one of the step's inputs); the one exception is `finish`,
+which replaces SECRET with the same guardian holding its key share (atomic rename).
+The steps and every file format are in specs/key-ceremony.md (section 8); `decrypt` in
+specs/election.md (section 7).
 Exit 0 on success, 1 when `finish` raised complaints (written to --complaints-out,
 default complaints-I.json), 2 on unusable input.
 """
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -63,23 +67,18 @@ def _kdf(ops, mem_kib, existing=None):
     return limits
 
 
-def _read_json(path):
-    try:
-        return json.loads(Path(path).read_bytes())
-    except OSError as exc:
-        raise EvoteError(f"{path}: cannot read ({exc.strerror})") from None
-    except (ValueError, UnicodeDecodeError):
-        raise EvoteError(f"{path}: not JSON") from None
-    except RecursionError:
-        raise EvoteError(f"{path}: JSON nested too deeply") from None
+def _read_json(path, what="guardian file"):
+    """Strict JSON of a file, read through evote.election.files (its errors name it)."""
+    from ..election.files import read_json_input
+    return read_json_input(path, what)[0]
 
 
-def _write_json(path, obj):
+def _write_json(path, obj, what, inputs):
+    """A new file through evote.election.files: whole or not at all, never replacing a
+    file, never one of the step's inputs (so --out SECRET cannot destroy the secret)."""
+    from ..election.files import write_new_file
     from ..protocol.ceremony_wire import canonical_json
-    try:
-        Path(path).write_bytes(canonical_json(obj) + b"\n")
-    except OSError as exc:
-        raise EvoteError(f"{path}: cannot write ({exc.strerror})") from None
+    write_new_file(path, canonical_json(obj) + b"\n", what, inputs=inputs)
 
 
 def _make_dir(path):
@@ -89,18 +88,30 @@ def _make_dir(path):
         raise EvoteError(f"{path}: cannot create the directory ({exc.strerror})") from None
 
 
+def _not_a_sealed_share(path, obj):
+    """A shell glob after --shares gives the option only its first file; the others
+    spill into RECORDS. Say so rather than 'not a guardian record'."""
+    from ..protocol.guardian import SEALED_VERSION
+    if isinstance(obj, dict) and obj.get("version") == SEALED_VERSION:
+        raise EvoteError(f"RECORDS has {path}, a sealed share: give --shares before each "
+                         "share file, e.g. --shares a.json --shares b.json; a glob after "
+                         "--shares gives it only its first file")
+
+
 def _records(paths):
     from ..protocol.guardian import GuardianRecord
     out = []
     for p in paths:
-        out.append(_parsed(p, GuardianRecord.from_json_obj))
+        out.append(_parsed(p, GuardianRecord.from_json_obj, check=_not_a_sealed_share))
     return out
 
 
-def _parsed(path, parse):
+def _parsed(path, parse, check=None):
     """parse(the JSON of `path`); every error names the file once (_read_json's own
     errors already do)."""
     obj = _read_json(path)
+    if check is not None:
+        check(path, obj)
     try:
         return parse(obj)
     except EvoteError as exc:
@@ -148,17 +159,19 @@ def guardian():
 @_MEM
 def generate(manifest, manifest_hash, index, n, t, out, passphrase_file, kdf_ops, kdf_mem_kib):
     """Step 1: new keys and polynomial, saved encrypted to --out."""
+    from ..election.files import check_output, write_new_file
     from ..protocol.ceremony import generate_guardian
-    from ..protocol.guardian_store import save_guardian
+    from ..protocol.guardian_store import seal_guardian
 
     def step():
         mh = _manifest_hash(manifest, manifest_hash)
-        if os.path.lexists(out):  # it may be a guardian's only copy of its secrets
-            raise EvoteError(f"{out}: already exists; a new secret file never replaces a "
-                             "file (choose another --out, or remove it first)")
+        # checked before the passphrase is asked; written without ever replacing a file
+        # (an existing one may be a guardian's only copy of its secrets), mode 0600
+        check_output(out, "secret file")
         g = generate_guardian(mh, index, n, t)
-        save_guardian(out, g, _passphrase(passphrase_file, confirm=True),
-                      **_kdf(kdf_ops, kdf_mem_kib))
+        sealed = seal_guardian(g, _passphrase(passphrase_file, confirm=True),
+                               **_kdf(kdf_ops, kdf_mem_kib))
+        write_new_file(out, sealed, "secret file", secret=True)
         click.echo(f"guardian {index} of {n} (threshold {t}): secret saved to {out}")
     _run("generate", step)
 
@@ -174,7 +187,7 @@ def publish(secret, out, passphrase_file):
 
     def step():
         g = load_guardian(secret, _passphrase(passphrase_file))
-        _write_json(out, publish_record(g).to_json_obj())
+        _write_json(out, publish_record(g).to_json_obj(), "record file", (secret,))
         click.echo(f"guardian {g.index}: record written to {out}")
     _run("publish", step)
 
@@ -193,8 +206,10 @@ def deal(secret, records, out_dir, passphrase_file):
         g = load_guardian(secret, _passphrase(passphrase_file))
         shares = deal_shares(g, _records(records))
         _make_dir(out_dir)
+        inputs = (secret, *records)
         for s in shares:
-            _write_json(Path(out_dir) / f"share-{s.sender}-to-{s.recipient}.json", s.to_json_obj())
+            _write_json(Path(out_dir) / f"share-{s.sender}-to-{s.recipient}.json",
+                        s.to_json_obj(), "sealed share file", inputs)
         click.echo(f"guardian {g.index}: {len(shares)} sealed shares written to {out_dir}")
     _run("deal", step)
 
@@ -206,8 +221,11 @@ def deal(secret, records, out_dir, passphrase_file):
               type=click.Path(dir_okay=False), help="A sealed share sent to this guardian "
               "(repeat the option for each).")
 @click.option("--complaints-out", type=click.Path(dir_okay=False))
+@click.option("--complain-missing", is_flag=True,
+              help="Complain against every guardian whose share is not given (without it, "
+              "a missing share is refused as a slip of the command line).")
 @_PASS
-def finish(secret, records, share_paths, complaints_out, passphrase_file):
+def finish(secret, records, share_paths, complaints_out, complain_missing, passphrase_file):
     """Step 4: open and check the shares; keep the key share, or write complaints."""
     from ..protocol.ceremony import finish_guardian
     from ..protocol.guardian import SealedShare
@@ -219,15 +237,25 @@ def finish(secret, records, share_paths, complaints_out, passphrase_file):
         shares = []
         for p in share_paths:
             shares.append(_parsed(p, SealedShare.from_json_obj))
-        outcome = finish_guardian(g, _records(records), shares)
+        recs = _records(records)
+        senders = {s.sender for s in shares}
+        missing = [i for i in range(1, g.n + 1) if i != g.index and i not in senders]
+        if missing and not complain_missing:
+            raise EvoteError(f"no share from guardian(s) {', '.join(map(str, missing))}: a "
+                             "missing share is not a bad share; give every share, or "
+                             "--complain-missing to complain against them")
+        outcome = finish_guardian(g, recs, shares)
         if outcome.complaints:
             path = complaints_out or f"complaints-{g.index}.json"
-            _write_json(path, [c.to_json_obj() for c in outcome.complaints])
+            _write_json(path, [c.to_json_obj() for c in outcome.complaints],
+                        "complaints file", (secret, *records, *share_paths))
             for c in outcome.complaints:
                 click.echo(f"complaint: {c}", err=True)
             click.echo(f"guardian {g.index}: {len(outcome.complaints)} complaint(s) written "
                        f"to {path}; no key share kept", err=True)
             return 1
+        # The one secret replaced on purpose: the same guardian, now with its key share.
+        # save_guardian writes a temporary file, fsyncs it and renames it over SECRET.
         save_guardian(secret, outcome.guardian, passphrase, **_kdf(None, None, existing=secret))
         click.echo(f"guardian {g.index}: key share checked against S_{g.index} and saved; "
                    f"base hash {outcome.context.base_hash.hex()}")
@@ -246,7 +274,30 @@ def context(records, out):
         recs = _records(records)
         r0 = recs[0]
         ctx = build_context(r0.manifest_hash, r0.n, r0.t, recs)
-        _write_json(out, ctx.to_json_obj())
+        _write_json(out, ctx.to_json_obj(), "context file", records)
         click.echo(f"election context written to {out}: joint key "
                    f"{ctx.joint_key.to_bytes().hex()}, base hash {ctx.base_hash.hex()}")
     _run("context", step)
+
+
+@guardian.command()
+@click.argument("secret", type=click.Path(dir_okay=False))
+@click.argument("record", type=click.Path(file_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="The share file to write (send it to the tally centre).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes verifying the boxes (default: every core).")
+@_PASS
+def decrypt(secret, record, out, jobs, passphrase_file):
+    """On this guardian's own machine: check RECORD (every box, the tally, the privacy
+    floor, the decryption log), then write this guardian's decryption shares."""
+    from ..election.guardian_decrypt import decrypt as decrypt_record
+
+    def step():
+        o = decrypt_record(secret, _passphrase(passphrase_file), record, out, jobs=jobs)
+        again = f" ({len(o.repeated)} decrypted before, same ciphertexts)" if o.repeated else ""
+        click.echo(f"guardian {o.guardian_index}: {o.boxes} boxes and {o.ballots} ballots "
+                   f"verified, the tally recomputed and equal; {o.contests} contest(s) "
+                   f"decrypted{again}; shares written to {o.path} (tally hash "
+                   f"{o.tally_hash.hex()})")
+    _run("decrypt", step)
