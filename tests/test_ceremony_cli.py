@@ -82,3 +82,66 @@ def test_finish_with_a_missing_share_writes_a_complaint(tmp_path):
     (c,) = json.loads(complaints.read_bytes())
     assert (c["accuser"], c["accused"], c["reason"]) == (1, 2, "bad-signature")
     assert load_guardian(secrets[0], "x").key_share is None
+
+
+# ------------------------------------------------------------- the ceremony's footguns
+
+def _dealt(tmp_path, n=3):
+    """n guardians generated, published and dealt through the CLI (threshold 2)."""
+    runner = CliRunner()
+    pw = tmp_path / "pw"
+    pw.write_text("pw\n")
+    secrets = [tmp_path / f"s{i}.json" for i in range(1, n + 1)]
+    records = [tmp_path / f"r{i}.json" for i in range(1, n + 1)]
+    for i, (s, r) in enumerate(zip(secrets, records), start=1):
+        _run(runner, "generate", "--manifest-hash", "ef" * 32, "--index", i, "--guardians", n,
+             "--threshold", 2, "--out", s, "--passphrase-file", pw, *FAST)
+        _run(runner, "publish", s, "--out", r, "--passphrase-file", pw)
+    for s in secrets:
+        _run(runner, "deal", s, *records, "--out-dir", tmp_path / "sh", "--passphrase-file", pw)
+    return runner, pw, secrets, records
+
+
+def test_publish_onto_the_secret_file_is_refused_and_the_secret_kept(tmp_path):
+    runner, pw, secrets, records = _dealt(tmp_path)
+    before = secrets[0].read_bytes()
+    r = _run(runner, "publish", secrets[0], "--out", secrets[0], "--passphrase-file", pw,
+             code=2)
+    assert "is also an input of this step" in r.output
+    r = _run(runner, "context", *records, "--out", records[0], code=2)
+    assert f"{records[0]}: is also an input" in r.output
+    r = _run(runner, "deal", secrets[0], *records, "--out-dir", tmp_path / "sh",
+             "--passphrase-file", pw, code=2)   # its share files exist: never replaced
+    assert "already exists" in r.output
+    assert secrets[0].read_bytes() == before
+    assert load_guardian(secrets[0], "pw").index == 1
+
+
+def test_finish_refuses_a_missing_share_unless_told_to_complain(tmp_path):
+    runner, pw, secrets, records = _dealt(tmp_path)
+    share = tmp_path / "sh" / "share-2-to-1.json"
+    before = secrets[0].read_bytes()
+    r = _run(runner, "finish", secrets[0], *records, "--shares", share,
+             "--passphrase-file", pw, code=2)
+    assert r.output == ("evote guardian finish: no share from guardian(s) 3: a missing share "
+                        "is not a bad share; give every share, or --complain-missing to "
+                        "complain against them\n")
+    assert secrets[0].read_bytes() == before
+    complaints = tmp_path / "c.json"
+    _run(runner, "finish", secrets[0], *records, "--shares", share, "--complain-missing",
+         "--complaints-out", complaints, "--passphrase-file", pw, code=1)
+    (c,) = json.loads(complaints.read_bytes())
+    assert (c["accuser"], c["accused"], c["reason"]) == (1, 3, "missing")
+
+
+def test_a_glob_after_shares_spilling_into_records_is_named(tmp_path):
+    runner, pw, secrets, records = _dealt(tmp_path)
+    mine = sorted((tmp_path / "sh").glob("share-*-to-1.json"))
+    # what `--shares sh/share-*-to-1.json` expands to: only the first is an option value
+    r = _run(runner, "finish", secrets[0], *records, "--shares", mine[0], mine[1],
+             "--passphrase-file", pw, code=2)
+    assert (f"RECORDS has {mine[1]}, a sealed share: give --shares before each share file, "
+            "e.g. --shares a.json --shares b.json; a glob after --shares gives it only its "
+            "first file") in r.output
+    _run(runner, "finish", secrets[0], *records, "--shares", mine[0], "--shares", mine[1],
+         "--passphrase-file", pw)
