@@ -89,3 +89,29 @@ def make_record(election: Election, directory, voters=4, voter_seed=None):
 def copy_record(src, dest):
     shutil.copytree(src, dest)
     return str(dest)
+
+
+def write_package(election: Election, record_dir, replace_kiosk=None):
+    """record_dir/package.json listing each box's kiosk certificate (from its OPEN
+    record), signed by the authority; replace_kiosk: a kiosk id certified instead with a
+    fresh key (so its box's certificate is not the listed one)."""
+    from evote.ballotbox import issue_certificate, read_box
+    from evote.election.package import ElectionPackage, KioskEntry, StationPlan
+    authority = nacl.signing.SigningKey(election.authority_seed)
+    m = election.manifest
+    plans = []
+    for st in m.stations:
+        box = os.path.join(record_dir, "boxes", st.station_id, f"{st.station_id}-k1.box")
+        cert = next(iter(read_box(box, authority_key=m.authority_key))).certificate
+        kid = f"{st.station_id}-k1"
+        if kid == replace_kiosk:
+            cert = issue_certificate(authority, election_hash=m.hash(), station_id=st.station_id,
+                                     kiosk_id=kid, kiosk_key=bytes(
+                                         nacl.signing.SigningKey.generate().verify_key))
+        plans.append(StationPlan(st.station_id, "electronic", (KioskEntry(kid, cert),), ()))
+    unsigned = ElectionPackage(m, election.context, tuple(plans), b"\0" * 64)
+    package = ElectionPackage(m, election.context, tuple(plans),
+                              authority.sign(unsigned.hash()).signature)
+    package.verify()
+    with open(os.path.join(record_dir, "package.json"), "xb") as f:
+        f.write(package.to_bytes())

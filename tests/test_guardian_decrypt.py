@@ -202,3 +202,16 @@ def test_cli_decrypt_prints_and_refuses_in_one_line(setup, tmp_path):
     assert r.exit_code == 2
     assert r.output.startswith("evote guardian decrypt: decryption log ")
     assert r.output.count("\n") == 1 and "Traceback" not in r.output
+
+
+def test_a_package_in_the_record_must_list_every_box_certificate(setup, tmp_path):
+    from guardian_support import write_package
+    record = copy_record(setup["record"], tmp_path / "rec")
+    write_package(setup["election"], record)
+    decrypt(_secret(setup, tmp_path), PASSPHRASE, record, tmp_path / "ok.json", jobs=1)
+    record = copy_record(setup["record"], tmp_path / "rec2")
+    write_package(setup["election"], record, replace_kiosk="village-001-st001-k1")
+    with pytest.raises(DecryptRefused, match=r"boxes/village-001-st001/village-001-st001-"
+                       r"k1.box: kiosk 'village-001-st001-k1' of station 'village-001-st001' "
+                       r"has a certificate the election package does not list"):
+        decrypt(_secret(setup, tmp_path, 2), PASSPHRASE, record, tmp_path / "s.json", jobs=1)
