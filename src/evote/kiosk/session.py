@@ -22,6 +22,7 @@ cast or challenged.
 from __future__ import annotations
 
 import getpass
+import sys
 
 import nacl.signing
 
@@ -102,9 +103,10 @@ class Kiosk:
     @classmethod
     def start(cls, package_path, key_path, certificate_path, box_path, *, mirror_path=None,
               passphrase=None, durable: bool = True) -> "Kiosk":
-        """Load and check the package, the certificate, then the key (the passphrase is
-        asked on the terminal when None, only once the certificate is known to fit), and
-        open or recover the box."""
+        """Load and check the package, the certificate, then the key, and open or recover
+        the box. passphrase None: the key is read as an unencrypted key file, and if that
+        fails and there is a terminal, the passphrase is asked there (only once the
+        certificate is known to fit)."""
         from ..election.certificates import load_kiosk_certificate_file
         from ..election.keys import load_signing_key
         from ..election.package import load_package
@@ -112,11 +114,20 @@ class Kiosk:
         certificate = load_kiosk_certificate_file(certificate_path)
         where = f"kiosk certificate {certificate_path}"
         cls._check_certificate(package, certificate, where)
-        if passphrase is None:
-            passphrase = _ask_passphrase(key_path)
-        key = load_signing_key(key_path, passphrase)
+        key = cls._load_key(load_signing_key, key_path, passphrase)
         cls._check_key(key, certificate, f"kiosk key {key_path}")
         return cls._open(package, key, certificate, box_path, mirror_path, durable)
+
+    @staticmethod
+    def _load_key(load_signing_key, key_path, passphrase):
+        if passphrase is not None:
+            return load_signing_key(key_path, passphrase)
+        try:
+            return load_signing_key(key_path, None)
+        except EvoteError:
+            if not sys.stdin.isatty():
+                raise
+        return load_signing_key(key_path, _ask_passphrase(key_path))
 
     @classmethod
     def from_parts(cls, package, key, certificate, box_path, *, mirror_path=None,
