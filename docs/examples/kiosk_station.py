@@ -111,6 +111,9 @@ def main(argv=None) -> int:
                          mirror_path=args.mirror, passphrase=passphrase) as kiosk:
             for note in kiosk.recovery:
                 print(f"kiosk {kiosk.kiosk_id}: recovery: {note}")
+            if kiosk.closed:
+                raise BadVoters(f"box {args.box}: already closed (the day is over); "
+                                "no ballot can be cast")
             for n, choices, _ in voters:   # every voter checked before the first ballot
                 try:
                     kiosk.choices(choices)
