@@ -34,8 +34,10 @@ class RecordTallies:
                 "districts": {k: t.to_json_obj() for k, t in sorted(self.districts.items())}}
 
     @classmethod
-    def from_json_obj(cls, value, where: str) -> "RecordTallies":
-        """Strict reader; RecordError names the file, the station or district, the field."""
+    def from_json_obj(cls, value, where: str = "tally/encrypted.json") -> "RecordTallies":
+        """Strict reader; RecordError names the file, the station or district, the field.
+        `where` is the name errors start with: the file the value was read from (the
+        record's tally/encrypted.json unless said otherwise)."""
         o = Obj(value, where + " $", ("version", "manifest_hash", "stations", "districts"))
         if o.get("version") != RECORD_TALLIES_VERSION:
             raise RecordError(f"{o.at('version')}: {o.get('version')!r} is not "
