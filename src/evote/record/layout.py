@@ -11,6 +11,7 @@ INDEX = "record.json"          # format, election id, every covered file and its
 ROOT = "ROOT"                  # the root hash, hex, one line (announced publicly)
 MANIFEST = "manifest.json"
 CONTEXT = "context.json"       # election context: guardians' public records, joint key
+PACKAGE = "package.json"       # the election package file, byte for byte (covered)
 BOXES_DIR = "boxes"            # boxes/<station_id>/<kiosk_id>.box
 PAPER_DIR = "paper"            # paper/<station_id>.json: declared, signed paper results
 DECLARATIONS_DIR = "declarations"  # declarations/<station_id>.json: an electronic

@@ -2,6 +2,7 @@
 
     w = RecordWriter(out_dir)                  # a new or empty directory
     w.write_manifest(manifest); w.write_context(context)
+    w.write_package(package_bytes)             # the election package file, byte for byte
     path = w.box_file(station_id, kiosk_id)    # where a kiosk's box goes (or w.add_box)
     w.write_paper_result(paper)                # evote.tally.PaperResult, signed
     w.write_station_declaration(declaration)   # evote.tally.StationDeclaration, signed
@@ -48,6 +49,13 @@ class RecordWriter:
 
     def write_context(self, context) -> None:
         self._json(layout.CONTEXT, context.to_json_obj())
+
+    def write_package(self, package_bytes: bytes) -> None:
+        """package.json: the election package file exactly as the authority signed it
+        (its hash is the announced one, so not a byte may change)."""
+        if not isinstance(package_bytes, (bytes, bytearray)):
+            raise RecordError("package: expected the bytes of the package file")
+        write_bytes(self.path_of(layout.PACKAGE), bytes(package_bytes))
 
     def box_file(self, station_id: str, kiosk_id: str) -> str:
         """Absolute path of boxes/<station>/<kiosk>.box (its directory created)."""
