@@ -41,10 +41,10 @@ def _passphrase_bytes(passphrase) -> bytes:
     raise EvoteTypeError(f"passphrase: expected str or bytes, got {type(passphrase).__name__}")
 
 
-def write_key_file(path, key: nacl.signing.SigningKey, *, passphrase=None,
-                   opslimit=ARGON.OPSLIMIT_MODERATE, memlimit=ARGON.MEMLIMIT_MODERATE) -> None:
-    """Write `key` to a new file at `path` (mode 0600), optionally passphrase-encrypted."""
-    path = checked_path(path, "key file")
+def key_file_bytes(key: nacl.signing.SigningKey, *, passphrase=None, path="key file",
+                   opslimit=ARGON.OPSLIMIT_MODERATE, memlimit=ARGON.MEMLIMIT_MODERATE) -> bytes:
+    """The content of a key file for `key` (JSON, optionally passphrase-encrypted);
+    `path` only names the file in errors."""
     if not isinstance(key, nacl.signing.SigningKey):
         raise EvoteTypeError("key: expected a nacl.signing.SigningKey")
     obj = {"format": FORMAT, "version": 1, "public_key": bytes(key.verify_key).hex()}
@@ -60,7 +60,15 @@ def write_key_file(path, key: nacl.signing.SigningKey, *, passphrase=None,
         sealed = bytes(nacl.secret.SecretBox(kek).encrypt(bytes(key)))
         obj.update(protection="argon2id-secretbox", salt=salt.hex(), opslimit=opslimit,
                    memlimit=memlimit, ciphertext=sealed.hex())
-    data = (json.dumps(obj, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return (json.dumps(obj, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write_key_file(path, key: nacl.signing.SigningKey, *, passphrase=None,
+                   opslimit=ARGON.OPSLIMIT_MODERATE, memlimit=ARGON.MEMLIMIT_MODERATE) -> None:
+    """Write `key` to a new file at `path` (mode 0600), optionally passphrase-encrypted."""
+    path = checked_path(path, "key file")
+    data = key_file_bytes(key, passphrase=passphrase, path=path, opslimit=opslimit,
+                          memlimit=memlimit)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
