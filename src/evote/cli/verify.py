@@ -1,4 +1,5 @@
-"""`evote verify RECORD [--json FILE] [--jobs N] [--scheduler ADDRESS] [--root HEX]`
+"""`evote verify RECORD [--package HASH] [--root HEX] [--json FILE] [--jobs N]
+[--scheduler ADDRESS] [--quiet]`
 
 Checks everything in an election record (specs/record.md section 8) and prints the
 report (text) on stdout; --json FILE also writes it as JSON (never inside RECORD but
@@ -6,6 +7,11 @@ under reports/: the report must not change the record it describes). Exit 0 vali
 1 invalid, 2 unusable input (missing files, unreadable format, wrong version, bad
 options). The report's bytes depend only on the record, never on --jobs or the machine.
 A progress bar goes to stderr when it is a terminal.
+
+--package HASH pins the record to the announced election package hash (V1 fails unless
+the record's package.json has exactly that hash); without it the report ends with a
+WARNING line that the record is not pinned. After VALID (and only then) the verified
+winners and alternates of each contest are printed after the report.
 """
 import os
 import sys
@@ -24,8 +30,12 @@ import click
                    "the workers must see RECORD at the same path).")
 @click.option("--root", "expected_root", metavar="HEX", default=None,
               help="The announced root hash: fail unless the record has exactly this root.")
-@click.option("--quiet", is_flag=True, help="Print only the result line.")
-def verify(record, json_path, jobs, scheduler, expected_root, quiet):
+@click.option("--package", "expected_package", metavar="HASH", default=None,
+              help="The announced election package hash: fail unless the record's "
+                   "package.json has exactly this hash.")
+@click.option("--quiet", is_flag=True,
+              help="Print only the result line (and the WARNING when not pinned).")
+def verify(record, json_path, jobs, scheduler, expected_root, expected_package, quiet):
     """Verify the election record in directory RECORD."""
     from ..errors import EvoteError
     from ..verify.run import verify_record
@@ -42,9 +52,18 @@ def verify(record, json_path, jobs, scheduler, expected_root, quiet):
             root = b""
         if len(root) != 32:
             raise click.UsageError("--root: expected 64 hex digits")
+    package = None
+    if expected_package is not None:
+        from ..election.package import parse_package_hash
+        try:
+            package = parse_package_hash(expected_package)
+        except EvoteError:
+            raise click.UsageError(f"--package: {expected_package!r:.80} is not a package "
+                                   "hash (expected 64 hex digits, as `evote package` "
+                                   "printed it)") from None
     try:
         report = verify_record(record, jobs=jobs, scheduler=scheduler, progress=True,
-                               expected_root=root)
+                               expected_root=root, expected_package=package)
     except EvoteError as exc:  # the scheduler cannot be used, and the like
         click.echo(f"evote verify: error: {exc}", err=True)
         sys.exit(2)
@@ -52,7 +71,12 @@ def verify(record, json_path, jobs, scheduler, expected_root, quiet):
     if json_path == "-":
         click.echo(report.to_json(), nl=False)
     else:
-        click.echo(text.splitlines()[-1] if quiet else text, nl=quiet)
+        if quiet:
+            lines = text.splitlines()
+            click.echo("\n".join(lines[-2:] if not report.pinned and not report.unusable
+                                 else lines[-1:]))
+        else:
+            click.echo(text + report.winners_text(), nl=False)
         if json_path:
             try:
                 with open(json_path, "w", encoding="utf-8", newline="\n") as f:

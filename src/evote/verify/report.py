@@ -4,6 +4,8 @@ Invariant: the report is a pure function of the record. Nothing machine-dependen
 paths outside the record, worker count, dict order) enters it, so the same record gives
 the same bytes on any machine and with any number of workers. Failures are kept sorted
 by (location, message); at most MAX_LISTED are listed per check, with the total count.
+The verified winners are set only when every check passed (run.py), so a report that is
+not VALID never names a winner.
 """
 import json
 from dataclasses import dataclass, field
@@ -64,6 +66,9 @@ class Report:
     manifest_hash: str = ""
     checks: list = field(default_factory=list)
     unusable: str = ""        # why the record could not be verified at all (exit code 2)
+    package_hash: str = ""    # hash of the record's package.json ("" if none or unhashable)
+    pinned: bool = False      # verified against an announced package hash (--package)
+    winners: tuple = ()       # winners.ContestWinners, set only after VALID
 
     def check(self, number: str, title: str, unit: str = "items") -> Check:
         c = Check(number, title, unit=unit)
@@ -95,17 +100,38 @@ class Report:
             "manifest_hash": self.manifest_hash,
             "valid": self.valid,
             "unusable": self.unusable or None,
+            "package_hash": self.package_hash or None,
+            "pinned": self.pinned,
             "checks": [c.to_json_obj() for c in self.checks],
+            "winners": [w.to_json_obj() for w in self.winners] if self.valid else [],
         }
 
     def to_json(self) -> str:
         return json.dumps(self.to_json_obj(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    def not_pinned_warning(self) -> str:
+        return ("WARNING: not pinned to an announced election package hash: this record was "
+                "checked only against itself, so another package (other stations' modes, "
+                "kiosks or officials) would pass too; run again with --package HASH, the "
+                "package hash announced before the polls opened"
+                + ("" if self.package_hash else " (and this record holds no package.json)"))
+
+    def winners_text(self) -> str:
+        """The verified winners and alternates, one block per contest ("" unless VALID)."""
+        if not self.valid or not self.winners:
+            return ""
+        lines = ["verified results (recomputed by this verifier from the decrypted counts):"]
+        for w in self.winners:
+            lines += w.to_lines()
+        return "\n".join(lines) + "\n"
 
     def to_text(self) -> str:
         lines = [
             f"evote verify: election {self.election_id or '?'} ({self.record_format or '?'})",
             f"root hash: {self.root_hash or '?'}",
             f"manifest hash: {self.manifest_hash or '?'}",
+            f"package hash: {self.package_hash or '(no package.json)'}"
+            + (" (pinned: --package)" if self.pinned else ""),
         ]
         for c in self.checks:
             mark = {PASS: "ok  ", FAIL: "FAIL", NOT_RUN: "--  "}[c.status]
@@ -119,6 +145,8 @@ class Report:
                 lines.append(f"         ... and {len(uniq) - MAX_LISTED} more failures")
         if self.unusable:
             lines.append(f"UNUSABLE INPUT: {self.unusable}")
+        if not self.pinned and not self.unusable:
+            lines.append(self.not_pinned_warning())
         lines.append("RESULT: " + ("VALID" if self.valid else
                                    "UNUSABLE" if self.unusable else "INVALID"))
         return "\n".join(lines) + "\n"

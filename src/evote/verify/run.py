@@ -11,13 +11,15 @@ The station-level work (V5-V8, V10, parts of V9 and V11) runs as one task per st
 (station.py) on executors.py; everything else runs here. Unusable input (no record, no
 readable index, manifest or context, or a wrong format version) stops verification with
 Report.unusable set (exit code 2). Nothing in the record can raise out of here: every
-problem is a failure at its location.
+problem is a failure at its location. The record's election package (package.json) is
+checked under V1 (package_check.py); after VALID, the report carries the verified
+winners (winners.py).
 """
 import os
 import stat
 import sys
 
-from ..errors import EvoteError, RecordError
+from ..errors import EvoteError, EvoteValueError, RecordError
 from ..manifest import Manifest
 from ..protocol.context import ElectionContext
 from ..record import layout
@@ -26,11 +28,14 @@ from ..record.jsonio import canonical_bytes, load_json_file
 from ..record.roothash import file_hash, root_hash
 from . import tally_checks
 from .executors import run_tasks
+from .package_check import PACKAGE, check_package
 from .report import Report
 from .station import verify_station
+from .winners import verified_winners
 
 CHECKS = (
-    ("V1", "record index: format, every file listed, present and unchanged", "files"),
+    ("V1", "record index: format, every file listed, present and unchanged; the election "
+     "package", "files"),
     ("V2", "root hash over every covered file", "files"),
     ("V3", "manifest: valid, canonical, its hash", "manifests"),
     ("V4", "election context: guardian signatures and proofs, joint key, base hash", "guardians"),
@@ -56,10 +61,11 @@ class _Unusable(Exception):
 
 
 class _Run:
-    def __init__(self, record_dir, jobs, scheduler, progress, expected_root):
+    def __init__(self, record_dir, jobs, scheduler, progress, expected_root,
+                 expected_package):
         self.dir = os.path.abspath(str(record_dir))
         self.jobs, self.scheduler, self.progress = jobs, scheduler, progress
-        self.expected_root = expected_root
+        self.expected_root, self.expected_package = expected_root, expected_package
         self.rep = Report()
         for num, title, unit in CHECKS:
             self.rep.check(num, title, unit)
@@ -68,6 +74,7 @@ class _Run:
         self.actual = {}        # path -> file hash computed here
         self.manifest = self.context = None
         self.manifest_bytes = self.context_bytes = b""
+        self.manifest_raw = self.context_raw = b""   # the files' bytes, as read
         self.boxes = {}         # station id -> [box paths]
         self.papers = {}        # station id -> paper path
         self.declarations = {}  # station id -> declarations/<station>.json path
@@ -155,7 +162,7 @@ class _Run:
                     self.hash_here(path)
                     continue
             elif path in (layout.MANIFEST, layout.CONTEXT, layout.TALLY, layout.DECRYPTION,
-                          layout.RESULTS):
+                          layout.RESULTS, PACKAGE):
                 self.hash_here(path)
                 continue
             v1.fail(path, "a file the record format does not define")
@@ -211,6 +218,7 @@ class _Run:
             self.manifest = Manifest.from_json_obj(value)
         except EvoteError as exc:
             raise _Unusable(f"{layout.MANIFEST}: {exc}") from None
+        self.manifest_raw = raw
         self.manifest_bytes = self.manifest.to_canonical_bytes()
         self.rep.manifest_hash = self.manifest.hash().hex()
         if raw != self.manifest_bytes:
@@ -225,6 +233,7 @@ class _Run:
             value, raw = load_json_file(self.full(layout.CONTEXT), layout.CONTEXT)
         except RecordError as exc:
             raise _Unusable(str(exc)) from None
+        self.context_raw = raw
         if isinstance(value, dict) and isinstance(value.get("guardians"), list):
             v4.checked = len(value["guardians"])
         try:
@@ -286,6 +295,13 @@ class _Run:
                     else:
                         seen[value] = path
 
+    def package(self):
+        """V1's election package part; an unexpected error fails V1, never the run."""
+        try:
+            check_package(self, self.expected_package)
+        except Exception as exc:
+            self.c("V1").fail(PACKAGE, f"unexpected error: {type(exc).__name__}: {exc}")
+
     def run(self):
         try:
             self.read_index()
@@ -295,7 +311,11 @@ class _Run:
             self.read_context()
             self.run_stations()
             self.compare_hashes()
+            self.package()
             tally_checks.run_all(self)
+            if self.rep.valid:
+                self.rep.winners = verified_winners(self.dir, self.manifest,
+                                                    self.actual[layout.RESULTS])
         except (_Unusable, Exception) as exc:  # never a traceback, whatever the record holds
             self.rep.unusable = (str(exc) if isinstance(exc, (_Unusable, EvoteError))
                                  else f"unexpected error: {type(exc).__name__}: {exc}")
@@ -337,8 +357,15 @@ class _Progress:
 
 
 def verify_record(record_dir, *, jobs=None, scheduler=None, progress=False,
-                  expected_root: bytes = None) -> Report:
+                  expected_root: bytes | None = None,
+                  expected_package: bytes | None = None) -> Report:
     """Verify the record in `record_dir`; the Report says valid/invalid/unusable
     (report.exit_code: 0, 1, 2). jobs: worker processes (None: every core);
-    scheduler: a Dask scheduler address (runs the station tasks there)."""
-    return _Run(record_dir, jobs, scheduler, progress, expected_root).run()
+    scheduler: a Dask scheduler address (runs the station tasks there);
+    expected_root / expected_package: the announced root hash / election package hash
+    (32 bytes each): V2 / V1 fail unless the record has exactly that one."""
+    for name, value in (("expected_root", expected_root),
+                        ("expected_package", expected_package)):
+        if value is not None and (not isinstance(value, bytes) or len(value) != 32):
+            raise EvoteValueError(f"{name}: expected 32 bytes (a hash), got {value!r:.80}")
+    return _Run(record_dir, jobs, scheduler, progress, expected_root, expected_package).run()
