@@ -78,8 +78,8 @@ def _check_stations(r, pkg, v1) -> None:
         for rel in r.boxes[sid]:
             kid = rel.rsplit("/", 1)[-1][:-len(".box")]
             if plan.mode != "electronic":
-                v1.fail(rel, f"a ballot box of station {sid!r}, which the election package "
-                        f"({PACKAGE}) makes a {plan.mode} station")
+                v1.fail(rel, f"a ballot box of station {sid!r}, whose mode in the election "
+                        f"package ({PACKAGE}) is {plan.mode!r}")
                 continue
             entry = plan.kiosk(kid)
             if entry is None:
@@ -107,8 +107,8 @@ def _check_stations(r, pkg, v1) -> None:
         except EvoteError:
             continue            # V13 names a paper result of a station not in the manifest
         if plan.mode != "paper":
-            v1.fail(r.papers[sid], f"a paper result of station {sid!r}, which the election "
-                    f"package ({PACKAGE}) makes a {plan.mode} station")
+            v1.fail(r.papers[sid], f"a paper result of station {sid!r}, whose mode in the "
+                    f"election package ({PACKAGE}) is {plan.mode!r}")
 
 
 def check_package(r, expected: bytes | None) -> None:
