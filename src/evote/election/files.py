@@ -84,7 +84,7 @@ def check_output(path, what: str, *, inputs=(), replace: bool = False) -> str:
         raise StepFileError(f"{what} {path}: exists and is not a regular file")
     if not replace:
         raise StepFileError(f"{what} {path}: already exists; evote never replaces a file "
-                            "unless told to (choose another name, or --replace)")
+                            "(choose another name, or move the old file away first)")
     if _holds_secrets(path):
         raise StepFileError(f"{what} {path}: holds secrets (a key or guardian file) and is "
                             "never replaced")
