@@ -166,7 +166,7 @@ def declare_all(e: Election, directory=None, forms=None) -> dict:
         station_steps.declare(e.package_path, sid, (forms or {}).get(sid, e.cast.get(sid, 0)),
                               out=first, **official_args(e, sid, "station-head"))
         out[sid] = os.path.join(directory, f"{sid}.json")
-        station_steps.sign(e.package_path, first, out=out[sid],
+        station_steps.sign(first, out=out[sid], package_path=e.package_path,
                            **official_args(e, sid, "observer"))
         os.unlink(first)
     return out
@@ -195,7 +195,7 @@ def write_paper_result(e: Election, directory=None, counts=None) -> str:
     station_steps.paper(e.package_path, e.paper_station, counts_path, out=first,
                         **official_args(e, e.paper_station, "station-head"))
     out = os.path.join(directory, f"{e.paper_station}.json")
-    station_steps.sign(e.package_path, first, out=out,
+    station_steps.sign(first, out=out, package_path=e.package_path,
                        **official_args(e, e.paper_station, "observer"))
     os.unlink(first)
     os.unlink(counts_path)

@@ -5,7 +5,7 @@ own machine with their own key, so no process holds two officials' keys.
             passphrase, out) -> StationDeclaration     # an electronic station's forms
     paper(package_path, station_id, counts_path, key_path, certificate_path,
           passphrase, out) -> PaperResult              # a paper station's hand count
-    sign(package_path, in_path, key_path, certificate_path, passphrase, out)
+    sign(in_path, key_path, certificate_path, passphrase, out, package_path=None)
         -> StationDeclaration | PaperResult            # one more official's signature
 
 Invariants of every step, checked before anything is written:
@@ -16,6 +16,11 @@ Invariants of every step, checked before anything is written:
 - the key file's key is the certified key;
 - no role or key signs twice; the signatures already in a file verify first (and each
   of those officials is listed in the package too);
+- `sign` without a package (an official who holds only the file to countersign) checks
+  less: the certificate is for the file's manifest hash and station, the key is the
+  certified one, and the signatures already in the file are valid Ed25519 signatures
+  of its body; who certified them is left to the tally centre and the verifier, which
+  check everything against the package.
 - the output is written through files.write_new_file (never replacing a file, never an
   input), in canonical JSON; the key is never printed or kept beyond the signing.
 """
@@ -23,6 +28,9 @@ from __future__ import annotations
 
 import os
 from typing import Any
+
+import nacl.exceptions
+import nacl.signing
 
 from ..canonical_json import canonical_json_bytes
 from ..errors import EvoteError
@@ -224,20 +232,25 @@ def paper(package_path, station_id: str, counts_path, key_path, certificate_path
     return doc
 
 
-def load_signed(path, package: ElectionPackage):
-    """A declaration or paper result file (by its version) whose signatures verify, each
-    signer listed in the package for the station, the station's mode fitting the kind."""
+def _read_signed(path):
+    """(document, mode, what) of a declaration or paper result file, by its version."""
     obj, _ = read_json_input(path, "station file", 1 << 24)
     version = obj.get("version") if isinstance(obj, dict) else None
     where = f"{os.fspath(path)}"
     if version == DECLARATION_VERSION:
-        doc, mode, what = StationDeclaration.from_json_obj(obj, where), "electronic", \
-            "declaration of forms issued"
-    elif version == PAPER_VERSION:
-        doc, mode, what = PaperResult.from_json_obj(obj, where), "paper", "paper result"
-    else:
-        raise StationStepRefused(f"{where}.version: {version!r} is neither "
-                                 f"{DECLARATION_VERSION!r} nor {PAPER_VERSION!r}")
+        return (StationDeclaration.from_json_obj(obj, where), "electronic",
+                "declaration of forms issued")
+    if version == PAPER_VERSION:
+        return PaperResult.from_json_obj(obj, where), "paper", "paper result"
+    raise StationStepRefused(f"{where}.version: {version!r} is neither "
+                             f"{DECLARATION_VERSION!r} nor {PAPER_VERSION!r}")
+
+
+def load_signed(path, package: ElectionPackage):
+    """A declaration or paper result file (by its version) whose signatures verify, each
+    signer listed in the package for the station, the station's mode fitting the kind."""
+    doc, mode, what = _read_signed(path)
+    where = os.fspath(path)
     try:
         plan = _plan(package, doc.station_id, mode, what)
     except StationStepRefused as exc:
@@ -247,15 +260,59 @@ def load_signed(path, package: ElectionPackage):
     return doc, plan
 
 
-def sign(package_path, in_path, key_path, certificate_path, passphrase, out):
+def _official_unpackaged(doc, where: str, key_path, certificate_path, passphrase):
+    """(role, key, certificate) checked against the file alone (module docstring)."""
+    cred = load_official_certificate_file(certificate_path)
+    cwhere = f"official certificate file {certificate_path}"
+    if cred.manifest_hash != doc.manifest_hash:
+        raise StationStepRefused(f"{cwhere}.manifest_hash: not the manifest of {where} (a "
+                                 "certificate of another election)")
+    if cred.station_id != doc.station_id:
+        raise StationStepRefused(f"{cwhere}.station_id: certifies an official of station "
+                                 f"{cred.station_id!r}, but {where} is for station "
+                                 f"{doc.station_id!r}")
+    for i, o in enumerate(doc.officials):
+        try:
+            nacl.signing.VerifyKey(o.public_key).verify(doc.signed_digest(), o.signature)
+        except (nacl.exceptions.BadSignatureError, nacl.exceptions.CryptoError, ValueError):
+            raise StationStepRefused(f"{where}: official {i} ({o.role!r}): the signature "
+                                     "does not verify (the file was changed after signing)"
+                                     ) from None
+    if len({o.role for o in doc.officials}) != len(doc.officials) or \
+            len({o.public_key for o in doc.officials}) != len(doc.officials):
+        raise StationStepRefused(f"{where}: an official key or role signs twice")
+    key = load_signing_key(key_path, passphrase)
+    if bytes(key.verify_key) != cred.public_key:
+        raise StationStepRefused(f"key file {key_path}: not the key the certificate "
+                                 f"{certificate_path} certifies")
+    return cred.role, key, cred.certificate
+
+
+def sign(in_path, key_path, certificate_path, passphrase, out, package_path=None):
     """`in_path` (a declaration or a paper result) with this official's signature added,
-    written to `out`; the signatures already there must verify first."""
-    package = load_package(package_path)
-    doc, plan = load_signed(in_path, package)
-    role, key, cert = _official(package, plan, key_path, certificate_path, passphrase)
-    _check_signers(plan, doc, os.fspath(in_path), role, bytes(key.verify_key))
+    written to `out`; the signatures already there must verify first. With package_path
+    everything is checked against the package; without it, what the file alone allows."""
+    where = os.fspath(in_path)
+    if package_path is not None:
+        package = load_package(package_path)
+        doc, plan = load_signed(in_path, package)
+        role, key, cert = _official(package, plan, key_path, certificate_path, passphrase)
+        _check_signers(plan, doc, where, role, bytes(key.verify_key))
+    else:
+        doc, _, _ = _read_signed(in_path)
+        role, key, cert = _official_unpackaged(doc, where, key_path, certificate_path,
+                                               passphrase)
+        for o in doc.officials:
+            if o.role == role:
+                raise StationStepRefused(f"{where}: role {role!r} has already signed it")
+            if o.public_key == bytes(key.verify_key):
+                raise StationStepRefused(f"{where}: this official's key has already "
+                                         "signed it")
     doc = doc.sign(role, key, cert)
-    doc.verify(package.manifest)
+    if package_path is not None:
+        doc.verify(package.manifest)
     what = "declaration" if isinstance(doc, StationDeclaration) else "paper result"
-    _write(out, doc, what, (package_path, in_path, key_path, certificate_path))
+    inputs = tuple(p for p in (package_path, in_path, key_path, certificate_path)
+                   if p is not None)
+    _write(out, doc, what, inputs)
     return doc
