@@ -1,0 +1,106 @@
+"""`evote station ...`: a station official's steps (specs/election.md section 6), each on
+the official's own machine with the official's own key.
+
+    evote station declare --package P --station S --forms-issued N --key K
+                          --certificate C --out F [--passphrase-file F]
+    evote station paper   --package P --station S --counts COUNTS --key K
+                          --certificate C --out F [--passphrase-file F]
+    evote station sign    IN --package P --key K --certificate C --out F
+                          [--passphrase-file F]
+
+Exit 0 written; 2 refused or unusable input (one line naming the file and the field).
+"""
+import click
+
+from .steps import passphrase_option, read_passphrase, run_step
+
+_PROMPT = "Official's key passphrase"
+_package = click.option("--package", "package_path", required=True,
+                        type=click.Path(dir_okay=False), help="The election package.")
+_station = click.option("--station", "station_id", required=True, help="Station id.")
+_key = click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False),
+                    help="This official's key file.")
+_cert = click.option("--certificate", "certificate_path", required=True,
+                     type=click.Path(dir_okay=False),
+                     help="This official's certificate file (from the authority).")
+_out = click.option("--out", required=True, type=click.Path(dir_okay=False),
+                    help="The signed file to write (never replaced).")
+
+
+def _signers(doc) -> str:
+    return ", ".join(o.role for o in doc.officials)
+
+
+@click.group()
+def station():
+    """A station official's steps: declare forms issued, sign a paper count, countersign."""
+
+
+@station.command()
+@_package
+@_station
+@click.option("--forms-issued", required=True, type=click.IntRange(0),
+              help="Voters the station authorized to vote (forms issued).")
+@_key
+@_cert
+@_out
+@passphrase_option
+def declare(package_path, station_id, forms_issued, key_path, certificate_path, out,
+            passphrase_file):
+    """An electronic station's forms issued, signed by this official."""
+    from ..election.files import check_output
+    from ..election.station import declare as declare_step
+
+    def step():
+        check_output(out, "declaration", inputs=(package_path, key_path, certificate_path))
+        doc = declare_step(package_path, station_id, forms_issued, key_path,
+                           certificate_path, read_passphrase(passphrase_file, _PROMPT), out)
+        click.echo(f"station {doc.station_id}: {doc.forms_issued} forms issued, signed by "
+                   f"{_signers(doc)}; written to {out}")
+    run_step("station declare", step)
+
+
+@station.command()
+@_package
+@_station
+@click.option("--counts", "counts_path", required=True, type=click.Path(dir_okay=False),
+              help="The hand count (COUNTS JSON, specs/election.md section 6).")
+@_key
+@_cert
+@_out
+@passphrase_option
+def paper(package_path, station_id, counts_path, key_path, certificate_path, out,
+          passphrase_file):
+    """A paper station's result from its COUNTS file, signed by this official."""
+    from ..election.files import check_output
+    from ..election.station import paper as paper_step
+
+    def step():
+        check_output(out, "paper result",
+                     inputs=(package_path, counts_path, key_path, certificate_path))
+        doc = paper_step(package_path, station_id, counts_path, key_path, certificate_path,
+                         read_passphrase(passphrase_file, _PROMPT), out)
+        click.echo(f"station {doc.station_id}: paper result ({doc.forms_issued} forms issued, "
+                   f"{doc.spoiled_forms} spoiled) signed by {_signers(doc)}; written to {out}")
+    run_step("station paper", step)
+
+
+@station.command()
+@click.argument("in_path", metavar="IN", type=click.Path(dir_okay=False))
+@_package
+@_key
+@_cert
+@_out
+@passphrase_option
+def sign(in_path, package_path, key_path, certificate_path, out, passphrase_file):
+    """Add this official's signature to a declaration or paper result IN."""
+    from ..election.files import check_output
+    from ..election.station import sign as sign_step
+
+    def step():
+        check_output(out, "signed file",
+                     inputs=(in_path, package_path, key_path, certificate_path))
+        doc = sign_step(package_path, in_path, key_path, certificate_path,
+                        read_passphrase(passphrase_file, _PROMPT), out)
+        click.echo(f"station {doc.station_id}: now signed by {_signers(doc)}; written to {out}")
+    run_step("station sign", step)
