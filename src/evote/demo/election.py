@@ -1,23 +1,31 @@
-"""`evote demo`: a whole municipal election, end to end, then verified.
+"""`evote demo`: a whole municipal election, end to end, then verified: a short script
+over the same step functions the role commands call (evote.election; specs/election.md).
 
     run_demo(out_dir, stations=8, voters_per_station=200, seed=1405, jobs=None, log=print)
         -> DemoOutcome(root, report, results, html_path, record_dir)
 
-Steps: the authority's key; the manifest (make_demo_manifest: a city council 9 seats /
-6 alternates / 50 candidates and village councils 3/2 and 5/3); a 3-of-5 key ceremony;
-kiosks certified per station; voters casting through real ballot boxes (a few Benaloh
-challenges) in parallel per station; each electronic station's officials declare (signed)
-the forms they issued; one city station falls back to paper (declared, signed result);
-station and contest tallies, every station reconciled (forms issued = ballots cast =
-CLOSE counts); decryption by 4 of the 5 guardians (one is absent); results and reports
-(HTML, CSV, text); the record sealed (root hash); then the verifier on the record.
+Every party has its own directory under a work directory beside the record (removed at
+the end: it holds the demo's secrets), and only files pass between them, as in
+docs/walkthrough.md. Steps: the authority's key and the manifest (make_demo_manifest: a
+city council 9 seats / 6 alternates / 50 candidates and village councils 3/2 and 5/3); a
+3-of-5 key ceremony, guardian by guardian (ceremony_steps); kiosk and official keys with
+their certificate requests, certified by the authority; the election package; voters
+casting (a few Benaloh challenges) through evote.kiosk.Kiosk sessions, one worker
+process per station; each electronic station's forms issued declared by its head and
+countersigned by an observer; one city station votes on paper (its counts signed the
+same way); `evote tally` (every box and ballot verified, stations reconciled); four of
+the five guardians decrypt, each from the record alone (guardian 4 is absent); combine,
+results and reports, seal; then the verifier, pinned to the package hash.
 
 Reproducible: the same seed gives the same manifest (the demo authority key is derived
 from the seed: a demo shortcut, never for a real election), the same choices and the
-same results (the lot seed is derived from the demo seed). Kiosk keys, guardian secrets
-and encryption nonces come from os.urandom, so ciphertexts and the root hash differ.
+same results (the lot seed is derived from the demo seed). Kiosk and official keys,
+guardian secrets and encryption nonces come from os.urandom, so ciphertexts, the
+package hash and the root hash differ.
 """
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 
@@ -26,23 +34,20 @@ import nacl.signing
 from ..errors import EvoteError, EvoteValueError
 from ..hashing import U64_MAX, digest, u64
 from ..manifest import make_demo_manifest
-from ..protocol.ceremony import run_ceremony
-from ..record.jsonio import canonical_bytes
-from ..record.tallies import RecordTallies
-from ..record.writer import RecordWriter
-from ..results import ResultSettings
+from ..election import authority as authority_steps
+from ..election import ceremony_steps, combine, guardian_decrypt, results_step, station
+from ..election import tally_centre
+from ..election.files import write_new_file, write_new_json
+from ..election.requests import keygen
 from ..results.model import ElectionResults
-from ..results.report_csv import write_csv_reports
-from ..results.report_html import write_html_report
-from ..results.report_json import results_to_json_bytes
-from ..results.report_text import render_text
-from ..tally import (decrypt_district_tallies, declared_forms, election_results,
-                     reconcile_stations, tally_boxes)
 from ..verify.executors import run_tasks
 from ..verify.run import verify_record
-from .station import paper_station, run_station, station_declaration
+from .station import paper_counts, run_station
 
 N_GUARDIANS, THRESHOLD, ABSENT_GUARDIAN = 5, 3, 4
+ROLES = ("station-head", "observer")
+PASSPHRASE = "evote demo: every party's passphrase"  # a demo's parties are simulated
+KDF = {"opslimit": 1, "memlimit": 8 * 1024 * 1024}  # argon2id kept cheap for the demo
 CHALLENGE_RATE = 0.02
 
 
@@ -68,51 +73,122 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
              jobs=None, log=print, villages=None, paper: bool = True,
              verify: bool = True) -> DemoOutcome:
     """The whole election (module docstring). villages: how many of the stations are
-    villages (default: up to 3, one station each); paper: one city station falls back
-    to paper (when the city has two stations or more); verify: run the verifier at the
-    end (report None otherwise)."""
+    villages (default: up to 3, one station each); paper: one city station votes on
+    paper (when the city has two stations or more); verify: run the verifier at the end
+    (report None otherwise)."""
     if not isinstance(stations, int) or stations < 1:
         raise EvoteValueError("demo: --stations must be at least 1")
     if not isinstance(voters_per_station, int) or voters_per_station < 1:
         raise EvoteValueError("demo: --voters-per-station must be at least 1")
     if not isinstance(seed, int) or not 0 <= seed <= U64_MAX:  # it is hashed as a u64
         raise EvoteValueError(f"demo: --seed must be an integer in [0, {U64_MAX}]")
+    out_dir = os.path.abspath(str(out_dir))
+    if os.path.lexists(out_dir) and not (os.path.isdir(out_dir) and not os.listdir(out_dir)):
+        raise EvoteError(f"record directory {out_dir} exists and is not an empty directory")
+    parent = os.path.dirname(out_dir)
+    try:
+        os.makedirs(parent, exist_ok=True)
+        if os.path.isdir(out_dir):
+            os.rmdir(out_dir)  # empty: `evote tally` makes the record directory itself
+        work = tempfile.mkdtemp(prefix=".evote-demo-parties-", dir=parent)
+    except OSError as exc:
+        raise EvoteError(f"record directory {out_dir}: cannot create: "
+                         f"{exc.strerror or exc}") from None
+    try:
+        return _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
+                    paper, verify)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # the parties' secrets: a demo keeps none
+
+
+def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages, paper,
+         verify) -> DemoOutcome:
     t0 = time.monotonic()
 
     def step(msg):
         log(f"[{time.monotonic() - t0:6.1f}s] {msg}")
 
-    writer = RecordWriter(out_dir)
-    authority_seed = digest("evote/v1/demo-authority", u64(seed))
-    authority = nacl.signing.SigningKey(authority_seed)
+    def home(*parts):
+        path = os.path.join(work, *parts)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        return path
+
+    # The authority: its key (derived from the seed: a demo shortcut) and the manifest.
+    auth_key = home("authority", "authority.key")
+    authority_steps.init_authority(auth_key, PASSPHRASE, key=nacl.signing.SigningKey(
+        digest("evote/v1/demo-authority", u64(seed))), **KDF)
     n_city, n_villages = _shape(stations, villages)
-    manifest = make_demo_manifest(seed, n_city, n_villages,
-                                  authority_key=bytes(authority.verify_key))
-    writer.write_manifest(manifest)
+    manifest = make_demo_manifest(seed, n_city, n_villages, authority_key=bytes(
+        nacl.signing.SigningKey(digest("evote/v1/demo-authority", u64(seed))).verify_key),
+        privacy_floor=min(10, voters_per_station))
+    manifest_path = write_new_file(home("authority", "manifest.json"),
+                                   manifest.to_canonical_bytes(), "manifest")
     city = manifest.contests[0]
     step(f"manifest {manifest.election_id}: {len(manifest.contests)} contests "
          f"({city.seats} seats / {city.alternates} alternates / {len(city.candidates)} "
          f"candidates in the city), {len(manifest.stations)} stations; hash "
          f"{manifest.hash().hex()[:16]}...")
-    context, guardians = run_ceremony(manifest.hash(), N_GUARDIANS, THRESHOLD)
-    writer.write_context(context)
+
+    # The key ceremony, guardian by guardian; only public files pass between them.
+    secrets = {g: home(f"guardian-{g}", "secret.json") for g in range(1, N_GUARDIANS + 1)}
+    records = []
+    for g, secret in secrets.items():
+        ceremony_steps.generate(manifest.hash(), g, N_GUARDIANS, THRESHOLD, secret,
+                                PASSPHRASE, **KDF)
+        records.append(home(f"guardian-{g}", f"record-{g}.json"))
+        ceremony_steps.publish(secret, PASSPHRASE, records[-1])
+    for g, secret in secrets.items():
+        ceremony_steps.deal(secret, PASSPHRASE, records, os.path.join(work, f"guardian-{g}",
+                                                                      "dealt"))
+    for g, secret in secrets.items():
+        shares = [os.path.join(work, f"guardian-{h}", "dealt", f"share-{h}-to-{g}.json")
+                  for h in secrets if h != g]
+        done = ceremony_steps.finish(secret, PASSPHRASE, records, shares)
+        if done.complaints:
+            raise EvoteError(f"demo: guardian {g} complained (this is a bug)")
+    context_path = home("authority", "context.json")
+    context = ceremony_steps.context(records, context_path)
     step(f"key ceremony: {THRESHOLD} of {N_GUARDIANS} guardians, joint key "
          f"{context.joint_key.to_bytes().hex()[:16]}...")
 
+    # Kiosks and officials: keys made at home, certificate requests certified.
     city_stations = [s for s in manifest.stations if s.district_id == city.district_id]
     paper_id = city_stations[-1].station_id if paper and len(city_stations) > 1 else None
-    electronic = [s for s in manifest.stations if s.station_id != paper_id]
-    mbytes, cbytes = manifest.to_canonical_bytes(), canonical_bytes(context.to_json_obj())
+    kiosk_ids, kiosk_certs, official_certs = {}, [], []
+    for s in manifest.stations:
+        if s.station_id != paper_id:
+            n_kiosks = 2 if s.district_id == city.district_id else 1
+            kiosk_ids[s.station_id] = [f"{s.station_id}-k{j}" for j in range(1, n_kiosks + 1)]
+        for kid in kiosk_ids.get(s.station_id, ()):
+            req = home("kiosks", kid, "kiosk.req.json")
+            keygen("kiosk", manifest_path, s.station_id, kid, home("kiosks", kid, "kiosk.key"),
+                   req, None)
+            kiosk_certs.append(home("kiosks", kid, "kiosk.cert.json"))
+            authority_steps.certify_kiosk(req, manifest_path, auth_key, PASSPHRASE,
+                                          kiosk_certs[-1])
+        for role in ROLES:
+            who = home("officials", s.station_id, role, "official.key")
+            req = os.path.join(os.path.dirname(who), "official.req.json")
+            keygen("official", manifest_path, s.station_id, role, who, req, PASSPHRASE, **KDF)
+            official_certs.append(os.path.join(os.path.dirname(who), "official.cert.json"))
+            authority_steps.certify_official(req, manifest_path, auth_key, PASSPHRASE,
+                                             official_certs[-1])
+    package_path = home("authority", "package.json")
+    package = authority_steps.make_package(manifest_path, context_path, auth_key, PASSPHRASE,
+                                           kiosk_certs, official_certs, package_path)
+    step(f"election package: {len(kiosk_certs)} kiosks and {len(official_certs)} officials "
+         f"certified; package hash {package.hash().hex()}")
+
+    # Election day: one worker per electronic station, voting through kiosk sessions.
     n_chal = max(1, round(voters_per_station * CHALLENGE_RATE))
-    args = [(writer.dir, s.station_id, 2 if s.district_id == city.district_id else 1,
-             voters_per_station, n_chal, seed, authority_seed, mbytes, cbytes)
-            for s in electronic]
-    done = []
+    args = [(work, sid, kids, voters_per_station, n_chal, seed)
+            for sid, kids in kiosk_ids.items()]
+    done_count = []
 
     def finished(k):
-        done.append(k)
+        done_count.append(k)
         step(f"station {args[k][1]}: {voters_per_station} voters voted, {n_chal} ballot(s) "
-             f"challenged ({len(done)}/{len(args)})")
+             f"challenged ({len(done_count)}/{len(args)})")
     outputs = run_tasks(run_station, args, jobs, None, finished)
     plain = {}  # contest -> [votes, ballots, blank] as the voters chose (cross-check)
 
@@ -124,66 +200,71 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
             p[2] += blank
     for _, sums, _ in outputs:
         add_plain(sums)
-    declarations = []
-    for sid, _, _ in outputs:  # every voter of the demo was authorized once and voted
-        declarations.append(station_declaration(manifest, sid, voters_per_station, authority))
-        writer.write_station_declaration(declarations[-1])
-    step(f"forms issued declared by {len(declarations)} electronic stations, each signed by "
-         f"{len(declarations[0].officials) if declarations else 0} certified officials")
-    papers = []
+
+    # Station officials: the head declares (or, on paper, counts), an observer countersigns.
+    def officials_sign(sid, first, out):
+        head = os.path.join(work, "officials", sid, ROLES[0])
+        obs = os.path.join(work, "officials", sid, ROLES[1])
+        by_head = os.path.join(head, "by-head.json")
+        first(os.path.join(head, "official.key"), os.path.join(head, "official.cert.json"),
+              by_head)
+        station.sign(by_head, os.path.join(obs, "official.key"),
+                     os.path.join(obs, "official.cert.json"), PASSPHRASE, out,
+                     package_path=package_path)
+    for sid in kiosk_ids:  # every voter of the demo was authorized once and voted
+        officials_sign(sid, lambda k, c, o, sid=sid: station.declare(
+            package_path, sid, voters_per_station, k, c, PASSPHRASE, o),
+            home("collected", "declarations", f"{sid}.json"))
+    step(f"forms issued declared by {len(kiosk_ids)} electronic stations, each signed by "
+         f"{len(ROLES)} certified officials")
     if paper_id is not None:
-        pr, _ = paper_station(manifest, paper_id, voters_per_station, seed, authority)
-        pr.verify(manifest)
-        writer.write_paper_result(pr)
-        papers.append(pr)
-        step(f"station {paper_id} fell back to paper: declared result signed by "
-             f"{len(pr.officials)} certified officials")
+        counts = write_new_json(home("officials", paper_id, "counts.json"),
+                                paper_counts(manifest, paper_id, voters_per_station, seed),
+                                "counts file")
+        officials_sign(paper_id, lambda k, c, o: station.paper(
+            package_path, paper_id, counts, k, c, PASSPHRASE, o),
+            home("collected", "paper", f"{paper_id}.json"))
+        step(f"station {paper_id} voted on paper: counts signed by {len(ROLES)} certified "
+             "officials")
 
-    # Tally centre (evote.tally): every box read and checked, CAST ballots summed per
-    # station and per district. Proofs are left to the verifier that runs at the end
-    # (verify_proofs=False halves the demo's time; a real count keeps the default).
-    box_paths = [p for _, _, paths in outputs for p in paths]
-    run = tally_boxes(manifest, context, box_paths, manifest.authority_key, jobs=jobs,
-                      progress=False, verify_proofs=False)
-    if not run.ok:
+    # The tally centre: every box and ballot verified, stations reconciled.
+    boxes = [p for _, _, paths in outputs for p in paths]
+    declarations = [os.path.join(work, "collected", "declarations")]
+    papers = [os.path.join(work, "collected", "paper")] if paper_id is not None else []
+    tallied = tally_centre.tally(package_path, boxes, declarations, papers, out_dir,
+                                 jobs=jobs)
+    if tallied.problems:
         raise EvoteError("demo: the tally refused something: " +
-                         "; ".join(str(p) for p in run.problems[:3]))
-    reconciled = reconcile_stations(manifest, run, declared_forms(manifest, declarations),
-                                    papers, require_forms=True)
-    wrong = [f"station {r.station_id}: {m}" for r in reconciled for m in r.mismatches]
-    if wrong:
-        raise EvoteError("demo: reconciliation failed: " + "; ".join(wrong[:3]))
-    writer.write_encrypted_tallies(RecordTallies(manifest.hash(), run.stations, run.districts))
-    step(f"encrypted tallies: {len(run.stations)} stations, {len(run.districts)} districts; "
-         f"{len(reconciled)} stations reconciled (forms issued = ballots cast = CLOSE counts)")
+                         "; ".join(str(p) for p in tallied.problems[:3]))
+    step(f"tally: {len(boxes)} boxes verified and tallied, every station reconciled "
+         "(forms issued = ballots cast = CLOSE counts)")
 
-    present = [g for g in guardians if g.index != ABSENT_GUARDIAN]
-    decryption = decrypt_district_tallies(context, present, run.districts, manifest=manifest)
-    writer.write_decryption(decryption)
-    decrypted = decryption.by_district()
+    # Guardians decrypt, each from the record alone; guardian ABSENT_GUARDIAN is away.
+    share_files = []
+    for g, secret in secrets.items():
+        if g == ABSENT_GUARDIAN:
+            continue
+        share_files.append(home(f"guardian-{g}", f"shares-{g}.json"))
+        guardian_decrypt.decrypt(secret, PASSPHRASE, out_dir, share_files[-1], jobs=jobs)
+    combined = combine.combine(out_dir, share_files)
+    decrypted = combined.record.by_district()
     for counts in (c for items in decrypted.values() for c in items):
         want = plain[counts.contest_id]
         if [list(counts.votes), counts.ballots_cast, counts.blank] != want:
             raise EvoteError(f"demo: contest {counts.contest_id} decrypts to other counts "
                              "than the voters chose (this is a bug)")
-    step(f"decrypted by guardians {[g.index for g in present]} (guardian {ABSENT_GUARDIAN} "
-         "absent), every share with its proof")
+    step(f"decrypted by guardians {list(combined.present)} (guardian(s) "
+         f"{list(combined.missing)} absent), each after checking the record itself")
 
-    lot_seed = digest("evote/v1/demo-lot-seed", u64(seed))
-    er = election_results(manifest, decrypted, papers, electronic_stations=run.stations,
-                          seed=lot_seed, settings=ResultSettings())
-    writer.write_results(results_to_json_bytes(er))
-    reports = writer.reports_dir()
-    html_path = os.path.join(reports, "results.html")
-    write_html_report(er, html_path)
-    write_csv_reports(er, reports)
-    text = render_text(er)
-    with open(os.path.join(reports, "results.txt"), "w", encoding="utf-8") as f:
-        f.write(text)
-    root = writer.seal()
+    er = results_step.results(out_dir, digest("evote/v1/demo-lot-seed", u64(seed)))
+    root = results_step.seal(out_dir)
     step(f"record sealed: root hash {root.hex()}")
     report = None
     if verify:
-        report = verify_record(writer.dir, jobs=jobs)
-        step("verifier: " + ("VALID" if report.valid else "NOT VALID"))
-    return DemoOutcome(writer.dir, root, er, report, html_path, text)
+        report = verify_record(out_dir, jobs=jobs, expected_package=package.hash())
+        step("verifier (pinned to the package hash): " +
+             ("VALID" if report.valid else "NOT VALID"))
+    reports = os.path.join(out_dir, "reports")
+    with open(os.path.join(reports, "results.txt"), encoding="utf-8") as f:
+        text = f.read()
+    return DemoOutcome(out_dir, root, er, report, os.path.join(reports, "results.html"), text)

@@ -1,0 +1,133 @@
+"""The key ceremony as one guardian's steps, files in and files out (specs/key-ceremony.md
+section 8). `evote guardian ...` and `evote demo` both call these; each step loads at most
+one guardian's secret file.
+
+    generate(manifest_hash, index, n, t, out, passphrase, opslimit=, memlimit=)
+    publish(secret, passphrase, out) -> GuardianRecord
+    deal(secret, passphrase, record_paths, out_dir) -> [share paths]
+    finish(secret, passphrase, record_paths, share_paths, complain_missing=False)
+        -> FinishOutcome (complaints, or the key share saved into `secret`)
+    context(record_paths, out) -> ElectionContext
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ..errors import EvoteError
+from ..protocol import ceremony as c
+from ..protocol.guardian import GuardianRecord, SealedShare
+from ..protocol.guardian_store import (DEFAULT_MEMLIMIT, DEFAULT_OPSLIMIT, load_guardian,
+                                       save_guardian, seal_guardian)
+from .files import check_output, read_json_input, write_new_file, write_new_json
+
+
+class CeremonyStepError(EvoteError):
+    """A ceremony step refused its input (names the file)."""
+
+
+def _parsed(path, what, parse):
+    obj, _ = read_json_input(path, what, 16 * 1024 * 1024)
+    try:
+        return obj, parse(obj)
+    except EvoteError as exc:
+        raise CeremonyStepError(f"{path}: {exc}") from None
+
+
+def _is_sealed_share(obj) -> bool:
+    return isinstance(obj, dict) and {"sender", "recipient"} <= set(obj)
+
+
+def read_records(paths) -> list:
+    """Guardian records; a sealed share among them is named as the shell-glob slip it
+    usually is (`--shares share-*.json` gives --shares only its first file)."""
+    out = []
+    for p in paths:
+        obj, _ = read_json_input(p, "guardian record", 16 * 1024 * 1024)
+        if _is_sealed_share(obj):
+            raise CeremonyStepError(
+                f"RECORDS has {p}, a sealed share: give --shares before each share file, e.g. "
+                "--shares a.json --shares b.json; a glob after --shares gives it only its "
+                "first file")
+        try:
+            out.append(GuardianRecord.from_json_obj(obj))
+        except EvoteError as exc:
+            raise CeremonyStepError(f"{p}: {exc}") from None
+    return out
+
+
+def generate(manifest_hash: bytes, index: int, n: int, t: int, out, passphrase, *,
+             opslimit=None, memlimit=None) -> str:
+    check_output(out, "secret file")  # before any work: never replaces a file
+    g = c.generate_guardian(manifest_hash, index, n, t)
+    sealed = seal_guardian(g, passphrase,
+                           opslimit=DEFAULT_OPSLIMIT if opslimit is None else opslimit,
+                           memlimit=DEFAULT_MEMLIMIT if memlimit is None else memlimit)
+    return write_new_file(out, sealed, "secret file", secret=True)
+
+
+def publish(secret, passphrase, out) -> GuardianRecord:
+    check_output(out, "record file", inputs=(secret,))
+    record = c.publish_record(load_guardian(secret, passphrase))
+    write_new_json(out, record.to_json_obj(), "record file", inputs=(secret,))
+    return record
+
+
+def deal(secret, passphrase, record_paths, out_dir) -> list:
+    g = load_guardian(secret, passphrase)
+    shares = c.deal_shares(g, read_records(record_paths))
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+    except OSError as exc:
+        raise CeremonyStepError(f"{out_dir}: cannot create the directory "
+                                f"({exc.strerror})") from None
+    inputs = (secret, *record_paths)
+    paths = [os.path.join(out_dir, f"share-{s.sender}-to-{s.recipient}.json") for s in shares]
+    for p in paths:
+        check_output(p, "sealed share file", inputs=inputs)
+    for s, p in zip(shares, paths):
+        write_new_json(p, s.to_json_obj(), "sealed share file", inputs=inputs)
+    return paths
+
+
+@dataclass(frozen=True)
+class FinishOutcome:
+    index: int
+    complaints: tuple
+    base_hash: bytes | None
+
+
+def finish(secret, passphrase, record_paths, share_paths, *, complain_missing=False,
+           complaints_out=None) -> FinishOutcome:
+    g = load_guardian(secret, passphrase)
+    shares = [_parsed(p, "sealed share", SealedShare.from_json_obj)[1] for p in share_paths]
+    records = read_records(record_paths)
+    senders = {s.sender for s in shares}
+    missing = [i for i in range(1, g.n + 1) if i != g.index and i not in senders]
+    if missing and not complain_missing:
+        raise CeremonyStepError(
+            f"no share from guardian(s) {', '.join(map(str, missing))}: a missing share is "
+            "not a bad share; give every share, or --complain-missing to complain against them")
+    outcome = c.finish_guardian(g, records, shares)
+    if outcome.complaints:
+        path = complaints_out or f"complaints-{g.index}.json"
+        write_new_json(path, [x.to_json_obj() for x in outcome.complaints], "complaints file",
+                       inputs=(secret, *record_paths, *share_paths))
+        return FinishOutcome(g.index, tuple(outcome.complaints), None)
+    # The one secret replaced on purpose: the same guardian, now holding its key share
+    # (save_guardian: temporary file, fsync, rename over SECRET, fsync the directory).
+    import json
+    with open(secret, "rb") as f:
+        header = json.loads(f.read())
+    save_guardian(secret, outcome.guardian, passphrase, opslimit=header["opslimit"],
+                  memlimit=header["memlimit"])
+    return FinishOutcome(g.index, (), outcome.context.base_hash)
+
+
+def context(record_paths, out):
+    check_output(out, "context file", inputs=record_paths)
+    records = read_records(record_paths)
+    r0 = records[0]
+    ctx = c.build_context(r0.manifest_hash, r0.n, r0.t, records)
+    write_new_json(out, ctx.to_json_obj(), "context file", inputs=record_paths)
+    return ctx
