@@ -5,8 +5,12 @@ the official's own machine with the official's own key.
                           --certificate C --out F [--passphrase-file F]
     evote station paper   --package P --station S --counts COUNTS --key K
                           --certificate C --out F [--passphrase-file F]
-    evote station sign    IN --package P --key K --certificate C --out F
+    evote station sign    IN --key K --certificate C --out F [--package P]
                           [--passphrase-file F]
+
+`sign` without --package checks the certificate against the manifest hash and station
+in IN and the signatures already in IN (the tally centre and the verifier check the
+rest against the package); with --package it checks everything declare/paper check.
 
 Exit 0 written; 2 refused or unusable input (one line naming the file and the field).
 """
@@ -87,7 +91,8 @@ def paper(package_path, station_id, counts_path, key_path, certificate_path, out
 
 @station.command()
 @click.argument("in_path", metavar="IN", type=click.Path(dir_okay=False))
-@_package
+@click.option("--package", "package_path", default=None, type=click.Path(dir_okay=False),
+              help="The election package: check IN and this official against it too.")
 @_key
 @_cert
 @_out
@@ -98,9 +103,10 @@ def sign(in_path, package_path, key_path, certificate_path, out, passphrase_file
     from ..election.station import sign as sign_step
 
     def step():
-        check_output(out, "signed file",
-                     inputs=(in_path, package_path, key_path, certificate_path))
-        doc = sign_step(package_path, in_path, key_path, certificate_path,
-                        read_passphrase(passphrase_file, _PROMPT), out)
+        check_output(out, "signed file", inputs=tuple(
+            p for p in (in_path, package_path, key_path, certificate_path) if p is not None))
+        doc = sign_step(in_path, key_path, certificate_path,
+                        read_passphrase(passphrase_file, _PROMPT), out,
+                        package_path=package_path)
         click.echo(f"station {doc.station_id}: now signed by {_signers(doc)}; written to {out}")
     run_step("station sign", step)
