@@ -63,6 +63,14 @@ class TallyOutcome:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def summary(self) -> str:
+        """One line: what was written, or how many problems (none written)."""
+        if self.problems:
+            return f"{len(self.problems)} problem(s); nothing was written"
+        return (f"record {self.record_dir}: {self.boxes} boxes, {self.ballots} ballots, "
+                f"{self.stations} stations reconciled")
+
 
 def collect_files(inputs, suffix: str, what: str) -> list:
     """The files named, and those under the directories named (recursively, ending in
