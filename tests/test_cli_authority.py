@@ -262,10 +262,27 @@ def test_manifest_check_cross_references(auth, tmp_path):
     obj = _manifest_obj(auth)
     obj["stations"][0]["style_id"] = "no-such-style"
     obj["contests"][0]["district_id"] = "no-such-district"
+    obj["stations"][1]["station_id"] = obj["stations"][0]["station_id"]
+    obj["districts"][1]["name"] = obj["districts"][0]["name"]
+    obj["privacy_floor"] = 0
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(obj, ensure_ascii=False))
-    out = refused("NOT VALID", "manifest", "check", path, code=1)
-    assert "$.stations[0].style_id" in out or "$.contests[0].district_id" in out, out
+    out = refused("NOT VALID (5 error(s))", "manifest", "check", path, code=1)
+    for where, what in (("$.stations[0].style_id", "unknown style 'no-such-style'"),
+                        ("$.contests[0].district_id", "unknown district 'no-such-district'"),
+                        ("$.stations[1].station_id", "duplicate station id"),
+                        ("$.districts[1].name", "collides"),
+                        ("$.privacy_floor", "outside")):
+        assert f"{path}: {where}: " in out and what in out, (where, out)
+
+
+def test_manifest_check_style_of_another_district(auth, tmp_path):
+    obj = _manifest_obj(auth)
+    obj["stations"][0]["style_id"] = obj["stations"][1]["style_id"]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(obj, ensure_ascii=False))
+    out = refused("NOT VALID (1 error(s))", "manifest", "check", path, code=1)
+    assert "$.stations[0].style_id" in out and "of district" in out
 
 
 def test_manifest_check_unreadable(tmp_path):
