@@ -24,7 +24,7 @@ from ..errors import EvoteError
 from ..hashing import digest
 from ..manifest import Manifest, load_manifest
 from ..record.layout import is_safe_id
-from .files import read_json_input, write_new_json
+from .files import check_output, read_json_input, write_new_json
 from .keys import write_new_key_file
 
 VERSION = "evote-certificate-request/1"
@@ -172,7 +172,9 @@ def keygen(kind: str, manifest_path, station_id: str, name: str, key_out, reques
     req = parse_request(obj, "request")
     check_request_for(req, manifest, f"manifest {manifest_path}: request")
     inputs = (manifest_path,)
-    # the request is public and written last: a request never exists without its key
+    # the request is public and written last: a request never exists without its key;
+    # its path is checked first, so a refused request leaves no orphan key behind
+    check_output(request_out, "certificate request", inputs=inputs + (key_out,))
     write_new_key_file(key_out, key, passphrase, opslimit=opslimit, memlimit=memlimit,
                        inputs=inputs + (request_out,))
     write_new_json(request_out, obj, "certificate request", inputs=inputs + (key_out,))
