@@ -110,6 +110,7 @@ def test_keygen_refusals(election):
     (d / "k.req").write_text("{}")
     with pytest.raises(StepFileError, match="already exists"):
         keygen("kiosk", d / "m.json", CITY, "k1", d / "k.key", d / "k.req", None)
+    assert not (d / "k.key").exists()
 
 
 def test_certificates_round_trip_and_checks(election):
