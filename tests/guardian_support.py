@@ -1,7 +1,7 @@
 """Test helpers for `evote guardian decrypt` and `evote combine`: a small election (a city
 of one station, one village; 2 seats of 4 candidates in the city), a 2-of-3 ceremony
 whose guardians' secrets are saved with weak argon2id limits, and records made of real
-ballot boxes (demo.station.run_station) with their encrypted tallies.
+ballot boxes (run_station below: voters straight into open boxes) with their encrypted tallies.
 """
 import os
 import shutil
@@ -16,8 +16,18 @@ from evote.protocol.guardian_store import save_guardian
 from evote.record.jsonio import canonical_bytes
 from evote.record.tallies import RecordTallies
 from evote.record.writer import RecordWriter
-from evote.demo.station import run_station
 from evote.tally import tally_boxes
+import random
+
+import nacl.signing
+
+from evote.ballotbox import issue_certificate, open_box
+from evote.demo.station import _add_plain, _voter_choices
+from evote.protocol.challenge import make_challenge
+from evote.protocol.encrypt import encrypt_ballot
+from evote.record import layout
+from evote.record.election import parsed_election
+
 
 PASSPHRASE = "a guardian's passphrase"
 N, T = 3, 2
@@ -115,3 +125,45 @@ def write_package(election: Election, record_dir, replace_kiosk=None):
     package.verify()
     with open(os.path.join(record_dir, "package.json"), "xb") as f:
         f.write(package.to_bytes())
+
+
+def run_station(record_dir, station_id, n_kiosks, n_voters, n_challenges, seed,
+                authority_seed, manifest_bytes, context_bytes):
+    """(Test fixture: the demo's former station, boxes written directly.) Vote at one station; returns (station_id, plaintext sums, box paths). plaintext
+    sums: contest -> [votes, ballots, blank] (the demo's own cross-check)."""
+    manifest, ctx = parsed_election(manifest_bytes, context_bytes)
+    authority = nacl.signing.SigningKey(authority_seed)
+    style_id = manifest.station(station_id).style_id
+    rng = random.Random(f"evote-demo-voters:{seed}:{station_id}")
+    boxes = []
+    for j in range(1, n_kiosks + 1):
+        kiosk_id = f"{station_id}-k{j}"
+        key = nacl.signing.SigningKey.generate()
+        cert = issue_certificate(authority, election_hash=manifest.hash(), station_id=station_id,
+                                 kiosk_id=kiosk_id, kiosk_key=bytes(key.verify_key))
+        path = os.path.join(record_dir, *layout.box_path(station_id, kiosk_id).split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        # durable=False: a demo on one disk; real kiosks keep the default (fsync each record).
+        boxes.append(open_box(path, kiosk_key=key, certificate=cert,
+                              authority_key=manifest.authority_key, durable=False))
+    challengers = set(rng.sample(range(n_voters), min(n_challenges, n_voters)))
+    sums = {}
+    for v in range(n_voters):
+        box = boxes[v % len(boxes)]
+        choices = _voter_choices(rng, manifest, seed, style_id)
+        if v in challengers:  # a Benaloh challenge, then the voter votes for real
+            bid = box.next_ballot_id()
+            ballot, secrets = encrypt_ballot(ctx, manifest, style_id, choices, bid)
+            box.challenge(bid, ballot.to_bytes(), make_challenge(ballot, secrets).to_bytes())
+        bid = box.next_ballot_id()
+        ballot, _ = encrypt_ballot(ctx, manifest, style_id, choices, bid)
+        box.cast(bid, ballot.to_bytes())
+        _add_plain(sums, manifest, choices)
+    paths = []
+    for box in boxes:
+        box.close()
+        box.release()
+        paths.append(box.path)
+    return station_id, sums, tuple(paths)
+
+

@@ -67,57 +67,6 @@ def _kdf(ops, mem_kib, existing=None):
     return limits
 
 
-def _read_json(path, what="guardian file"):
-    """Strict JSON of a file, read through evote.election.files (its errors name it)."""
-    from ..election.files import read_json_input
-    return read_json_input(path, what)[0]
-
-
-def _write_json(path, obj, what, inputs):
-    """A new file through evote.election.files: whole or not at all, never replacing a
-    file, never one of the step's inputs (so --out SECRET cannot destroy the secret)."""
-    from ..election.files import write_new_file
-    from ..protocol.ceremony_wire import canonical_json
-    write_new_file(path, canonical_json(obj) + b"\n", what, inputs=inputs)
-
-
-def _make_dir(path):
-    try:
-        Path(path).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise EvoteError(f"{path}: cannot create the directory ({exc.strerror})") from None
-
-
-def _not_a_sealed_share(path, obj):
-    """A shell glob after --shares gives the option only its first file; the others
-    spill into RECORDS. Say so rather than 'not a guardian record'."""
-    from ..protocol.guardian import SEALED_VERSION
-    if isinstance(obj, dict) and obj.get("version") == SEALED_VERSION:
-        raise EvoteError(f"RECORDS has {path}, a sealed share: give --shares before each "
-                         "share file, e.g. --shares a.json --shares b.json; a glob after "
-                         "--shares gives it only its first file")
-
-
-def _records(paths):
-    from ..protocol.guardian import GuardianRecord
-    out = []
-    for p in paths:
-        out.append(_parsed(p, GuardianRecord.from_json_obj, check=_not_a_sealed_share))
-    return out
-
-
-def _parsed(path, parse, check=None):
-    """parse(the JSON of `path`); every error names the file once (_read_json's own
-    errors already do)."""
-    obj = _read_json(path)
-    if check is not None:
-        check(path, obj)
-    try:
-        return parse(obj)
-    except EvoteError as exc:
-        raise EvoteError(f"{path}: {exc}") from None
-
-
 def _manifest_hash(manifest, manifest_hash):
     if (manifest is None) == (manifest_hash is None):
         raise click.UsageError("give exactly one of --manifest and --manifest-hash")
@@ -159,19 +108,14 @@ def guardian():
 @_MEM
 def generate(manifest, manifest_hash, index, n, t, out, passphrase_file, kdf_ops, kdf_mem_kib):
     """Step 1: new keys and polynomial, saved encrypted to --out."""
-    from ..election.files import check_output, write_new_file
-    from ..protocol.ceremony import generate_guardian
-    from ..protocol.guardian_store import seal_guardian
+    from ..election import ceremony_steps
+    from ..election.files import check_output
 
     def step():
         mh = _manifest_hash(manifest, manifest_hash)
-        # checked before the passphrase is asked; written without ever replacing a file
-        # (an existing one may be a guardian's only copy of its secrets), mode 0600
-        check_output(out, "secret file")
-        g = generate_guardian(mh, index, n, t)
-        sealed = seal_guardian(g, _passphrase(passphrase_file, confirm=True),
-                               **_kdf(kdf_ops, kdf_mem_kib))
-        write_new_file(out, sealed, "secret file", secret=True)
+        check_output(out, "secret file")  # before the passphrase is asked
+        ceremony_steps.generate(mh, index, n, t, out, _passphrase(passphrase_file, confirm=True),
+                                **_kdf(kdf_ops, kdf_mem_kib))
         click.echo(f"guardian {index} of {n} (threshold {t}): secret saved to {out}")
     _run("generate", step)
 
@@ -182,13 +126,11 @@ def generate(manifest, manifest_hash, index, n, t, out, passphrase_file, kdf_ops
 @_PASS
 def publish(secret, out, passphrase_file):
     """Step 2: write this guardian's signed public record."""
-    from ..protocol.ceremony import publish_record
-    from ..protocol.guardian_store import load_guardian
+    from ..election import ceremony_steps
 
     def step():
-        g = load_guardian(secret, _passphrase(passphrase_file))
-        _write_json(out, publish_record(g).to_json_obj(), "record file", (secret,))
-        click.echo(f"guardian {g.index}: record written to {out}")
+        record = ceremony_steps.publish(secret, _passphrase(passphrase_file), out)
+        click.echo(f"guardian {record.index}: record written to {out}")
     _run("publish", step)
 
 
@@ -199,18 +141,11 @@ def publish(secret, out, passphrase_file):
 @_PASS
 def deal(secret, records, out_dir, passphrase_file):
     """Step 3: check all N records, write one sealed share per other guardian."""
-    from ..protocol.ceremony import deal_shares
-    from ..protocol.guardian_store import load_guardian
+    from ..election import ceremony_steps
 
     def step():
-        g = load_guardian(secret, _passphrase(passphrase_file))
-        shares = deal_shares(g, _records(records))
-        _make_dir(out_dir)
-        inputs = (secret, *records)
-        for s in shares:
-            _write_json(Path(out_dir) / f"share-{s.sender}-to-{s.recipient}.json",
-                        s.to_json_obj(), "sealed share file", inputs)
-        click.echo(f"guardian {g.index}: {len(shares)} sealed shares written to {out_dir}")
+        paths = ceremony_steps.deal(secret, _passphrase(passphrase_file), records, out_dir)
+        click.echo(f"{len(paths)} sealed shares written to {out_dir}")
     _run("deal", step)
 
 
@@ -227,38 +162,20 @@ def deal(secret, records, out_dir, passphrase_file):
 @_PASS
 def finish(secret, records, share_paths, complaints_out, complain_missing, passphrase_file):
     """Step 4: open and check the shares; keep the key share, or write complaints."""
-    from ..protocol.ceremony import finish_guardian
-    from ..protocol.guardian import SealedShare
-    from ..protocol.guardian_store import load_guardian, save_guardian
+    from ..election import ceremony_steps
 
     def step():
-        passphrase = _passphrase(passphrase_file)
-        g = load_guardian(secret, passphrase)
-        shares = []
-        for p in share_paths:
-            shares.append(_parsed(p, SealedShare.from_json_obj))
-        recs = _records(records)
-        senders = {s.sender for s in shares}
-        missing = [i for i in range(1, g.n + 1) if i != g.index and i not in senders]
-        if missing and not complain_missing:
-            raise EvoteError(f"no share from guardian(s) {', '.join(map(str, missing))}: a "
-                             "missing share is not a bad share; give every share, or "
-                             "--complain-missing to complain against them")
-        outcome = finish_guardian(g, recs, shares)
-        if outcome.complaints:
-            path = complaints_out or f"complaints-{g.index}.json"
-            _write_json(path, [c.to_json_obj() for c in outcome.complaints],
-                        "complaints file", (secret, *records, *share_paths))
-            for c in outcome.complaints:
+        done = ceremony_steps.finish(secret, _passphrase(passphrase_file), records,
+                                     share_paths, complain_missing=complain_missing,
+                                     complaints_out=complaints_out)
+        if done.complaints:
+            for c in done.complaints:
                 click.echo(f"complaint: {c}", err=True)
-            click.echo(f"guardian {g.index}: {len(outcome.complaints)} complaint(s) written "
-                       f"to {path}; no key share kept", err=True)
+            click.echo(f"guardian {done.index}: {len(done.complaints)} complaint(s) written "
+                       f"to {done.complaints_path}; no key share kept", err=True)
             return 1
-        # The one secret replaced on purpose: the same guardian, now with its key share.
-        # save_guardian writes a temporary file, fsyncs it and renames it over SECRET.
-        save_guardian(secret, outcome.guardian, passphrase, **_kdf(None, None, existing=secret))
-        click.echo(f"guardian {g.index}: key share checked against S_{g.index} and saved; "
-                   f"base hash {outcome.context.base_hash.hex()}")
+        click.echo(f"guardian {done.index}: key share checked against S_{done.index} and "
+                   f"saved; base hash {done.base_hash.hex()}")
         return 0
     sys.exit(_run("finish", step))
 
@@ -268,13 +185,10 @@ def finish(secret, records, share_paths, complaints_out, complain_missing, passp
 @click.option("--out", required=True, type=click.Path(dir_okay=False))
 def context(records, out):
     """Step 5 (anyone): check the N records and write the election context."""
-    from ..protocol.ceremony import build_context
+    from ..election import ceremony_steps
 
     def step():
-        recs = _records(records)
-        r0 = recs[0]
-        ctx = build_context(r0.manifest_hash, r0.n, r0.t, recs)
-        _write_json(out, ctx.to_json_obj(), "context file", records)
+        ctx = ceremony_steps.context(records, out)
         click.echo(f"election context written to {out}: joint key "
                    f"{ctx.joint_key.to_bytes().hex()}, base hash {ctx.base_hash.hex()}")
     _run("context", step)

@@ -19,7 +19,7 @@ from ..protocol import ceremony as c
 from ..protocol.guardian import GuardianRecord, SealedShare
 from ..protocol.guardian_store import (DEFAULT_MEMLIMIT, DEFAULT_OPSLIMIT, load_guardian,
                                        save_guardian, seal_guardian)
-from .files import check_output, read_json_input, write_new_file, write_new_json
+from .files import check_output, read_json_input, write_new_file
 
 
 class CeremonyStepError(EvoteError):
@@ -35,7 +35,14 @@ def _parsed(path, what, parse):
 
 
 def _is_sealed_share(obj) -> bool:
-    return isinstance(obj, dict) and {"sender", "recipient"} <= set(obj)
+    from ..protocol.guardian import SEALED_VERSION
+    return isinstance(obj, dict) and obj.get("version") == SEALED_VERSION
+
+
+def _write(path, obj, what: str, inputs) -> str:
+    """Ceremony files are canonical JSON and a newline (specs/key-ceremony.md 8)."""
+    from ..protocol.ceremony_wire import canonical_json
+    return write_new_file(path, canonical_json(obj) + b"\n", what, inputs=inputs)
 
 
 def read_records(paths) -> list:
@@ -69,11 +76,12 @@ def generate(manifest_hash: bytes, index: int, n: int, t: int, out, passphrase, 
 def publish(secret, passphrase, out) -> GuardianRecord:
     check_output(out, "record file", inputs=(secret,))
     record = c.publish_record(load_guardian(secret, passphrase))
-    write_new_json(out, record.to_json_obj(), "record file", inputs=(secret,))
+    _write(out, record.to_json_obj(), "record file", (secret,))
     return record
 
 
 def deal(secret, passphrase, record_paths, out_dir) -> list:
+    """One sealed share per other guardian, written to out_dir; returns their paths."""
     g = load_guardian(secret, passphrase)
     shares = c.deal_shares(g, read_records(record_paths))
     try:
@@ -86,7 +94,7 @@ def deal(secret, passphrase, record_paths, out_dir) -> list:
     for p in paths:
         check_output(p, "sealed share file", inputs=inputs)
     for s, p in zip(shares, paths):
-        write_new_json(p, s.to_json_obj(), "sealed share file", inputs=inputs)
+        _write(p, s.to_json_obj(), "sealed share file", inputs)
     return paths
 
 
@@ -95,6 +103,7 @@ class FinishOutcome:
     index: int
     complaints: tuple
     base_hash: bytes | None
+    complaints_path: str | None = None
 
 
 def finish(secret, passphrase, record_paths, share_paths, *, complain_missing=False,
@@ -111,9 +120,9 @@ def finish(secret, passphrase, record_paths, share_paths, *, complain_missing=Fa
     outcome = c.finish_guardian(g, records, shares)
     if outcome.complaints:
         path = complaints_out or f"complaints-{g.index}.json"
-        write_new_json(path, [x.to_json_obj() for x in outcome.complaints], "complaints file",
-                       inputs=(secret, *record_paths, *share_paths))
-        return FinishOutcome(g.index, tuple(outcome.complaints), None)
+        _write(path, [x.to_json_obj() for x in outcome.complaints], "complaints file",
+               (secret, *record_paths, *share_paths))
+        return FinishOutcome(g.index, tuple(outcome.complaints), None, path)
     # The one secret replaced on purpose: the same guardian, now holding its key share
     # (save_guardian: temporary file, fsync, rename over SECRET, fsync the directory).
     import json
@@ -125,9 +134,8 @@ def finish(secret, passphrase, record_paths, share_paths, *, complain_missing=Fa
 
 
 def context(record_paths, out):
-    check_output(out, "context file", inputs=record_paths)
     records = read_records(record_paths)
     r0 = records[0]
     ctx = c.build_context(r0.manifest_hash, r0.n, r0.t, records)
-    write_new_json(out, ctx.to_json_obj(), "context file", inputs=record_paths)
+    _write(out, ctx.to_json_obj(), "context file", record_paths)
     return ctx
