@@ -125,6 +125,19 @@ def test_declaration_for_a_wrong_station(record, tmp_path):
     assert "not certified" in block and "missing" in block
 
 
+def _declaration_by_authority(manifest, station_id, forms_issued):
+    """A declaration signed by two officials the demo's authority key (seed 7) certifies:
+    what the holder of the authority key could forge."""
+    from evote.hashing import digest, u64
+    authority = nacl.signing.SigningKey(digest("evote/v1/demo-authority", u64(7)))
+    decl = StationDeclaration(manifest.hash(), station_id, forms_issued)
+    for role in ("station-head", "observer"):
+        sk = nacl.signing.SigningKey.generate()
+        decl = decl.sign(role, sk, certify_official(authority, manifest.hash(), station_id,
+                                                    role, bytes(sk.verify_key)))
+    return decl
+
+
 def test_declaration_for_a_paper_or_unknown_station(record, tmp_path):
     rel = _declarations(record)[0]
     d = copy_record(record, tmp_path / "paper")
@@ -134,10 +147,7 @@ def test_declaration_for_a_paper_or_unknown_station(record, tmp_path):
     # even correctly signed for the paper station, it is refused
     d = copy_record(record, tmp_path / "paper-signed")
     m = load_manifest(os.path.join(d, "manifest.json"))
-    from evote.demo.station import station_declaration
-    from evote.hashing import digest, u64
-    authority = nacl.signing.SigningKey(digest("evote/v1/demo-authority", u64(7)))
-    decl = station_declaration(m, "city-1-st002", 8, authority)
+    decl = _declaration_by_authority(m, "city-1-st002", 8)
     decl.verify(m)
     open(os.path.join(d, "declarations/city-1-st002.json"), "wb").write(decl.to_json_bytes())
     assert reseal(d)
@@ -157,11 +167,8 @@ def test_ballot_stuffing_is_caught(record, tmp_path):
     rel = _declarations(d)[0]
     sid = rel.split("/")[1][:-5]
     m = load_manifest(os.path.join(d, "manifest.json"))
-    from evote.demo.station import station_declaration
-    from evote.hashing import digest, u64
-    authority = nacl.signing.SigningKey(digest("evote/v1/demo-authority", u64(7)))
     open(os.path.join(d, rel), "wb").write(
-        station_declaration(m, sid, 7, authority).to_json_bytes())
+        _declaration_by_authority(m, sid, 7).to_json_bytes())
     assert reseal(d)
     rep = verify_record(d, jobs=1)
     assert rep.exit_code == 1
