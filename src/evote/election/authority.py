@@ -21,7 +21,7 @@ from .certificates import (CertificateFileError, OfficialCredential,
 from .files import read_json_input, write_new_file
 from .keys import load_signing_key, write_new_key_file
 from .package import ElectionPackage, KioskEntry, OfficialEntry, PackageError, StationPlan
-from .requests import load_request
+from .requests import RequestError, check_request_for, load_request
 
 
 def init_authority(key_out, passphrase, *, opslimit=None, memlimit=None,
@@ -29,7 +29,7 @@ def init_authority(key_out, passphrase, *, opslimit=None, memlimit=None,
     """A new authority key file (encrypted under `passphrase`); returns the public key.
     `key` lets the demo supply a key derived from its seed; a real authority never does."""
     if passphrase is None:
-        raise CertificateFileError("the authority key is always encrypted: give a passphrase")
+        raise RequestError("the authority key is always encrypted: give a passphrase")
     key = nacl.signing.SigningKey.generate() if key is None else key
     write_new_key_file(key_out, key, passphrase, opslimit=opslimit, memlimit=memlimit)
     return bytes(key.verify_key)
@@ -44,19 +44,8 @@ def _authority(manifest, key_path, passphrase) -> nacl.signing.SigningKey:
 
 
 def _request_for(manifest, request_path, kind):
-    req = load_request(request_path)
-    where = f"certificate request {request_path}"
-    if req.kind != kind:
-        raise CertificateFileError(f"{where}: a request for a {req.kind} certificate, "
-                                   f"not a {kind}")
-    if req.manifest_hash != manifest.hash():
-        raise CertificateFileError(f"{where}: made for another manifest "
-                                   f"({req.manifest_hash.hex()[:16]}...)")
-    try:
-        manifest.station(req.station_id)
-    except EvoteError:
-        raise CertificateFileError(f"{where}: station {req.station_id!r} is not in the "
-                                   "manifest") from None
+    req = load_request(request_path, kind)
+    check_request_for(req, manifest, f"certificate request {request_path}")
     return req
 
 
