@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from evote.cli.main import cli
 from evote.manifest import Manifest
 
-from test_verify_package import build_package, packaged_record
+from test_verify_package import build_package, packaged_record, unpackaged_record
 from test_verify_support import copy_record, small_record
 
 
@@ -22,7 +22,7 @@ def warning_lines(output):
 
 
 def test_not_pinned_says_so_loudly(tmp_path_factory, tmp_path):
-    record = small_record(tmp_path_factory)
+    record = unpackaged_record(tmp_path_factory, tmp_path)
     out = tmp_path / "report.json"
     result = run_verify(record, "--json", str(out))
     assert result.exit_code == 0, result.output

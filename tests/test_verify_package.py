@@ -66,9 +66,19 @@ def _fresh_certificate(authority, m, sid, kid):
                              kiosk_id=kid, kiosk_key=key)
 
 
+def unpackaged_record(tmp_path_factory, tmp_path) -> str:
+    """A copy of the small demo record without package.json (an older record), resealed."""
+    d = copy_record(small_record(tmp_path_factory), tmp_path)
+    path = os.path.join(d, "package.json")
+    if os.path.exists(path):
+        os.unlink(path)
+        assert reseal(d)
+    return d
+
+
 def packaged_record(tmp_path_factory, tmp_path, data: bytes) -> str:
     """A copy of the small demo record with package.json = data, resealed."""
-    d = copy_record(small_record(tmp_path_factory), tmp_path)
+    d = unpackaged_record(tmp_path_factory, tmp_path)
     with open(os.path.join(d, "package.json"), "xb") as f:
         f.write(data)
     assert reseal(d)
@@ -110,7 +120,7 @@ def test_another_announced_hash_names_both(tmp_path_factory, tmp_path):
 
 
 def test_missing_package_with_an_announced_hash(tmp_path_factory, tmp_path):
-    d = copy_record(small_record(tmp_path_factory), tmp_path)
+    d = unpackaged_record(tmp_path_factory, tmp_path)
     announced = bytes(range(32))
     rep = verify_record(d, jobs=1, expected_package=announced)
     assert_only_v1(rep, "package.json", "missing", announced.hex())
