@@ -125,9 +125,10 @@ def test_missing_package_with_an_announced_hash(tmp_path_factory, tmp_path):
     rep = verify_record(d, jobs=1, expected_package=announced)
     assert_only_v1(rep, "package.json", "missing", announced.hex())
     assert rep.package_hash == ""
-    # without --package a record without a package is still valid (older records)
+    # without --package too: a record stripped of its package is not valid
     rep = verify_record(d, jobs=1)
-    assert rep.valid and not rep.pinned and rep.package_hash == ""
+    assert_only_v1(rep, "package.json", "missing: every record holds its election package")
+    assert not rep.pinned and rep.package_hash == ""
     assert rep.to_json_obj()["package_hash"] is None
 
 

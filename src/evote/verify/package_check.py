@@ -3,7 +3,8 @@ of check V1 (specs/record.md section 8, "V1: the election package").
 
     check_package(r, expected)   # r: a verify.run._Run after its files, manifest, context
 
-When the record holds package.json it must:
+The record must hold package.json (a record without it is not valid: otherwise
+whoever publishes could strip it and escape every check below), and it must:
 - parse and verify (evote.election.package.parse_package_bytes: canonical JSON, every
   certificate and the signature the manifest authority's);
 - embed exactly the record's manifest and context: the canonical bytes of its "manifest"
@@ -30,7 +31,7 @@ from ..election.package import MAX_PACKAGE_BYTES, package_hash, parse_package_by
 from ..record import layout
 from ..record.jsonio import parse_json_bytes, read_file_bounded
 
-PACKAGE = "package.json"   # = evote.record.layout.PACKAGE (record.md section 1)
+PACKAGE = layout.PACKAGE   # package.json (record.md section 1)
 
 
 def _hash_of(data: bytes):
@@ -117,10 +118,10 @@ def check_package(r, expected: bytes | None) -> None:
     v1 = r.c("V1")
     r.rep.pinned = expected is not None
     r.rep.package_hash = ""
-    if PACKAGE not in r.present:
-        if expected is not None:
-            v1.fail(PACKAGE, f"missing: the record holds no election package, so it cannot "
-                    f"be the announced package {expected.hex()} (--package)")
+    if PACKAGE not in r.present:  # required: a record stripped of it could not be pinned
+        v1.fail(PACKAGE, "missing: every record holds its election package" + (
+            f", and this one cannot be the announced package {expected.hex()} (--package)"
+            if expected is not None else ""))
         return
     try:
         data = read_file_bounded(r.full(PACKAGE), PACKAGE, MAX_PACKAGE_BYTES)

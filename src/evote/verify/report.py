@@ -113,8 +113,7 @@ class Report:
         return ("WARNING: not pinned to an announced election package hash: this record was "
                 "checked only against itself, so another package (other stations' modes, "
                 "kiosks or officials) would pass too; run again with --package HASH, the "
-                "package hash announced before the polls opened"
-                + ("" if self.package_hash else " (and this record holds no package.json)"))
+                "package hash announced before the polls opened")
 
     def winners_text(self) -> str:
         """The verified winners and alternates, one block per contest ("" unless VALID)."""
