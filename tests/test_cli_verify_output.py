@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from evote.cli.main import cli
 from evote.manifest import Manifest
 
-from test_verify_package import build_package, packaged_record, unpackaged_record
+from test_verify_package import build_package, packaged_record
 from test_verify_support import copy_record, small_record
 
 

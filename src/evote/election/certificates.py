@@ -13,6 +13,7 @@ the manifest (KioskCertificate.verify, OfficialCredential.verify).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import nacl.exceptions
 import nacl.signing
@@ -21,38 +22,19 @@ from ..ballotbox.identity import KioskCertificate
 from ..errors import EvoteError
 from ..tally.officials import official_certificate_digest
 from .files import read_json_input, write_new_json
+from .json_fields import exact_fields, hex_field, text_field
 
 KIOSK_VERSION = "evote-kiosk-certificate/1"
 OFFICIAL_VERSION = "evote-official-certificate/1"
-_HEX = frozenset("0123456789abcdef")
 
 
 class CertificateFileError(EvoteError):
     """A certificate file that is malformed, or a certificate that does not verify."""
 
 
-def _fields(where: str, obj, keys: tuple) -> dict:
-    if not isinstance(obj, dict):
-        raise CertificateFileError(f"{where}: expected a JSON object")
-    for k in sorted(set(keys) - set(obj)):
-        raise CertificateFileError(f"{where}: missing field {k!r}")
-    for k in sorted(set(obj) - set(keys)):
-        raise CertificateFileError(f"{where}: unknown field {k!r}")
-    return obj
-
-
-def _text(where: str, value) -> str:
-    if not isinstance(value, str) or not value:
-        raise CertificateFileError(f"{where}: expected a non-empty string")
-    return value
-
-
-def _hex(where: str, value, size=None) -> bytes:
-    if not isinstance(value, str) or not _HEX.issuperset(value) or len(value) % 2 or \
-            (size is not None and len(value) != 2 * size):
-        raise CertificateFileError(f"{where}: expected "
-                                   f"{f'{2 * size} ' if size else ''}lowercase hex digits")
-    return bytes.fromhex(value)
+_fields = partial(exact_fields, error=CertificateFileError)
+_hex = partial(hex_field, error=CertificateFileError)
+_text = partial(text_field, error=CertificateFileError)
 
 
 def _version(where: str, obj, want: str) -> None:

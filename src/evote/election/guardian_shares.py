@@ -13,20 +13,25 @@ Public (partial decryptions with proofs); it holds no secret.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ..errors import EvoteError, InvalidEncoding
 from ..hashing import digest
 from ..protocol import ceremony_wire as w
 from ..protocol.decryption import DecryptionShare
+from .json_fields import exact_fields, hex_field
 
 VERSION = "evote-guardian-shares/1"
 TALLY_FILE_TAG = "evote/v1/tally-file"
-_HEX = frozenset("0123456789abcdef")
 
 
 class GuardianSharesError(InvalidEncoding):
     """A share file that is malformed (names the file and the field)."""
+
+
+_exact = partial(exact_fields, error=GuardianSharesError)
+_hex32 = partial(hex_field, size=32, error=GuardianSharesError)
 
 
 def tally_file_hash(tally_bytes: bytes) -> bytes:
@@ -90,20 +95,8 @@ def is_share_file_obj(obj: Any) -> bool:
     return isinstance(obj, dict) and obj.get("version") == VERSION
 
 
-def _exact(where: str, obj: Any, keys: tuple) -> None:
-    if not isinstance(obj, dict):
-        raise GuardianSharesError(f"{where}: expected an object")
-    missing, extra = set(keys) - set(obj), set(obj) - set(keys)
-    if missing:
-        raise GuardianSharesError(f"{where}: missing field {sorted(missing)[0]!r}")
-    if extra:
-        raise GuardianSharesError(f"{where}: unknown field {sorted(extra)[0]!r}")
 
 
-def _hex32(where: str, value: Any) -> bytes:
-    if not isinstance(value, str) or len(value) != 64 or not _HEX.issuperset(value):
-        raise GuardianSharesError(f"{where}: expected 64 lowercase hex digits")
-    return bytes.fromhex(value)
 
 
 def _contest(where: str, obj: Any, index: int) -> ContestShare:

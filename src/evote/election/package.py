@@ -22,6 +22,7 @@ this manifest, station and role; the context is for this manifest.
 """
 from __future__ import annotations
 
+from functools import partial
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,41 +37,21 @@ from ..manifest import Manifest
 from ..protocol.context import ElectionContext
 from ..tally.officials import official_certificate_digest
 from .files import read_json_input
+from .json_fields import exact_fields, hex_field, text_field
 
 VERSION = "evote-election-package/1"
 HASH_TAG = "evote/v1/election-package"
 MODES = ("electronic", "paper")
 MAX_PACKAGE_BYTES = 256 * 1024 * 1024
-_HEX = frozenset("0123456789abcdef")
 
 
 class PackageError(EvoteError):
     """An election package that is malformed or does not verify (names the field)."""
 
 
-def _hex(where: str, value: Any, size: int | None = None) -> bytes:
-    if not isinstance(value, str) or not _HEX.issuperset(value) or len(value) % 2 or \
-            (size is not None and len(value) != 2 * size):
-        want = f"{2 * size} lowercase hex digits" if size else "lowercase hex"
-        raise PackageError(f"{where}: expected {want}")
-    return bytes.fromhex(value)
-
-
-def _keys(where: str, obj: Any, keys: tuple) -> dict:
-    if not isinstance(obj, dict):
-        raise PackageError(f"{where}: expected an object")
-    missing, extra = set(keys) - set(obj), set(obj) - set(keys)
-    if missing:
-        raise PackageError(f"{where}: missing field {sorted(missing)[0]!r}")
-    if extra:
-        raise PackageError(f"{where}: unknown field {sorted(extra)[0]!r}")
-    return obj
-
-
-def _str(where: str, value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise PackageError(f"{where}: expected a non-empty string")
-    return value
+_keys = partial(exact_fields, error=PackageError)
+_hex = partial(hex_field, error=PackageError)
+_str = partial(text_field, error=PackageError)
 
 
 @dataclass(frozen=True)

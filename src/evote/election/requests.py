@@ -14,6 +14,7 @@ is checked by check_request_for, which the authority's steps call before signing
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import nacl.exceptions
 import nacl.signing
@@ -26,12 +27,12 @@ from ..manifest import Manifest, load_manifest
 from ..record.layout import is_safe_id
 from .files import check_output, read_json_input, write_new_json
 from .keys import write_new_key_file
+from .json_fields import exact_fields, hex_field
 
 VERSION = "evote-certificate-request/1"
 HASH_TAG = "evote/v1/certificate-request"
 KINDS = ("kiosk", "official")
 MAX_REQUEST_BYTES = 1 << 16
-_HEX = frozenset("0123456789abcdef")
 _FIELDS = ("kind", "manifest_hash", "name", "public_key", "signature", "station_id",
            "version")
 
@@ -39,6 +40,9 @@ _FIELDS = ("kind", "manifest_hash", "name", "public_key", "signature", "station_
 class RequestError(EvoteError):
     """A certificate request that is malformed, not signed by its key, or not for this
     election (the message names the file and the field)."""
+
+
+_hex = partial(hex_field, error=RequestError)
 
 
 @dataclass(frozen=True)
@@ -98,21 +102,12 @@ def make_request(kind: str, manifest_hash: bytes, station_id: str, name: str,
     return dict(body, signature=key.sign(request_digest(body)).signature.hex())
 
 
-def _hex(where: str, value, size: int) -> bytes:
-    if not isinstance(value, str) or len(value) != 2 * size or not _HEX.issuperset(value):
-        raise RequestError(f"{where}: expected {2 * size} lowercase hex digits")
-    return bytes.fromhex(value)
 
 
 def parse_request(obj, where: str) -> CertificateRequest:
     """The request in `obj`, strictly, with its signature verified; RequestError naming
     `where` and the field otherwise."""
-    if not isinstance(obj, dict):
-        raise RequestError(f"{where}: expected a JSON object")
-    for k in sorted(set(_FIELDS) - set(obj)):
-        raise RequestError(f"{where}: missing field {k!r}")
-    for k in sorted(set(obj) - set(_FIELDS)):
-        raise RequestError(f"{where}: unknown field {k!r}")
+    exact_fields(where, obj, _FIELDS, error=RequestError)
     if obj["version"] != VERSION:
         raise RequestError(f"{where}.version: {obj['version']!r} is not {VERSION!r}")
     if obj["kind"] not in KINDS:

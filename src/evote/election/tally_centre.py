@@ -36,7 +36,6 @@ from ..ballotbox import read_box
 from ..ballotbox.records import OpenRecord
 from ..errors import EvoteError
 from ..fsync import fsync_directory
-from ..record import layout
 from ..record.tallies import RecordTallies
 from ..record.writer import RecordWriter
 from ..tally import PaperResult, StationDeclaration, reconcile_stations, tally_boxes
