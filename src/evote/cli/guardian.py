@@ -19,13 +19,12 @@ specs/election.md (section 7).
 Exit 0 on success, 1 when `finish` raised complaints (written to --complaints-out,
 default complaints-I.json), 2 on unusable input.
 """
-import json
 import sys
-from pathlib import Path
 
 import click
 
 from ..errors import EvoteError
+from .steps import kdf_limits, read_passphrase
 
 _PASS = click.option("--passphrase-file", type=click.Path(dir_okay=False),
                      help="Read the passphrase from this file (first line) instead of asking.")
@@ -41,30 +40,7 @@ def _fail(step, message):
 
 
 def _passphrase(passphrase_file, confirm=False):
-    if passphrase_file is not None:
-        try:
-            lines = Path(passphrase_file).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise EvoteError(f"passphrase file {passphrase_file}: cannot read ({exc})") from None
-        return lines[0] if lines else ""
-    try:
-        return click.prompt("Guardian passphrase", hide_input=True, confirmation_prompt=confirm)
-    except click.Abort:  # end of input or ^C: no passphrase, which is unusable input
-        raise EvoteError("no passphrase given (input ended or was interrupted; "
-                         "--passphrase-file FILE reads it from a file)") from None
-
-
-def _kdf(ops, mem_kib, existing=None):
-    from ..protocol import guardian_store as gs
-    limits = {"opslimit": gs.DEFAULT_OPSLIMIT, "memlimit": gs.DEFAULT_MEMLIMIT}
-    if existing is not None:
-        header = json.loads(Path(existing).read_bytes())
-        limits = {"opslimit": header["opslimit"], "memlimit": header["memlimit"]}
-    if ops is not None:
-        limits["opslimit"] = ops
-    if mem_kib is not None:
-        limits["memlimit"] = mem_kib * 1024
-    return limits
+    return read_passphrase(passphrase_file, "Guardian passphrase", confirm=confirm)
 
 
 def _manifest_hash(manifest, manifest_hash):
@@ -115,7 +91,7 @@ def generate(manifest, manifest_hash, index, n, t, out, passphrase_file, kdf_ops
         mh = _manifest_hash(manifest, manifest_hash)
         check_output(out, "secret file")  # before the passphrase is asked
         ceremony_steps.generate(mh, index, n, t, out, _passphrase(passphrase_file, confirm=True),
-                                **_kdf(kdf_ops, kdf_mem_kib))
+                                **kdf_limits(kdf_ops, kdf_mem_kib))
         click.echo(f"guardian {index} of {n} (threshold {t}): secret saved to {out}")
     _run("generate", step)
 
