@@ -72,6 +72,21 @@ def _check_cover(where: str, shares: GuardianShares, districts) -> None:
                                  f"{entry.ballots} ballots, the tally has {want[key].ballots}")
 
 
+def _name_bad_share(ctx, districts, files) -> None:
+    """After a failed batch: the first share whose own proof fails, named by file,
+    guardian, district and contest (CombineRefused); returns if every share verifies."""
+    for did, t in sorted(districts.items()):
+        for ct in t.contests:
+            cts, labels = contest_ciphertexts(ct), tally_labels(ct.contest_id, ct.width)
+            for index, (p, shares) in sorted(files.items()):
+                share = shares.by_contest()[(did, ct.contest_id)].share
+                try:
+                    verify_decryption_share(ctx, cts, labels, share)
+                except (InvalidProof, EvoteError) as exc:
+                    raise CombineRefused(f"share file {p}: guardian {index}, district "
+                                         f"{did!r}, contest {ct.contest_id!r}: {exc}") from None
+
+
 def combine(record_dir, share_paths) -> CombineOutcome:
     """The checks and the write of the module docstring."""
     election = read_election(record_dir)
@@ -94,16 +109,6 @@ def combine(record_dir, share_paths) -> CombineOutcome:
         _check_cover(f"share file {p}", shares, tallies.districts)
         files[shares.guardian_index] = (p, shares)
     ctx = election.context
-    for did, t in sorted(tallies.districts.items()):
-        for ct in t.contests:
-            cts, labels = contest_ciphertexts(ct), tally_labels(ct.contest_id, ct.width)
-            for index, (p, shares) in sorted(files.items()):
-                share = shares.by_contest()[(did, ct.contest_id)].share
-                try:
-                    verify_decryption_share(ctx, cts, labels, share)
-                except (InvalidProof, EvoteError) as exc:
-                    raise CombineRefused(f"share file {p}: guardian {index}, district "
-                                         f"{did!r}, contest {ct.contest_id!r}: {exc}") from None
     present = tuple(sorted(files))
     missing = tuple(i for i in range(1, ctx.n_guardians + 1) if i not in files)
     if len(present) < ctx.threshold:
@@ -113,7 +118,12 @@ def combine(record_dir, share_paths) -> CombineOutcome:
     for _, shares in files.values():
         for key, entry in shares.by_contest().items():
             by_contest.setdefault(key, []).append(entry.share)
-    record = decrypt_with_shares(ctx, tallies.districts, by_contest, manifest=election.manifest)
+    try:  # every share's proof checked once, in one batch per contest
+        record = decrypt_with_shares(ctx, tallies.districts, by_contest,
+                                     manifest=election.manifest)
+    except EvoteError as exc:
+        _name_bad_share(ctx, tallies.districts, files)
+        raise CombineRefused(str(exc)) from None
     path = write_new_json(out, record.to_json_obj(), f"record file {layout.DECRYPTION}",
                           inputs=tuple(paths))
     return CombineOutcome(record, path, present, missing)
