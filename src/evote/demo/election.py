@@ -8,10 +8,11 @@ Every party has its own directory under a work directory beside the record (remo
 the end: it holds the demo's secrets), and only files pass between them, as in
 docs/walkthrough.md. Steps: the authority's key and the manifest (make_demo_manifest: a
 city council 9 seats / 6 alternates / 50 candidates and village councils 3/2 and 5/3); a
-3-of-5 key ceremony, guardian by guardian (ceremony_steps); kiosk and official keys with
+3-of-5 key ceremony, guardian by guardian (ceremony_steps); every step that holds a
+party's secret runs in a process of its own (parties.py); kiosk and official keys with
 their certificate requests, certified by the authority; the election package; voters
-casting (a few Benaloh challenges) through evote.kiosk.Kiosk sessions, one worker
-process per station; each electronic station's forms issued declared by its head and
+casting (a few Benaloh challenges) through evote.kiosk.Kiosk sessions, one process
+per kiosk; each electronic station's forms issued declared by its head and
 countersigned by an observer; one city station votes on paper (its counts signed the
 same way); `evote tally` (every box and ballot verified, stations reconciled); four of
 the five guardians decrypt, each from the record alone (guardian 4 is absent); combine,
@@ -40,9 +41,9 @@ from ..election import tally_centre
 from ..election.files import write_new_file, write_new_json
 from ..election.requests import keygen
 from ..results.model import ElectionResults
-from ..verify.executors import run_tasks
 from ..verify.run import verify_record
-from .station import paper_counts, run_station
+from .parties import as_party, parties_in_parallel
+from .station import paper_counts, run_kiosk
 
 N_GUARDIANS, THRESHOLD, ABSENT_GUARDIAN = 5, 3, 4
 ROLES = ("station-head", "observer")
@@ -101,8 +102,68 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
         shutil.rmtree(work, ignore_errors=True)  # the parties' secrets: a demo keeps none
 
 
+def _demo_authority_key(seed: int) -> nacl.signing.SigningKey:
+    return nacl.signing.SigningKey(digest("evote/v1/demo-authority", u64(seed)))
+
+
+def _init_authority(key_path, seed) -> bytes:
+    return authority_steps.init_authority(key_path, PASSPHRASE, key=_demo_authority_key(seed),
+                                          **KDF)
+
+
+def _finish_guardian(secret, records, shares) -> int:
+    return len(ceremony_steps.finish(secret, PASSPHRASE, records, shares).complaints)
+
+
+def _publish(secret, out) -> None:
+    ceremony_steps.publish(secret, PASSPHRASE, out)
+
+
+def _deal(secret, records, out_dir) -> None:
+    ceremony_steps.deal(secret, PASSPHRASE, records, out_dir)
+
+
+def _certify(kind, request, manifest_path, auth_key, out) -> None:
+    certify = authority_steps.certify_kiosk if kind == "kiosk" else \
+        authority_steps.certify_official
+    certify(request, manifest_path, auth_key, PASSPHRASE, out)
+
+
+def _package(manifest_path, context_path, auth_key, kiosk_certs, official_certs, out) -> str:
+    return authority_steps.make_package(manifest_path, context_path, auth_key, PASSPHRASE,
+                                        kiosk_certs, official_certs, out).hash().hex()
+
+
+def _keygen(kind, manifest_path, station_id, name, key_out, request_out) -> None:
+    keygen(kind, manifest_path, station_id, name, key_out, request_out,
+           None if kind == "kiosk" else PASSPHRASE, **({} if kind == "kiosk" else KDF))
+
+
+def _official_files(work, station_id, role) -> tuple:
+    home = os.path.join(work, "officials", station_id, role)
+    return os.path.join(home, "official.key"), os.path.join(home, "official.cert.json")
+
+
+def _first_signature(kind, work, package_path, station_id, value, out) -> None:
+    """The station head declares forms issued (kind "declare") or signs the counts file
+    `value` (kind "paper")."""
+    key, cert = _official_files(work, station_id, ROLES[0])
+    make = station.declare if kind == "declare" else station.paper
+    make(package_path, station_id, value, key, cert, PASSPHRASE, out)
+
+
+def _countersign(work, package_path, station_id, signed, out) -> None:
+    key, cert = _official_files(work, station_id, ROLES[1])
+    station.sign(signed, key, cert, PASSPHRASE, out, package_path=package_path)
+
+
+def _decrypt(secret, record, out) -> None:
+    guardian_decrypt.decrypt(secret, PASSPHRASE, record, out, jobs=1)
+
+
 def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages, paper,
          verify) -> DemoOutcome:
+    """The steps; every one that holds a party's secret runs as_party (parties.py)."""
     t0 = time.monotonic()
 
     def step(msg):
@@ -115,12 +176,10 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
 
     # The authority: its key (derived from the seed: a demo shortcut) and the manifest.
     auth_key = home("authority", "authority.key")
-    authority_steps.init_authority(auth_key, PASSPHRASE, key=nacl.signing.SigningKey(
-        digest("evote/v1/demo-authority", u64(seed))), **KDF)
+    authority_public = as_party(_init_authority, auth_key, seed)
     n_city, n_villages = _shape(stations, villages)
-    manifest = make_demo_manifest(seed, n_city, n_villages, authority_key=bytes(
-        nacl.signing.SigningKey(digest("evote/v1/demo-authority", u64(seed))).verify_key),
-        privacy_floor=min(10, voters_per_station))
+    manifest = make_demo_manifest(seed, n_city, n_villages, authority_key=authority_public,
+                                  privacy_floor=min(10, voters_per_station))
     manifest_path = write_new_file(home("authority", "manifest.json"),
                                    manifest.to_canonical_bytes(), "manifest")
     city = manifest.contests[0]
@@ -131,23 +190,20 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
 
     # The key ceremony, guardian by guardian; only public files pass between them.
     secrets = {g: home(f"guardian-{g}", "secret.json") for g in range(1, N_GUARDIANS + 1)}
-    records = []
+    records = [home(f"guardian-{g}", f"record-{g}.json") for g in secrets]
+    for (g, secret), record in zip(secrets.items(), records):
+        as_party(ceremony_steps.generate, manifest.hash(), g, N_GUARDIANS, THRESHOLD, secret,
+                 PASSPHRASE, **KDF)
+        as_party(_publish, secret, record)
     for g, secret in secrets.items():
-        ceremony_steps.generate(manifest.hash(), g, N_GUARDIANS, THRESHOLD, secret,
-                                PASSPHRASE, **KDF)
-        records.append(home(f"guardian-{g}", f"record-{g}.json"))
-        ceremony_steps.publish(secret, PASSPHRASE, records[-1])
-    for g, secret in secrets.items():
-        ceremony_steps.deal(secret, PASSPHRASE, records, os.path.join(work, f"guardian-{g}",
-                                                                      "dealt"))
+        as_party(_deal, secret, records, os.path.join(work, f"guardian-{g}", "dealt"))
     for g, secret in secrets.items():
         shares = [os.path.join(work, f"guardian-{h}", "dealt", f"share-{h}-to-{g}.json")
                   for h in secrets if h != g]
-        done = ceremony_steps.finish(secret, PASSPHRASE, records, shares)
-        if done.complaints:
+        if as_party(_finish_guardian, secret, records, shares):
             raise EvoteError(f"demo: guardian {g} complained (this is a bug)")
     context_path = home("authority", "context.json")
-    context = ceremony_steps.context(records, context_path)
+    context = ceremony_steps.context(records, context_path)  # public records only
     step(f"key ceremony: {THRESHOLD} of {N_GUARDIANS} guardians, joint key "
          f"{context.joint_key.to_bytes().hex()[:16]}...")
 
@@ -161,74 +217,63 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
             kiosk_ids[s.station_id] = [f"{s.station_id}-k{j}" for j in range(1, n_kiosks + 1)]
         for kid in kiosk_ids.get(s.station_id, ()):
             req = home("kiosks", kid, "kiosk.req.json")
-            keygen("kiosk", manifest_path, s.station_id, kid, home("kiosks", kid, "kiosk.key"),
-                   req, None)
+            as_party(_keygen, "kiosk", manifest_path, s.station_id, kid,
+                     home("kiosks", kid, "kiosk.key"), req)
             kiosk_certs.append(home("kiosks", kid, "kiosk.cert.json"))
-            authority_steps.certify_kiosk(req, manifest_path, auth_key, PASSPHRASE,
-                                          kiosk_certs[-1])
+            as_party(_certify, "kiosk", req, manifest_path, auth_key, kiosk_certs[-1])
         for role in ROLES:
-            who = home("officials", s.station_id, role, "official.key")
-            req = os.path.join(os.path.dirname(who), "official.req.json")
-            keygen("official", manifest_path, s.station_id, role, who, req, PASSPHRASE, **KDF)
-            official_certs.append(os.path.join(os.path.dirname(who), "official.cert.json"))
-            authority_steps.certify_official(req, manifest_path, auth_key, PASSPHRASE,
-                                             official_certs[-1])
+            key, cert = _official_files(work, s.station_id, role)
+            req = home("officials", s.station_id, role, "official.req.json")
+            as_party(_keygen, "official", manifest_path, s.station_id, role, key, req)
+            official_certs.append(cert)
+            as_party(_certify, "official", req, manifest_path, auth_key, cert)
     package_path = home("authority", "package.json")
-    package = authority_steps.make_package(manifest_path, context_path, auth_key, PASSPHRASE,
-                                           kiosk_certs, official_certs, package_path)
+    package_hash = as_party(_package, manifest_path, context_path, auth_key, kiosk_certs,
+                            official_certs, package_path)
     step(f"election package: {len(kiosk_certs)} kiosks and {len(official_certs)} officials "
-         f"certified; package hash {package.hash().hex()}")
+         f"certified; package hash {package_hash}")
 
-    # Election day: one worker per electronic station, voting through kiosk sessions.
+    # Election day: every kiosk in a process of its own, voting through its session.
     n_chal = max(1, round(voters_per_station * CHALLENGE_RATE))
-    args = [(work, sid, kids, voters_per_station, n_chal, seed)
-            for sid, kids in kiosk_ids.items()]
+    args = [(work, sid, kids, kid, voters_per_station, n_chal, seed)
+            for sid, kids in kiosk_ids.items() for kid in kids]
     done_count = []
 
     def finished(k):
         done_count.append(k)
-        step(f"station {args[k][1]}: {voters_per_station} voters voted, {n_chal} ballot(s) "
-             f"challenged ({len(done_count)}/{len(args)})")
-    outputs = run_tasks(run_station, args, jobs, None, finished)
+        step(f"kiosk {args[k][3]}: day closed ({len(done_count)}/{len(args)} kiosks)")
+    outputs = parties_in_parallel(run_kiosk, args, jobs, finished)
     plain = {}  # contest -> [votes, ballots, blank] as the voters chose (cross-check)
-
-    def add_plain(sums):
+    for _, sums, _ in outputs:
         for cid, (votes, ballots, blank) in sums.items():
             p = plain.setdefault(cid, [[0] * len(votes), 0, 0])
             p[0] = [a + b for a, b in zip(p[0], votes)]
             p[1] += ballots
             p[2] += blank
-    for _, sums, _ in outputs:
-        add_plain(sums)
+    step(f"{len(kiosk_ids)} electronic stations: {voters_per_station} voters each, "
+         f"{n_chal} ballot(s) challenged per station")
 
-    # Station officials: the head declares (or, on paper, counts), an observer countersigns.
-    def officials_sign(sid, first, out):
-        head = os.path.join(work, "officials", sid, ROLES[0])
-        obs = os.path.join(work, "officials", sid, ROLES[1])
-        by_head = os.path.join(head, "by-head.json")
-        first(os.path.join(head, "official.key"), os.path.join(head, "official.cert.json"),
-              by_head)
-        station.sign(by_head, os.path.join(obs, "official.key"),
-                     os.path.join(obs, "official.cert.json"), PASSPHRASE, out,
-                     package_path=package_path)
+    # Station officials: the head declares (or, on paper, signs the counts), an observer
+    # countersigns; each on their own.
+    def officials_sign(kind, sid, value, out):
+        by_head = home("officials", sid, ROLES[0], "by-head.json")
+        as_party(_first_signature, kind, work, package_path, sid, value, by_head)
+        as_party(_countersign, work, package_path, sid, by_head, out)
     for sid in kiosk_ids:  # every voter of the demo was authorized once and voted
-        officials_sign(sid, lambda k, c, o, sid=sid: station.declare(
-            package_path, sid, voters_per_station, k, c, PASSPHRASE, o),
-            home("collected", "declarations", f"{sid}.json"))
+        officials_sign("declare", sid, voters_per_station,
+                       home("collected", "declarations", f"{sid}.json"))
     step(f"forms issued declared by {len(kiosk_ids)} electronic stations, each signed by "
          f"{len(ROLES)} certified officials")
     if paper_id is not None:
         counts = write_new_json(home("officials", paper_id, "counts.json"),
                                 paper_counts(manifest, paper_id, voters_per_station, seed),
                                 "counts file")
-        officials_sign(paper_id, lambda k, c, o: station.paper(
-            package_path, paper_id, counts, k, c, PASSPHRASE, o),
-            home("collected", "paper", f"{paper_id}.json"))
+        officials_sign("paper", paper_id, counts, home("collected", "paper", f"{paper_id}.json"))
         step(f"station {paper_id} voted on paper: counts signed by {len(ROLES)} certified "
              "officials")
 
-    # The tally centre: every box and ballot verified, stations reconciled.
-    boxes = [p for _, _, paths in outputs for p in paths]
+    # The tally centre (no secret): every box and ballot verified, stations reconciled.
+    boxes = [path for _, _, path in outputs]
     declarations = [os.path.join(work, "collected", "declarations")]
     papers = [os.path.join(work, "collected", "paper")] if paper_id is not None else []
     tallied = tally_centre.tally(package_path, boxes, declarations, papers, out_dir,
@@ -240,12 +285,10 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
          "(forms issued = ballots cast = CLOSE counts)")
 
     # Guardians decrypt, each from the record alone; guardian ABSENT_GUARDIAN is away.
-    share_files = []
-    for g, secret in secrets.items():
-        if g == ABSENT_GUARDIAN:
-            continue
-        share_files.append(home(f"guardian-{g}", f"shares-{g}.json"))
-        guardian_decrypt.decrypt(secret, PASSPHRASE, out_dir, share_files[-1], jobs=jobs)
+    present = [g for g in secrets if g != ABSENT_GUARDIAN]
+    share_files = [home(f"guardian-{g}", f"shares-{g}.json") for g in present]
+    parties_in_parallel(_decrypt, [(secrets[g], out_dir, f)
+                                   for g, f in zip(present, share_files)], jobs)
     combined = combine.combine(out_dir, share_files)
     decrypted = combined.record.by_district()
     for counts in (c for items in decrypted.values() for c in items):
@@ -261,7 +304,7 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
     step(f"record sealed: root hash {root.hex()}")
     report = None
     if verify:
-        report = verify_record(out_dir, jobs=jobs, expected_package=package.hash())
+        report = verify_record(out_dir, jobs=jobs, expected_package=bytes.fromhex(package_hash))
         step("verifier (pinned to the package hash): " +
              ("VALID" if report.valid else "NOT VALID"))
     reports = os.path.join(out_dir, "reports")

@@ -26,48 +26,47 @@ def _add_plain(sums, manifest, choices):
         s[2] += 0 if codes else 1
 
 
-def run_station(work_dir, station_id, kiosk_ids, n_voters, n_challenges, seed):
-    """Vote at one station through its kiosks' sessions (evote.kiosk.Kiosk over the
-    installed election package); returns (station_id, plaintext sums, box paths).
-    plaintext sums: contest -> [votes, ballots, blank] (the demo's own cross-check)."""
-    from ..kiosk import Kiosk
-    package = os.path.join(work_dir, "authority", "package.json")
-    kiosks = []
-    for kid in kiosk_ids:
-        home = os.path.join(work_dir, "kiosks", kid)
-        # durable=False: a demo on one disk; real kiosks keep the default (fsync each record).
-        kiosks.append(Kiosk.start(package, os.path.join(home, "kiosk.key"),
-                                  os.path.join(home, "kiosk.cert.json"),
-                                  os.path.join(home, f"{kid}.box"), durable=False))
-    manifest = kiosks[0].manifest
+def station_voters(manifest, station_id, n_voters, n_challenges, seed) -> list:
+    """[(typed choices, challenges first?)] of every voter of the station, in order."""
     style_id = manifest.station(station_id).style_id
     rng = random.Random(f"evote-demo-voters:{seed}:{station_id}")
     challengers = set(rng.sample(range(n_voters), min(n_challenges, n_voters)))
+    return [(_voter_choices(rng, manifest, seed, style_id), v in challengers)
+            for v in range(n_voters)]
+
+
+def run_kiosk(work_dir, station_id, kiosk_ids, kiosk_id, n_voters, n_challenges, seed):
+    """One kiosk's day (in a process of its own: parties.py), through its session
+    (evote.kiosk.Kiosk over the installed election package): the station's voters take
+    its kiosks in turn; returns (kiosk_id, plaintext sums, box path), plaintext sums:
+    contest -> [votes, ballots, blank] (the demo's own cross-check)."""
+    from ..kiosk import Kiosk
+    home = os.path.join(work_dir, "kiosks", kiosk_id)
+    # durable=False: a demo on one disk; real kiosks keep the default (fsync each record).
+    kiosk = Kiosk.start(os.path.join(work_dir, "authority", "package.json"),
+                        os.path.join(home, "kiosk.key"), os.path.join(home, "kiosk.cert.json"),
+                        os.path.join(home, f"{kiosk_id}.box"), durable=False)
     sums = {}
-    for v in range(n_voters):
-        kiosk = kiosks[v % len(kiosks)]
-        choices = _voter_choices(rng, manifest, seed, style_id)
-        if v in challengers:  # a Benaloh challenge, then the voter votes for real
+    mine = kiosk_ids.index(kiosk_id)
+    voters = station_voters(kiosk.manifest, station_id, n_voters, n_challenges, seed)
+    for choices, challenges in voters[mine::len(kiosk_ids)]:
+        if challenges:  # a Benaloh challenge, then the voter votes for real
             kiosk.challenge(kiosk.encrypt(choices))
         kiosk.cast(kiosk.encrypt(choices))
-        _add_plain(sums, manifest, choices)
-    paths = []
-    for kiosk in kiosks:
-        kiosk.close()
-        kiosk.release()
-        paths.append(kiosk.box.path)
-    return station_id, sums, tuple(paths)
+        _add_plain(sums, kiosk.manifest, choices)
+    kiosk.close()
+    kiosk.release()
+    return kiosk_id, sums, kiosk.box.path
 
 
 def paper_counts(manifest, station_id, n_voters, seed) -> dict:
     """A paper station's hand count in the COUNTS form officials type in
     (specs/election.md section 6)."""
     style_id = manifest.station(station_id).style_id
-    rng = random.Random(f"evote-demo-voters:{seed}:{station_id}")
     sums = {}
-    for _ in range(n_voters):
-        _add_plain(sums, manifest, _voter_choices(rng, manifest, seed, style_id))
-    spoiled = rng.randint(0, 3)
+    for choices, _ in station_voters(manifest, station_id, n_voters, 0, seed):
+        _add_plain(sums, manifest, choices)
+    spoiled = random.Random(f"evote-demo-spoiled:{seed}:{station_id}").randint(0, 3)
     contests = {}
     for cid in manifest.style(style_id).contest_ids:
         votes, ballots, blank = sums[cid]
