@@ -118,7 +118,14 @@ def load_json_file(path: str, what: str):
 
 
 def write_bytes(path: str, data: bytes) -> None:
-    """Write a new record file (parents created); refuses to overwrite an existing one."""
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path, "xb") as f:
-        f.write(data)
+    """Write a new record file (parents created): whole or not at all, fsynced with its
+    directory, never replacing a file (evote.new_files.write_new_file; RecordError)."""
+    from ..new_files import StepFileError, write_new_file
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        write_new_file(path, data, "record file")
+    except StepFileError as exc:
+        raise RecordError(str(exc)) from None
+    except OSError as exc:
+        raise RecordError(f"record file {path}: cannot create its directory "
+                          f"({exc.strerror})") from None

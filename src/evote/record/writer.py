@@ -11,11 +11,11 @@
     w.write_results(results_json_bytes)        # evote.results.report_json bytes
     root = w.seal()                            # record.json + ROOT; returns the root hash
 
-Every JSON object is written in canonical form; no file is ever overwritten. seal() hashes
+Every JSON object is written in canonical form; every file goes through evote.new_files
+(whole or not at all, fsynced, never replacing a file). seal() hashes
 every covered file by streaming it (roothash.py), so boxes never need to fit in memory.
 """
 import os
-import shutil
 
 from ..errors import RecordError
 from . import layout
@@ -72,8 +72,11 @@ class RecordWriter:
         dest = self.box_file(station_id, kiosk_id)
         if os.path.exists(dest):
             raise RecordError(f"the record already holds a box for kiosk {kiosk_id!r}")
-        shutil.copyfile(source, dest)
-        return dest
+        from ..new_files import StepFileError, copy_new_file
+        try:
+            return copy_new_file(source, dest, "ballot box")  # whole or not at all, fsynced
+        except StepFileError as exc:
+            raise RecordError(str(exc)) from None
 
     def write_paper_result(self, paper) -> None:
         if not layout.is_safe_id(paper.station_id):
