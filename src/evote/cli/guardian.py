@@ -19,12 +19,10 @@ specs/election.md (section 7).
 Exit 0 on success, 1 when `finish` raised complaints (written to --complaints-out,
 default complaints-I.json), 2 on unusable input.
 """
-import sys
 
 import click
 
-from ..errors import EvoteError
-from .steps import kdf_limits, read_passphrase
+from .steps import kdf_limits, read_passphrase, run_step
 
 _PASS = click.option("--passphrase-file", type=click.Path(dir_okay=False),
                      help="Read the passphrase from this file (first line) instead of asking.")
@@ -32,11 +30,6 @@ _OPS = click.option("--kdf-ops", type=int, default=None,
                     help="argon2id passes for a new secret file (default 3).")
 _MEM = click.option("--kdf-mem-kib", type=int, default=None,
                     help="argon2id memory in KiB for a new secret file (default 65536).")
-
-
-def _fail(step, message):
-    click.echo(f"evote guardian {step}: {message}", err=True)
-    sys.exit(2)
 
 
 def _passphrase(passphrase_file, confirm=False):
@@ -56,15 +49,6 @@ def _manifest_hash(manifest, manifest_hash):
     if len(raw) != 32:
         raise click.UsageError("--manifest-hash: expected 32 bytes (64 hex digits)")
     return raw
-
-
-def _run(step, fn):
-    try:
-        return fn()
-    except click.UsageError as exc:
-        _fail(step, exc.message)
-    except EvoteError as exc:
-        _fail(step, str(exc))
 
 
 @click.group()
@@ -93,7 +77,7 @@ def generate(manifest, manifest_hash, index, n, t, out, passphrase_file, kdf_ops
         ceremony_steps.generate(mh, index, n, t, out, _passphrase(passphrase_file, confirm=True),
                                 **kdf_limits(kdf_ops, kdf_mem_kib))
         click.echo(f"guardian {index} of {n} (threshold {t}): secret saved to {out}")
-    _run("generate", step)
+    run_step("guardian generate", step)
 
 
 @guardian.command()
@@ -107,7 +91,7 @@ def publish(secret, out, passphrase_file):
     def step():
         record = ceremony_steps.publish(secret, _passphrase(passphrase_file), out)
         click.echo(f"guardian {record.index}: record written to {out}")
-    _run("publish", step)
+    run_step("guardian publish", step)
 
 
 @guardian.command()
@@ -122,7 +106,7 @@ def deal(secret, records, out_dir, passphrase_file):
     def step():
         paths = ceremony_steps.deal(secret, _passphrase(passphrase_file), records, out_dir)
         click.echo(f"{len(paths)} sealed shares written to {out_dir}")
-    _run("deal", step)
+    run_step("guardian deal", step)
 
 
 @guardian.command()
@@ -153,7 +137,7 @@ def finish(secret, records, share_paths, complaints_out, complain_missing, passp
         click.echo(f"guardian {done.index}: key share checked against S_{done.index} and "
                    f"saved; base hash {done.base_hash.hex()}")
         return 0
-    sys.exit(_run("finish", step))
+    run_step("guardian finish", step)
 
 
 @guardian.command()
@@ -167,7 +151,7 @@ def context(records, out):
         ctx = ceremony_steps.context(records, out)
         click.echo(f"election context written to {out}: joint key "
                    f"{ctx.joint_key.to_bytes().hex()}, base hash {ctx.base_hash.hex()}")
-    _run("context", step)
+    run_step("guardian context", step)
 
 
 @guardian.command()
@@ -190,4 +174,4 @@ def decrypt(secret, record, out, jobs, passphrase_file):
                    f"verified, the tally recomputed and equal; {o.contests} contest(s) "
                    f"decrypted{again}; shares written to {o.path} (tally hash "
                    f"{o.tally_hash.hex()})")
-    _run("decrypt", step)
+    run_step("guardian decrypt", step)

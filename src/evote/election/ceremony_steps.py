@@ -125,9 +125,7 @@ def finish(secret, passphrase, record_paths, share_paths, *, complain_missing=Fa
         return FinishOutcome(g.index, tuple(outcome.complaints), None, path)
     # The one secret replaced on purpose: the same guardian, now holding its key share
     # (save_guardian: temporary file, fsync, rename over SECRET, fsync the directory).
-    import json
-    with open(secret, "rb") as f:
-        header = json.loads(f.read())
+    header, _ = read_json_input(secret, "secret file")  # its clear argon2id limits, kept
     save_guardian(secret, outcome.guardian, passphrase, opslimit=header["opslimit"],
                   memlimit=header["memlimit"])
     return FinishOutcome(g.index, (), outcome.context.base_hash)
