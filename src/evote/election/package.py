@@ -237,6 +237,12 @@ def parse_package_bytes(data: bytes, what: str = "election package") -> Election
         obj = parse_json_bytes(data, what)
     except RecordError as exc:
         raise PackageError(str(exc)) from None
+    return package_from_obj(obj, data, what)
+
+
+def package_from_obj(obj, data: bytes, what: str = "election package") -> ElectionPackage:
+    """A verified package from a package file's parsed JSON `obj` and its bytes `data`
+    (for the canonical-form check): for callers that have parsed the file already."""
     try:
         pkg = ElectionPackage.from_json_obj(obj)
     except PackageError as exc:
@@ -252,8 +258,8 @@ def parse_package_bytes(data: bytes, what: str = "election package") -> Election
 
 def load_package(path) -> ElectionPackage:
     """Read and verify a package file; PackageError/StepFileError name the file and field."""
-    _, data = read_json_input(path, "election package", MAX_PACKAGE_BYTES)
-    return parse_package_bytes(data, f"election package {path}")
+    obj, data = read_json_input(path, "election package", MAX_PACKAGE_BYTES)
+    return package_from_obj(obj, data, f"election package {path}")
 
 
 def parse_package_hash(text: str) -> bytes:

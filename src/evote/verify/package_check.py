@@ -27,27 +27,29 @@ from ..ballotbox.reader import walk_box
 from ..ballotbox.records import OpenRecord
 from ..canonical_json import canonical_json_bytes
 from ..errors import EvoteError
-from ..election.package import MAX_PACKAGE_BYTES, package_hash, parse_package_bytes
+from ..election.package import (MAX_PACKAGE_BYTES, package_from_obj, package_hash,
+                                parse_package_bytes)
 from ..record import layout
 from ..record.jsonio import parse_json_bytes, read_file_bounded
 
 PACKAGE = layout.PACKAGE   # package.json (record.md section 1)
 
 
-def _hash_of(data: bytes):
-    """The package hash of package.json's bytes when they are a JSON object (also when
-    the package does not verify, so the report can name it); None otherwise."""
+def _parsed(data: bytes):
+    """(JSON object, its package hash) of package.json's bytes when they are a JSON
+    object (the hash also when the package does not verify, so the report can name it);
+    (None, None) otherwise."""
     try:
         obj = parse_json_bytes(data, PACKAGE)
     except EvoteError:
-        return None
+        return None, None
     if not isinstance(obj, dict):
-        return None
+        return None, None
     body = {k: v for k, v in obj.items() if k != "authority_signature"}
     try:
-        return package_hash(body)
+        return obj, package_hash(body)
     except (TypeError, ValueError):
-        return None
+        return obj, None
 
 
 def _open_certificate(r, rel: str, station_id: str, kiosk_id: str):
@@ -128,18 +130,18 @@ def check_package(r, expected: bytes | None) -> None:
     except EvoteError as exc:
         v1.fail(PACKAGE, str(exc))
         return
-    found = _hash_of(data)
+    obj, found = _parsed(data)
     r.rep.package_hash = "" if found is None else found.hex()
     if expected is not None and found != expected:
         have = found.hex() if found else "(none: not a JSON object)"
         v1.fail(PACKAGE, f"package hash {have} is not the announced package hash "
                 f"{expected.hex()} (--package)")
-    try:
-        pkg = parse_package_bytes(data, PACKAGE)
+    try:  # parsed once: a package of 72,000 stations is tens of MB
+        pkg = (parse_package_bytes(data, PACKAGE) if obj is None   # (for its error)
+               else package_from_obj(obj, data, PACKAGE))
     except EvoteError as exc:
         v1.fail(PACKAGE, str(exc))
         return
-    obj = parse_json_bytes(data, PACKAGE)   # parsed above: cannot fail
     for key, rel, raw in (("manifest", layout.MANIFEST, r.manifest_raw),
                           ("context", layout.CONTEXT, r.context_raw)):
         if canonical_json_bytes(obj[key]) != raw:
