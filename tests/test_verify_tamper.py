@@ -179,7 +179,7 @@ def test_unusable_inputs_exit_2(record, tmp_path):
     d = copy_record(record, tmp_path / "version")
     p = os.path.join(d, "record.json")
     data = open(p, "rb").read()
-    open(p, "wb").write(data.replace(b"evote-record/2", b"evote-record/9"))
+    open(p, "wb").write(data.replace(b"evote-record/3", b"evote-record/2"))
     result = CliRunner().invoke(cli, ["verify", d, "--jobs", "1"])
     assert result.exit_code == 2 and "wrong version" in result.output
 

@@ -5,7 +5,7 @@ is versioned by FORMAT; a verifier refuses any other version as unusable input.
 """
 import re
 
-FORMAT = "evote-record/2"
+FORMAT = "evote-record/3"
 
 INDEX = "record.json"          # format, election id, every covered file and its hash
 ROOT = "ROOT"                  # the root hash, hex, one line (announced publicly)
