@@ -16,13 +16,15 @@ from ..hashing import U64_MAX
 @click.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Record directory to create (new or empty; default: a new temporary one).")
-@click.option("--stations", type=click.IntRange(min=2), default=8, show_default=True,
+# Upper bounds keep a slip (--stations 1000000000) from running for days or filling the
+# disk: a demo is a simulation, a real election runs the role commands.
+@click.option("--stations", type=click.IntRange(min=2, max=2000), default=8, show_default=True,
               help="Polling stations in all (the city's and one per village, up to 3 villages).")
-@click.option("--voters-per-station", type=click.IntRange(min=1), default=200,
+@click.option("--voters-per-station", type=click.IntRange(min=1, max=5000), default=200,
               show_default=True)
 @click.option("--seed", type=click.IntRange(min=0, max=U64_MAX), default=1405,
               show_default=True, help="Same seed: same manifest, choices and results.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", type=click.IntRange(min=1, max=256), default=None,
               help="Worker processes (default: every core).")
 def demo(out_dir, stations, voters_per_station, seed, jobs):
     """Simulate a municipal election end to end and verify its record."""

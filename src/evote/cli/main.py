@@ -4,6 +4,7 @@ Add a subcommand by adding one line to COMMANDS: name -> "module:attribute" (a c
 command in evote.cli.<module>). Loading lazily keeps `evote --help` fast and keeps one
 broken subcommand from taking the others down.
 """
+import errno
 import importlib
 import os
 import sys
@@ -55,15 +56,45 @@ def cli():
     """evote: encrypted municipal council elections, end to end, verifiable by anyone."""
 
 
+# errno values of a failed write to an already open stream (stdout/stderr): a full disk,
+# a closed pipe, an I/O error. Errors on named files carry a filename and are the
+# commands' own to report.
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EFBIG, errno.EDQUOT}
+
+
+def _output_failed(exc: OSError) -> None:
+    """A command could not write its output: one line on stderr (if it still works), exit
+    2 (unusable), never 1 (which says "invalid") and never a traceback. stdout is pointed
+    at /dev/null first so that the interpreter's flush at exit cannot raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    try:
+        sys.stderr.write(f"evote: error: cannot write the output: {exc.strerror or exc}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    sys.exit(2)
+
+
 def main(argv=None):
-    """Run the CLI. Expected failures (EvoteError) print one precise line and exit 2."""
+    """Run the CLI. Expected failures (EvoteError) print one precise line and exit 2; so
+    does a failed write of the output (a full disk, a closed pipe)."""
     from ..errors import EvoteError
 
     try:
-        return cli.main(args=argv, prog_name="evote", standalone_mode=True)
+        rv = cli.main(args=argv, prog_name="evote", standalone_mode=True)
     except EvoteError as exc:  # raised outside a command's own handling
         click.echo(f"evote: error: {exc}", err=True)
         sys.exit(2)
+    except OSError as exc:
+        if exc.errno in _OUTPUT_ERRNOS and exc.filename is None:
+            _output_failed(exc)
+        raise
+    return rv
 
 
 if __name__ == "__main__":

@@ -364,6 +364,11 @@ def verify_record(record_dir, *, jobs=None, scheduler=None, progress=False,
     scheduler: a Dask scheduler address (runs the station tasks there);
     expected_root / expected_package: the announced root hash / election package hash
     (32 bytes each): V2 / V1 fail unless the record has exactly that one."""
+    if not isinstance(record_dir, (str, os.PathLike)):
+        raise EvoteValueError(f"record_dir: expected a path (str or os.PathLike), got "
+                              f"{type(record_dir).__name__}")
+    if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
+        raise EvoteValueError(f"jobs: expected None or an int >= 1, got {jobs!r:.40}")
     for name, value in (("expected_root", expected_root),
                         ("expected_package", expected_package)):
         if value is not None and (not isinstance(value, bytes) or len(value) != 32):
