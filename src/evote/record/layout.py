@@ -19,7 +19,10 @@ DECLARATIONS_DIR = "declarations"  # declarations/<station_id>.json: an electron
 TALLY = "tally/encrypted.json"     # encrypted station and district tallies
 DECRYPTION = "tally/decryption.json"  # decryption shares and proofs per district tally
 RESULTS = "results/results.json"   # counts, winners, alternates, ties
-REPORTS_DIR = "reports"        # human outputs (HTML, CSV); derived, not covered by the root
+REPORTS_DIR = "reports"        # the reports people read (specs/record.md section 1.1):
+                               # not covered by the root (they show it), checked by V18
+REPORT_HTML = "reports/results.html"   # the results page
+REPORT_TEXT = "reports/results.txt"    # the same as plain text
 
 # Identifiers that become path components: no separators, no dot-files, bounded length.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -40,6 +43,16 @@ def paper_path(station_id: str) -> str:
 
 def declaration_path(station_id: str) -> str:
     return f"{DECLARATIONS_DIR}/{station_id}.json"
+
+
+def report_contest_csv_path(contest_id: str) -> str:
+    """reports/contest-<contest_id>.csv: a row per candidate."""
+    return f"{REPORTS_DIR}/contest-{contest_id}.csv"
+
+
+def report_stations_csv_path(contest_id: str) -> str:
+    """reports/stations-<contest_id>.csv: a row per station with published counts."""
+    return f"{REPORTS_DIR}/stations-{contest_id}.csv"
 
 
 def is_covered(path: str) -> bool:
