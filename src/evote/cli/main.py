@@ -21,7 +21,9 @@ from .._version import __version__  # noqa: E402
 
 COMMANDS = {
     "authority": "evote.cli.authority:authority",
+    "ballot": "evote.cli.ballot:ballot",
     "box": "evote.cli.box:box",
+    "challenge": "evote.cli.challenge:challenge",
     "combine": "evote.cli.combine:combine",
     "demo": "evote.cli.demo:demo",
     "guardian": "evote.cli.guardian:guardian",
