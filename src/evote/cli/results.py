@@ -1,8 +1,9 @@
 """`evote results` and `evote seal`: the tally centre's last steps on a record
 (specs/election.md section 7).
 
-    evote results RECORD --lot-seed HEX     # results/results.json and reports/
-    evote seal RECORD                       # record.json and ROOT; prints the root hash
+    evote results RECORD --lot-seed HEX     # results/results.json
+    evote seal RECORD                       # record.json and ROOT, then reports/;
+                                            # prints the root hash
 
 The lot seed (64 hex digits) breaks ties by lot; issue 12 replaces this argument with a
 value no party can choose. Exit 0 done; 2 refused or unusable input.
@@ -23,14 +24,14 @@ def results(record, lot_seed):
     def step():
         er = results_step(record, parse_lot_seed(lot_seed))
         click.echo(f"record {record}: results of {len(er.contests)} contest(s) written to "
-                   "results/results.json and reports/")
+                   "results/results.json (evote seal writes the reports)")
     run_step("results", step)
 
 
 @click.command()
 @click.argument("record", type=click.Path(file_okay=False))
 def seal(record):
-    """Write RECORD's index and root hash (record.json, ROOT)."""
+    """Write RECORD's index and root hash (record.json, ROOT), then its reports."""
     from ..election.results_step import seal as seal_step
 
     def step():

@@ -2,8 +2,9 @@
 [--scheduler ADDRESS] [--quiet]`
 
 Checks everything in an election record (specs/record.md section 8) and prints the
-report (text) on stdout; --json FILE also writes it as JSON (never inside RECORD but
-under reports/: the report must not change the record it describes). Exit 0 valid,
+report (text) on stdout; --json FILE also writes it as JSON (never inside RECORD, not
+even under reports/, which check V18 verifies: the report must not change the record it
+describes). Exit 0 valid,
 1 invalid, 2 unusable input (missing files, unreadable format, wrong version, bad
 options). The report's bytes depend only on the record, never on --jobs or the machine.
 A progress bar goes to stderr when it is a terminal.
@@ -40,10 +41,9 @@ def verify(record, json_path, jobs, scheduler, expected_root, expected_package, 
     from ..errors import EvoteError
     from ..verify.run import verify_record
 
-    if json_path not in (None, "-") and _changes_record(json_path, record):
+    if json_path not in (None, "-") and _inside_record(json_path, record):
         raise click.UsageError(f"--json: {json_path} is inside the record {record} and "
-                               "would change it; write the report elsewhere (or under "
-                               "reports/)")
+                               "would change it; write the report outside the record")
     root = None
     if expected_root is not None:
         try:
@@ -87,13 +87,10 @@ def verify(record, json_path, jobs, scheduler, expected_root, expected_package, 
     sys.exit(report.exit_code)
 
 
-def _changes_record(path, record) -> bool:
-    """Whether writing `path` would replace or add a file the record's root or index can
-    see: anything inside RECORD but under reports/ (derived files, never covered)."""
-    from ..record.layout import REPORTS_DIR
+def _inside_record(path, record) -> bool:
+    """Whether writing `path` would replace or add a file anywhere in RECORD: every file
+    there is checked (the covered ones by V1/V2, reports/ by V18), symbolic links
+    resolved."""
     target = os.path.realpath(path)
     top = os.path.realpath(record)
-    if os.path.commonpath([target, top]) != top:
-        return False
-    return os.path.commonpath([target, os.path.join(top, REPORTS_DIR)]) != \
-        os.path.join(top, REPORTS_DIR)
+    return os.path.commonpath([target, top]) == top

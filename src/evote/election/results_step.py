@@ -9,10 +9,16 @@ tally/decryption.json, and verifies the decryption against the encrypted distric
 tallies first (verify_decryption_record: every share's proof, at least t guardians), so
 no result is ever computed from counts that were not proven; it reads and verifies every
 paper/<station>.json; then computes the results as the verifier recomputes them
-(evote.tally.election_results) and writes results/results.json and reports/
-(results.html, results.txt, one CSV per contest and per contest's stations), each file
-through files.write_new_file. It refuses a record that already has results/results.json
-or a reports/ file of the same name (nothing is replaced), and a sealed record.
+(evote.tally.election_results) and writes results/results.json through
+files.write_new_file. It refuses a record that already has results/results.json (nothing
+is replaced), and a sealed record.
+
+seal() computes the root hash and only then writes the reports people read (reports/,
+evote.results.report_files.record_reports: they show the root hash and the package hash,
+so they cannot be covered by it; the verifier regenerates them, check V18): it reads
+results/results.json back (results_from_json_bytes: the reports show exactly what it
+holds) and package.json (verified: its hash is shown), refuses a reports/ that already
+holds anything, writes record.json and ROOT, then each report.
 
 The lot seed breaks ties by lot. For now it is given by the tally centre (--lot-seed
 HEX, 32 bytes), which means the tally centre could choose it after seeing the counts;
@@ -27,13 +33,12 @@ from ..record import layout
 from ..record.writer import seal_record
 from ..results import ResultSettings
 from ..results.model import ElectionResults
-from ..results.report_csv import contest_csv, station_csv
-from ..results.report_html import render_html
-from ..results.report_json import results_to_json_bytes
-from ..results.report_text import render_text
+from ..results.report_files import record_reports
+from ..results.report_json import results_from_json_bytes, results_to_json_bytes
 from ..tally import (DecryptionRecord, PaperResult, election_results,
                      verify_decryption_record)
-from .files import check_output, read_json_input, write_new_file
+from .files import check_output, read_input, read_json_input, write_new_file
+from .package import MAX_PACKAGE_BYTES, parse_package_bytes
 from .record_inputs import read_election, read_tallies
 
 
@@ -102,36 +107,63 @@ def results(record_dir, lot_seed: bytes, *, settings=None) -> ElectionResults:
     papers = _paper_results(election)
     er = election_results(m, decrypted, papers, electronic_stations=tuple(tallies.stations),
                           seed=lot_seed, settings=settings or ResultSettings())
-    reports = {"results.html": render_html(er).encode("utf-8"),
-               "results.txt": render_text(er).encode("utf-8")}
-    for r in er.contests:
-        reports[f"{r.contest_id}.csv"] = contest_csv(er, r.contest_id).encode("utf-8")
-        if er.station_rows(r.contest_id):
-            reports[f"{r.contest_id}-stations.csv"] = station_csv(er, r.contest_id).encode(
-                "utf-8")
-    reports_dir = election.full(layout.REPORTS_DIR)
-    for name in sorted(reports):   # every refusal before the first write
-        check_output(os.path.join(reports_dir, name), f"report {layout.REPORTS_DIR}/{name}")
     os.makedirs(os.path.dirname(out_json), exist_ok=True)
     write_new_file(out_json, results_to_json_bytes(er), f"record file {layout.RESULTS}")
-    os.makedirs(reports_dir, exist_ok=True)
-    for name, data in sorted(reports.items()):
-        write_new_file(os.path.join(reports_dir, name), data,
-                       f"report {layout.REPORTS_DIR}/{name}")
     return er
 
 
+def _reports_dir_empty(election) -> str:
+    """reports/ (absolute); refused unless it is absent or an empty directory: every
+    file there must be one seal writes (V18 fails on any other)."""
+    path = election.full(layout.REPORTS_DIR)
+    if os.path.islink(path) or (os.path.lexists(path) and not os.path.isdir(path)):
+        raise ResultsRefused(f"record {election.directory}: {layout.REPORTS_DIR} is not a "
+                             "directory")
+    if os.path.isdir(path) and os.listdir(path):
+        first = sorted(os.listdir(path))[0]
+        raise ResultsRefused(f"record {election.directory}: {layout.REPORTS_DIR}/{first} "
+                             f"exists; evote seal writes every report itself, into an "
+                             f"empty {layout.REPORTS_DIR}/ (move the old files out)")
+    return path
+
+
 def seal(record_dir) -> bytes:
-    """Write record.json and ROOT (record/writer.py seal_record); the root hash."""
+    """Write record.json and ROOT (record/writer.py seal_record), then the reports
+    (module docstring); the root hash."""
     election = read_election(record_dir)   # a record at all: its manifest and context
     _sealed(election.directory)
     if not os.path.isfile(election.full(layout.RESULTS)):
         raise ResultsRefused(f"record {election.directory}: no {layout.RESULTS} yet "
-                             "(evote results RECORD --lot-seed HEX comes before the seal)")
+                             "(evote results RECORD comes before the seal)")
+    data = read_input(election.full(layout.RESULTS), f"record file {layout.RESULTS}",
+                           1 << 26)
     try:
-        return seal_record(election.directory)
+        er = results_from_json_bytes(election.manifest, data, layout.RESULTS)
+    except EvoteError as exc:
+        raise ResultsRefused(str(exc)) from None
+    package_data = read_input(election.full(layout.PACKAGE),
+                                   f"record file {layout.PACKAGE}", MAX_PACKAGE_BYTES)
+    try:
+        package = parse_package_bytes(package_data, layout.PACKAGE)
+    except EvoteError as exc:
+        msg = str(exc)
+        raise ResultsRefused(msg if msg.startswith(layout.PACKAGE)
+                             else f"{layout.PACKAGE}: {msg}") from None
+    reports_dir = _reports_dir_empty(election)
+    try:
+        root = seal_record(election.directory)
     except EvoteError as exc:
         raise ResultsRefused(f"record {election.directory}: {exc}") from None
+    try:
+        reports = record_reports(er, root, package.hash())
+    except (EvoteError, KeyError, TypeError, ValueError) as exc:
+        raise ResultsRefused(f"record {election.directory}: sealed (root hash {root.hex()})"
+                             f" but {layout.RESULTS} cannot be rendered as reports: "
+                             f"{exc}") from None
+    os.makedirs(reports_dir, exist_ok=True)
+    for rel, report in sorted(reports.items()):
+        write_new_file(election.full(rel), report, f"report {rel}")
+    return root
 
 
 __all__ = ["results", "seal", "parse_lot_seed", "ResultsRefused"]

@@ -51,17 +51,21 @@ def station_csv(er: ElectionResults, contest_id: str, excel: bool = False) -> st
 
 
 def write_csv_reports(er: ElectionResults, directory, excel: bool = False) -> Dict[str, str]:
-    """Write <contest_id>.csv and <contest_id>-stations.csv (when station counts exist)
-    into directory; returns file name -> path."""
+    """Write contest-<contest_id>.csv and stations-<contest_id>.csv (when station counts
+    exist), the names a record's reports/ uses, into directory as new files (never
+    replacing one); returns file name -> path."""
+    from ..new_files import write_new_file
+    from ..record import layout
     os.makedirs(directory, exist_ok=True)
     out = {}
     for r in er.contests:
-        files = {f"{r.contest_id}.csv": contest_csv(er, r.contest_id, excel)}
+        files = {layout.report_contest_csv_path(r.contest_id): contest_csv(er, r.contest_id,
+                                                                          excel)}
         if er.station_rows(r.contest_id):
-            files[f"{r.contest_id}-stations.csv"] = station_csv(er, r.contest_id, excel)
-        for name, content in files.items():
-            path = os.path.join(directory, name)
-            with open(path, "w", encoding="utf-8", newline="") as f:
-                f.write(content)
-            out[name] = path
+            files[layout.report_stations_csv_path(r.contest_id)] = station_csv(
+                er, r.contest_id, excel)
+        for rel, content in files.items():
+            name = rel.rsplit("/", 1)[1]
+            out[name] = write_new_file(os.path.join(directory, name),
+                                       content.encode("utf-8"), f"CSV report {name}")
     return out

@@ -8,7 +8,7 @@ import datetime
 from fractions import Fraction
 from html import escape
 from math import floor
-from typing import List
+from typing import List, Optional
 
 import jdatetime
 
@@ -53,6 +53,9 @@ tr.undecided td{background:#ffebee}
 svg{display:block;max-width:100%;height:auto}
 footer{color:#5b6975;font-size:.85em;padding:0 28px 24px;direction:ltr;text-align:left}
 code{font-family:"DejaVu Sans Mono",monospace;word-break:break-all}
+section.hashes{background:#fff;border-left:4px solid #17324d;padding:6px 14px;margin:14px 0;
+font-size:.9em;text-align:left}
+section.hashes p{margin:2px 0}
 """
 
 
@@ -276,10 +279,26 @@ def _contest_section(er: ElectionResults, r: ContestResult) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def render_html(er: ElectionResults) -> str:
-    """The whole page as a str (write it as UTF-8)."""
+def _hashes(root_hash: Optional[bytes], package_hash: Optional[bytes]) -> str:
+    """The block that ties the page to its record: the root and package hashes a reader
+    compares with the announced ones, and the command that checks them."""
+    def code(h):
+        return "—" if h is None else f"<code>{h.hex()}</code>"
+    return (f'<section class="hashes" dir="ltr" lang="en">\n'
+            f"<p>record root hash (شناسهٔ ریشهٔ پرونده): {code(root_hash)}</p>\n"
+            f"<p>election package hash (شناسهٔ بستهٔ انتخابات): {code(package_hash)}</p>\n"
+            "<p>check (وارسی): <code>evote verify RECORD --package &lt;election package "
+            "hash&gt; --root &lt;record root hash&gt;</code></p>\n</section>")
+
+
+def render_html(er: ElectionResults, root_hash: Optional[bytes] = None,
+                package_hash: Optional[bytes] = None) -> str:
+    """The whole page as a str (write it as UTF-8). root_hash / package_hash: the
+    record's (32 bytes each), shown under the title ("—" when not given: a page outside
+    a record). Deterministic: the same arguments give the same bytes on any machine."""
     m = er.manifest
     seed = "—" if er.lot_seed is None else er.lot_seed.hex()
+    hashes = _hashes(root_hash, package_hash)
     body = "\n".join(_contest_section(er, r) for r in er.contests)
     return f"""<!DOCTYPE html>
 <html dir="rtl" lang="fa">
@@ -295,6 +314,7 @@ def render_html(er: ElectionResults) -> str:
 <p>تاریخ برگزاری: {jalali_date(m.election_date)} | نتایج {_fa(len(er.contests))} حوزه</p>
 </header>
 <main>
+{hashes}
 {body}
 </main>
 <footer>
@@ -306,6 +326,9 @@ def render_html(er: ElectionResults) -> str:
 """
 
 
-def write_html_report(er: ElectionResults, path) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(render_html(er))
+def write_html_report(er: ElectionResults, path, root_hash: Optional[bytes] = None,
+                      package_hash: Optional[bytes] = None) -> None:
+    """render_html into a new file at path (never replacing one: evote.new_files)."""
+    from ..new_files import write_new_file
+    write_new_file(path, render_html(er, root_hash, package_hash).encode("utf-8"),
+                   "HTML report")

@@ -1,70 +1,87 @@
-"""The terminal report: one rich table per contest (winners and alternates marked, ties
-listed, paper stations named). Terminals do not reorder right-to-left text, so Persian
-names appear in logical order; codes and numbers are ASCII here for the same reason."""
-import io
-from typing import Optional
+"""The plain-text report (reports/results.txt, and what `evote demo` prints): per contest
+a table of candidates (winners WIN, alternates ALT, undecided TIE?), ties, list seats,
+then the paper-fallback stations.
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+Deterministic by construction, so a verifier can regenerate it byte for byte (check V18):
+only ASCII is ever aligned (ranks, codes, votes, marks), every name comes last on its
+line, so no Unicode width table (which differs between library versions and terminals)
+decides a byte. Terminals do not reorder right-to-left text, so Persian names appear in
+logical order. "\\n" line ends, UTF-8.
+"""
+from typing import Optional
 
 from .model import ElectionResults
 
 MARK = {"winner": "WIN", "alternate": "ALT", "undecided": "TIE?", "none": ""}
-STYLE = {"winner": "bold green", "alternate": "yellow", "undecided": "bold red", "none": ""}
 
 
-def _contest_table(er: ElectionResults, r) -> Table:
+def _hex_or_dash(value: Optional[bytes]) -> str:
+    return "-" if value is None else value.hex()
+
+
+def _contest_lines(er: ElectionResults, r) -> list:
     contest = er.manifest.contest(r.contest_id)
     lists = {p.code: p.name for p in contest.lists}
-    t = Table(title=escape(f"{contest.name} [{r.contest_id}]  {r.method}  seats {r.seats}, "
-                    f"alternates {r.alternates}"),
-              caption=f"ballots cast {r.ballots_cast}, blank {r.blank}, valid {r.valid}"
-                      + ("" if r.resolved else "  UNRESOLVED TIE")
-                      + (f"  UNFILLED SEATS {r.unfilled_seats}" if r.unfilled_seats else ""))
-    for col, just in (("#", "right"), ("code", "right"), ("name", "left"), ("list", "left"),
-                      ("votes", "right"), ("", "left")):
-        t.add_column(col, justify=just)
+    lines = ["", f"contest {r.contest_id}: {contest.name}",
+             f"  {r.method}, seats {r.seats}, alternates {r.alternates}; ballots cast "
+             f"{r.ballots_cast}, blank {r.blank}, valid {r.valid}"
+             + ("" if r.resolved else "; UNRESOLVED TIE")
+             + (f"; UNFILLED SEATS {r.unfilled_seats}" if r.unfilled_seats else "")]
     by_code = {c.code: c for c in contest.candidates}
     order = sorted(r.candidates, key=lambda c: (c.rank, c.code))
-    for cr in order:
+    cols = [(str(c.rank), str(c.code), str(c.votes), MARK[c.status]) for c in order]
+    head = ("rank", "code", "votes", "")
+    w = [max(len(x[k]) for x in cols + [head]) for k in range(4)]
+    lines.append(f"  {head[0]:>{w[0]}}  {head[1]:>{w[1]}}  {head[2]:>{w[2]}}  "
+                 f"{head[3]:<{w[3]}}  name" + ("  [list]" if lists else ""))
+    for (rank, code, votes, mark), cr in zip(cols, order):
         c = by_code[cr.code]
-        t.add_row(str(cr.rank), str(cr.code), escape(c.name), escape(lists.get(c.list_code, "")),
-                  str(cr.votes), MARK[cr.status], style=STYLE[cr.status] or None)
-    return t
+        lst = f"  [{lists[c.list_code]}]" if c.list_code in lists else ""
+        lines.append(f"  {rank:>{w[0]}}  {code:>{w[1]}}  {votes:>{w[2]}}  {mark:<{w[3]}}  "
+                     f"{c.name}{lst}")
+    lines.append("  winners in seat order: " + (" ".join(map(str, r.winners)) or "-"))
+    lines.append("  alternates in order of succession: "
+                 + (" ".join(map(str, r.alternate_codes)) or "-"))
+    for tie in r.ties:
+        how = {"lot": "lot drawn from the published seed",
+               "unresolved": "UNRESOLVED (no lot seed given)"}.get(
+            tie.step, f"attribute {tie.step!r} (higher wins)")
+        lines.append(f"  tie in {tie.scope} at {tie.score} (positions "
+                     f"{tie.positions[0] + 1}-{tie.positions[1] + 1}) among "
+                     f"{', '.join(map(str, tie.codes))}: {how} -> "
+                     f"{' | '.join(' '.join(map(str, g)) for g in tie.order)}")
+    for p in r.lists:
+        name = ("independents" if p.list_code is None and len(p.members) > 1 else
+                f"independent {p.members[0]}" if p.list_code is None else
+                f"list {p.list_code} {lists.get(p.list_code, '')}".rstrip())
+        lines.append(f"  {name}: votes {p.votes}, seats {p.seats} ({p.quota_seats} by "
+                     f"quota + {p.remainder_seats} by remainder), alternates "
+                     f"{p.alternates}" + ("" if p.eligible else ", below threshold"))
+    return lines
 
 
-def render_text(er: ElectionResults, width: int = 100, color: bool = False) -> str:
-    """The whole report as text (color=True keeps ANSI styles)."""
-    buf = io.StringIO()
-    console = Console(file=buf, width=width, force_terminal=color, color_system=None
-                      if not color else "standard", record=False)
-    print_results(er, console)
-    return buf.getvalue()
-
-
-def print_results(er: ElectionResults, console: Optional[Console] = None) -> None:
-    console = console or Console()
+def render_text(er: ElectionResults, root_hash: Optional[bytes] = None,
+                package_hash: Optional[bytes] = None) -> str:
+    """The whole report as text. root_hash / package_hash: the record's (32 bytes each),
+    shown at the top so a reader can check the report against the announced ones ("-"
+    when not given: a report outside a record)."""
     m = er.manifest
-    console.print(f"{m.name}  [{m.election_id}]  {m.election_date}", markup=False)
+    lines = [f"{m.name}  [{m.election_id}]  {m.election_date}",
+             f"record root hash: {_hex_or_dash(root_hash)}",
+             f"election package hash: {_hex_or_dash(package_hash)}",
+             f"manifest hash: {m.hash().hex()}",
+             f"lot seed: {_hex_or_dash(er.lot_seed)}"]
     for r in er.contests:
-        console.print(_contest_table(er, r))
-        for tie in r.ties:
-            how = {"lot": "lot drawn from the published seed",
-                   "unresolved": "UNRESOLVED (no lot seed given)"}.get(
-                tie.step, f"attribute {tie.step!r} (higher wins)")
-            console.print(f"  tie in {tie.scope} at {tie.score} (positions "
-                          f"{tie.positions[0] + 1}-{tie.positions[1] + 1}) among "
-                          f"{', '.join(map(str, tie.codes))}: {how} -> "
-                          f"{' | '.join(' '.join(map(str, g)) for g in tie.order)}",
-                          markup=False)
-        for p in r.lists:
-            name = "independents" if p.list_code is None else f"list {p.list_code}"
-            console.print(f"  {name}: votes {p.votes}, seats {p.seats} ({p.quota_seats} by "
-                          f"quota + {p.remainder_seats} by remainder), alternates "
-                          f"{p.alternates}" + ("" if p.eligible else ", below threshold"),
-                          markup=False)
+        lines += _contest_lines(er, r)
     paper = er.paper_stations()
     if paper:
-        console.print(f"paper-fallback stations (declared results): {', '.join(paper)}",
-                      markup=False)
+        lines += ["", f"paper-fallback stations (declared results): {', '.join(paper)}"]
+    lines += ["", "check: evote verify RECORD --package <election package hash> "
+              "--root <record root hash>"]
+    return "\n".join(lines) + "\n"
+
+
+def print_results(er: ElectionResults, root_hash: Optional[bytes] = None,
+                  package_hash: Optional[bytes] = None) -> None:
+    """render_text on stdout."""
+    print(render_text(er, root_hash, package_hash), end="")

@@ -6,6 +6,7 @@
     V4  election context    V9  no duplicates         V14 counts
     V5  kiosk certificates  V10 spoiled ballots       V15 results
                                                       V16 station reconciliation
+                                                      V18 reports
 
 The station-level work (V5-V8, V10, parts of V9 and V11) runs as one task per station
 (station.py) on executors.py; everything else runs here. Unusable input (no record, no
@@ -30,6 +31,7 @@ from . import tally_checks
 from .executors import run_tasks
 from .package_check import PACKAGE, check_package
 from .report import Report
+from .reports_check import check_reports
 from .station import verify_station
 from .winners import verified_winners
 
@@ -53,6 +55,8 @@ CHECKS = (
     ("V15", "results: seats, alternates and ties recomputed from counts and rules", "contests"),
     ("V16", "station reconciliation: declared forms issued vs ballots cast in the boxes vs "
      "CLOSE counts", "stations"),
+    ("V18", "reports: every file under reports/ regenerated from the verified results, "
+     "byte for byte", "reports"),
 )
 
 
@@ -302,6 +306,14 @@ class _Run:
         except Exception as exc:
             self.c("V1").fail(PACKAGE, f"unexpected error: {type(exc).__name__}: {exc}")
 
+    def reports(self):
+        """V18 (reports_check.py); an unexpected error fails V18, never the run."""
+        try:
+            check_reports(self)
+        except Exception as exc:
+            self.c("V18").fail(layout.REPORTS_DIR, f"unexpected error: {type(exc).__name__}: "
+                               f"{exc}")
+
     def run(self):
         try:
             self.read_index()
@@ -313,6 +325,7 @@ class _Run:
             self.compare_hashes()
             self.package()
             tally_checks.run_all(self)
+            self.reports()
             if self.rep.valid:
                 self.rep.winners = verified_winners(self.dir, self.manifest,
                                                     self.actual[layout.RESULTS])

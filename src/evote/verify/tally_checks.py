@@ -254,6 +254,7 @@ def _diff(v15, loc, have, want):
 def check_results(r):
     v15 = r.c("V15")
     m = r.manifest
+    r.verified_results = None   # set below when results.json is the recomputation (V18)
     if getattr(r, "totals", None) is None or r.tally_bytes is None:
         v15.not_run_reason = "the counts are not available (V11, V12, V14)"
         return
@@ -278,11 +279,14 @@ def check_results(r):
                                           r.paper_of.get(cid, ())))
         stations = [StationCounts(sid, c, paper=True) for sid, pr in r.paper.items()
                     for c in pr.contests]
-        want = results_to_json_bytes(ElectionResults(m, results, stations, seed))
+        recomputed = ElectionResults(m, results, stations, seed)
+        want = results_to_json_bytes(recomputed)
     except (RecordError, EvoteError) as exc:
         v15.fail(layout.RESULTS, str(exc))
         return
-    if raw != want:
+    if raw == want:
+        r.verified_results = recomputed
+    else:
         _diff(v15, f"{layout.RESULTS} $", value, json.loads(want))
         if not v15.failures:
             v15.fail(layout.RESULTS, "same values but not the canonical bytes "
