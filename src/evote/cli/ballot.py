@@ -8,6 +8,7 @@ dashes and Persian digits are fine (CODE may also be given as several words). Ex
 found and verified, 1 not found or not verified, 2 unusable input or an ambiguous code.
 """
 import json
+import os
 import sys
 
 import click
@@ -50,6 +51,8 @@ def prepare(command, record, code, expected_root):
         query = parse_code(" ".join(code))
     except EvoteError as exc:
         fail(command, str(exc))
+    if not os.path.isdir(record):
+        fail(command, f"{record}: not a directory (give the election record's directory)")
     try:
         view = open_record(record)
     except EvoteError as exc:

@@ -128,8 +128,7 @@ def _lines(a, lang, record_arg, code_arg):
             out += _ballot_lines(t, a, lang)
         out.append(t["report"])
     else:
-        if a["command"] == "ballot":
-            out.append(t["found"])
+        out.append(t["found"])
         out += _ballot_lines(t, a, lang)
         if a["command"] == "ballot":
             out.append(t["checked"])
