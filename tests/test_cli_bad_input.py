@@ -171,8 +171,14 @@ def test_verify_json_report_never_overwrites_the_record(record, tmp_path):
     result = _invoke("verify", d, "--jobs", "1", "--json", index)
     assert result.exit_code == 2 and f"--json: {index} is inside the record" in result.output
     assert open(index, "rb").read() == before
-    assert _invoke("verify", d, "--jobs", "1", "--json",
-                   os.path.join(d, "reports", "verify.json")).exit_code == 0
+    # nor under reports/, which V18 checks file by file
+    inside = os.path.join(d, "reports", "verify.json")
+    result = _invoke("verify", d, "--jobs", "1", "--json", inside)
+    assert result.exit_code == 2 and f"--json: {inside} is inside the record" in result.output
+    assert not os.path.exists(inside)
+    outside = tmp_path / "verify.json"
+    assert _invoke("verify", d, "--jobs", "1", "--json", outside).exit_code == 0
+    assert json.loads(outside.read_text())["valid"] is True
 
 
 # ---------------------------------------------------------------- evote demo

@@ -82,7 +82,8 @@ def test_no_winners_when_not_valid(tmp_path_factory, tmp_path):
     result = run_verify(d, "--json", str(out))
     assert result.exit_code == 1
     assert "RESULT: INVALID" in result.output
-    assert "verified results" not in result.output and "winner 1" not in result.output
+    head, sep, tail = result.output.partition("RESULT: INVALID\n")
+    assert sep and tail == "" and "winner 1" not in result.output
     assert json.loads(out.read_text())["winners"] == []
 
 

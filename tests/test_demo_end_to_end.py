@@ -16,11 +16,12 @@ def test_demo_record_verifies(tmp_path_factory):
     rep = outcome.report
     assert rep.valid and rep.exit_code == 0
     checks = {c.number: c for c in rep.checks}
-    assert [c.number for c in rep.checks] == [f"V{i}" for i in range(1, 17)]
+    assert [c.number for c in rep.checks] == [f"V{i}" for i in range(1, 17)] + ["V18"]
     # Everything the demo promises is in the record and was looked at.
     assert checks["V8"].checked > 0 and checks["V10"].checked > 0   # ballots, challenges
     assert checks["V13"].checked == 1                               # one paper station
     assert checks["V4"].checked == 5                                # 5 guardians
+    assert checks["V18"].checked >= 2                               # html, txt, csv
     assert outcome.root.hex() == rep.root_hash
     with open(os.path.join(outcome.record_dir, "ROOT")) as f:
         assert f.read() == outcome.root.hex() + "\n"
@@ -39,7 +40,7 @@ def test_cli_verify_exit_code_and_json(tmp_path_factory, tmp_path):
     assert result.exit_code == 0, result.output
     assert "RESULT: VALID" in result.output
     rep = json.loads(out.read_text())
-    assert rep["valid"] is True and len(rep["checks"]) == 16
+    assert rep["valid"] is True and len(rep["checks"]) == 17
     root = open(os.path.join(record, "ROOT")).read().strip()
     ok = CliRunner().invoke(cli, ["verify", record, "--jobs", "1", "--root", root])
     assert ok.exit_code == 0

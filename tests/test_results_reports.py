@@ -98,13 +98,16 @@ def test_csv_formula_cells_quoted_for_spreadsheets(tmp_path):
     er = election(manifest=Manifest.from_json_obj(obj))
     assert "'=HYPERLINK" in contest_csv(er, "council-city-1", excel=True)
     files = write_csv_reports(er, tmp_path)
-    assert set(files) == {"council-city-1.csv", "council-city-1-stations.csv"}
+    assert set(files) == {"contest-council-city-1.csv", "stations-council-city-1.csv"}
 
 
 def test_text_report():
     er = election()
-    out = render_text(er, width=120)
+    out = render_text(er, bytes(32), bytes(range(32)))
     assert out.count("WIN") == 9 + 3 + 5 + 3  # city 9, villages 3/5/3
+    assert f"record root hash: {bytes(32).hex()}" in out
+    assert f"election package hash: {bytes(range(32)).hex()}" in out
+    assert render_text(er, bytes(32), bytes(range(32))) == out      # deterministic
     assert "paper-fallback stations" in out and "city-1-st002" in out
     assert "\x1b[" not in out
 

@@ -47,10 +47,39 @@ def reseal(record: str) -> bool:
             saved[p] = open(p, "rb").read()
             os.unlink(p)
     try:
-        seal_record(record)
-        return True
+        root = seal_record(record)
     except RecordError:
         for p, data in saved.items():
             with open(p, "wb") as f:
                 f.write(data)
         return False
+    rerender_reports(record, root)
+    return True
+
+
+def rerender_reports(record: str, root: bytes) -> None:
+    """Replace reports/ with the reports of the record's own results.json, package and
+    root hash (what a forger who resealed would publish). When results.json or
+    package.json no longer read, reports/ is left as it was (V18 does not run then)."""
+    import json
+    from evote.errors import EvoteError
+    from evote.election.package import package_hash
+    from evote.manifest import Manifest
+    from evote.results.report_json import results_from_json_bytes
+    from evote.results.report_files import record_reports
+    try:
+        m = Manifest.from_json_obj(json.loads(open(os.path.join(record, "manifest.json"),
+                                                   "rb").read()))
+        er = results_from_json_bytes(m, open(os.path.join(record, "results", "results.json"),
+                                             "rb").read(), "results/results.json")
+        package = json.loads(open(os.path.join(record, "package.json"), "rb").read())
+        body = {k: v for k, v in package.items() if k != "authority_signature"}
+        reports = record_reports(er, root, package_hash(body))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EvoteError):
+        return
+    shutil.rmtree(os.path.join(record, "reports"), ignore_errors=True)
+    for rel, data in reports.items():
+        path = os.path.join(record, *rel.split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
