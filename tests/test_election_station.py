@@ -82,7 +82,7 @@ def test_paper_with_persian_and_arabic_indic_codes(e):
                         **official_args(e, e.paper_station, "station-head"))
     assert isinstance(doc, PaperResult)
     assert doc.counts()[cid].votes[0] == votes[codes[0]]
-    PaperResult.from_json_bytes(open(out, "rb").read()).verify(e.manifest)
+    PaperResult.from_json_bytes(open(out, "rb").read()).verify(e.manifest, complete=False)
 
 
 @pytest.mark.parametrize("edit, match", [

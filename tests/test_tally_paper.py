@@ -25,7 +25,7 @@ def _paper(station="c1", forms=7, votes=(3, 2, 0, 1, 4, 2), ballots=7, blank=1):
     manifest = election()[0]
     counts = ContestCounts("city-council", votes, ballots, blank)
     p = PaperResult(manifest.hash(), station, forms, (counts,))
-    for role, key in (("chair", CHAIR), ("clerk", CLERK)):
+    for role, key in (("station-head", CHAIR), ("observer", CLERK)):
         cert = certify_official(AUTHORITY, manifest.hash(), station, role,
                                 bytes(key.verify_key))
         p = p.sign(role, key, cert)
@@ -42,7 +42,7 @@ def test_signed_paper_result_verifies_and_round_trips():
 
 
 @pytest.mark.parametrize("tamper,message", [
-    (lambda p: dataclasses.replace(p, forms_issued=8), "official 0 .'chair'"),
+    (lambda p: dataclasses.replace(p, forms_issued=8), "official 0 .'station-head'"),
     (lambda p: dataclasses.replace(p, spoiled_forms=1), "signature of the declared"),
     (lambda p: dataclasses.replace(p, contests=(ContestCounts(
         "city-council", (4, 2, 0, 1, 4, 2), 7, 1),)), "signature of the declared result"),
@@ -50,9 +50,9 @@ def test_signed_paper_result_verifies_and_round_trips():
     (lambda p: dataclasses.replace(p, officials=p.officials[:1]), "2 required"),
     (lambda p: dataclasses.replace(p, officials=p.officials[:1] * 2), "signs twice"),
     (lambda p: dataclasses.replace(p, officials=(dataclasses.replace(
-        p.officials[0], role="clerk"), p.officials[1])), "signs twice"),
+        p.officials[0], role="observer"), p.officials[1])), "signs twice"),
     (lambda p: dataclasses.replace(p, officials=(dataclasses.replace(
-        p.officials[0], role="observer"),) + p.officials[1:]), "not certified"),
+        p.officials[0], role="clerk"),) + p.officials[1:]), "not certified"),
     (lambda p: dataclasses.replace(p, manifest_hash=bytes(32)), "another manifest"),
     (lambda p: dataclasses.replace(p, station_id="nowhere"), "not in the manifest"),
 ])

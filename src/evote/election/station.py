@@ -16,6 +16,10 @@ Invariants of every step, checked before anything is written:
 - the key file's key is the certified key;
 - no role or key signs twice; the signatures already in a file verify first (and each
   of those officials is listed in the package too);
+- a file is complete once one official of each role of the manifest's
+  signing_roles.station has signed it (roles_missing() names the roles still to sign);
+  the steps write incomplete files (each official signs in turn), `evote tally` and the
+  verifier (V13, V16) accept only complete ones;
 - `sign` without a package (an official who holds only the file to countersign) checks
   less: the certificate is for the file's manifest hash and station, the key is the
   certified one, and the signatures already in the file are valid Ed25519 signatures
@@ -38,6 +42,7 @@ from ..manifest import parse_candidate_code
 from ..results import ContestCounts
 from ..tally import PaperResult, StationDeclaration
 from ..tally.declaration import DECLARATION_VERSION, MAX_FORMS
+from ..tally.officials import missing_roles
 from ..tally.paper import PAPER_VERSION
 from .certificates import load_official_certificate_file
 from .files import read_json_input, write_new_file
@@ -109,6 +114,12 @@ def _check_signers(plan, doc, where: str, role: str, public_key: bytes) -> None:
             raise StationStepRefused(f"{where}: this official's key has already signed it")
 
 
+def roles_missing(doc, manifest_roles) -> list:
+    """The roles of the manifest's signing_roles.station that have not signed `doc` yet:
+    `evote tally` and the verifier refuse the form until this is empty."""
+    return missing_roles(doc.officials, manifest_roles)
+
+
 def _write(out, doc, what: str, inputs) -> None:
     write_new_file(out, canonical_json_bytes(doc.to_json_obj()), what, inputs=inputs)
 
@@ -126,7 +137,7 @@ def declare(package_path, station_id: str, forms_issued: int, key_path, certific
     role, key, cert = _official(package, plan, key_path, certificate_path, passphrase)
     doc = StationDeclaration(package.manifest.hash(), station_id, forms_issued)
     doc = doc.sign(role, key, cert)
-    doc.verify(package.manifest)
+    doc.verify(package.manifest, complete=False)   # the other roles countersign (sign)
     _write(out, doc, "declaration", (package_path, key_path, certificate_path))
     return doc
 
@@ -223,11 +234,11 @@ def paper(package_path, station_id: str, counts_path, key_path, certificate_path
     doc = PaperResult(package.manifest.hash(), station_id, forms, contests,
                       spoiled_forms=spoiled)
     try:
-        doc.verify(package.manifest, min_officials=0)    # the counts' own checks
+        doc.verify(package.manifest, min_officials=0, complete=False)  # the counts' checks
     except EvoteError as exc:
         raise CountsError(f"{os.fspath(counts_path)}: {exc}") from None
     doc = doc.sign(role, key, cert)
-    doc.verify(package.manifest)
+    doc.verify(package.manifest, complete=False)   # the other roles countersign (sign)
     _write(out, doc, "paper result", (package_path, counts_path, key_path, certificate_path))
     return doc
 
@@ -255,7 +266,7 @@ def load_signed(path, package: ElectionPackage):
         plan = _plan(package, doc.station_id, mode, what)
     except StationStepRefused as exc:
         raise StationStepRefused(f"{where}: {exc}") from None
-    doc.verify(package.manifest, min_officials=0)
+    doc.verify(package.manifest, min_officials=0, complete=False)
     _check_signers(plan, doc, where, role="", public_key=b"")
     return doc, plan
 
@@ -310,7 +321,7 @@ def sign(in_path, key_path, certificate_path, passphrase, out, package_path=None
                                          "signed it")
     doc = doc.sign(role, key, cert)
     if package_path is not None:
-        doc.verify(package.manifest)
+        doc.verify(package.manifest, complete=False)  # roles_missing() says who is left
     what = "declaration" if isinstance(doc, StationDeclaration) else "paper result"
     inputs = tuple(p for p in (package_path, in_path, key_path, certificate_path)
                    if p is not None)

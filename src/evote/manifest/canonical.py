@@ -26,6 +26,9 @@ def manifest_to_json_obj(m: Manifest) -> dict:
         "election_date": m.election_date,
         "authority_key": m.authority_key.hex(),
         "privacy_floor": m.privacy_floor,
+        "signing_roles": m.signing_roles.to_json_obj(),
+        "supervisors": [s.to_json_obj() for s in m.supervisors],
+        "voting_window": None if m.voting_window is None else m.voting_window.to_json_obj(),
         "districts": [{"district_id": d.district_id, "name": d.name, "kind": d.kind}
                       for d in m.districts],
         "stations": [{"station_id": s.station_id, "name": s.name,

@@ -14,6 +14,8 @@ from .model import (VERSION, BallotStyle, Candidate, Contest, District, Manifest
 from .normalize import parse_candidate_code
 from ..errors import EvoteValueError, ManifestError
 from .model import DEFAULT_PRIVACY_FLOOR
+from .anchors import (SigningRoles, signing_roles_from_json, supervisors_from_json,
+                      voting_window_from_json)
 from ..paths import checked_path
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -21,7 +23,8 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 # field -> required?  (optional fields get the defaults in _DEFAULTS)
 _MANIFEST = {"version": True, "election_id": True, "name": True, "election_date": True,
              "authority_key": True, "districts": True, "stations": True, "contests": True,
-             "styles": True, "privacy_floor": False}
+             "styles": True, "privacy_floor": False, "signing_roles": False,
+             "supervisors": False, "voting_window": False}
 _DISTRICT = {"district_id": True, "name": True, "kind": True}
 _STATION = {"station_id": True, "name": True, "district_id": True, "style_id": True}
 _STYLE = {"style_id": True, "contest_ids": True}
@@ -181,7 +184,11 @@ def manifest_from_json_obj(obj) -> Manifest:
                   authority_key=bytes.fromhex(key_hex),
                   districts=districts, stations=stations, contests=contests,
                   styles=tuple(styles),
-                  privacy_floor=obj.get("privacy_floor", DEFAULT_PRIVACY_FLOOR))
+                  privacy_floor=obj.get("privacy_floor", DEFAULT_PRIVACY_FLOOR),
+                  signing_roles=(signing_roles_from_json(obj["signing_roles"])
+                                 if "signing_roles" in obj else SigningRoles()),
+                  supervisors=supervisors_from_json(obj.get("supervisors", [])),
+                  voting_window=voting_window_from_json(obj.get("voting_window")))
 
 
 def _no_duplicate_keys(pairs):

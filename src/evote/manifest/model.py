@@ -24,6 +24,7 @@ from typing import Iterator, Mapping, Optional, Tuple, Union
 
 from ..errors import ManifestError
 from .normalize import MAX_CODE_DIGITS, name_key
+from .anchors import SigningRoles, VotingWindow, check_supervisors
 
 VERSION = "evote-manifest/1"
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
@@ -366,6 +367,11 @@ class Manifest:
     styles: Tuple[BallotStyle, ...]
     authority_key: bytes  # Ed25519 public key of the election authority (certifies kiosks)
     privacy_floor: int = DEFAULT_PRIVACY_FLOOR  # no contest tally of fewer ballots is decrypted
+    # anchors.py: who must sign station forms and exclusions, the supervising board's
+    # keys, the voting window (None: not stated, box times unchecked)
+    signing_roles: SigningRoles = SigningRoles()
+    supervisors: tuple = ()
+    voting_window: Optional[VotingWindow] = None
     _by: dict = field(init=False, repr=False, compare=False)
     _cache: dict = field(init=False, repr=False, compare=False)
 
@@ -382,6 +388,11 @@ class Manifest:
         if not isinstance(self.authority_key, bytes) or len(self.authority_key) != 32:
             raise manifest_error("authority_key", "authority key must be 32 bytes")
         check_int(self.privacy_floor, "privacy_floor", 1, MAX_PRIVACY_FLOOR, "privacy floor")
+        if not isinstance(self.signing_roles, SigningRoles):
+            raise manifest_error("signing_roles", "expected SigningRoles")
+        object.__setattr__(self, "supervisors", check_supervisors(self.supervisors))
+        if self.voting_window is not None and not isinstance(self.voting_window, VotingWindow):
+            raise manifest_error("voting_window", "expected None or a VotingWindow")
         for fname, typ in (("districts", District), ("stations", Station),
                            ("contests", Contest), ("styles", BallotStyle)):
             object.__setattr__(self, fname, _check_list(getattr(self, fname), typ, fname))

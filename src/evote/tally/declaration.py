@@ -87,16 +87,18 @@ class StationDeclaration:
         return replace(self, officials=sign_official(self.officials, self.signed_digest(),
                                                      role, key, certificate))
 
-    def verify(self, manifest, min_officials: int = 1) -> None:
+    def verify(self, manifest, min_officials: int = 1, complete: bool = True) -> None:
         """For this manifest and one of its stations, signed by at least min_officials
         distinct officials (each key and role once), each certified by the authority for
-        this station and role. Raises StationDeclarationError. Whether the station is an
+        this station and role, and (complete) one under each of the manifest's
+        signing_roles.station. Raises StationDeclarationError. Whether the station is an
         electronic one, and the count itself, are the reconciliation's (reconcile.py)."""
         check_station(manifest, self.where, self.manifest_hash, self.station_id,
                       StationDeclarationError)
         verify_officials(manifest, self.where, self.manifest_hash, self.station_id,
                          self.officials, self.signed_digest(), min_officials, "declaration",
-                         StationDeclarationError)
+                         StationDeclarationError,
+                         manifest.signing_roles.station if complete else ())
 
     def to_json_obj(self) -> dict:
         return dict(self.body_obj(), officials=[o.to_json_obj() for o in self.officials])
@@ -133,7 +135,7 @@ class StationDeclaration:
 
 
 def declared_forms(manifest, declarations: Sequence[StationDeclaration],
-                   min_officials: int = 1) -> dict:
+                   min_officials: int = 1) -> dict:  # complete declarations only
     """station id -> forms issued, for reconcile_stations(forms_issued=...), after
     verifying each declaration; refuses two for one station (StationDeclarationError)."""
     out = {}

@@ -112,12 +112,20 @@ def check_station(manifest, where: str, manifest_hash: bytes, station_id: str, e
         raise error(f"{where}: station is not in the manifest") from None
 
 
+def missing_roles(officials: Sequence[Official], required_roles) -> list:
+    """The required roles no official in `officials` signs under (sorted)."""
+    have = {o.role for o in officials}
+    return sorted(r for r in required_roles if r not in have)
+
+
 def verify_officials(manifest, where: str, manifest_hash: bytes, station_id: str,
                      officials: Sequence[Official], signed_digest: bytes, min_officials: int,
-                     what: str, error) -> None:
-    """At least min_officials distinct officials (each key and role once), each certified
-    by the manifest's authority for this station and role, each signing signed_digest.
-    Raises `error` naming `where` and the official; `what` names the signed object."""
+                     what: str, error, required_roles=()) -> None:
+    """At least min_officials distinct officials (each key and role once), one signing
+    under each of `required_roles` (the manifest's signing_roles.station for a complete
+    form), each certified by the manifest's authority for this station and role, each
+    signing signed_digest. Raises `error` naming `where` and the official or the missing
+    role; `what` names the signed object."""
     if len(officials) < min_officials:
         raise error(f"{where}: {len(officials)} official signature(s), "
                     f"{min_officials} required")
@@ -140,3 +148,9 @@ def verify_officials(manifest, where: str, manifest_hash: bytes, station_id: str
             nacl.signing.VerifyKey(o.public_key).verify(signed_digest, o.signature)
         except _BAD_SIG:
             raise error(f"{who}: signature of the {what} does not verify") from None
+    missing = missing_roles(officials, required_roles)
+    if missing:
+        raise error(f"{where}: not signed by the required role(s) {', '.join(missing)} "
+                    f"(the manifest's signing_roles.station: "
+                    f"{', '.join(required_roles)}; signed by: "
+                    f"{', '.join(o.role for o in officials) or 'nobody'})")

@@ -100,10 +100,11 @@ class PaperResult:
     def counts(self) -> dict:
         return {c.contest_id: c for c in self.contests}
 
-    def verify(self, manifest, min_officials: int = 1) -> None:
+    def verify(self, manifest, min_officials: int = 1, complete: bool = True) -> None:
         """Signed by at least min_officials distinct certified officials (each key and
-        role once), for this manifest, this station, and the station style's contests
-        with plausible counts. Raises PaperResultError."""
+        role once) and (complete) one under each of the manifest's signing_roles.station,
+        for this manifest, this station, and the station style's contests with plausible
+        counts. Raises PaperResultError."""
         where = self.where
         station = check_station(manifest, where, self.manifest_hash, self.station_id,
                                 PaperResultError)
@@ -119,7 +120,8 @@ class PaperResult:
                 raise PaperResultError(f"{where}: {exc}") from None
         verify_officials(manifest, where, self.manifest_hash, self.station_id, self.officials,
                          self.signed_digest(), min_officials, "declared result",
-                         PaperResultError)
+                         PaperResultError,
+                         manifest.signing_roles.station if complete else ())
 
     def to_json_obj(self) -> dict:
         return dict(self.body_obj(), officials=[o.to_json_obj() for o in self.officials])

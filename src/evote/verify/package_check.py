@@ -148,4 +148,5 @@ def check_package(r, expected: bytes | None) -> None:
             v1.fail(PACKAGE, f"its {key} is not byte for byte the record's {rel} (the "
                     f"package is of another election, or {rel} was changed)")
             return  # the stations cannot be compared against another election's package
+    r.package = pkg   # V13, V16: the officials listed per station (tally_checks.py)
     _check_stations(r, pkg, v1)

@@ -83,6 +83,7 @@ class _Run:
         self.papers = {}        # station id -> paper path
         self.declarations = {}  # station id -> declarations/<station>.json path
         self.outputs = []       # station task outputs, manifest station order
+        self.package = None     # the verified election package (package_check), if any
         # Filled by tally_checks, each check for the next (None: not available).
         self.districts = self.tally_bytes = self.decrypted = self.totals = None
         self.electronic, self.paper, self.paper_of = (), {}, {}

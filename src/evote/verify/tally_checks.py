@@ -168,6 +168,24 @@ def check_decryption(r):
     r.decrypted = decrypted if ok else None
 
 
+def check_listed(r, sid, doc):
+    """Every official who signed `doc` (a paper result or declaration of station `sid`)
+    is listed for that station and role in the record's election package (V13, V16).
+    Without a verified package V1 has failed already and there is nothing to compare."""
+    if r.package is None:
+        return
+    try:
+        plan = r.package.station(sid)
+    except EvoteError:
+        return   # a station the manifest lacks: named by the caller's own checks
+    listed = {(o.role, o.public_key, o.certificate) for o in plan.officials}
+    for i, o in enumerate(doc.officials):
+        if (o.role, o.public_key, o.certificate) not in listed:
+            raise RecordError(f"official {i} ({o.role!r}, key {o.public_key.hex()[:16]}...) "
+                              f"is not listed for station {sid!r} and role {o.role!r} in "
+                              f"the election package ({layout.PACKAGE})")
+
+
 def check_paper(r):
     v13 = r.c("V13")
     m = r.manifest
@@ -185,6 +203,7 @@ def check_paper(r):
                 raise RecordError(f"station {sid!r} also has ballot boxes "
                                   f"({', '.join(r.boxes[sid])})")
             pr.verify(m)
+            check_listed(r, sid, pr)
             for c in pr.contests:  # reconciliation (specs/tally.md section 6)
                 if c.ballots_cast + pr.spoiled_forms != pr.forms_issued:
                     raise RecordError(f"contest {c.contest_id}: {c.ballots_cast} ballots "
@@ -303,6 +322,7 @@ def _declaration(r, sid, path):
     if raw != d.to_json_bytes():
         raise RecordError("not in canonical form (specs/record.md section 3)")
     d.verify(r.manifest)
+    check_listed(r, sid, d)
     if sid in r.papers:
         raise RecordError(f"station {sid!r} fell back to paper ({r.papers[sid]}): its forms "
                           "issued are in its paper result, it has no declaration")
