@@ -145,6 +145,7 @@ def _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id, ba
                 out.fail(_problem_check(p.check), where, f"{p.check}: {p.detail}")
             if record is None:
                 continue
+            _check_window(out, rel, record, manifest.voting_window)
             if isinstance(record, OpenRecord):
                 out.d["kiosks"].append((rel, record.kiosk_id, record.certificate.kiosk_key.hex()))
             elif isinstance(record, (CastRecord, SpoilRecord)):
@@ -162,6 +163,20 @@ def _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id, ba
                      f"torn-frame: {report.torn_bytes} bytes of an incomplete final frame")
         if not report.closed:
             out.fail("V6", _loc(rel), "not-closed: the box has no CLOSE record")
+
+
+def _check_window(out, rel, record, window):
+    """V6: a record's time (whatever time the record holds) lies inside the manifest's
+    voting window widened by its tolerance (manifest/anchors.py); no window stated, no
+    check."""
+    time_us = getattr(record, "time_us", None)
+    if window is None or time_us is None:
+        return
+    if time_us == 0 and isinstance(record, (CastRecord, SpoilRecord)):
+        return   # a ballot record carries no time (ballotbox/records.py NO_TIME)
+    why = window.outside(time_us)
+    if why is not None:
+        out.fail("V6", _loc(rel, record.seq), f"outside-voting-window: {why}")
 
 
 def _ballot_record(out, rel, record, style_id, ballots):
