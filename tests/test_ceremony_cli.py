@@ -1,4 +1,5 @@
-"""`evote guardian ...`: the ceremony run as five file-exchanging CLI steps."""
+"""`evote guardian ...`: the ceremony run as file-exchanging CLI steps (generate, publish,
+deal, finish, acknowledge, context)."""
 import json
 import os
 import stat
@@ -39,9 +40,27 @@ def test_ceremony_through_the_cli(tmp_path):
         assert len(mine) == n - 1
         args = [x for p in mine for x in ("--shares", p)]
         _run(runner, "finish", s, *records, *args, "--passphrase-file", pw)
+    acks = [tmp_path / f"ack-{i}.json" for i in range(1, n + 1)]
+    for s, a in zip(secrets, acks):
+        _run(runner, "acknowledge", s, *records, "--out", a, "--passphrase-file", pw)
     out = tmp_path / "context.json"
-    _run(runner, "context", *records, "--out", out)
+    # every guardian's acknowledgement is needed: one missing is refused, naming it
+    r = _run(runner, "context", *records, *[x for a in acks[:2] for x in
+                                            ("--acknowledgements", a)],
+             "--out", out, code=2)
+    assert "guardian(s) 3" in r.output and not out.exists()
+    # an acknowledgement whose lot contribution was altered is refused (its proof/signature)
+    obj = json.loads(acks[1].read_bytes())
+    bad = tmp_path / "ack-bad.json"
+    obj["contribution"] = obj["contribution"][64:] + obj["contribution"][:64]
+    bad.write_text(json.dumps(obj))
+    r = _run(runner, "context", *records, "--acknowledgements", acks[0],
+             "--acknowledgements", bad, "--acknowledgements", acks[2], "--out", out, code=2)
+    assert "guardian 2" in r.output and not out.exists()
+    _run(runner, "context", *records, *[x for a in acks for x in ("--acknowledgements", a)],
+         "--out", out)
     ctx = ElectionContext.from_json_obj(json.loads(out.read_bytes()))
+    assert [a.guardian_index for a in ctx.acknowledgements] == [1, 2, 3]
     for i, s in enumerate(secrets, start=1):
         g = load_guardian(s, "guardian passphrase")
         assert g.base_hash == ctx.base_hash and g.key_share is not None
@@ -55,7 +74,8 @@ def test_ceremony_through_the_cli(tmp_path):
     obj = json.loads(records[1].read_bytes())
     obj["signature"] = "00" * 64
     records[1].write_text(json.dumps(obj))
-    r = _run(runner, "context", *records, "--out", out, code=2)
+    r = _run(runner, "context", *records, *[x for a in acks for x in ("--acknowledgements", a)],
+             "--out", tmp_path / "ctx2.json", code=2)
     assert "guardian 2" in r.output
 
 

@@ -1,4 +1,5 @@
 """Proportional lists: quotas, largest remainders, caps, thresholds, alternates per list."""
+import dataclasses
 from fractions import Fraction
 
 import pytest
@@ -6,7 +7,15 @@ from hypothesis import given, settings, strategies as st
 
 from evote.errors import EvoteValueError
 from evote.manifest import Candidate, Contest, PartyList
-from evote.results import ContestCounts, ResultSettings, compute_result
+from evote.results import ContestCounts, ResultSettings, compute_result as _compute_result
+
+
+def compute_result(contest, counts, seed=None, settings=None):
+    """The contest's result with `settings` given the only way there is: on the contest
+    (as the manifest fixes them)."""
+    if settings is not None:
+        contest = dataclasses.replace(contest, settings=settings)
+    return _compute_result(contest, counts, seed)
 
 
 def prop_contest(members, seats, alternates, independents=0, edu=None):

@@ -6,7 +6,8 @@
     evote guardian deal     SECRET.json RECORD.json... --out-dir DIR
     evote guardian finish   SECRET.json RECORD.json... --shares SHARE.json...
                             [--complaints-out FILE] [--complain-missing]
-    evote guardian context  RECORD.json... --out CONTEXT.json
+    evote guardian acknowledge SECRET.json RECORD.json... --out ACK.json
+    evote guardian context  RECORD.json... --acknowledgements ACK.json... --out CONTEXT.json
     evote guardian decrypt  SECRET.json RECORD --out SHARES.json [--jobs N]
 
 Secret files are encrypted under a passphrase (asked on the terminal, or read from
@@ -141,14 +142,34 @@ def finish(secret, records, share_paths, complaints_out, complain_missing, passp
 
 
 @guardian.command()
+@click.argument("secret", type=click.Path(dir_okay=False))
 @click.argument("records", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--out", required=True, type=click.Path(dir_okay=False))
-def context(records, out):
-    """Step 5 (anyone): check the N records and write the election context."""
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="Acknowledgement file (public).")
+@_PASS
+def acknowledge(secret, records, out, passphrase_file):
+    """Step 6: acknowledge the context of the N records, with a fresh lot contribution."""
     from ..election import ceremony_steps
 
     def step():
-        ctx = ceremony_steps.context(records, out)
+        ack = ceremony_steps.acknowledge(secret, _passphrase(passphrase_file), records, out)
+        click.echo(f"guardian {ack.guardian_index} acknowledges base hash "
+                   f"{ack.base_hash.hex()}; acknowledgement written to {out}")
+    run_step("guardian acknowledge", step)
+
+
+@guardian.command()
+@click.argument("records", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--acknowledgements", "acks", multiple=True,
+              type=click.Path(dir_okay=False),
+              help="Each guardian's acknowledgement file (repeat the option for each).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+def context(records, acks, out):
+    """Step 7 (anyone): check the N records and N acknowledgements, write the context."""
+    from ..election import ceremony_steps
+
+    def step():
+        ctx = ceremony_steps.context(records, out, acks)
         click.echo(f"election context written to {out}: joint key "
                    f"{ctx.joint_key.to_bytes().hex()}, base hash {ctx.base_hash.hex()}")
     run_step("guardian context", step)

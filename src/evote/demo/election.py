@@ -213,7 +213,7 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
     kiosk_ids, kiosk_certs, official_certs = {}, [], []
     for s in manifest.stations:
         if s.station_id != paper_id:
-            n_kiosks = 2 if s.district_id == city.district_id else 1
+    context = ceremony_steps.context(records, context_path, acks)  # public files only
             kiosk_ids[s.station_id] = [f"{s.station_id}-k{j}" for j in range(1, n_kiosks + 1)]
         for kid in kiosk_ids.get(s.station_id, ()):
             req = home("kiosks", kid, "kiosk.req.json")

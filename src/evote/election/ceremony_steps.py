@@ -7,7 +7,8 @@ one guardian's secret file.
     deal(secret, passphrase, record_paths, out_dir) -> [share paths]
     finish(secret, passphrase, record_paths, share_paths, complain_missing=False)
         -> FinishOutcome (complaints, or the key share saved into `secret`)
-    context(record_paths, out) -> ElectionContext
+    acknowledge(secret, passphrase, record_paths, out) -> Acknowledgement
+    context(record_paths, out, acknowledgement_paths=()) -> ElectionContext
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from ..errors import EvoteError
 from ..protocol import ceremony as c
 from ..protocol.guardian import GuardianRecord, SealedShare
+from ..protocol.lot import Acknowledgement, acknowledge as make_acknowledgement
 from ..protocol.guardian_store import (DEFAULT_MEMLIMIT, DEFAULT_OPSLIMIT, load_guardian,
                                        save_guardian, seal_guardian)
 from .files import check_output, read_json_input, write_new_file
@@ -131,9 +133,52 @@ def finish(secret, passphrase, record_paths, share_paths, *, complain_missing=Fa
     return FinishOutcome(g.index, (), outcome.context.base_hash)
 
 
-def context(record_paths, out):
+def acknowledge(secret, passphrase, record_paths, out) -> Acknowledgement:
+    """Guardian's step 6 (specs/key-ceremony.md 11): after a finish without complaint,
+    recompute the context from the n records, check it is the one this guardian
+    finished (same base hash), and write its signed acknowledgement with a fresh lot
+    contribution. Run once: a second acknowledgement of the same guardian is a second
+    contribution, and the context takes exactly one."""
+    check_output(out, "acknowledgement file", inputs=(secret, *record_paths))
+    g = load_guardian(secret, passphrase)
+    if g.key_share is None:
+        raise CeremonyStepError(f"{secret}: guardian {g.index} has not finished the key "
+                                "ceremony (run `evote guardian finish` first)")
     records = read_records(record_paths)
+    try:
+        ctx = c.build_context(g.manifest_hash, g.n, g.t, records)
+    except EvoteError as exc:
+        raise CeremonyStepError(f"RECORDS: {exc}") from None
+    if ctx.base_hash != g.base_hash:
+        raise CeremonyStepError(f"RECORDS: they give base hash {ctx.base_hash.hex()}, not "
+                                f"the {g.base_hash.hex()} guardian {g.index} finished with")
+    ack = make_acknowledgement(g, ctx.base_hash, ctx.joint_key)
+    _write(out, ack.to_json_obj(), "acknowledgement file", (secret, *record_paths))
+    return ack
+
+
+def read_acknowledgements(paths) -> list:
+    out = []
+    for p in paths:
+        out.append(_parsed(p, "acknowledgement",
+                           lambda o, p=p: Acknowledgement.from_json_obj(o, f"{p}"))[1])
+    return out
+
+
+def context(record_paths, out, acknowledgement_paths=()):
+    """The context from the n records and every guardian's acknowledgement (each
+    verified: signature by the guardian's identity key, this base hash, the lot
+    contribution's proof). Without acknowledgements it is refused: an election's
+    context carries all n (V4, `evote package`)."""
+    check_output(out, "context file", inputs=(*record_paths, *acknowledgement_paths))
+    records = read_records(record_paths)
+    acks = read_acknowledgements(acknowledgement_paths)
     r0 = records[0]
     ctx = c.build_context(r0.manifest_hash, r0.n, r0.t, records)
-    _write(out, ctx.to_json_obj(), "context file", record_paths)
+    try:
+        ctx = ctx.with_acknowledgements(acks)
+    except EvoteError as exc:
+        raise CeremonyStepError(f"--acknowledgements: {exc}") from None
+    _write(out, ctx.to_json_obj(), "context file",
+           (*record_paths, *acknowledgement_paths))
     return ctx

@@ -11,7 +11,10 @@ record's district contests with their ballot counts; every share's proof verifie
 against the context's public share S_l (the guardian, contest and file of the first that
 fails are named); at least t guardians. The counts are then recovered (in [0, ballots])
 and the DecryptionRecord (the JSON the verifier reads) written through
-files.write_new_json. The tally centre holds no secret: shares are public.
+files.write_new_json. The same guardians' lot shares (each file's "lot") are verified
+against the context's lot ciphertext and combined into tally/lot.json (record/lot.py:
+the point and the lot seed; any t guardians give the same seed). Both files are checked
+before either is written. The tally centre holds no secret: shares are public.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from ..errors import EvoteError, InvalidProof
 from ..protocol.decryption import verify_decryption_share
 from ..record import layout
+from ..record.lot import decrypt_lot
 from ..tally import DecryptionRecord, tally_labels
 from ..tally.decrypt import contest_ciphertexts, decrypt_with_shares
 from .files import read_json_input, write_new_json
@@ -37,6 +41,7 @@ class CombineRefused(EvoteError):
 class CombineOutcome:
     record: DecryptionRecord
     path: str            # tally/decryption.json written
+    lot: object          # record.lot.LotDecryption written to tally/lot.json
     present: tuple       # guardian indices whose shares were combined
     missing: tuple       # the context's guardians who sent no share file
 
@@ -91,9 +96,11 @@ def combine(record_dir, share_paths) -> CombineOutcome:
     """The checks and the write of the module docstring."""
     election = read_election(record_dir)
     out = election.full(layout.DECRYPTION)
-    if os.path.lexists(out):
-        raise CombineRefused(f"{layout.DECRYPTION}: already exists in the record; it is "
-                             "never replaced")
+    lot_out = election.full(layout.LOT)
+    for rel, path in ((layout.DECRYPTION, out), (layout.LOT, lot_out)):
+        if os.path.lexists(path):
+            raise CombineRefused(f"{rel}: already exists in the record; it is never "
+                                 "replaced")
     tallies, tally_bytes = read_tallies(election)
     th = tally_file_hash(tally_bytes)
     paths = list(share_paths)
@@ -124,6 +131,12 @@ def combine(record_dir, share_paths) -> CombineOutcome:
     except EvoteError as exc:
         _name_bad_share(ctx, tallies.districts, files)
         raise CombineRefused(str(exc)) from None
+    try:
+        lot = decrypt_lot(ctx, [shares.lot for _, shares in files.values()])
+    except EvoteError as exc:
+        raise CombineRefused(f"share files: {exc}") from None
     path = write_new_json(out, record.to_json_obj(), f"record file {layout.DECRYPTION}",
                           inputs=tuple(paths))
-    return CombineOutcome(record, path, present, missing)
+    write_new_json(lot_out, lot.to_json_obj(), f"record file {layout.LOT}",
+                   inputs=tuple(paths))
+    return CombineOutcome(record, path, lot, present, missing)

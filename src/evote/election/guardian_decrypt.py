@@ -15,7 +15,9 @@ unless every check passes:
 3. no district contest tally of fewer than the manifest's privacy_floor ballots;
 4. the decryption log (decrypt_log.py) accepts every contest, and the new entries are
    fsynced before the share file is written;
-5. the shares are computed and the share file written through files.write_new_json.
+5. the shares are computed (the tallies' and the lot ciphertext's: the sum of the
+   context's n lot contributions, specs/key-ceremony.md 11) and the share file written
+   through files.write_new_json.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from ..errors import EvoteError
 from ..group import G_TABLE
 from ..protocol.decryption import compute_decryption_share
 from ..protocol.guardian_store import load_guardian
+from ..protocol.lot import LOT_LABEL
 from ..record import layout
 from ..tally import tally_boxes, tally_labels
 from ..tally.decrypt import _vector
@@ -71,6 +74,10 @@ def _check_guardian(guardian, election) -> None:
                              "ceremony (base hash differs)")
     if G_TABLE.mul(guardian.key_share) != ctx.public_share(l):
         raise DecryptRefused(f"{layout.CONTEXT}: public share S_{l} is not guardian {l}'s")
+    try:  # the lot ciphertext needs all n acknowledgements (verified when read)
+        ctx.require_acknowledgements()
+    except EvoteError as exc:
+        raise DecryptRefused(f"{layout.CONTEXT}: {exc}") from None
 
 
 def _check_package(election, boxes: dict) -> None:
@@ -187,8 +194,11 @@ def decrypt(secret_path, passphrase, record_dir, out, *, jobs=None) -> SharesOut
         share = compute_decryption_share(guardian, election.context, _vector(ct),
                                          tally_labels(ct.contest_id, ct.width))
         entries.append(ContestShare(did, ct.contest_id, ct.ballots, share))
+    # the lot ciphertext, decrypted with the tallies (specs/key-ceremony.md 11)
+    lot = compute_decryption_share(guardian, election.context,
+                                   [election.context.lot_ciphertext], [LOT_LABEL])
     th = tally_file_hash(tally_bytes)
-    shares = GuardianShares(guardian.manifest_hash, guardian.index, th, tuple(entries))
+    shares = GuardianShares(guardian.manifest_hash, guardian.index, th, tuple(entries), lot)
     path = write_new_json(out, shares.to_json_obj(), "share file",
                           inputs=(secret_path, decrypt_log.log_path(secret_path)))
     return SharesOutcome(path, guardian.index, th, len(entries), n_boxes, n_ballots,

@@ -1,13 +1,15 @@
 """The guardian's share file (`evote-guardian-shares/1`, specs/election.md section 7):
 what `evote guardian decrypt` writes on the guardian's machine and `evote combine` reads.
 
-    {"version": "evote-guardian-shares/1", "manifest_hash": hex32,
+    {"version": "evote-guardian-shares/2", "manifest_hash": hex32,
      "guardian_index": int, "tally_hash": hex32,
-     "contests": [{"district_id", "contest_id", "ballots", "share": <DecryptionShare>}]}
+     "contests": [{"district_id", "contest_id", "ballots", "share": <DecryptionShare>}],
+     "lot": <DecryptionShare of the context's lot ciphertext, label lot.LOT_LABEL>}
 
 tally_hash = H("evote/v1/tally-file"; bytes of the record's tally/encrypted.json): the
 file is for that tally and no other. Invariants of a parsed GuardianShares: contests
-sorted by (district, contest), none repeated; every share is the file's guardian's.
+sorted by (district, contest), none repeated; every share (the lot's too, one partial) is
+the file's guardian's.
 Public (partial decryptions with proofs); it holds no secret.
 """
 from __future__ import annotations
@@ -22,7 +24,7 @@ from ..protocol import ceremony_wire as w
 from ..protocol.decryption import DecryptionShare
 from .json_fields import exact_fields, hex_field
 
-VERSION = "evote-guardian-shares/1"
+VERSION = "evote-guardian-shares/2"
 TALLY_FILE_TAG = "evote/v1/tally-file"
 
 
@@ -57,11 +59,13 @@ class GuardianShares:
     guardian_index: int
     tally_hash: bytes
     contests: tuple          # ContestShare, sorted by (district, contest)
+    lot: DecryptionShare     # of the context's lot ciphertext (specs/key-ceremony.md 11)
 
     def to_json_obj(self) -> dict:
         return {"version": VERSION, "manifest_hash": self.manifest_hash.hex(),
                 "guardian_index": self.guardian_index, "tally_hash": self.tally_hash.hex(),
-                "contests": [c.to_json_obj() for c in self.contests]}
+                "contests": [c.to_json_obj() for c in self.contests],
+                "lot": self.lot.to_json_obj()}
 
     def by_contest(self) -> dict:
         return {(c.district_id, c.contest_id): c for c in self.contests}
@@ -69,7 +73,7 @@ class GuardianShares:
     @classmethod
     def from_json_obj(cls, obj: Any, where: str = "share file") -> "GuardianShares":
         _exact(where, obj, ("version", "manifest_hash", "guardian_index", "tally_hash",
-                            "contests"))
+                            "contests", "lot"))
         if obj["version"] != VERSION:
             raise GuardianSharesError(f"{where}.version: {obj['version']!r} is not "
                                       f"{VERSION!r}")
@@ -88,7 +92,14 @@ class GuardianShares:
         if keys != sorted(set(keys)):
             raise GuardianSharesError(f"{where}.contests: not sorted by (district, contest) "
                                       "or a contest is repeated")
-        return cls(mh, index, th, contests)
+        try:
+            lot = DecryptionShare.from_json_obj(obj["lot"])
+        except EvoteError as exc:
+            raise GuardianSharesError(f"{where}.lot: {exc}") from None
+        if lot.guardian_index != index or len(lot.partials) != 1:
+            raise GuardianSharesError(f"{where}.lot: expected one partial decryption of "
+                                      f"guardian {index}")
+        return cls(mh, index, th, contests, lot)
 
 
 def is_share_file_obj(obj: Any) -> bool:

@@ -1,14 +1,16 @@
 """`evote results` and `evote seal`: the tally centre's last steps on a record
 (specs/election.md section 7).
 
-    results(record_dir, lot_seed: bytes, *, settings=None) -> ElectionResults
+    results(record_dir) -> ElectionResults
     seal(record_dir) -> bytes                    # the root hash
 
 results() reads the record's manifest, context, tally/encrypted.json, and
 tally/decryption.json, and verifies the decryption against the encrypted district
 tallies first (verify_decryption_record: every share's proof, at least t guardians), so
 no result is ever computed from counts that were not proven; it reads and verifies every
-paper/<station>.json; then computes the results as the verifier recomputes them
+paper/<station>.json, and tally/lot.json (record/lot.py: the guardians' shares of the
+context's lot ciphertext, verified; its seed); then computes the results as the verifier
+recomputes them (each contest under its manifest settings, ties by lot from that seed)
 (evote.tally.election_results) and writes results/results.json through
 files.write_new_file. It refuses a record that already has results/results.json (nothing
 is replaced), and a sealed record.
@@ -20,9 +22,10 @@ results/results.json back (results_from_json_bytes: the reports show exactly wha
 holds) and package.json (verified: its hash is shown), refuses a reports/ that already
 holds anything, writes record.json and ROOT, then each report.
 
-The lot seed breaks ties by lot. For now it is given by the tally centre (--lot-seed
-HEX, 32 bytes), which means the tally centre could choose it after seeing the counts;
-issue 12 replaces it with a value no party can choose (fixed before the count).
+Nothing that decides a result is an argument: the result settings are each contest's in
+the manifest, and the lot seed is the hash of the threshold decryption of the lot
+ciphertext fixed in the context before the polls (specs/key-ceremony.md section 11,
+specs/results.md section 4).
 """
 from __future__ import annotations
 
@@ -30,13 +33,14 @@ import os
 
 from ..errors import EvoteError
 from ..record import layout
+from ..record.lot import LotDecryption
 from ..record.writer import seal_record
-from ..results import ResultSettings
 from ..results.model import ElectionResults
 from ..results.report_files import record_reports
 from ..results.report_json import results_from_json_bytes, results_to_json_bytes
 from ..tally import (DecryptionRecord, PaperResult, election_results,
                      verify_decryption_record)
+from .cast_codes import record_cast_codes
 from .files import check_output, read_input, read_json_input, write_new_file
 from .package import MAX_PACKAGE_BYTES, parse_package_bytes
 from .record_inputs import read_election, read_tallies
@@ -46,16 +50,15 @@ class ResultsRefused(EvoteError):
     """The record cannot be given results (or sealed): the message names the file."""
 
 
-def parse_lot_seed(text) -> bytes:
-    """32 bytes from 64 hex digits (the --lot-seed argument)."""
-    value = text.strip().lower() if isinstance(text, str) else ""
+def verified_lot_seed(election) -> bytes:
+    """The seed of tally/lot.json after every check (LotDecryption.verify)."""
+    value, _ = read_json_input(election.full(layout.LOT), f"record file {layout.LOT}")
     try:
-        seed = bytes.fromhex(value)
-    except ValueError:
-        seed = b""
-    if len(seed) != 32:
-        raise ResultsRefused("--lot-seed: expected 64 hex digits (32 bytes)")
-    return seed
+        return LotDecryption.from_json_obj(value, layout.LOT).verify(election.context)
+    except EvoteError as exc:
+        msg = str(exc)
+        raise ResultsRefused(msg if msg.startswith(layout.LOT)
+                             else f"{layout.LOT}: {msg}") from None
 
 
 def _paper_results(election) -> list:
@@ -85,10 +88,8 @@ def _sealed(directory: str) -> None:
                                  "sealed record is never changed")
 
 
-def results(record_dir, lot_seed: bytes, *, settings=None) -> ElectionResults:
-    """Verify the decryption, compute and write the results and reports (docstring)."""
-    if not isinstance(lot_seed, bytes) or len(lot_seed) != 32:
-        raise ResultsRefused("lot seed: expected 32 bytes")
+def results(record_dir) -> ElectionResults:
+    """Verify the decryption and the lot, compute and write the results (docstring)."""
     election = read_election(record_dir)
     _sealed(election.directory)
     m = election.manifest
@@ -105,8 +106,9 @@ def results(record_dir, lot_seed: bytes, *, settings=None) -> ElectionResults:
         raise ResultsRefused(msg if msg.startswith(layout.DECRYPTION)
                              else f"{layout.DECRYPTION}: {msg}") from None
     papers = _paper_results(election)
+    lot_seed = verified_lot_seed(election)
     er = election_results(m, decrypted, papers, electronic_stations=tuple(tallies.stations),
-                          seed=lot_seed, settings=settings or ResultSettings())
+                          seed=lot_seed)
     os.makedirs(os.path.dirname(out_json), exist_ok=True)
     write_new_file(out_json, results_to_json_bytes(er), f"record file {layout.RESULTS}")
     return er
@@ -151,11 +153,15 @@ def seal(record_dir) -> bytes:
                              else f"{layout.PACKAGE}: {msg}") from None
     reports_dir = _reports_dir_empty(election)
     try:
+        cast_codes = record_cast_codes(election)   # for the stations' pages of codes
+    except EvoteError as exc:
+        raise ResultsRefused(f"record {election.directory}: {exc}") from None
+    try:
         root = seal_record(election.directory)
     except EvoteError as exc:
         raise ResultsRefused(f"record {election.directory}: {exc}") from None
     try:
-        reports = record_reports(er, root, package.hash())
+        reports = record_reports(er, root, package.hash(), cast_codes)
     except (EvoteError, KeyError, TypeError, ValueError) as exc:
         raise ResultsRefused(f"record {election.directory}: sealed (root hash {root.hex()})"
                              f" but {layout.RESULTS} cannot be rendered as reports: "
@@ -166,4 +172,4 @@ def seal(record_dir) -> bytes:
     return root
 
 
-__all__ = ["results", "seal", "parse_lot_seed", "ResultsRefused"]
+__all__ = ["results", "seal", "verified_lot_seed", "ResultsRefused"]

@@ -43,6 +43,7 @@ def manifest_to_json_obj(m: Manifest) -> dict:
             "max_choices": c.max_choices,
             "method": c.method,
             "tie_chain": list(c.tie_chain),
+            "settings": c.settings.to_json_obj(),
             "lists": [{"code": p.code, "name": p.name} for p in c.lists],
             "candidates": [{"code": k.code, "name": k.name, "list_code": k.list_code,
                             "attributes": dict(k.attributes)} for k in c.candidates],

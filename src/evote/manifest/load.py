@@ -8,12 +8,15 @@ import json
 import os
 import re
 import stat
+from fractions import Fraction
 
 from .model import (VERSION, BallotStyle, Candidate, Contest, District, Manifest, PartyList,
                     Station, join_path, manifest_error, reroot)
 from .normalize import parse_candidate_code
 from ..errors import EvoteValueError, ManifestError
 from .model import DEFAULT_PRIVACY_FLOOR
+from .result_settings import (INDEPENDENTS, MAX_MIN_VOTES, QUOTAS, ROUNDINGS,
+                              ResultSettings)
 from .anchors import (SigningRoles, signing_roles_from_json, supervisors_from_json,
                       voting_window_from_json)
 from ..paths import checked_path
@@ -30,7 +33,9 @@ _STATION = {"station_id": True, "name": True, "district_id": True, "style_id": T
 _STYLE = {"style_id": True, "contest_ids": True}
 _CONTEST = {"contest_id": True, "name": True, "district_id": True, "seats": True,
             "alternates": True, "max_choices": False, "method": True, "tie_chain": False,
-            "lists": False, "candidates": True}
+            "lists": False, "candidates": True, "settings": False}
+_SETTINGS = {"min_votes": False, "quota": False, "threshold": False, "independents": False,
+             "alternate_rounding": False}
 _LIST = {"code": True, "name": True}
 _CANDIDATE = {"code": True, "name": True, "list_code": False, "attributes": False}
 
@@ -136,6 +141,7 @@ def _contest(obj, path: str) -> Contest:
     tie_chain = [_str(a, f"{p('tie_chain')}[{i}]")
                  for i, a in enumerate(_array(obj.get("tie_chain", []), p("tie_chain")))]
     seats = _int(obj["seats"], p("seats"))
+    settings = _settings(obj.get("settings", {}), p("settings"))
     return _build(Contest, path,
                   contest_id=_str(obj["contest_id"], p("contest_id")),
                   name=_str(obj["name"], p("name")),
@@ -144,7 +150,38 @@ def _contest(obj, path: str) -> Contest:
                   alternates=_int(obj["alternates"], p("alternates")),
                   max_choices=_int(obj.get("max_choices", seats), p("max_choices")),
                   method=_str(obj["method"], p("method")),
-                  candidates=tuple(cands), lists=tuple(lists), tie_chain=tuple(tie_chain))
+                  candidates=tuple(cands), lists=tuple(lists), tie_chain=tuple(tie_chain),
+                  settings=settings)
+
+
+_THRESHOLD = re.compile(r"(0|[1-9][0-9]{0,29})(/[1-9][0-9]{0,29})?\Z")
+
+
+def _settings(obj, path: str) -> ResultSettings:
+    """A contest's `settings` (every field optional, defaults as ResultSettings), each
+    value checked with its path; threshold is an exact fraction written "p/q" or "p"."""
+    _fields(obj, _SETTINGS, path, "settings")
+    p = lambda k: join_path(path, k)  # noqa: E731
+    d = ResultSettings()
+    min_votes = _int(obj.get("min_votes", d.min_votes), p("min_votes"))
+    if not 0 <= min_votes <= MAX_MIN_VOTES:
+        raise manifest_error(p("min_votes"), f"min_votes {min_votes} is outside "
+                             f"[0, {MAX_MIN_VOTES}]")
+    named = {}
+    for key, allowed in (("quota", QUOTAS), ("independents", INDEPENDENTS),
+                         ("alternate_rounding", ROUNDINGS)):
+        named[key] = _str(obj.get(key, getattr(d, key)), p(key))
+        if named[key] not in allowed:
+            raise manifest_error(p(key), f"{key} {named[key]!r} is not one of {allowed}")
+    raw = _str(obj.get("threshold", str(d.threshold)), p("threshold"))
+    if not _THRESHOLD.match(raw):
+        raise manifest_error(p("threshold"), f"threshold {raw[:40]!r} is not an exact "
+                             "fraction \"p/q\" or a whole number \"p\" (ASCII digits)")
+    threshold = Fraction(raw)
+    if not 0 <= threshold < 1:
+        raise manifest_error(p("threshold"), f"threshold {raw} is outside [0, 1) (a share "
+                             "of the list vote)")
+    return ResultSettings(min_votes=min_votes, threshold=threshold, **named)
 
 
 def _simple(cls, spec, obj, path: str, what: str):

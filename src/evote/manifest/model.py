@@ -24,6 +24,7 @@ from typing import Iterator, Mapping, Optional, Tuple, Union
 
 from ..errors import ManifestError
 from .normalize import MAX_CODE_DIGITS, name_key
+from .result_settings import ResultSettings
 from .anchors import SigningRoles, VotingWindow, check_supervisors
 
 VERSION = "evote-manifest/1"
@@ -215,6 +216,7 @@ class Contest:
     candidates: Tuple[Candidate, ...]  # this order is the ciphertext order
     lists: Tuple[PartyList, ...] = ()
     tie_chain: Tuple[str, ...] = ()
+    settings: ResultSettings = ResultSettings()   # result rules (result_settings.py)
     _index: dict = field(init=False, repr=False, compare=False)
     _members: dict = field(init=False, repr=False, compare=False)
 
@@ -230,6 +232,8 @@ class Contest:
                 if not isinstance(x, typ):
                     raise manifest_error(f"{fname}[{i}]", f"expected {typ.__name__}")
             object.__setattr__(self, fname, tuple(seq))
+        if not isinstance(self.settings, ResultSettings):
+            raise manifest_error("settings", "settings must be ResultSettings")
         if not isinstance(self.tie_chain, (tuple, list)):
             raise manifest_error("tie_chain", "tie_chain must be a sequence of attribute names")
         object.__setattr__(self, "tie_chain", tuple(self.tie_chain))

@@ -11,6 +11,8 @@ in-process for tests and the demo.
   4. finish_guardian(guardian, records, sealed_shares_to_me)   -> CeremonyOutcome
      (the guardian with its key share s_l, or signed Complaints naming the bad dealers)
   5. build_context(manifest_hash, n, t, records)               -> ElectionContext (anyone)
+  6. lot.acknowledge(guardian, base_hash, joint_key)            -> Acknowledgement (public;
+     the context an election uses carries all n: ElectionContext.with_acknowledgements)
 
 Randomness enters at the outer functions only; the inner *_from_randomness functions
 take it as arguments so vectors replay byte for byte.
@@ -31,6 +33,7 @@ from .context import ElectionContext
 from .guardian import (SHARE_PLAINTEXT_SIZE, Complaint, Guardian, GuardianRecord,
                        SealedShare, share_plaintext, verify_ed25519)
 from .schnorr import prove_schnorr
+from .lot import acknowledge
 from .threshold_errors import CeremonyError
 
 
@@ -272,4 +275,6 @@ def run_ceremony_with(manifest_hash: bytes, guardians: Sequence[Guardian],
         if outcome.complaints:
             raise CeremonyError("; ".join(str(c) for c in outcome.complaints))
         finished.append(outcome.guardian)
-    return ctx, tuple(finished)
+    # Step 6: each guardian acknowledges the base hash with its lot contribution.
+    acks = [acknowledge(g, ctx.base_hash, ctx.joint_key) for g in finished]
+    return ctx.with_acknowledgements(acks), tuple(finished)

@@ -8,6 +8,13 @@
 Valid by construction: the constructor recomputes K and base_hash from the commitments
 and refuses values that differ. guardian records (signed, with Schnorr proofs) may ride
 along; verify() checks them, and from_json_obj / from_records call it.
+
+acknowledgements (lot.py, specs/key-ceremony.md section 11): empty, or one per guardian
+in index order, each signed by that guardian's identity key, acknowledging this base
+hash, its lot contribution proven under K (only with the guardian records, whose
+identity keys they are checked against). They are not part of the base hash (they sign
+it); lot_ciphertext is their sum. A context for an election (V4, `evote package`) must
+carry all n: require_acknowledgements().
 specs/key-ceremony.md section 7 states this byte for byte.
 """
 from __future__ import annotations
@@ -21,6 +28,7 @@ from ..group import FixedBase, Point, Scalar, msm_vartime_raw
 from ..hashing import digest, text, u64
 from . import ceremony_wire as w
 from .guardian import GuardianRecord
+from .lot import Acknowledgement, lot_ciphertext
 from .schnorr import verify_schnorr_batch
 from .threshold_errors import CeremonyError
 
@@ -60,6 +68,7 @@ class ElectionContext:
     joint_key: Point
     base_hash: bytes
     guardians: tuple[GuardianRecord, ...] = ()  # empty, or the n signed records in order
+    acknowledgements: tuple[Acknowledgement, ...] = ()  # empty, or n, in guardian order
 
     def __post_init__(self) -> None:
         w.require_bytes("ElectionContext.manifest_hash", self.manifest_hash, 32)
@@ -70,6 +79,8 @@ class ElectionContext:
             object.__setattr__(self, "guardian_commitments", rows)
         if isinstance(self.guardians, list):
             object.__setattr__(self, "guardians", tuple(self.guardians))
+        if isinstance(self.acknowledgements, list):
+            object.__setattr__(self, "acknowledgements", tuple(self.acknowledgements))
         if not isinstance(rows, tuple) or len(rows) != n:
             raise EvoteValueError(f"election context: need a tuple of {n} commitment rows")
         for i, row in enumerate(rows, start=1):
@@ -102,6 +113,31 @@ class ElectionContext:
                     or len({r.transport_key for r in self.guardians}) != n):
                 raise CeremonyError("election context: two guardians publish the same "
                                     "identity or transport key")
+        self._check_acknowledgement_shape()
+
+    def _check_acknowledgement_shape(self) -> None:
+        acks = self.acknowledgements
+        if not isinstance(acks, tuple):
+            raise EvoteValueError("election context: acknowledgements must be a tuple")
+        if not acks:
+            return
+        if not self.guardians:
+            raise EvoteValueError("election context: acknowledgements need the guardian "
+                                  "records (their identity keys sign them)")
+        if len(acks) != self.n_guardians:
+            raise EvoteValueError(f"election context: {len(acks)} acknowledgement(s); need "
+                                  f"one from each of the {self.n_guardians} guardians")
+        for i, ack in enumerate(acks, start=1):
+            if not isinstance(ack, Acknowledgement):
+                raise EvoteValueError(f"election context: acknowledgements[{i - 1}] is not "
+                                      "an Acknowledgement")
+            if ack.guardian_index != i:
+                raise EvoteValueError(f"election context: acknowledgements[{i - 1}] is "
+                                      f"guardian {ack.guardian_index}'s, expected guardian "
+                                      f"{i}'s (one per guardian, in index order)")
+        if len({a.contribution.alpha for a in acks}) != len(acks):
+            raise CeremonyError("election context: two acknowledgements carry the same lot "
+                                "contribution")
 
     @classmethod
     def derive(cls, manifest_hash: bytes, n_guardians: int, threshold: int,
@@ -144,6 +180,43 @@ class ElectionContext:
             rec.verify_signature()
             items.extend(rec.schnorr_items())
         verify_schnorr_batch(items, self.manifest_hash)
+        for rec, ack in zip(self.guardians, self.acknowledgements):
+            ack.verify(rec.identity_key, self.base_hash, self.joint_key)
+
+    def with_acknowledgements(self, acknowledgements) -> "ElectionContext":
+        """This context carrying the n acknowledgements (any order; sorted by guardian),
+        every one verified."""
+        acks = sorted(acknowledgements, key=lambda a: getattr(a, "guardian_index", 0))
+        indices = [getattr(a, "guardian_index", None) for a in acks]
+        if len(set(indices)) != len(indices):
+            raise EvoteValueError(f"acknowledgements: guardian(s) "
+                                  f"{sorted({i for i in indices if indices.count(i) > 1})} "
+                                  "acknowledge twice")
+        missing = [i for i in range(1, self.n_guardians + 1) if i not in indices]
+        if missing:
+            raise EvoteValueError(f"acknowledgements: none from guardian(s) "
+                                  f"{', '.join(map(str, missing))}; every guardian "
+                                  "acknowledges the context")
+        ctx = ElectionContext(self.manifest_hash, self.n_guardians, self.threshold,
+                              self.guardian_commitments, self.joint_key, self.base_hash,
+                              self.guardians, tuple(acks))
+        ctx.verify()
+        return ctx
+
+    def require_acknowledgements(self) -> None:
+        """CeremonyError unless this context carries every guardian's acknowledgement
+        (what an election needs: the lot ciphertext; the guardians' consent)."""
+        if len(self.acknowledgements) != self.n_guardians:
+            raise CeremonyError(f"election context: {len(self.acknowledgements)} of the "
+                                f"{self.n_guardians} guardians' acknowledgements; each "
+                                "guardian runs `evote guardian acknowledge` after finish and "
+                                "the context is built with all of them")
+
+    @cached_property
+    def lot_ciphertext(self):
+        """The sum of the n lot contributions (require_acknowledgements first)."""
+        self.require_acknowledgements()
+        return lot_ciphertext(self.acknowledgements)
 
     @cached_property
     def k_table(self) -> FixedBase:
@@ -177,6 +250,7 @@ class ElectionContext:
             "joint_key": self.joint_key.to_bytes().hex(),
             "base_hash": self.base_hash.hex(),
             "guardians": [rec.to_json_obj() for rec in self.guardians],
+            "acknowledgements": [a.to_json_obj() for a in self.acknowledgements],
         }
 
     def to_canonical_bytes(self) -> bytes:
@@ -189,7 +263,7 @@ class ElectionContext:
         what = "election context"
         w.check_keys(what, obj, {"version", "group", "manifest_hash", "n_guardians",
                                  "threshold", "guardian_commitments", "joint_key",
-                                 "base_hash", "guardians"})
+                                 "base_hash", "guardians", "acknowledgements"})
         w.check_version(what, obj, CONTEXT_VERSION)
         if obj["group"] != GROUP_NAME:
             raise InvalidEncoding(f"{what}.group: {obj['group']!r} is not {GROUP_NAME!r}")
@@ -203,10 +277,12 @@ class ElectionContext:
                               for j, k in enumerate(row)))
         records = tuple(GuardianRecord.from_json_obj(r, verify=False)
                         for r in w.read_list(what, obj, "guardians"))
+        acks = tuple(Acknowledgement.from_json_obj(a, f"{what}.acknowledgements[{k}]")
+                     for k, a in enumerate(w.read_list(what, obj, "acknowledgements")))
         try:
             ctx = cls(w.read_hex(what, obj, "manifest_hash", 32), n, t, tuple(rows),
                       w.hex_point(f"{what}.joint_key", obj["joint_key"]),
-                      w.read_hex(what, obj, "base_hash", 32), records)
+                      w.read_hex(what, obj, "base_hash", 32), records, acks)
         except EvoteValueError as exc:
             raise InvalidEncoding(str(exc)) from None
         ctx.verify()

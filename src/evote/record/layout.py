@@ -18,6 +18,7 @@ DECLARATIONS_DIR = "declarations"  # declarations/<station_id>.json: an electron
                                    # station's forms issued, signed by its officials
 TALLY = "tally/encrypted.json"     # encrypted station and district tallies
 DECRYPTION = "tally/decryption.json"  # decryption shares and proofs per district tally
+LOT = "tally/lot.json"             # the lot ciphertext's shares, point and seed (V12)
 RESULTS = "results/results.json"   # counts, winners, alternates, ties
 REPORTS_DIR = "reports"        # the reports people read (specs/record.md section 1.1):
                                # not covered by the root (they show it), checked by V18

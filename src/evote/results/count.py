@@ -3,7 +3,7 @@ from typing import Iterable, Mapping, Optional, Sequence, Tuple
 
 from ..errors import EvoteTypeError, EvoteValueError, TallyMismatch
 from ..manifest import Contest, Manifest
-from .model import ContestCounts, ContestResult, ResultSettings, StationCounts
+from .model import ContestCounts, ContestResult, StationCounts
 from .plurality import plurality_result
 from .proportional import proportional_result
 from .ties import Lot
@@ -38,16 +38,15 @@ def check_counts(contest: Contest, counts: ContestCounts) -> None:
 
 
 def compute_result(contest: Contest, counts: ContestCounts, seed: Optional[bytes] = None,
-                   settings: Optional[ResultSettings] = None,
                    paper_stations: Sequence[str] = ()) -> ContestResult:
-    """The result of one contest. seed: the published lot seed (None: ties that the tie
-    chain cannot break are reported unresolved). paper_stations: ids of the stations whose
-    declared paper results are included in counts (marked in every output)."""
+    """The result of one contest under its own settings (contest.settings, fixed in the
+    manifest: there is no other way to give settings). seed: the lot seed (None: ties
+    that the tie chain cannot break are reported unresolved). paper_stations: ids of the
+    stations whose declared paper results are included in counts (marked in every
+    output)."""
     if not isinstance(contest, Contest):
         raise EvoteTypeError(f"contest: expected Contest, got {type(contest).__name__}")
-    settings = ResultSettings() if settings is None else settings
-    if not isinstance(settings, ResultSettings):
-        raise EvoteTypeError("settings: expected ResultSettings")
+    settings = contest.settings
     check_counts(contest, counts)
     lot = Lot(seed, contest.contest_id)
     fn = plurality_result if contest.method == "plurality" else proportional_result
@@ -82,7 +81,7 @@ def combine_station_counts(manifest: Manifest, stations: Iterable[StationCounts]
 
 
 def compute_results(manifest: Manifest, counts: Iterable[ContestCounts],
-                    seed: Optional[bytes] = None, settings: Optional[ResultSettings] = None,
+                    seed: Optional[bytes] = None,
                     paper_stations: Mapping[str, Sequence[str]] = None
                     ) -> Tuple[ContestResult, ...]:
     """Results of every contest given, in manifest contest order; every contest of the
@@ -99,6 +98,6 @@ def compute_results(manifest: Manifest, counts: Iterable[ContestCounts],
     if missing:
         raise EvoteValueError(f"no counts for contest(s) {', '.join(map(repr, missing))}")
     paper_stations = paper_stations or {}
-    return tuple(compute_result(c, by_id[c.contest_id], seed, settings,
+    return tuple(compute_result(c, by_id[c.contest_id], seed,
                                 paper_stations.get(c.contest_id, ()))
                  for c in manifest.contests)

@@ -4,16 +4,15 @@ Counts are checked against their contest when a result is computed (count.py); t
 objects here check what they can alone (types, signs, blank <= ballots cast).
 """
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Optional, Tuple
 
 from ..errors import EvoteTypeError, EvoteValueError
+# The settings are the contest's, in the manifest (bound by its hash); re-exported here.
+from ..manifest.result_settings import (INDEPENDENTS, QUOTAS, ROUNDINGS,  # noqa: F401
+                                        ResultSettings)
 from .ties import TieDecision
 
 STATUSES = ("winner", "alternate", "none", "undecided")
-QUOTAS = ("hare", "droop")
-INDEPENDENTS = ("pool", "individual")
-ROUNDINGS = ("largest_remainder", "half_up", "floor", "ceil")
 
 
 def _nonneg_int(v, what: str) -> int:
@@ -81,38 +80,6 @@ class StationCounts:
             raise EvoteTypeError("StationCounts.counts: expected ContestCounts")
         if not isinstance(self.paper, bool):
             raise EvoteTypeError("StationCounts.paper: expected bool")
-
-
-@dataclass(frozen=True)
-class ResultSettings:
-    """The rules that public sources leave open (specs/results.md section 3)."""
-    min_votes: int = 0                      # fewer votes: neither winner nor alternate
-    quota: str = "hare"                     # proportional: "hare" (total/seats) or "droop"
-    threshold: Fraction = Fraction(0)       # proportional: share of the list vote a pool needs
-    independents: str = "pool"              # proportional: one pool, or one pool each
-    alternate_rounding: str = "largest_remainder"  # proportional: alternates per list
-
-    def __post_init__(self):
-        _nonneg_int(self.min_votes, "ResultSettings.min_votes")
-        if self.quota not in QUOTAS:
-            raise EvoteValueError(f"ResultSettings.quota {self.quota!r} not in {QUOTAS}")
-        if self.independents not in INDEPENDENTS:
-            raise EvoteValueError(f"ResultSettings.independents {self.independents!r} "
-                                  f"not in {INDEPENDENTS}")
-        if self.alternate_rounding not in ROUNDINGS:
-            raise EvoteValueError(f"ResultSettings.alternate_rounding "
-                                  f"{self.alternate_rounding!r} not in {ROUNDINGS}")
-        t = self.threshold
-        if isinstance(t, bool) or not isinstance(t, (int, Fraction)):
-            raise EvoteTypeError("ResultSettings.threshold: expected a Fraction or int")
-        if not 0 <= t < 1:
-            raise EvoteValueError(f"ResultSettings.threshold {t} is outside [0, 1)")
-        object.__setattr__(self, "threshold", Fraction(t))
-
-    def to_json_obj(self) -> dict:
-        return {"min_votes": self.min_votes, "quota": self.quota,
-                "threshold": str(self.threshold), "independents": self.independents,
-                "alternate_rounding": self.alternate_rounding}
 
 
 @dataclass(frozen=True)

@@ -65,14 +65,14 @@ def combine_counts(manifest, decrypted: Mapping[str, Sequence[ContestCounts]],
 def election_results(manifest, decrypted: Mapping[str, Sequence[ContestCounts]],
                      paper_results: Sequence[PaperResult] = (), *,
                      electronic_stations: Iterable[str] = (), seed: Optional[bytes] = None,
-                     settings=None, station_counts: Sequence[StationCounts] = ()
+                     station_counts: Sequence[StationCounts] = ()
                      ) -> ElectionResults:
     """The ElectionResults the reports render (report_json / report_csv / report_text /
     report_html), with paper stations marked. Paper results must be verified first
     (PaperResult.verify)."""
     paper_results = tuple(paper_results)
     counts, paper = combine_counts(manifest, decrypted, paper_results, electronic_stations)
-    results = compute_results(manifest, counts, seed, settings, paper)
+    results = compute_results(manifest, counts, seed, paper)  # each contest's own settings
     rows = list(station_counts)
     for p in paper_results:
         rows.extend(StationCounts(p.station_id, c, paper=True) for c in p.contests)

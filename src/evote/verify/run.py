@@ -40,7 +40,8 @@ CHECKS = (
      "package", "files"),
     ("V2", "root hash over every covered file", "files"),
     ("V3", "manifest: valid, canonical, its hash", "manifests"),
-    ("V4", "election context: guardian signatures and proofs, joint key, base hash", "guardians"),
+    ("V4", "election context: guardian signatures and proofs, joint key, base hash, every "
+     "guardian's acknowledgement and lot contribution", "guardians"),
     ("V5", "kiosk certificates: signed by the authority, bound to election, station, kiosk",
      "boxes"),
     ("V6", "ballot boxes: signatures, chain, sequence, OPEN/CLOSE, counts", "records"),
@@ -167,7 +168,7 @@ class _Run:
                     self.hash_here(path)
                     continue
             elif path in (layout.MANIFEST, layout.CONTEXT, layout.TALLY, layout.DECRYPTION,
-                          layout.RESULTS, PACKAGE):
+                          layout.LOT, layout.RESULTS, PACKAGE):
                 self.hash_here(path)
                 continue
             v1.fail(path, "a file the record format does not define")
@@ -253,6 +254,13 @@ class _Run:
             return
         if not ctx.guardians:
             v4.fail(layout.CONTEXT, "holds no guardian records (proofs cannot be checked)")
+            return
+        if len(ctx.acknowledgements) != ctx.n_guardians:  # each verified by from_json_obj
+            v4.fail(f"{layout.CONTEXT} $.acknowledgements", f"{len(ctx.acknowledgements)} of "
+                    f"the {ctx.n_guardians} guardians' acknowledgements; every guardian signs "
+                    "one with its lot contribution after the ceremony (specs/key-ceremony.md "
+                    "11), so the context cannot be built while a guardian objects and the "
+                    "lot seed has every guardian's input")
             return
         self.context, self.context_bytes = ctx, raw
 

@@ -6,16 +6,15 @@ Each check reads what it needs from the run (`r`, a verify.run._Run) and leaves 
 next check needs on it; a check whose inputs are missing says why it did not run.
 """
 import json
-from fractions import Fraction
 
 import numpy as np
 
 from ..errors import EvoteError, RecordError
 from ..record import layout
-from ..record.fields import Obj, as_hex
 from ..record.jsonio import load_json_file
+from ..record.lot import LotDecryption
 from ..record.tallies import RecordTallies
-from ..results import ResultSettings, StationCounts, check_counts, compute_result
+from ..results import StationCounts, check_counts, compute_result
 from ..results.model import ElectionResults
 from ..results.report_json import results_to_json_bytes
 from ..tally import (BoxSummary, ContestTally, DecryptionRecord, EncryptedTally, PaperResult,
@@ -166,6 +165,22 @@ def check_decryption(r):
             v12.fail(f"{layout.DECRYPTION} district {did}", str(exc))
             ok = False
     r.decrypted = decrypted if ok else None
+    check_lot(r, v12)
+
+
+def check_lot(r, v12):
+    """V12's lot part: tally/lot.json holds at least t valid shares of the context's lot
+    ciphertext (the sum of the n acknowledged contributions, V4), their combination and
+    its hash; r.lot_seed is that seed (recomputed here), else None."""
+    r.lot_seed = None
+    v12.checked += 1
+    try:
+        value, _ = load_json_file(r.full(layout.LOT), layout.LOT)
+        r.lot_seed = LotDecryption.from_json_obj(value, layout.LOT).verify(r.context)
+    except (RecordError, EvoteError) as exc:
+        msg = str(exc)
+        v12.fail(layout.LOT, msg[len(layout.LOT):].lstrip(": ") if msg.startswith(
+            layout.LOT) else msg)
 
 
 def check_listed(r, sid, doc):
@@ -242,16 +257,30 @@ def check_counts_total(r):
     r.paper_of = paper_of
 
 
-def _settings(obj, where):
-    o = Obj(obj, where, ("min_votes", "quota", "threshold", "independents",
-                         "alternate_rounding"))
-    try:
-        return ResultSettings(min_votes=o.int("min_votes"), quota=o.str("quota", 32),
-                              threshold=Fraction(o.str("threshold", 64)),
-                              independents=o.str("independents", 32),
-                              alternate_rounding=o.str("alternate_rounding", 32))
-    except (EvoteError, ValueError, ZeroDivisionError) as exc:
-        raise RecordError(f"{where}: {exc}") from None
+def _published_inputs(v15, value, m, seed):
+    """Name, in words a person can act on, a results.json whose lot seed or settings are
+    not the ones fixed before the polls (the byte comparison below fails too)."""
+    if not isinstance(value, dict):
+        return
+    if value.get("lot_seed") != seed.hex():
+        v15.fail(f"{layout.RESULTS} $.lot_seed", f"{str(value.get('lot_seed'))[:80]!r} is not "
+                 f"the lot seed {seed.hex()} decrypted from the guardians' lot contributions "
+                 f"({layout.LOT}); results computed with another seed are not this "
+                 "election's")
+    contests = value.get("contests")
+    for i, c in enumerate(contests if isinstance(contests, list) else ()):
+        if not isinstance(c, dict):
+            continue
+        try:
+            want = m.contest(c.get("contest_id")).settings.to_json_obj()
+        except (EvoteError, KeyError, TypeError):
+            continue
+        have = c.get("settings")
+        if have != want:
+            v15.fail(f"{layout.RESULTS} $.contests[{i}].settings",
+                     f"contest {c.get('contest_id')}: {json.dumps(have)[:200]} are not the "
+                     f"manifest's result settings {json.dumps(want)}; seats are computed "
+                     "only under the settings the manifest fixed before the polls")
 
 
 def _diff(v15, loc, have, want):
@@ -277,25 +306,22 @@ def check_results(r):
     if getattr(r, "totals", None) is None or r.tally_bytes is None:
         v15.not_run_reason = "the counts are not available (V11, V12, V14)"
         return
+    if getattr(r, "lot_seed", None) is None:
+        v15.not_run_reason = f"the lot seed is not available ({layout.LOT}, V12)"
+        return
+    # Only what was fixed before the polls decides: each contest's settings are the
+    # manifest's, the seed is the one recomputed from the lot shares (V12); nothing of
+    # results.json is an input (specs/results.md section 4).
+    seed = r.lot_seed
     try:
         value, raw = load_json_file(r.full(layout.RESULTS), layout.RESULTS)
-        o = Obj(value, layout.RESULTS + " $")
-        raw_seed = o.get("lot_seed")
-        seed = None if raw_seed is None else as_hex(raw_seed, o.at("lot_seed"), 32)
-        published = {}
-        for i, c in enumerate(o.list("contests")):
-            co = Obj(c, f"{layout.RESULTS} $.contests[{i}]")
-            published[co.str("contest_id", 255)] = _settings(co.get("settings"),
-                                                             co.at("settings"))
+        _published_inputs(v15, value, m, seed)
         results = []
         for contest in m.contests:
-            cid = contest.contest_id
             v15.checked += 1
-            settings = published.get(cid)
-            if settings is None:
-                raise RecordError(f"{layout.RESULTS}: no result for contest {cid}")
-            results.append(compute_result(contest, r.totals[cid], seed, settings,
-                                          r.paper_of.get(cid, ())))
+            results.append(compute_result(contest, r.totals[contest.contest_id], seed,
+                                          paper_stations=r.paper_of.get(contest.contest_id,
+                                                                        ())))
         stations = [StationCounts(sid, c, paper=True) for sid, pr in r.paper.items()
                     for c in pr.contests]
         recomputed = ElectionResults(m, results, stations, seed)
@@ -386,7 +412,7 @@ def run_all(r):
     text) instead of ending the run, so no record can make the verifier crash."""
     for num, fn, needs in (("V9", check_duplicates, ()),
                            ("V11", check_tallies, ("districts", "tally_bytes")),
-                           ("V12", check_decryption, ("decrypted",)),
+                           ("V12", check_decryption, ("decrypted", "lot_seed")),
                            ("V13", check_paper, ("paper",)),
                            ("V14", check_counts_total, ("totals", "paper_of")),
                            ("V15", check_results, ()),
