@@ -8,7 +8,8 @@ Every party has its own directory under a work directory beside the record (remo
 the end: it holds the demo's secrets), and only files pass between them, as in
 docs/walkthrough.md. Steps: the authority's key and the manifest (make_demo_manifest: a
 city council 9 seats / 6 alternates / 50 candidates and village councils 3/2 and 5/3); a
-3-of-5 key ceremony, guardian by guardian (ceremony_steps); every step that holds a
+3-of-5 key ceremony, guardian by guardian (ceremony_steps), ending with each guardian's
+signed acknowledgement and lot contribution; every step that holds a
 party's secret runs in a process of its own (parties.py); kiosk and official keys with
 their certificate requests, certified by the authority; the election package; voters
 casting (a few Benaloh challenges) through evote.kiosk.Kiosk sessions, one process
@@ -20,9 +21,11 @@ results and reports, seal; then the verifier, pinned to the package hash.
 
 Reproducible: the same seed gives the same manifest (the demo authority key is derived
 from the seed: a demo shortcut, never for a real election), the same choices and the
-same results (the lot seed is derived from the demo seed). Kiosk and official keys,
-guardian secrets and encryption nonces come from os.urandom, so ciphertexts, the
-package hash and the root hash differ.
+same results, unless a tie is broken by lot: the lot seed is the decryption of the
+guardians' lot contributions (specs/key-ceremony.md 11), fresh in every run, as in a
+real election. Kiosk and official keys, guardian secrets, lot contributions and
+encryption nonces come from os.urandom, so ciphertexts, the package hash, the lot seed
+and the root hash differ.
 """
 import os
 import shutil
@@ -119,6 +122,10 @@ def _publish(secret, out) -> None:
     ceremony_steps.publish(secret, PASSPHRASE, out)
 
 
+def _acknowledge(secret, records, out) -> None:
+    ceremony_steps.acknowledge(secret, PASSPHRASE, records, out)
+
+
 def _deal(secret, records, out_dir) -> None:
     ceremony_steps.deal(secret, PASSPHRASE, records, out_dir)
 
@@ -202,10 +209,14 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
                   for h in secrets if h != g]
         if as_party(_finish_guardian, secret, records, shares):
             raise EvoteError(f"demo: guardian {g} complained (this is a bug)")
+    acks = [home(f"guardian-{g}", f"acknowledgement-{g}.json") for g in secrets]
+    for (g, secret), ack in zip(secrets.items(), acks):
+        as_party(_acknowledge, secret, records, ack)
     context_path = home("authority", "context.json")
-    context = ceremony_steps.context(records, context_path)  # public records only
+    context = ceremony_steps.context(records, context_path, acks)  # public files only
     step(f"key ceremony: {THRESHOLD} of {N_GUARDIANS} guardians, joint key "
-         f"{context.joint_key.to_bytes().hex()[:16]}...")
+         f"{context.joint_key.to_bytes().hex()[:16]}..., acknowledged by all "
+         f"{N_GUARDIANS} with their lot contributions")
 
     # Kiosks and officials: keys made at home, certificate requests certified.
     city_stations = [s for s in manifest.stations if s.district_id == city.district_id]
@@ -213,7 +224,7 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
     kiosk_ids, kiosk_certs, official_certs = {}, [], []
     for s in manifest.stations:
         if s.station_id != paper_id:
-    context = ceremony_steps.context(records, context_path, acks)  # public files only
+            n_kiosks = 2 if s.district_id == city.district_id else 1
             kiosk_ids[s.station_id] = [f"{s.station_id}-k{j}" for j in range(1, n_kiosks + 1)]
         for kid in kiosk_ids.get(s.station_id, ()):
             req = home("kiosks", kid, "kiosk.req.json")
@@ -299,7 +310,7 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
     step(f"decrypted by guardians {list(combined.present)} (guardian(s) "
          f"{list(combined.missing)} absent), each after checking the record itself")
 
-    er = results_step.results(out_dir, digest("evote/v1/demo-lot-seed", u64(seed)))
+    er = results_step.results(out_dir)  # settings: the manifest's; lot seed: tally/lot.json
     root = results_step.seal(out_dir)
     step(f"record sealed: root hash {root.hex()}")
     report = None
