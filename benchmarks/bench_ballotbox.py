@@ -76,7 +76,7 @@ def make_big_box(tmp):
                            authority_key=bytes(auth.verify_key), durable=False)
     for i in range(N_BOX):
         if i % 50 == 49:
-            box.challenge(box.next_ballot_id(), os.urandom(PAYLOAD), os.urandom(2000))
+            box.challenge(box.next_ballot_id(), os.urandom(PAYLOAD))
         else:
             box.cast(box.next_ballot_id(), os.urandom(PAYLOAD))
     box.close()

@@ -23,7 +23,6 @@ import nacl.signing
 
 from evote.ballotbox import issue_certificate, open_box
 from evote.demo.station import _add_plain, _voter_choices
-from evote.protocol.challenge import make_challenge
 from evote.protocol.encrypt import encrypt_ballot
 from evote.record import layout
 from evote.record.election import parsed_election
@@ -153,8 +152,8 @@ def run_station(record_dir, station_id, n_kiosks, n_voters, n_challenges, seed,
         choices = _voter_choices(rng, manifest, seed, style_id)
         if v in challengers:  # a Benaloh challenge, then the voter votes for real
             bid = box.next_ballot_id()
-            ballot, secrets = encrypt_ballot(ctx, manifest, style_id, choices, bid)
-            box.challenge(bid, ballot.to_bytes(), make_challenge(ballot, secrets).to_bytes())
+            ballot, _ = encrypt_ballot(ctx, manifest, style_id, choices, bid)
+            box.challenge(bid, ballot.to_bytes())   # the opening is the voter's, not the box's
         bid = box.next_ballot_id()
         ballot, _ = encrypt_ballot(ctx, manifest, style_id, choices, bid)
         box.cast(bid, ballot.to_bytes())

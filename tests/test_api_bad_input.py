@@ -348,9 +348,9 @@ def test_box_stays_verifiable_after_refused_calls(tmp_path):
         lambda: box.cast(None, b"x"), lambda: box.cast(bid[:31], b"x"),
         lambda: box.cast(bytes(32), b"x"), lambda: box.cast(bid, b""),
         lambda: box.cast(bid, "text"), lambda: box.cast(bid, bytes(16 << 20)),
-        lambda: box.cast_at_time(bid, b"x", -1), lambda: box.cast_at_time(bid, b"x", 0),
-        lambda: box.cast_at_time(bid, b"x", True), lambda: box.challenge(bid, b"x", None),
-        lambda: box.challenge(bid, b"x", b""), lambda: box.close_at_time("now"),
+        lambda: box.close_at_time(-1), lambda: box.close_at_time(0),
+        lambda: box.close_at_time(True), lambda: box.challenge(bid, None),
+        lambda: box.challenge(bid, b""), lambda: box.close_at_time("now"),
         lambda: _create(path),
     ]
     for call in refused:

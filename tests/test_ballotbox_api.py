@@ -37,7 +37,7 @@ def test_cast_receipts_match_what_a_verifier_reads(tmp_path, ident):
         r = box.cast(bid, payload)
         assert r.code == preview and r.ballot_id == bid and r.seq == i + 1
         receipts.append(r)
-    spoiled = box.challenge(box.next_ballot_id(), b"ballot", b"nonces")
+    spoiled = box.challenge(box.next_ballot_id(), b"ballot")
     closing = box.close()
     box.release()
     recs = list(read_box(tmp_path / "b.evb", authority_key=ident.authority_key,
@@ -93,18 +93,17 @@ def test_closed_box_refuses_writes_also_after_reopen(tmp_path, ident):
     again = ident.open(tmp_path / "b.evb")
     assert again.closed
     with pytest.raises(BoxClosed):
-        again.challenge(again.next_ballot_id(), b"x", b"y")
+        again.challenge(again.next_ballot_id(), b"x")
     again.release()
 
 
 def test_time_never_goes_backwards(tmp_path, ident):
     box = ident.open(tmp_path / "b.evb")
     t = box._last_time
-    box.cast_at_time(box.next_ballot_id(), b"x", t + 10)
+    r = box.cast(box.next_ballot_id(), b"x")    # ballots carry no time (version 2)
     with pytest.raises(EvoteValueError, match="before the last record"):
-        box.cast_at_time(box.next_ballot_id(), b"x", t + 9)
-    r = box.cast(box.next_ballot_id(), b"y")
-    assert r.time_us >= t + 10
+        box.close_at_time(t - 1)
+    assert box.close_at_time(t + 10).time_us == t + 10 and r.seq == 1
 
 
 def test_reopen_continues_the_chain(tmp_path, ident):
@@ -295,7 +294,7 @@ def test_any_sequence_of_operations_reads_back_exactly(tmp_path_factory, ops, cl
             r = box.cast(bid, payload)
             expect.append(("CAST", r.seq, bid, payload, r.code))
         else:
-            r = box.challenge(bid, payload, b"s" * size)
+            r = box.challenge(bid, payload)
             expect.append(("SPOIL", r.seq, bid, payload, r.code))
     if close:
         box.close()

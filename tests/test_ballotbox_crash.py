@@ -39,7 +39,7 @@ CHILD = textwrap.dedent("""
         bid = box.next_ballot_id()
         payload = os.urandom(random.randint(200, 16000))
         if random.random() < 0.1:
-            rec = box.challenge(bid, payload, os.urandom(64))
+            rec = box.challenge(bid, payload)
             print("ACK", rec.seq, rec.code.hex(), flush=True)
         else:
             r = box.cast(bid, payload)

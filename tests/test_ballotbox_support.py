@@ -42,9 +42,9 @@ def fill(box, n_cast=3, n_spoil=1, size=100, close=True, rng=None):
     for kind in kinds:
         bid = box.next_ballot_id()
         if kind == "spoil":
-            box.challenge_at_time(bid, rng(size), rng(48), t)
+            box.challenge(bid, rng(size))   # ballots carry no time (format version 2)
         else:
-            receipts.append(box.cast_at_time(bid, rng(size), t))
+            receipts.append(box.cast(bid, rng(size)))
         t += 1000
     if close:
         box.close_at_time(t)
@@ -107,11 +107,6 @@ def field_ranges(frame: bytes):
         n = int.from_bytes(frame[p + 64:p + 68], "big")
         f["payload-length"] = (p + 64, p + 68)
         f["payload"] = (p + 68, p + 68 + n)
-        if rtype == 3:
-            q = p + 68 + n
-            m = int.from_bytes(frame[q:q + 4], "big")
-            f["secrets-length"] = (q, q + 4)
-            f["secrets"] = (q + 4, q + 4 + m)
     else:
         f["n-cast"] = (p, p + 8)
         f["n-spoiled"] = (p + 8, p + 16)

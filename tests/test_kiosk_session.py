@@ -10,7 +10,7 @@ from evote.ballotbox import issue_certificate, read_box
 from evote.ballotbox.records import CastRecord, SpoilRecord
 from evote.errors import BoxError, EvoteTypeError
 from evote.kiosk import BallotRefused, CodeEntryError, Draft, Kiosk, KioskSetupError
-from evote.protocol.challenge import ChallengeRecord
+from evote.protocol.challenge import Opening
 from evote.protocol.encrypt import encrypt_ballot
 
 from kiosk_support import CITY, VILLAGE, make_election
@@ -74,8 +74,13 @@ def test_flow_review_challenge_cast_close(election, tmp_path):
     records = box_records(election, kiosk)
     assert sum(isinstance(r, CastRecord) for r in records) == 2
     assert sum(isinstance(r, SpoilRecord) for r in records) == 1
-    rec = ChallengeRecord.from_bytes(records[1].secrets)
-    assert rec.secrets.contests[0].selected == tuple(sorted((a, b), key=contest.codes.index))
+    # the box holds the challenged ballot only; its opening went to the voter, signed
+    assert records[1].payload == draft.payload and records[1].time_us == 0
+    opening = Opening.from_bytes(spoiled.opening)
+    assert "hidden" in repr(spoiled) + repr(opening) and spoiled.opening_hex not in repr(spoiled)
+    opening.verify_signature(election.certificates[K1].kiosk_key)
+    assert (opening.seq, opening.code, opening.kiosk_id) == (1, records[1].code, K1)
+    assert opening.contests[0].selected == tuple(sorted((a, b), key=contest.codes.index))
 
 
 def test_choices_refused_before_encryption(election, tmp_path):

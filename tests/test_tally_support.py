@@ -82,7 +82,7 @@ def make_box(directory, manifest, context, station_id, kiosk_id, ops, rng, close
                 add_plain(expect, manifest, choices)
                 payloads.append((receipt.seq, payload))
             else:
-                box.challenge(bid, payload, b"secrets")
+                box.challenge(bid, payload)
         if close:
             box.close()
     finally:

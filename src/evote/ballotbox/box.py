@@ -4,7 +4,7 @@
     bid = box.next_ballot_id()             # bound into the encrypted ballot's proofs
     code = box.preview_code(bid, payload)  # shown before the voter casts or challenges
     receipt = box.cast(bid, payload)       # returns only after the record is durable
-    spoiled = box.challenge(bid, payload, secrets)
+    spoiled = box.challenge(bid, payload)  # the opening goes to the voter, never here
     closing = box.close()                  # a closed box refuses every further write
     box.release()                          # let go of the files (the box stays open)
 
@@ -27,8 +27,8 @@ from .durability import FileSink
 from .framing import ZERO_HASH, RecordType, U64_MAX, record_hash, seal, signed_bytes
 from .identity import KioskCertificate, check_bytes32
 from .problems import BoxClosed, BoxError, BoxMismatch, BoxNotCreated, BoxWriteError
-from .records import (MAX_PAYLOAD, CloseRecord, Receipt, SpoilRecord, ballot_id_for,
-                      encode_body, next_code)
+from .records import (BALLOT_TYPES, MAX_PAYLOAD, NO_TIME, CloseRecord, Receipt, SpoilRecord,
+                      ballot_id_for, encode_body, next_code)
 from .recovery import reconcile
 
 log = logging.getLogger("evote.ballotbox")
@@ -182,37 +182,31 @@ class BallotBox:
         return next_code(self._code, ballot_id, _check_payload("payload", payload))
 
     def cast(self, ballot_id: bytes, payload: bytes) -> Receipt:
-        """Append a CAST record; return the receipt once it is durable."""
-        return self.cast_at_time(ballot_id, payload, self._clock())
-
-    def cast_at_time(self, ballot_id: bytes, payload: bytes, time_us: int) -> Receipt:
+        """Append a CAST record (no time: records.NO_TIME); return the receipt once it
+        is durable."""
         ballot_id = self._expect_ballot_id(ballot_id)
         payload = _check_payload("payload", payload)
         code = next_code(self._code, ballot_id, payload)
         body = encode_body(RecordType.CAST, ballot_id=ballot_id, code=code, payload=payload)
-        seq, _ = self._append(RecordType.CAST, body, time_us)
+        seq, _ = self._append(RecordType.CAST, body, NO_TIME)
         self._code = code
         self.n_cast += 1
         return Receipt(kiosk_id=self.kiosk_id, station_id=self.station_id, seq=seq,
-                       ballot_id=ballot_id, code=code, time_us=time_us)
+                       ballot_id=ballot_id, code=code)
 
-    def challenge(self, ballot_id: bytes, payload: bytes, secrets: bytes) -> SpoilRecord:
-        """Append a SPOIL record: the challenged ballot and the secrets that open it."""
-        return self.challenge_at_time(ballot_id, payload, secrets, self._clock())
-
-    def challenge_at_time(self, ballot_id, payload, secrets, time_us) -> SpoilRecord:
+    def challenge(self, ballot_id: bytes, payload: bytes) -> SpoilRecord:
+        """Append a SPOIL record: the challenged ballot only (no time, no opening: the
+        opening goes to the voter, specs/protocol.md section 8)."""
         ballot_id = self._expect_ballot_id(ballot_id)
         payload = _check_payload("payload", payload)
-        secrets = _check_payload("secrets", secrets)
         code = next_code(self._code, ballot_id, payload)
-        body = encode_body(RecordType.SPOIL, ballot_id=ballot_id, code=code, payload=payload,
-                           secrets=secrets)
+        body = encode_body(RecordType.SPOIL, ballot_id=ballot_id, code=code, payload=payload)
         prev = self._last_hash
-        seq, rhash = self._append(RecordType.SPOIL, body, time_us)
+        seq, rhash = self._append(RecordType.SPOIL, body, NO_TIME)
         self._code = code
         self.n_spoiled += 1
-        return SpoilRecord(seq=seq, time_us=time_us, prev_hash=prev, record_hash=rhash,
-                           ballot_id=ballot_id, code=code, payload=payload, secrets=secrets)
+        return SpoilRecord(seq=seq, time_us=NO_TIME, prev_hash=prev, record_hash=rhash,
+                           ballot_id=ballot_id, code=code, payload=payload)
 
     def close(self) -> CloseRecord:
         """Append the CLOSE record (counts and chain head). The box then refuses writes."""
@@ -262,7 +256,10 @@ class BallotBox:
             raise BoxWriteError(f"box {self.path}: stopped after a failed write or released; "
                                 "reopen it")
         _check_time_us(time_us)
-        if time_us < self._last_time:
+        if rtype in BALLOT_TYPES:   # ballots are untimed; OPEN and CLOSE never go back
+            if time_us != NO_TIME:
+                raise EvoteValueError(f"{rtype.name} records carry no time (got {time_us})")
+        elif time_us < self._last_time:
             raise EvoteValueError(f"time_us {time_us} is before the last record's {self._last_time}")
         seq = self._seq
         signed = signed_bytes(rtype, seq, time_us, self._last_hash, body)
@@ -286,7 +283,7 @@ class BallotBox:
                     f"{'stopped (reopen it)' if self._failed else 'unchanged'}") from None
         self._seq = seq + 1
         self._last_hash = rhash
-        self._last_time = time_us
+        self._last_time = max(self._last_time, time_us)
         self._length += len(frame)
         return seq, rhash
 

@@ -2,13 +2,13 @@
 
     offset    size  field
     0         4     magic "EVBX"
-    4         1     format version (1)
+    4         1     format version (2: no opening in SPOIL, no time in CAST/SPOIL)
     5         1     record type (1 OPEN, 2 CAST, 3 SPOIL, 4 CLOSE)
     6         2     reserved, zero
     8         4     body length L (u32 big-endian, at most MAX_BODY)
     12        4     header check: CRC-32 of bytes [0, 12)
     16        8     sequence number (u64)
-    24        8     time, microseconds since 1970-01-01T00:00Z (u64)
+    24        8     time, microseconds since 1970-01-01T00:00Z (u64); 0 in CAST/SPOIL
     32        32    hash of the previous record (zero bytes for the first record)
     64        L     body (layout per record type: records.py)
     64+L      64    kiosk Ed25519 signature of the record hash
@@ -33,7 +33,7 @@ from ..hashing import U64_MAX, digest
 from .problems import FramingError, TornFrame
 
 MAGIC = b"EVBX"
-VERSION = 1
+VERSION = 2   # version 1 published challenge openings and ballot times (records.py)
 HEADER_LEN = 16
 SIGNED_FIXED_LEN = 64  # header + seq + time + previous hash
 SIGNATURE_LEN = 64

@@ -7,7 +7,8 @@
 
 Checks per record, in this order (names as in specs/ballot-box.md section 7): framing and
 frame check; OPEN first and only once, nothing after CLOSE; sequence = position; previous
-hash = hash of the record before; time not going backwards; OPEN: certificate signed by
+hash = hash of the record before; time: none (0) on CAST/SPOIL, not going backwards on
+OPEN/CLOSE; SPOIL: no opening after the ballot; OPEN: certificate signed by
 the authority and matching the OPEN fields and the expected election/station/kiosk;
 CAST/SPOIL: ballot id = the id of its position, confirmation code = the chained code;
 CLOSE: counts and chain head; finally the kiosk signature of the record hash.
@@ -29,8 +30,8 @@ from ..errors import BoxError
 from ..paths import checked_path
 from .problems import (BoxMismatch, CertificateError, ChainError, FramingError,
                        RecordSignatureError, TornFrame)
-from .records import (CastRecord, CloseRecord, OpenRecord, SpoilRecord, ballot_id_for,
-                      decode_body, next_code)
+from .records import (BALLOT_TYPES, NO_TIME, CastRecord, CloseRecord, OpenRecord, SpoilRecord,
+                      ballot_id_for, decode_body, next_code)
 
 log = logging.getLogger("evote.ballotbox")
 _READ_BUFFER = 1 << 20
@@ -119,7 +120,11 @@ class _Verifier:
         if frame.prev_hash != r.last_hash:
             bad(ChainError, "prev-hash", "previous-record hash does not match the record "
                 "before it (record removed, inserted, reordered or changed)")
-        if frame.time_us < r.last_time_us:
+        if rtype in BALLOT_TYPES:
+            if frame.time_us != NO_TIME:
+                bad(ChainError, "time", f"{rtype.name} record carries a time ({frame.time_us} "
+                    "us); ballot records carry none (version 2)")
+        elif frame.time_us < r.last_time_us:
             bad(ChainError, "time", f"time {frame.time_us} us is before the previous record's "
                 f"{r.last_time_us} us")
         record = None
@@ -193,7 +198,7 @@ class _Verifier:
                                   payload=f["payload"])
             r.n_spoiled += 1
             return SpoilRecord(**common, ballot_id=f["ballot_id"], code=f["code"],
-                               payload=f["payload"], secrets=f["secrets"])
+                               payload=f["payload"])
         if (f["n_cast"], f["n_spoiled"]) != (r.n_cast, r.n_spoiled):
             bad(ChainError, "close-counts", f"CLOSE counts {f['n_cast']} cast, {f['n_spoiled']} "
                 f"spoiled; the box holds {r.n_cast} cast, {r.n_spoiled} spoiled")

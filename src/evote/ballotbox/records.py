@@ -6,7 +6,6 @@ Bodies (all integers big-endian):
            | certificate (u32 len + bytes)
     CAST   ballot id (32) | confirmation code (32) | payload (u32 len + bytes)
     SPOIL  ballot id (32) | confirmation code (32) | payload (u32 len + bytes)
-           | revealed secrets (u32 len + bytes)
     CLOSE  cast count (u64) | spoiled count (u64) | chain head: last confirmation code (32)
 
 Ballot ids and codes depend only on public data, so a verifier recomputes them:
@@ -16,6 +15,12 @@ Ballot ids and codes depend only on public data, so a verifier recomputes them:
     code_i         = digest("evote/v1/confirmation-code", code_{i-1}, ballot_hash_i)
 Spoiled ballots take a code too (the voter sees the code before choosing to cast or to
 challenge), so codes chain over CAST and SPOIL records in sequence order.
+
+Privacy invariants (format version 2, specs/ballot-box.md and protocol.md section 8.1):
+a SPOIL record holds the challenged ballot and nothing else (its opening goes only to
+the voter: a published opening would publish the vote the same voter casts next), and
+a ballot record (CAST, SPOIL) carries no time (NO_TIME in the frame's time field): the
+order of ballots is their sequence number, and only OPEN and CLOSE are timed.
 """
 import datetime
 import struct
@@ -30,6 +35,8 @@ _U32 = struct.Struct(">I")
 _CLOSE = struct.Struct(">QQ32s")
 MAX_PAYLOAD = MAX_BODY - 1024
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+NO_TIME = 0   # the time field of every CAST and SPOIL record
+BALLOT_TYPES = (RecordType.CAST, RecordType.SPOIL)
 
 
 def ballot_id_for(election_hash: bytes, kiosk_id: str, open_hash: bytes, seq: int) -> bytes:
@@ -95,8 +102,7 @@ class CastRecord(_Header):
 class SpoilRecord(_Header):
     ballot_id: bytes
     code: bytes
-    payload: bytes
-    secrets: bytes
+    payload: bytes   # the challenged ballot; its opening is never in the box
     kind = RecordType.SPOIL
 
     @property
@@ -114,13 +120,13 @@ class CloseRecord(_Header):
 
 @dataclass(frozen=True)
 class Receipt:
-    """What the kiosk prints for a voter: enough to find the ballot in the record."""
+    """What the kiosk prints for a voter: enough to find the ballot in the record (no
+    time: the record holds none for a ballot)."""
     kiosk_id: str
     station_id: str
     seq: int
     ballot_id: bytes
     code: bytes
-    time_us: int
 
     @property
     def short_code(self) -> str:
@@ -136,10 +142,8 @@ def encode_body(rtype: RecordType, **f) -> bytes:
     if rtype is RecordType.OPEN:
         return b"".join((f["election_hash"], encode_label(f["station_id"]),
                          encode_label(f["kiosk_id"]), _blob(f["certificate"].to_bytes())))
-    if rtype is RecordType.CAST:
+    if rtype in BALLOT_TYPES:
         return b"".join((f["ballot_id"], f["code"], _blob(f["payload"])))
-    if rtype is RecordType.SPOIL:
-        return b"".join((f["ballot_id"], f["code"], _blob(f["payload"]), _blob(f["secrets"])))
     return _CLOSE.pack(f["n_cast"], f["n_spoiled"], f["chain_head"])
 
 
@@ -180,15 +184,16 @@ def decode_body(rtype: RecordType, body: bytes) -> dict:
         c.done()
         out["certificate_bytes"] = cert
         return out
-    if rtype in (RecordType.CAST, RecordType.SPOIL):
+    if rtype in BALLOT_TYPES:
         out = dict(ballot_id=c.take(32, "ballot id"), code=c.take(32, "confirmation code"),
                    payload=c.blob("payload"))
-        if rtype is RecordType.SPOIL:
-            out["secrets"] = c.blob("secrets")
+        if rtype is RecordType.SPOIL and c.pos != len(body):
+            raise FramingError("spoil-opening", f"SPOIL record carries {len(body) - c.pos} "
+                               "bytes after its ballot: a spoiled ballot's opening is never "
+                               "published (it would reveal the vote cast after it)")
         c.done()
-        for what in ("payload", "secrets"):
-            if what in out and not out[what]:
-                raise c.fail(what, f"empty {what}")
+        if not out["payload"]:
+            raise c.fail("payload", "empty payload")
         return out
     n_cast, n_spoiled, head = _CLOSE.unpack(c.take(_CLOSE.size, "counts"))
     c.done()

@@ -47,6 +47,7 @@ from ..results.model import ElectionResults
 from ..verify.run import verify_record
 from .parties import as_party, parties_in_parallel
 from .station import paper_counts, run_kiosk
+from .voters import challengers, check_challenge
 
 N_GUARDIANS, THRESHOLD, ABSENT_GUARDIAN = 5, 3, 4
 ROLES = ("station-head", "observer")
@@ -318,6 +319,15 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
         report = verify_record(out_dir, jobs=jobs, expected_package=bytes.fromhex(package_hash))
         step("verifier (pinned to the package hash): " +
              ("VALID" if report.valid else "NOT VALID"))
+    kept = challengers(work)   # voters who challenged took their printed opening home
+    if kept:
+        exit_code, code, answer = as_party(check_challenge, out_dir, kept[0])
+        if exit_code != 0:
+            raise EvoteError(f"demo: a voter's printed opening does not check (this is a "
+                             f"bug): {answer}")
+        step(f"a voter checks the ballot they challenged: evote challenge check {out_dir} "
+             f"{code} --opening opening.hex\n" + "".join(f"    {line}\n" for line in
+                                                          answer.strip().splitlines()[:12]))
     reports = os.path.join(out_dir, "reports")
     with open(os.path.join(reports, "results.txt"), encoding="utf-8") as f:
         text = f.read()

@@ -4,11 +4,14 @@ does; and the paper station's hand count, in the form its officials type in.
 
 Randomness: voters' choices come from random.Random seeded by (demo seed, station), so
 they repeat for a seed; ballot nonces and proof nonces come from os.urandom.
+
+A voter who challenges takes the kiosk's printed opening home: the demo writes it into
+that voter's own directory (voters.keep_opening), never into the box or the record.
 """
 import os
 import random
 
-from .voters import choose, plain_votes, popularity
+from .voters import choose, keep_opening, plain_votes, popularity
 
 
 
@@ -49,9 +52,10 @@ def run_kiosk(work_dir, station_id, kiosk_ids, kiosk_id, n_voters, n_challenges,
     sums = {}
     mine = kiosk_ids.index(kiosk_id)
     voters = station_voters(kiosk.manifest, station_id, n_voters, n_challenges, seed)
-    for choices, challenges in voters[mine::len(kiosk_ids)]:
-        if challenges:  # a Benaloh challenge, then the voter votes for real
-            kiosk.challenge(kiosk.encrypt(choices))
+    for v in range(mine, len(voters), len(kiosk_ids)):
+        choices, challenges = voters[v]
+        if challenges:  # a Benaloh challenge (the opening is the voter's), then the real vote
+            keep_opening(work_dir, station_id, v, kiosk.challenge(kiosk.encrypt(choices)))
         kiosk.cast(kiosk.encrypt(choices))
         _add_plain(sums, kiosk.manifest, choices)
     kiosk.close()

@@ -7,8 +7,15 @@ candidates are drawn by popularity without replacement. Codes are typed as a kio
 receive them: mostly ASCII digits, some in Persian digits.
 
 This is sample data from random.Random (not a secret, not for real elections).
+
+A voter who challenged keeps the kiosk's printed opening in their own directory,
+<work>/voters/<station>/voter-<n>/ (keep_opening), and checks it against the published
+record with `evote challenge check` (check_challenge, run in a process of its own: the
+opening tells the voter's intended choices, so no other party's process holds it).
 """
+import glob
 import math
+import os
 import random
 
 from ..manifest import to_persian_digits
@@ -46,3 +53,44 @@ def plain_votes(contest, codes) -> list:
     from ..manifest import parse_candidate_code
     chosen = {parse_candidate_code(c) for c in codes}
     return [1 if c.code in chosen else 0 for c in contest.candidates]
+
+
+OPENING_FILE = "opening.hex"     # the text the printout's QR code carries
+CODE_FILE = "challenged-code.txt"
+
+
+def voter_dir(work_dir, station_id: str, voter: int) -> str:
+    return os.path.join(work_dir, "voters", station_id, f"voter-{voter:04d}")
+
+
+def keep_opening(work_dir, station_id: str, voter: int, challenged) -> str:
+    """The voter takes the kiosk's printout home: the opening (hex, as its QR code) and
+    the challenged ballot's short code, in the voter's own directory. Returns it."""
+    from ..new_files import write_new_file
+    home = voter_dir(work_dir, station_id, voter)
+    os.makedirs(home, exist_ok=True)
+    write_new_file(os.path.join(home, OPENING_FILE), challenged.opening_hex.encode() + b"\n",
+                   "voter's printed opening", secret=True)
+    write_new_file(os.path.join(home, CODE_FILE), challenged.short_code.encode() + b"\n",
+                   "voter's challenged code")
+    return home
+
+
+def challengers(work_dir) -> list:
+    """The directories of the voters who kept an opening, in order."""
+    return sorted(glob.glob(os.path.join(work_dir, "voters", "*", "voter-*")))
+
+
+def check_challenge(record_dir, home) -> tuple:
+    """What `evote challenge check RECORD CODE --opening FILE` answers this voter:
+    (exit code, short code, the English answer's lines). Run it as the voter's party."""
+    from ..voter.answers import challenge_answer
+    from ..voter.challenge_check import read_opening_file
+    from ..voter.codes import parse_code
+    from ..voter.messages import render
+    from ..voter.record_view import open_record
+    with open(os.path.join(home, CODE_FILE), encoding="ascii") as f:
+        code = f.read().strip()
+    opening = read_opening_file(os.path.join(home, OPENING_FILE))
+    answer, exit_code = challenge_answer(open_record(record_dir), parse_code(code), opening)
+    return exit_code, code, render(answer, "en", record_dir, code)

@@ -5,7 +5,7 @@ Modules: session (Kiosk, Draft and the refusals), codes (what a voter types -> c
 The names below are the kiosk program's whole API.
 """
 from .codes import CodeEntryError, parse_codes
-from .session import BallotRefused, Draft, Kiosk, KioskError, KioskSetupError
+from .session import BallotRefused, Challenged, Draft, Kiosk, KioskError, KioskSetupError
 
-__all__ = ["Kiosk", "Draft", "KioskError", "KioskSetupError", "BallotRefused",
+__all__ = ["Kiosk", "Draft", "Challenged", "KioskError", "KioskSetupError", "BallotRefused",
            "CodeEntryError", "parse_codes"]

@@ -7,6 +7,7 @@
     draft = kiosk.encrypt({contest_id: codes})               # for the box's next ballot id
     draft.short_code                                         # shown before cast/challenge
     receipt = kiosk.cast(draft)          # or kiosk.challenge(draft): spoiled, re-vote
+    challenged.opening                   # (from kiosk.challenge) print it for the voter
     kiosk.close()                        # the day's CLOSE record; release() only lets go
 
 Invariants of a Kiosk: its package verified (the authority's, context for the manifest);
@@ -17,12 +18,15 @@ Nothing reaches the box unless it is a well-formed ballot (decode_ballot, canoni
 bytes) of the station's style, carries the box's next ballot id, and its proofs verify;
 a challenge is written only when its secrets open the ballot (verify_challenge).
 The ballot secrets live only on a Draft (never in its repr) and are dropped once it is
-cast or challenged.
+cast or challenged. A challenge writes only the ballot into the box (a SPOIL record);
+its opening, signed by the kiosk, is returned once (Challenged.opening) for the voter's
+printout and is kept nowhere: publishing it would reveal the vote the voter casts next.
 """
 from __future__ import annotations
 
 import getpass
 import sys
+from dataclasses import dataclass
 
 import nacl.signing
 
@@ -30,7 +34,8 @@ from ..ballotbox import KioskCertificate, open_box
 from ..ballotbox.records import short_code
 from ..errors import EvoteError, EvoteTypeError, EvoteValueError
 from ..protocol.ballot_codec import decode_ballot
-from ..protocol.challenge import ChallengeRecord, make_challenge, verify_challenge
+from ..protocol.challenge import (ChallengeRecord, make_challenge, sign_opening,
+                                  verify_challenge)
 from ..protocol.encrypt import encrypt_ballot
 from ..protocol.encrypted_ballot import EncryptedBallot
 from ..protocol.verify_ballot import verify_ballot
@@ -77,6 +82,39 @@ class Draft:
     def __repr__(self) -> str:
         return (f"Draft(ballot_id={self.ballot_id.hex()[:16]}..., code={self.short_code}, "
                 "secrets=<hidden>)")
+
+
+@dataclass(frozen=True, repr=False)
+class Challenged:
+    """What Kiosk.challenge returns: the SPOIL record now in the box (public) and the
+    voter's printed opening (specs/protocol.md section 8.3: `opening` the EVOP bytes,
+    `opening_hex` the text a QR code or printout carries). The opening is the voter's
+    alone: print it, hand it over, keep no copy and never log it."""
+    spoil: object            # ballotbox SpoilRecord
+    opening: bytes
+
+    @property
+    def seq(self) -> int:
+        return self.spoil.seq
+
+    @property
+    def code(self) -> bytes:
+        return self.spoil.code
+
+    @property
+    def ballot_id(self) -> bytes:
+        return self.spoil.ballot_id
+
+    @property
+    def short_code(self) -> str:
+        return short_code(self.spoil.code)
+
+    @property
+    def opening_hex(self) -> str:
+        return self.opening.hex()
+
+    def __repr__(self) -> str:
+        return f"Challenged(seq={self.seq}, code={self.short_code}, opening=<for the voter>)"
 
 
 def _ask_passphrase(key_path) -> str:
@@ -305,10 +343,11 @@ class Kiosk:
             item._secrets = None
         return receipt
 
-    def challenge(self, item):
-        """Spoil a Draft (or a ChallengeRecord made elsewhere): its secrets are published
-        in a SPOIL record once they are checked to open the ballot. Returns the
-        SpoilRecord; the voter then votes again (a new encrypt)."""
+    def challenge(self, item) -> Challenged:
+        """Spoil a Draft (or a ChallengeRecord made elsewhere) once its secrets are
+        checked to open the ballot: the ballot alone goes into a SPOIL record. Returns a
+        Challenged: the SpoilRecord and the voter's signed opening (print it for the
+        voter, keep no copy); the voter then votes again (a new encrypt)."""
         if isinstance(item, Draft):
             ballot, payload = self._admissible(item)
             try:
@@ -328,10 +367,13 @@ class Kiosk:
         except EvoteError as exc:
             raise BallotRefused(f"challenge refused, the secrets do not open the ballot: "
                                 f"{exc}") from None
-        spoiled = self.box.challenge(ballot.ballot_id, payload, record.to_bytes())
+        spoiled = self.box.challenge(ballot.ballot_id, payload)
         if isinstance(item, Draft):
             item._secrets = None
-        return spoiled
+        opening = sign_opening(record, election_hash=self.box.election_hash,
+                               station_id=self.station_id, kiosk_id=self.kiosk_id,
+                               seq=spoiled.seq, code=spoiled.code, kiosk_key=self._key)
+        return Challenged(spoiled, opening.to_bytes())
 
     # -- the end of the day ----------------------------------------------------------
 
