@@ -14,9 +14,11 @@ from evote.election import results_step, tally_centre
 from evote.record import layout
 from evote.record.jsonio import canonical_bytes
 from evote.record.tallies import RecordTallies
+from evote.protocol.decryption import compute_decryption_share
+from evote.protocol.lot import LOT_LABEL
+from evote.record.lot import decrypt_lot
 from evote.tally import decrypt_district_tallies
 
-SEED_HEX = "5e" * 32
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +76,19 @@ def test_tally_writes_the_record_then_results_and_seal(e, tmp_path):
     os.makedirs(os.path.join(out, "tally"), exist_ok=True)
     with open(os.path.join(out, *layout.DECRYPTION.split("/")), "wb") as f:
         f.write(canonical_bytes(dec.to_json_obj()))
-    r = CliRunner().invoke(cli, ["results", out, "--lot-seed", SEED_HEX])
+    r = CliRunner().invoke(cli, ["results", out])        # the lot is not decrypted yet
+    assert r.exit_code == 2 and layout.LOT in r.output, r.output
+    lot = decrypt_lot(e.context, [compute_decryption_share(
+        g, e.context, [e.context.lot_ciphertext], [LOT_LABEL]) for g in e.guardians[1:]])
+    with open(os.path.join(out, *layout.LOT.split("/")), "wb") as f:
+        f.write(canonical_bytes(lot.to_json_obj()))
+    r = CliRunner().invoke(cli, ["results", out])
     assert r.exit_code == 0, r.output
+    results_obj = __import__("json").loads(open(os.path.join(out, layout.RESULTS), "rb").read())
+    assert results_obj["lot_seed"] == lot.seed.hex()
     assert os.path.isfile(os.path.join(out, layout.RESULTS))
     assert not os.path.exists(os.path.join(out, "reports"))     # seal writes them
-    r = CliRunner().invoke(cli, ["results", out, "--lot-seed", SEED_HEX])
+    r = CliRunner().invoke(cli, ["results", out])
     assert r.exit_code == 2 and "results/results.json" in r.output
     r = CliRunner().invoke(cli, ["seal", out])
     assert r.exit_code == 0, r.output
@@ -195,8 +205,8 @@ def test_a_missing_paper_result(e, tmp_path):
 def test_results_before_the_decryption_and_a_bad_seed(e, tmp_path):
     out = _fresh(tmp_path)
     assert tally_centre.tally(e.package_path, *_inputs(e), out).ok
-    r = CliRunner().invoke(cli, ["results", out, "--lot-seed", SEED_HEX])
+    r = CliRunner().invoke(cli, ["results", out])
     assert r.exit_code == 2 and "decryption.json" in r.output
-    r = CliRunner().invoke(cli, ["results", out, "--lot-seed", "zz"])
+    r = CliRunner().invoke(cli, ["results", out, "--lot-seed", "5e" * 32])  # no such option
     assert r.exit_code == 2 and "--lot-seed" in r.output
     assert not os.path.exists(os.path.join(out, layout.RESULTS))

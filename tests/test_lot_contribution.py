@@ -1,0 +1,180 @@
+"""The lot contribution and acknowledgement (specs/key-ceremony.md section 11): against the
+pure-Python reference (tests/reference/lot.py), every altered field refused (hypothesis),
+and the seed the same for any t guardians."""
+import itertools
+import json
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from evote.errors import EvoteError
+from evote.group import G_TABLE, Scalar
+from evote.protocol.ceremony import run_ceremony
+from evote.protocol.context import ElectionContext
+from evote.protocol.decryption import compute_decryption_share
+from evote.protocol.lot import (LOT_LABEL, Acknowledgement, acknowledge,
+                                check_contribution, make_contribution)
+from evote.record.lot import LotDecryption, decrypt_lot
+from reference import lot as ref_lot
+from reference import ristretto255 as ref
+
+L = ref.L
+MH = bytes(range(32))
+
+
+@pytest.fixture(scope="module")
+def ceremony():
+    """A 3-of-5 context with the 5 guardians' acknowledgements, and the finished guardians."""
+    return run_ceremony(MH, 5, 3)
+
+
+scalars = st.integers(min_value=1, max_value=L - 1)
+
+
+@settings(max_examples=8, deadline=None)
+@given(m=scalars, k=scalars, r=scalars, s=scalars, i=st.integers(1, 1000))
+def test_contribution_matches_the_reference(ceremony, m, k, r, s, i):
+    ctx, _ = ceremony
+    q, key = ctx.base_hash, ctx.joint_key
+    ct, proof = make_contribution(q, i, key, secrets=tuple(Scalar.from_int(x)
+                                                          for x in (m, k, r, s)))
+    a, b, t1, t2, z1, z2 = ref_lot.contribute(q, i, key.to_bytes(), m, k, r, s)
+    assert (ct.alpha.to_bytes(), ct.beta.to_bytes()) == (a, b)
+    assert proof.to_bytes() == t1 + t2 + z1.to_bytes(32, "little") + z2.to_bytes(32, "little")
+    assert ref_lot.verify(q, i, key.to_bytes(), a, b, t1, t2, z1, z2)
+    assert check_contribution(q, i, key, ct, proof)
+    # bound to the guardian index and the base hash: both sides refuse another
+    assert not ref_lot.verify(q, i % 1000 + 1, key.to_bytes(), a, b, t1, t2, z1, z2)
+    assert not check_contribution(q, i % 1000 + 1, key, ct, proof)
+    assert not check_contribution(bytes(32), i, key, ct, proof)
+
+
+def test_acknowledgement_digest_and_seed_match_the_reference(ceremony):
+    ctx, _ = ceremony
+    for ack in ctx.acknowledgements:
+        a, b = ack.contribution.alpha.to_bytes(), ack.contribution.beta.to_bytes()
+        assert ack.digest() == ref_lot.ack_digest(ctx.base_hash, ack.guardian_index, a, b,
+                                                  ack.proof.to_bytes())
+        p = ack.proof.to_bytes()
+        assert ref_lot.verify(ctx.base_hash, ack.guardian_index, ctx.joint_key.to_bytes(), a, b,
+                              p[:32], p[32:64], int.from_bytes(p[64:96], "little"),
+                              int.from_bytes(p[96:], "little"))
+
+
+def _shares(ctx, guardians):
+    return [compute_decryption_share(g, ctx, [ctx.lot_ciphertext], [LOT_LABEL])
+            for g in guardians]
+
+
+def test_the_seed_is_the_hash_of_the_sum_of_the_contributions_and_any_t_give_it():
+    """Known m_i (test-vector entry point): the decrypted point is sum m_i*G, the seed its
+    reference hash, and every 3 of the 5 guardians give the same seed."""
+    ctx, guardians = run_ceremony(MH, 5, 3)
+    ms = [11, 22, 33, 44, 55]
+    acks = [acknowledge(g, ctx.base_hash, ctx.joint_key,
+                        secrets=tuple(Scalar.from_int(x) for x in (m, 7 + m, 5, 9)))
+            for g, m in zip(guardians, ms)]
+    ctx = ElectionContext(ctx.manifest_hash, 5, 3, ctx.guardian_commitments, ctx.joint_key,
+                          ctx.base_hash, ctx.guardians, ()).with_acknowledgements(acks)
+    shares = _shares(ctx, guardians)
+    want_point = ref.encode(ref.mul(sum(ms) % L, ref.GENERATOR))
+    seeds = set()
+    for subset in itertools.combinations(shares, 3):
+        lot = decrypt_lot(ctx, subset)
+        assert lot.point.to_bytes() == want_point
+        assert lot.seed == ref_lot.seed(ctx.base_hash, want_point)
+        assert lot.verify(ctx) == lot.seed
+        seeds.add(lot.seed)
+    assert len(seeds) == 1                      # withholding a share changes nothing
+    with pytest.raises(EvoteError, match="threshold"):
+        decrypt_lot(ctx, shares[:2])
+
+
+def test_a_lot_file_is_refused_for_a_wrong_point_seed_share_or_too_few(ceremony):
+    ctx, guardians = ceremony
+    lot = decrypt_lot(ctx, _shares(ctx, guardians[:3]))
+    obj = lot.to_json_obj()
+    other = decrypt_lot(ctx, _shares(ctx, guardians[1:4]))
+    for field, value, words in (
+            ("seed", "00" * 32, "$.seed"),
+            ("point", G_TABLE.mul(Scalar.from_int(5)).to_bytes().hex(), "$.point"),
+            ("shares", obj["shares"][:2], "threshold"),
+            ("shares", obj["shares"][:2] + [obj["shares"][1]], "repeated")):
+        bad = dict(obj, **{field: value})
+        with pytest.raises(EvoteError) as exc:
+            LotDecryption.from_json_obj(bad).verify(ctx)
+        assert words is None or words in str(exc.value), str(exc.value)
+    # mixing valid shares of two decryptions: still t valid shares, the same seed
+    mixed = dict(obj, shares=obj["shares"][:2] + [other.to_json_obj()["shares"][2]])
+    assert LotDecryption.from_json_obj(mixed).verify(ctx) == lot.seed == other.seed
+    # a share whose proof is another ciphertext's (a tally position's) is named
+    forged = json.loads(json.dumps(obj))
+    forged["shares"][0]["partials"][0] = forged["shares"][1]["partials"][0]
+    with pytest.raises(EvoteError, match="guardian 1"):
+        LotDecryption.from_json_obj(forged).verify(ctx)
+
+
+# ---- tampering: every field of an acknowledgement, altered, is refused by the context
+
+FIELDS = ("guardian_index", "base_hash", "contribution", "proof", "signature", "version")
+
+
+def _altered(value, field, k, other_ack):
+    """Acknowledgement JSON with one field changed at position k (still well formed where
+    the field allows it: another guardian's valid value, or one hex digit changed)."""
+    v = dict(value)
+    if field == "guardian_index":
+        v[field] = other_ack["guardian_index"]
+    elif field == "version":
+        v[field] = v[field] + "x"
+    elif k % 2 and field in ("contribution", "proof", "signature"):
+        v[field] = other_ack[field]                  # another guardian's valid value
+    else:
+        s = v[field]
+        j = (k * 7) % len(s)
+        v[field] = s[:j] + ("0" if s[j] != "0" else "1") + s[j + 1:]
+    return v
+
+
+@settings(max_examples=60, deadline=None)
+@given(who=st.integers(0, 4), field=st.sampled_from(FIELDS), k=st.integers(0, 10 ** 6))
+def test_every_altered_acknowledgement_field_is_refused(ceremony, who, field, k):
+    ctx, _ = ceremony
+    obj = ctx.to_json_obj()
+    acks = obj["acknowledgements"]
+    other = acks[(who + 1 + k % 4) % 5]
+    acks[who] = _altered(acks[who], field, k, other)
+    with pytest.raises(EvoteError):
+        ElectionContext.from_json_obj(json.loads(json.dumps(obj)))
+
+
+@settings(max_examples=20, deadline=None)
+@given(who=st.integers(0, 4), k=st.integers(0, 10 ** 6))
+def test_a_replayed_canceling_or_missing_acknowledgement_is_refused(ceremony, who, k):
+    """Swapping two acknowledgements, dropping one, replaying one of another ceremony,
+    or a contribution that cancels another (-A_j, -B_j + M, which nobody can prove)."""
+    ctx, _ = ceremony
+    obj = ctx.to_json_obj()
+    acks = obj["acknowledgements"]
+    j = (who + 1 + k % 4) % 5
+    cases = [dict(obj, acknowledgements=acks[:who] + acks[who + 1:]),
+             dict(obj, acknowledgements=[acks[j] if x == who else acks[who] if x == j
+                                         else a for x, a in enumerate(acks)])]
+    other_ctx, _ = run_ceremony(MH, 5, 3) if k % 5 == 0 else (None, None)
+    if other_ctx is not None:
+        replay = list(acks)
+        replay[who] = other_ctx.acknowledgements[who].to_json_obj()
+        cases.append(dict(obj, acknowledgements=replay))
+    a = Acknowledgement.from_json_obj(acks[j])
+    cancel_ct = a.contribution.__class__(-a.contribution.alpha,
+                                         -a.contribution.beta + G_TABLE.mul(Scalar.from_int(k + 1)))
+    mine = Acknowledgement.from_json_obj(acks[who])
+    cancel = dict(acks[who], contribution=cancel_ct.to_bytes().hex())
+    assert not check_contribution(ctx.base_hash, mine.guardian_index, ctx.joint_key, cancel_ct,
+                                  mine.proof)
+    cases.append(dict(obj, acknowledgements=[cancel if x == who else y
+                                             for x, y in enumerate(acks)]))
+    for bad in cases:
+        with pytest.raises(EvoteError):
+            ctx2 = ElectionContext.from_json_obj(json.loads(json.dumps(bad)))
+            ctx2.require_acknowledgements()
