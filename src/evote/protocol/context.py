@@ -125,8 +125,9 @@ class ElectionContext:
             raise EvoteValueError("election context: acknowledgements need the guardian "
                                   "records (their identity keys sign them)")
         if len(acks) != self.n_guardians:
-            raise EvoteValueError(f"election context: {len(acks)} acknowledgement(s); need "
-                                  f"one from each of the {self.n_guardians} guardians")
+            raise EvoteValueError(f"election context: {len(acks)} of the {self.n_guardians} "
+                                  "guardians' acknowledgements; each guardian runs `evote "
+                                  "guardian acknowledge` and the context carries all of them")
         for i, ack in enumerate(acks, start=1):
             if not isinstance(ack, Acknowledgement):
                 raise EvoteValueError(f"election context: acknowledgements[{i - 1}] is not "
