@@ -20,6 +20,8 @@ from evote.protocol.ceremony_wire import canonical_json
 from evote.protocol.decryption import (combine_decryption_shares, decryption_challenge,
                                        decryption_share_from_nonces, lagrange_coefficients)
 from evote.protocol.elgamal import encrypt
+from evote.protocol.lot import LOT_LABEL
+from evote.record.lot import decrypt_lot
 from evote.protocol.schnorr import schnorr_challenge
 
 VECTOR_DIR = Path(__file__).resolve().parent.parent / "specs" / "vectors"
@@ -48,7 +50,9 @@ def ceremony_vector(sealed_example=None):
         for i in range(1, N + 1)]
     nonces = [[vector_scalar(f"guardian {g.index} schnorr nonce {j}") for j in range(T)]
               for g in guardians]
-    ctx, finished = run_ceremony_with(mh, guardians, nonces)
+    lot_secrets = [tuple(vector_scalar(f"guardian {g.index} lot {name}")
+                         for name in ("m", "k", "r", "s")) for g in guardians]
+    ctx, finished = run_ceremony_with(mh, guardians, nonces, lot_secrets)
     out_guardians = []
     for g, f, ns, rec in zip(guardians, finished, nonces, ctx.guardians):
         out_guardians.append({
@@ -65,6 +69,9 @@ def ceremony_vector(sealed_example=None):
             "shares_out": {str(l): g.evaluate(l).to_bytes().hex() for l in range(1, N + 1)},
             "key_share": f.key_share.to_bytes().hex(),
             "public_share": ctx.public_share(g.index).to_bytes().hex(),
+            "lot_secrets": {name: x.to_bytes().hex()
+                            for name, x in zip(("m", "k", "r", "s"), lot_secrets[g.index - 1])},
+            "acknowledgement_digest": ctx.acknowledgements[g.index - 1].digest().hex(),
         })
     if sealed_example is None:
         sealed = next(s for s in deal_shares(guardians[0], ctx.guardians) if s.recipient == 2)
@@ -73,8 +80,9 @@ def ceremony_vector(sealed_example=None):
                                         + guardians[0].evaluate(2).to_bytes()).hex()}
     vector = {
         "source": "evote's own ceremony vector (no external source exists for this protocol)",
-        "format": "specs/key-ceremony.md section 11: inputs (seeds, coefficients, nonces) "
-                  "and every derived value, hex; records and context in their JSON forms",
+        "format": "specs/key-ceremony.md section 11: inputs (seeds, coefficients, nonces, "
+                  "lot secrets) and every derived value, hex; records, acknowledgements "
+                  "(section 12) and context in their JSON forms",
         "generated_by": "tests/ceremony_vectors_gen.py (randomness: digest64("
                         "'evote/v1/test-vector', label) reduced mod l, labels in the file)",
         "manifest_hash": mh.hex(), "n_guardians": N, "threshold": T,
@@ -110,6 +118,11 @@ def decryption_vector(ctx, finished):
     chosen = [shares[i - 1] for i in SUBSET]
     combined = combine_decryption_shares(ctx, cts, chosen)
     lam = lagrange_coefficients(SUBSET)
+    lot_ct = ctx.lot_ciphertext   # the sum of the ceremony vector's lot contributions
+    lot_shares = [decryption_share_from_nonces(
+        finished[i - 1], ctx, [lot_ct], [LOT_LABEL],
+        [vector_scalar(f"guardian {i} lot decryption nonce")]) for i in SUBSET]
+    lot = decrypt_lot(ctx, lot_shares)
     return {
         "source": "evote's own decryption vector, on the context of ceremony-n3-t2.json",
         "format": "specs/key-ceremony.md section 11; ciphertexts alpha||beta hex, labels hex",
@@ -124,6 +137,8 @@ def decryption_vector(ctx, finished):
         "subset": SUBSET,
         "lagrange": {str(i): lam[i].to_bytes(32, "little").hex() for i in SUBSET},
         "combined": [p.to_bytes().hex() for p in combined],
+        "lot": {"ciphertext": lot_ct.to_bytes().hex(), "label": LOT_LABEL.hex(),
+                "decryption": lot.to_json_obj()},
     }
 
 

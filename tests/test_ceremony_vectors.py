@@ -173,3 +173,36 @@ def test_decryption_equations_independently(files):
         for l in q:
             acc = ref.sub(acc, ref.mul(sc(dv["lagrange"][str(l)]), partials[l][pos]))
         assert enc(acc).hex() == dv["combined"][pos] == enc(G(m)).hex()
+
+
+def test_lot_contributions_and_seed_by_the_independent_path(files):
+    """specs/key-ceremony.md 12: each acknowledgement's contribution and proof recomputed
+    from its lot secrets by tests/reference/lot.py, its digest, its Ed25519 signature; the
+    lot ciphertext is their sum, the subset's shares decrypt it to sum m_i*G, and the seed
+    is its hash."""
+    from reference import lot as ref_lot
+    cv, dv = files
+    base, k_enc = bytes.fromhex(cv["base_hash"]), bytes.fromhex(cv["joint_key"])
+    acks = cv["context"]["acknowledgements"]
+    assert [a["guardian_index"] for a in acks] == [g["index"] for g in cv["guardians"]]
+    total_a, total_b, total_m = ref.IDENTITY, ref.IDENTITY, 0
+    for g, ack in zip(cv["guardians"], acks):
+        m, k, r, s = (sc(g["lot_secrets"][x]) for x in ("m", "k", "r", "s"))
+        a, b, t1, t2, z1, z2 = ref_lot.contribute(base, g["index"], k_enc, m, k, r, s)
+        proof = t1 + t2 + z1.to_bytes(32, "little") + z2.to_bytes(32, "little")
+        assert ack["contribution"] == (a + b).hex() and ack["proof"] == proof.hex()
+        assert ref_lot.verify(base, g["index"], k_enc, a, b, t1, t2, z1, z2)
+        d = ref_lot.ack_digest(base, g["index"], a, b, proof)
+        assert d.hex() == g["acknowledgement_digest"]
+        nacl.signing.VerifyKey(bytes.fromhex(g["record"]["identity_key"])).verify(
+            d, bytes.fromhex(ack["signature"]))
+        total_a, total_b, total_m = ref.add(total_a, pt(a.hex())), \
+            ref.add(total_b, pt(b.hex())), (total_m + m) % L
+    lot = dv["lot"]
+    assert lot["ciphertext"] == (enc(total_a) + enc(total_b)).hex()
+    acc = total_b
+    for share in lot["decryption"]["shares"]:
+        l = share["guardian_index"]
+        acc = ref.sub(acc, ref.mul(sc(dv["lagrange"][str(l)]), pt(share["partials"][0])))
+    assert enc(acc).hex() == lot["decryption"]["point"] == enc(G(total_m)).hex()
+    assert ref_lot.seed(base, enc(acc)).hex() == lot["decryption"]["seed"]

@@ -1,4 +1,4 @@
-"""The lot contribution and acknowledgement (specs/key-ceremony.md section 11): against the
+"""The lot contribution and acknowledgement (specs/key-ceremony.md section 12): against the
 pure-Python reference (tests/reference/lot.py), every altered field refused (hypothesis),
 and the seed the same for any t guardians."""
 import itertools

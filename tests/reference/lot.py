@@ -1,4 +1,4 @@
-"""A pure-Python reference for the lot contribution (specs/key-ceremony.md section 11),
+"""A pure-Python reference for the lot contribution (specs/key-ceremony.md section 12),
 written from the spec with tests/reference/ristretto255.py and hashlib only: no evote
 code. Used as the oracle of tests/test_lot_contribution.py.
 

@@ -22,7 +22,7 @@ results and reports, seal; then the verifier, pinned to the package hash.
 Reproducible: the same seed gives the same manifest (the demo authority key is derived
 from the seed: a demo shortcut, never for a real election), the same choices and the
 same results, unless a tie is broken by lot: the lot seed is the decryption of the
-guardians' lot contributions (specs/key-ceremony.md 11), fresh in every run, as in a
+guardians' lot contributions (specs/key-ceremony.md 12), fresh in every run, as in a
 real election. Kiosk and official keys, guardian secrets, lot contributions and
 encryption nonces come from os.urandom, so ciphertexts, the package hash, the lot seed
 and the root hash differ.

@@ -134,7 +134,7 @@ def finish(secret, passphrase, record_paths, share_paths, *, complain_missing=Fa
 
 
 def acknowledge(secret, passphrase, record_paths, out) -> Acknowledgement:
-    """Guardian's step 6 (specs/key-ceremony.md 11): after a finish without complaint,
+    """Guardian's step 6 (specs/key-ceremony.md 12): after a finish without complaint,
     recompute the context from the n records, check it is the one this guardian
     finished (same base hash), and write its signed acknowledgement with a fresh lot
     contribution. Run once: a second acknowledgement of the same guardian is a second

@@ -16,7 +16,7 @@ unless every check passes:
 4. the decryption log (decrypt_log.py) accepts every contest, and the new entries are
    fsynced before the share file is written;
 5. the shares are computed (the tallies' and the lot ciphertext's: the sum of the
-   context's n lot contributions, specs/key-ceremony.md 11) and the share file written
+   context's n lot contributions, specs/key-ceremony.md 12) and the share file written
    through files.write_new_json.
 """
 from __future__ import annotations
@@ -33,6 +33,7 @@ from ..protocol.guardian_store import load_guardian
 from ..protocol.lot import LOT_LABEL
 from ..record import layout
 from ..tally import tally_boxes, tally_labels
+from .exclusion import record_exclusions
 from ..tally.decrypt import _vector
 from . import decrypt_log
 from .files import check_output, read_input, write_new_json
@@ -144,7 +145,8 @@ def verified_district_tallies(election, jobs=None) -> tuple:
     from the boxes, bytes of tally/encrypted.json, boxes, ballots). DecryptRefused
     naming the first problem."""
     m = election.manifest
-    rels = box_files(election)
+    excluded = record_exclusions(election.directory, m)   # the board's (V17): not read
+    rels = [r for r in box_files(election) if r not in excluded]
     if not rels:
         raise DecryptRefused(f"record {election.directory}: no ballot box under "
                              f"{layout.BOXES_DIR}/")
@@ -194,7 +196,7 @@ def decrypt(secret_path, passphrase, record_dir, out, *, jobs=None) -> SharesOut
         share = compute_decryption_share(guardian, election.context, _vector(ct),
                                          tally_labels(ct.contest_id, ct.width))
         entries.append(ContestShare(did, ct.contest_id, ct.ballots, share))
-    # the lot ciphertext, decrypted with the tallies (specs/key-ceremony.md 11)
+    # the lot ciphertext, decrypted with the tallies (specs/key-ceremony.md 12)
     lot = compute_decryption_share(guardian, election.context,
                                    [election.context.lot_ciphertext], [LOT_LABEL])
     th = tally_file_hash(tally_bytes)

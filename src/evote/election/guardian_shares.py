@@ -59,7 +59,7 @@ class GuardianShares:
     guardian_index: int
     tally_hash: bytes
     contests: tuple          # ContestShare, sorted by (district, contest)
-    lot: DecryptionShare     # of the context's lot ciphertext (specs/key-ceremony.md 11)
+    lot: DecryptionShare     # of the context's lot ciphertext (specs/key-ceremony.md 12)
 
     def to_json_obj(self) -> dict:
         return {"version": VERSION, "manifest_hash": self.manifest_hash.hex(),

@@ -128,7 +128,7 @@ class ElectionPackage:
         if self.context.manifest_hash != mh:
             raise PackageError("context: made for another manifest (manifest_hash "
                                f"{self.context.manifest_hash.hex()[:16]}...)")
-        try:  # every guardian's acknowledgement and lot contribution (key-ceremony.md 11)
+        try:  # every guardian's acknowledgement and lot contribution (key-ceremony.md 12)
             self.context.require_acknowledgements()
         except EvoteError as exc:
             raise PackageError(f"context: {exc}") from None

@@ -24,7 +24,7 @@ holds anything, writes record.json and ROOT, then each report.
 
 Nothing that decides a result is an argument: the result settings are each contest's in
 the manifest, and the lot seed is the hash of the threshold decryption of the lot
-ciphertext fixed in the context before the polls (specs/key-ceremony.md section 11,
+ciphertext fixed in the context before the polls (specs/key-ceremony.md section 12,
 specs/results.md section 4).
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A contest's result settings (specs/manifest.md section 3.4, specs/results.md section 3):
+"""A contest's result settings (specs/manifest.md section 1.1, specs/results.md section 3):
 the rules that public sources leave open, fixed per contest in the manifest so that the
 manifest hash (and through the base hash every proof) binds them before the polls.
 

@@ -259,9 +259,11 @@ def run_ceremony(manifest_hash: bytes, n: int, t: int) -> tuple[ElectionContext,
 
 
 def run_ceremony_with(manifest_hash: bytes, guardians: Sequence[Guardian],
-                      nonces: Sequence[Sequence[Scalar]] | None = None
+                      nonces: Sequence[Sequence[Scalar]] | None = None,
+                      lot_secrets: Sequence[tuple] | None = None
                       ) -> tuple[ElectionContext, tuple[Guardian, ...]]:
-    """Inner entry point: the ceremony for given guardians (and Schnorr nonces)."""
+    """Inner entry point: the ceremony for given guardians (and Schnorr nonces, and each
+    guardian's lot secrets (m, k, r, s): test vectors only)."""
     records = [publish_record(g, None if nonces is None else nonces[k])
                for k, g in enumerate(guardians)]
     ctx = build_context(manifest_hash, len(guardians), guardians[0].t, records)
@@ -276,5 +278,7 @@ def run_ceremony_with(manifest_hash: bytes, guardians: Sequence[Guardian],
             raise CeremonyError("; ".join(str(c) for c in outcome.complaints))
         finished.append(outcome.guardian)
     # Step 6: each guardian acknowledges the base hash with its lot contribution.
-    acks = [acknowledge(g, ctx.base_hash, ctx.joint_key) for g in finished]
+    acks = [acknowledge(g, ctx.base_hash, ctx.joint_key,
+                        secrets=None if lot_secrets is None else lot_secrets[k])
+            for k, g in enumerate(finished)]
     return ctx.with_acknowledgements(acks), tuple(finished)

@@ -9,7 +9,7 @@ Valid by construction: the constructor recomputes K and base_hash from the commi
 and refuses values that differ. guardian records (signed, with Schnorr proofs) may ride
 along; verify() checks them, and from_json_obj / from_records call it.
 
-acknowledgements (lot.py, specs/key-ceremony.md section 11): empty, or one per guardian
+acknowledgements (lot.py, specs/key-ceremony.md section 12): empty, or one per guardian
 in index order, each signed by that guardian's identity key, acknowledging this base
 hash, its lot contribution proven under K (only with the guardian records, whose
 identity keys they are checked against). They are not part of the base hash (they sign

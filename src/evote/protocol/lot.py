@@ -1,6 +1,6 @@
 """The lot seed's inputs: each guardian's lot contribution, its acknowledgement of the
 ceremony, and the seed derived from the threshold decryption of their sum
-(specs/key-ceremony.md section 11).
+(specs/key-ceremony.md section 12).
 
 Guardian i, after `finish`, picks fresh m_i, k_i (OS CSPRNG, discarded once used) and
 publishes, under the joint key K of the context with base hash Q:

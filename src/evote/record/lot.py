@@ -1,5 +1,5 @@
 """The record's lot decryption file, tally/lot.json (specs/record.md section 6,
-specs/key-ceremony.md section 11): written by `evote combine`, checked by V12, its seed
+specs/key-ceremony.md section 12): written by `evote combine`, checked by V12, its seed
 used by `evote results` and recomputed by V15.
 
     {"version": "evote-lot-decryption/1",

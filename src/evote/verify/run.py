@@ -6,6 +6,7 @@
     V4  election context    V9  no duplicates         V14 counts
     V5  kiosk certificates  V10 spoiled ballots       V15 results
                                                       V16 station reconciliation
+                                                      V17 exclusions
                                                       V18 reports
 
 The station-level work (V5-V8, V10, parts of V9 and V11) runs as one task per station
@@ -32,6 +33,7 @@ from .executors import run_tasks
 from .package_check import PACKAGE, check_package
 from .report import Report
 from .reports_check import check_reports
+from .exclusions import check_exclusions, exclusion_file_place
 from .station import verify_station
 from .winners import verified_winners
 
@@ -56,6 +58,8 @@ CHECKS = (
     ("V15", "results: seats, alternates and ties recomputed from counts and rules", "contests"),
     ("V16", "station reconciliation: declared forms issued vs ballots cast in the boxes vs "
      "CLOSE counts", "stations"),
+    ("V17", "exclusions: each excluded box decided and signed by the supervising board's "
+     "required roles, and present in the record", "exclusions"),
     ("V18", "reports: every file under reports/ regenerated from the verified results, "
      "byte for byte", "reports"),
 )
@@ -85,6 +89,8 @@ class _Run:
         self.declarations = {}  # station id -> declarations/<station>.json path
         self.outputs = []       # station task outputs, manifest station order
         self.package = None     # the verified election package (package_check), if any
+        self.exclusion_files = []   # exclusions/<station>/<kiosk>.json paths
+        self.excluded = {}      # box path -> Exclusion, the valid ones (V17, exclusions.py)
         # Filled by tally_checks, each check for the next (None: not available).
         self.districts = self.tally_bytes = self.decrypted = self.totals = None
         self.electronic, self.paper, self.paper_of = (), {}, {}
@@ -167,6 +173,10 @@ class _Run:
                     station_files[parts[0]][parts[1][:-5]] = path
                     self.hash_here(path)
                     continue
+            elif exclusion_file_place(parts):   # exclusions/<station>/<kiosk>.json (V17)
+                self.exclusion_files.append(path)
+                self.hash_here(path)
+                continue
             elif path in (layout.MANIFEST, layout.CONTEXT, layout.TALLY, layout.DECRYPTION,
                           layout.LOT, layout.RESULTS, PACKAGE):
                 self.hash_here(path)
@@ -259,7 +269,7 @@ class _Run:
             v4.fail(f"{layout.CONTEXT} $.acknowledgements", f"{len(ctx.acknowledgements)} of "
                     f"the {ctx.n_guardians} guardians' acknowledgements; every guardian signs "
                     "one with its lot contribution after the ceremony (specs/key-ceremony.md "
-                    "11), so the context cannot be built while a guardian objects and the "
+                    "12), so the context cannot be built while a guardian objects and the "
                     "lot seed has every guardian's input")
             return
         self.context, self.context_bytes = ctx, raw
@@ -273,7 +283,11 @@ class _Run:
                 for path in self.boxes[sid]:
                     self.c("V5").fail(path, f"station {sid!r} is not in the manifest")
                     self.hash_here(path)
-        stations = [s.station_id for s in self.manifest.stations if s.station_id in self.boxes]
+        live = {sid: [p for p in paths if p not in self.excluded]   # V17: an excluded
+                for sid, paths in self.boxes.items()}                # box is hashed, not read
+        for path in sorted(self.excluded):
+            self.hash_here(path)
+        stations = [s.station_id for s in self.manifest.stations if live.get(s.station_id)]
         if self.context is None:
             for num in ("V5", "V6", "V7", "V8", "V9", "V10", "V11", "V12"):
                 self.c(num).not_run_reason = "the election context is not valid (V4)"
@@ -281,10 +295,10 @@ class _Run:
                 for path in self.boxes[sid]:
                     self.hash_here(path)
             return
-        args = [(self.dir, sid, tuple(self.boxes[sid]), self.manifest_bytes, self.context_bytes)
+        args = [(self.dir, sid, tuple(live[sid]), self.manifest_bytes, self.context_bytes)
                 for sid in stations]
         bar = _Progress(len(args), self.progress)
-        size = [sum(self.present.get(p, 0) for p in self.boxes[sid]) for sid in stations]
+        size = [sum(self.present.get(p, 0) for p in live[sid]) for sid in stations]
         order = sorted(range(len(args)), key=lambda k: (-size[k], k))  # largest first
         try:
             self.outputs = run_tasks(verify_station, args, self.jobs, self.scheduler, bar.done,
@@ -315,6 +329,15 @@ class _Run:
         except Exception as exc:
             self.c("V1").fail(PACKAGE, f"unexpected error: {type(exc).__name__}: {exc}")
 
+    def exclusions(self):
+        """V17 (exclusions.py), before the station tasks it decides; an unexpected error
+        fails V17 and excludes nothing, never the run."""
+        try:
+            check_exclusions(self)
+        except Exception as exc:
+            self.excluded = {}
+            self.c("V17").fail("exclusions", f"unexpected error: {type(exc).__name__}: {exc}")
+
     def reports(self):
         """V18 (reports_check.py); an unexpected error fails V18, never the run."""
         try:
@@ -330,6 +353,7 @@ class _Run:
             self.check_files()
             self.read_manifest()
             self.read_context()
+            self.exclusions()
             self.run_stations()
             self.compare_hashes()
             self.package()
