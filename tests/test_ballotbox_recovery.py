@@ -12,7 +12,8 @@ from evote.ballotbox import read_box, scan_box
 from evote.ballotbox.durability import FileSink
 from evote.ballotbox.problems import (BoxMismatch, BoxWriteError, FramingError,
                                       MirrorDivergence, TornFrame)
-from test_ballotbox_support import Identity, fill, frames_of, split, write
+from evote.ballotbox.highwater import mark_path
+from test_ballotbox_support import Identity, fill, frames_of, split, unacknowledge, write
 
 SRC = os.path.join(os.path.dirname(__file__), "..", "src")
 
@@ -32,11 +33,13 @@ def test_truncation_at_every_offset_of_the_last_record(tmp_path, ident, caplog):
     box = ident.open(path)
     fill(box, 3, 0, size=40, close=False)
     box.release()
-    full = path.read_bytes()
+    unacknowledge(path)  # the power was cut while the last record was being written
+    full, mark = path.read_bytes(), open(mark_path(path), "rb").read()
     start, size, _ = frames_of(path)[-1]
     acknowledged = _codes(path, ident)[:-1]
     for cut in range(start + 1, start + size):
         path.write_bytes(full[:cut])
+        open(mark_path(path), "wb").write(mark)
         rep = scan_box(path, authority_key=ident.authority_key)
         assert rep.ok and rep.torn_offset == start and rep.n_records == 3, cut
         with pytest.raises(TornFrame) as e:
@@ -214,13 +217,16 @@ def test_copy_that_lost_records_at_a_boundary_is_detected_and_restored(tmp_path,
     victim.write_bytes(good[:frames_of(path)[3][0]])  # 3 of 6 records left: verifies alone
     assert scan_box(victim, authority_key=ident.authority_key).ok
     box = ident.open(path, mirror=mirror)
-    assert any("lacks 3 record(s)" in n for n in box.recovery), box.recovery
+    # the high-water mark names the loss; without it the longer copy would still win
+    assert any("acknowledged-lost" in n and "restored from" in n for n in box.recovery), \
+        box.recovery
     box.release()
     assert path.read_bytes() == good and mirror.read_bytes() == good
 
 
 def test_mirror_one_record_behind_is_a_crash_between_writes(tmp_path, ident):
     path, mirror = _pair(tmp_path, ident)
+    unacknowledge(path)  # the crash came before the mark's entry: never acknowledged
     mirror.write_bytes(path.read_bytes()[:frames_of(path)[-1][0] + 9])  # plus a torn start
     box = ident.open(path, mirror=mirror)
     assert any("behind the box by one record" in n for n in box.recovery)
@@ -249,6 +255,12 @@ def test_damaged_copy_is_not_restored_from_a_shorter_one(tmp_path, ident):
     data = bytearray(path.read_bytes())
     data[frames_of(path)[4][0] + 90] ^= 1  # box damaged at record 4, holds 6
     path.write_bytes(bytes(data))
+    # the stale mirror lacks acknowledged records too (the high-water mark says so):
+    # both copies are damaged, the box stops with its own first problem
+    with pytest.raises(FramingError, match="frame-check"):
+        ident.open(path, mirror=mirror)
+    assert path.read_bytes() == bytes(data) and len(split(mirror)) == 2
+    unacknowledge(path, 4)  # were records 2.. never acknowledged, the rule below decides
     with pytest.raises(MirrorDivergence, match="does not hold all of its records"):
         ident.open(path, mirror=mirror)
     assert path.read_bytes() == bytes(data)
@@ -256,11 +268,20 @@ def test_damaged_copy_is_not_restored_from_a_shorter_one(tmp_path, ident):
 
 def test_forked_copies_are_detected(tmp_path, ident):
     path, mirror = _pair(tmp_path, ident)
+    mark = open(mark_path(path), "rb").read()
+    open(mark_path(mirror), "wb").write(mark)
     for p in (path, mirror):  # each copy continued alone: two signed histories
         box = ident.open(p)
         box.cast(box.next_ballot_id(), os.urandom(20))
         box.release()
     before = (path.read_bytes(), mirror.read_bytes())
+    # the box's mark names the box's record 6: the mirror's other record 6 is damage
+    # that no copy can repair
+    with pytest.raises(MirrorDivergence) as e:
+        ident.open(path, mirror=mirror)
+    assert e.value.check == "mirror-divergence" and "acknowledged-lost at record 6" in str(e.value)
+    assert (path.read_bytes(), mirror.read_bytes()) == before
+    open(mark_path(path), "wb").write(mark)  # neither record 6 acknowledged: a fork
     with pytest.raises(MirrorDivergence) as e:
         ident.open(path, mirror=mirror)
     assert e.value.check == "mirror-fork" and "record 6" in str(e.value)
@@ -282,6 +303,7 @@ def test_a_valid_box_of_another_station_is_never_repaired_into_this_one(tmp_path
     path, mirror = _pair(tmp_path, ident)
     other = Identity(station="station-8", seed=bytes([3] * 32))
     path.unlink()
+    os.unlink(mark_path(path))
     box = other.open(path)
     box.release()
     before = (path.read_bytes(), mirror.read_bytes())
@@ -299,6 +321,7 @@ def test_box_whose_creation_was_cut_short_is_created_afresh(tmp_path, ident, cap
     for content in (b"", open_frame[:100]):
         path.write_bytes(content)
         mirror.write_bytes(b"")
+        open(mark_path(path), "wb").close()  # the OPEN was never acknowledged
         with caplog.at_level(logging.WARNING, logger="evote.ballotbox"):
             box = ident.open(path, mirror=mirror)
         assert "creation never finished" in caplog.text

@@ -7,6 +7,7 @@ from nacl.signing import SigningKey
 
 from evote.ballotbox import issue_certificate, open_box
 from evote.ballotbox.framing import iter_frames, record_hash
+from evote.ballotbox.highwater import ENTRY_LEN, mark_path
 
 AUTH_SEED = bytes(range(32))
 
@@ -117,3 +118,12 @@ def field_ranges(frame: bytes):
 def write(path, frames):
     with open(path, "wb") as f:
         f.write(b"".join(frames))
+
+
+def unacknowledge(path, n=1):
+    """Drop the last n entries of a box's high-water mark: as if its last n records had
+    been written but never acknowledged (a power cut before the mark's fsync)."""
+    mark = mark_path(path)
+    data = open(mark, "rb").read()
+    with open(mark, "wb") as f:
+        f.write(data[:len(data) - n * ENTRY_LEN])

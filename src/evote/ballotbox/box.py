@@ -9,10 +9,13 @@
     box.release()                          # let go of the files (the box stays open)
 
 Invariants: every record the box acknowledged (cast/challenge/close returned) is written,
-flushed and fsynced in the file and, when configured, in the mirror, in that order. A
-failed write acknowledges nothing and leaves both copies at the last acknowledged record
-(or, if even the rollback fails, the box refuses writes until it is reopened). Reopening
-verifies everything (reader.py) and repairs only as recovery.py allows.
+flushed and fsynced in the file and, when configured, in the mirror, in that order; both
+were then found to still be the files at their paths; then the record's entry was
+appended and fsynced to the high-water mark `<path>.hwm` (highwater.py). A failed write
+acknowledges nothing and leaves the copies at the last acknowledged record (or, if even
+the rollback fails, the box refuses writes until it is reopened). Reopening verifies
+everything (reader.py) against the mark and repairs only as recovery.py allows; a box
+that lost an acknowledged record stops (specs/ballot-box.md sections 8-10).
 """
 import logging
 import os
@@ -21,17 +24,21 @@ import time
 import nacl.signing
 
 from ..errors import EvoteTypeError, EvoteValueError
-from ..fsync import fsync_directory
 from ..paths import checked_path
-from .durability import FileSink
+from .durability import FileSink, factory_op
 from .framing import ZERO_HASH, RecordType, U64_MAX, record_hash, seal, signed_bytes
+from .highwater import encode_entry, mark_path, read_mark
 from .identity import KioskCertificate, check_bytes32
-from .problems import BoxClosed, BoxError, BoxMismatch, BoxNotCreated, BoxWriteError
+from .problems import (BoxClosed, BoxDamaged, BoxError, BoxMismatch, BoxNotCreated,
+                       BoxWriteError, CopyVanished)
 from .records import (BALLOT_TYPES, MAX_PAYLOAD, NO_TIME, CloseRecord, Receipt, SpoilRecord,
                       ballot_id_for, encode_body, next_code)
 from .recovery import reconcile
 
 log = logging.getLogger("evote.ballotbox")
+# A record's time may lead this machine's clock by at most this much: a time far in the
+# future would pin every later record's time there (times never go backwards).
+CLOCK_LEAD_US = 5 * 60 * 1_000_000
 
 
 def _now_us() -> int:
@@ -50,6 +57,9 @@ def _check_payload(name: str, value) -> bytes:
 def _check_time_us(time_us) -> int:
     if not isinstance(time_us, int) or isinstance(time_us, bool) or not 0 <= time_us <= U64_MAX:
         raise EvoteValueError(f"time_us: {time_us!r} is not a u64 count of microseconds")
+    if time_us > _now_us() + CLOCK_LEAD_US:
+        raise EvoteValueError(f"time_us: {time_us} is more than {CLOCK_LEAD_US // 60_000_000} "
+                              "minutes ahead of this machine's clock")
     return time_us
 
 
@@ -59,13 +69,16 @@ def _checked_paths(path, mirror) -> tuple:
     return checked_path(path, "path"), None if mirror is None else checked_path(mirror, "mirror")
 
 
-def _discard(paths) -> None:
+def _discard(paths, sink_factory=FileSink) -> None:
     """Remove the files of a box whose creation failed: they hold nothing acknowledged,
-    and no half-made box may be left behind."""
-    for p in paths:
+    and no half-made box may be left behind. The mark (first in `paths`) goes last, so a
+    box file never exists without it."""
+    unlink, sync_dir = factory_op(sink_factory, "unlink"), factory_op(sink_factory,
+                                                                      "sync_directory")
+    for p in list(paths[1:]) + list(paths[:1]):
         try:
-            os.unlink(p)
-            fsync_directory(os.path.dirname(os.path.abspath(p)))
+            unlink(p)
+            sync_dir(os.path.dirname(os.path.abspath(p)))
         except OSError:
             pass
 
@@ -80,15 +93,17 @@ class BallotBox:
     """One kiosk's open ballot box. Build it with open_box, BallotBox.create or
     BallotBox.reopen; never directly."""
 
-    def __init__(self, *, path, sinks, kiosk_key, state, recovery=()):
+    def __init__(self, *, path, sinks, mark, kiosk_key, state, recovery=()):
         self.path = str(path)
         self._sinks = sinks
+        self._mark = mark  # the high-water mark's sink (highwater.py)
         self._key = kiosk_key
         self._failed = False
         self.recovery = tuple(recovery)  # what reopening found and did (human-readable)
         (self.election_hash, self.station_id, self.kiosk_id, self.open_hash, self._seq,
          self._last_hash, self._code, self._last_time, self.n_cast, self.n_spoiled,
          self.closed, self._length) = state
+        self._mark_length = 0 if mark is None else mark.size()
 
     # -- construction ---------------------------------------------------------------
 
@@ -110,7 +125,10 @@ class BallotBox:
                               "certifies", kiosk_id=certificate.kiosk_id, path=path)
         if len(set(os.path.abspath(p) for p in paths)) != len(paths):
             raise EvoteValueError("mirror: must be a different file from the box")
-        for p in paths:
+        # The mark is created (and its directory fsynced) before the box file, so a box
+        # file never exists without its mark (specs/ballot-box.md section 9).
+        files = [mark_path(path)] + paths
+        for p in files:
             if os.path.lexists(p):
                 raise BoxError(f"box {p} already exists; reopen it instead of creating it")
         body = encode_body(RecordType.OPEN, election_hash=certificate.election_hash,
@@ -118,22 +136,22 @@ class BallotBox:
                            certificate=certificate)
         sinks = []
         try:
-            for p in paths:
+            for p in files:
                 sinks.append(sink_factory(p, create=True, durable=durable))
         except OSError as exc:
             for s in sinks:
                 s.close()
-            _discard(paths[:len(sinks)])
+            _discard(files[:len(sinks)], sink_factory)
             raise BoxWriteError(f"box {path}: cannot create {p}: {exc.strerror}") from None
         state = (certificate.election_hash, certificate.station_id, certificate.kiosk_id,
                  None, 0, ZERO_HASH, None, 0, 0, 0, False, 0)
-        box = cls(path=path, sinks=sinks, kiosk_key=kiosk_key, state=state)
+        box = cls(path=path, sinks=sinks[1:], mark=sinks[0], kiosk_key=kiosk_key, state=state)
         try:
             _, open_hash = box._append(RecordType.OPEN, body,
                                        _now_us() if time_us is None else time_us)
         except BaseException:
             box.release()  # an unreleased sink would keep the file locked in this process
-            _discard(paths)
+            _discard(files, sink_factory)
             raise
         box.open_hash = box._code = open_hash
         return box
@@ -151,15 +169,15 @@ class BallotBox:
                            kiosk_id=kiosk_id, durable=durable, sink_factory=sink_factory)
         rep = result.report
         if rep.kiosk_key != bytes(kiosk_key.verify_key):
-            for s in result.sinks:
+            for s in result.sinks + [result.mark]:
                 s.close()
             raise BoxMismatch("kiosk-key", "the box was opened by another kiosk key",
                               kiosk_id=rep.kiosk_id, path=path)
         state = (rep.election_hash, rep.station_id, rep.kiosk_id, rep.open_hash, rep.n_records,
                  rep.last_hash, rep.chain_head, rep.last_time_us, rep.n_cast, rep.n_spoiled,
                  rep.closed, rep.clean_length)
-        return cls(path=path, sinks=result.sinks, kiosk_key=kiosk_key, state=state,
-                   recovery=result.notes)
+        return cls(path=path, sinks=result.sinks, mark=result.mark, kiosk_key=kiosk_key,
+                   state=state, recovery=result.notes)
 
     # -- what the kiosk asks ----------------------------------------------------------
 
@@ -223,9 +241,9 @@ class BallotBox:
 
     def release(self) -> None:
         """Close the files and their locks. The box itself stays open (no CLOSE record)."""
-        for s in self._sinks:
+        for s in self._sinks + ([] if self._mark is None else [self._mark]):
             s.close()
-        self._sinks = []
+        self._sinks, self._mark = [], None
 
     def __enter__(self):
         return self
@@ -281,11 +299,52 @@ class BallotBox:
                     f"box {sink.path}: {step} of record {seq} ({rtype.name}) failed: "
                     f"{exc.strerror or exc}; nothing acknowledged, box "
                     f"{'stopped (reopen it)' if self._failed else 'unchanged'}") from None
+        self._check_still_there(self._sinks, written, seq, rtype)
+        self._write_mark(encode_entry(rtype, seq, self._length + len(frame), rhash), seq,
+                         rtype)
         self._seq = seq + 1
         self._last_hash = rhash
         self._last_time = max(self._last_time, time_us)
         self._length += len(frame)
         return seq, rhash
+
+    def _check_still_there(self, sinks, written, seq, rtype) -> None:
+        """Every copy must still be the file at its path (a removed mirror directory or
+        a pulled medium leaves the box writing into a file nobody will find)."""
+        for sink in sinks:
+            if not sink.still_at_path():
+                self._failed = True
+                self._rollback(written)
+                raise CopyVanished(
+                    f"box {self.path}: copy {sink.path} is no longer the file at its path "
+                    f"(removed, replaced or its medium pulled); record {seq} ({rtype.name}) "
+                    "not acknowledged; box stopped: restore the medium, then reopen")
+
+    def _write_mark(self, entry: bytes, seq: int, rtype: RecordType) -> None:
+        """Append and fsync the record's high-water entry: the last step before the
+        record counts as acknowledged. On failure the mark is cut back first; only when
+        that worked are the copies cut back too (a mark that may name the record must
+        never be left over copies that lack it), and the box stops either way."""
+        mark, before = self._mark, self._mark_length
+        try:
+            mark.append(entry)
+            mark.sync()
+            ok, why = mark.still_at_path(), "is no longer the file at its path"
+        except OSError as exc:
+            ok, why = False, f"write failed: {exc.strerror or exc}"
+        if ok:
+            self._mark_length = before + len(entry)
+            return
+        self._failed = True
+        try:
+            mark.truncate(before)
+            cut = mark.still_at_path()
+        except OSError:
+            cut = False
+        if cut:
+            self._rollback(self._sinks)
+        raise BoxWriteError(f"box {self.path}: high-water mark {mark.path} {why}; record "
+                            f"{seq} ({rtype.name}) not acknowledged; box stopped (reopen it)")
 
     def _rollback(self, sinks) -> None:
         for sink in sinks:
@@ -304,6 +363,7 @@ def open_box(path, *, kiosk_key, certificate: KioskCertificate, authority_key: b
     kiosk."""
     path, mirror = _checked_paths(path, mirror)
     if not os.path.lexists(path) and (mirror is None or not os.path.lexists(mirror)):
+        _forget_unfinished_mark(path, sink_factory)
         return BallotBox.create(path, kiosk_key=kiosk_key, certificate=certificate,
                                 authority_key=authority_key, mirror=mirror, durable=durable,
                                 sink_factory=sink_factory)
@@ -318,7 +378,25 @@ def open_box(path, *, kiosk_key, certificate: KioskCertificate, authority_key: b
         log.warning("%s; creating it afresh", exc)
         for p in [path] + ([] if mirror is None else [mirror]):
             if os.path.lexists(p):
-                os.unlink(p)
+                factory_op(sink_factory, "unlink")(p)
+        _forget_unfinished_mark(path, sink_factory)
         return BallotBox.create(path, kiosk_key=kiosk_key, certificate=certificate,
                                 authority_key=authority_key, mirror=mirror, durable=durable,
                                 sink_factory=sink_factory)
+
+
+def _forget_unfinished_mark(path, sink_factory) -> None:
+    """Before a box is created where none is: a mark with no complete entry is left by a
+    creation that never returned (remove it); a mark with an entry means this box
+    acknowledged records and then vanished with its mirror (stop: never start afresh)."""
+    mark = read_mark(mark_path(path))
+    if mark is None:
+        return
+    if not mark.empty:
+        raise BoxDamaged("box-missing", f"the box and its mirror are gone, but the "
+                         f"high-water mark {mark.path} says {mark.describe()} was "
+                         "acknowledged; nothing created: keep the files, call technical staff",
+                         seq=mark.seq, path=path)
+    log.warning("box %s: removing the high-water mark of a creation that never finished",
+                path)
+    factory_op(sink_factory, "unlink")(mark.path)

@@ -1,6 +1,6 @@
 """Durable append-only files: the only code in the box that writes to disk.
 
-A Sink is an append-only byte sink with four operations (append, sync, truncate, size).
+A Sink is an append-only byte sink: append, sync, truncate, size, still_at_path, close.
 FileSink is the real one: an O_APPEND descriptor under an exclusive flock (one writer per
 box file), fsync after every record when durable=True, and fsync of the directory when
 the file is created. The box takes a `sink_factory` so tests can inject a failing one.
@@ -27,6 +27,23 @@ def write_all(fd: int, data) -> None:
         if n <= 0:
             raise OSError(errno.EIO, "write returned 0")
         view = view[n:]
+
+
+def same_file(fd: int, path) -> bool:
+    """Is the file open on `fd` still linked and the file `path` names (same device and
+    inode)? False, not an error, when it was removed, replaced, or its medium is gone."""
+    try:
+        have = os.fstat(fd)
+        now = os.stat(path)
+    except OSError:
+        return False
+    return have.st_nlink >= 1 and (have.st_dev, have.st_ino) == (now.st_dev, now.st_ino)
+
+
+def factory_op(sink_factory, name):
+    """The sink factory's directory operation `name` (unlink, sync_directory), or the real
+    file system's for a factory that has none."""
+    return getattr(sink_factory, name, getattr(FileSink, name))
 
 
 class FileSink:
@@ -68,6 +85,20 @@ class FileSink:
         os.ftruncate(self._fd, 0)
         write_all(self._fd, data)
         os.fsync(self._fd)
+
+    def still_at_path(self) -> bool:
+        """Is the open file still the one at self.path (linked, same device and inode)?"""
+        return same_file(self._fd, self.path)
+
+    # The box's directory operations go through its sink factory too, so a simulated
+    # storage layer (tests/powercut_storage.py) sees every one of them.
+    @staticmethod
+    def unlink(path) -> None:
+        os.unlink(path)
+
+    @staticmethod
+    def sync_directory(path) -> None:
+        fsync_directory(path)
 
     def close(self) -> None:
         if self._fd >= 0:

@@ -86,6 +86,18 @@ class BoxNotCreated(BoxError):
     it returned (nothing was ever acknowledged). open_box creates the box afresh."""
 
 
+class BoxDamaged(BoxProblem):
+    """The box lost something it had acknowledged (`acknowledged-lost`, `box-missing`),
+    its high-water mark is missing or damaged (`high-water-missing`,
+    `high-water-damaged`): the box stops, nothing is rewritten, until an operator
+    decides (specs/ballot-box.md section 9)."""
+
+
+class CopyVanished(BoxWriteError):
+    """A copy of the box (box, mirror or high-water mark) is no longer the file at its
+    path after a write: removed, replaced or its medium pulled (section 10)."""
+
+
 class MirrorDivergence(BoxProblem):
     """The box and its mirror disagree in a way that cannot be repaired safely."""
 

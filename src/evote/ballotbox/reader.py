@@ -65,6 +65,7 @@ class ScanReport:
     clean_length: int = 0
     record_hashes: list = field(default_factory=list)
     frames: list = field(default_factory=list)  # (offset, size) of clean records, if kept
+    last_rtype: RecordType | None = None  # type of the last clean record
     certificate_checked: bool = True  # False: scanned without the authority's key
 
     @property
@@ -230,8 +231,9 @@ def walk_box(path, *, authority_key, election_hash, station_id, kiosk_id, keep_h
     callers that must both use every record and name every problem (the verifier);
     read_box (raises at the first problem) and scan_box (problems only) are built on it.
 
-    A torn tail is recorded in report.torn_offset (not as a problem); a framing error
-    that makes the rest unreadable is the last problem.
+    A torn tail is recorded in report.torn_offset (not as a problem), except after a
+    CLOSE record, where any byte is an `after-close` problem; a framing error that makes
+    the rest unreadable is the last problem.
     """
     report = ScanReport(path=str(path))
     verifier = _Verifier(report, authority_key, election_hash, station_id, kiosk_id)
@@ -249,12 +251,21 @@ def walk_box(path, *, authority_key, election_hash, station_id, kiosk_id, keep_h
                 elif clean:
                     report.clean_records += 1
                     report.clean_length = frame.offset + frame.size
+                    report.last_rtype = frame.rtype
                     if keep_hashes:
                         report.record_hashes.append(frame.record_hash)
                         report.frames.append((frame.offset, frame.size))
                 yield record, problems
         except TornFrame as exc:
-            report.torn_offset = exc.offset
+            if report.closed:  # a closed box never writes again: nothing after it is torn
+                problem = ChainError("after-close", f"{report.file_size - exc.offset} bytes "
+                                     "after the CLOSE record", seq=report.n_records,
+                                     offset=exc.offset, kiosk_id=report.kiosk_id,
+                                     path=report.path)
+                report.problems.append(problem)
+                yield None, [problem]
+            else:
+                report.torn_offset = exc.offset
         except FramingError as exc:
             problem = FramingError(exc.check, exc.detail + "; nothing after it can be read",
                                    seq=report.n_records, offset=exc.offset,

@@ -21,13 +21,21 @@ kiosk stops the box whatever the other copy holds.
     clean        missing       create the missing copy from the clean one
     (either way)
     clean, clean forked        stop (MirrorDivergence): two different signed histories
+
+Before the table, every copy is checked against the high-water mark (highwater.py,
+specs/ballot-box.md section 9): a copy whose verified records lack the mark's record lost
+an acknowledged record and counts as damaged, so it is restored from a copy that holds it,
+or, when none does, the box stops (BoxDamaged acknowledged-lost) with nothing rewritten.
+After the table the mark's torn final entry is cut and the mark catches up with a record
+kept but never acknowledged.
 """
 import logging
 import os
 from dataclasses import dataclass, field
 
 from .durability import preserve_copy
-from .problems import BoxError, BoxMismatch, BoxNotCreated, MirrorDivergence
+from .highwater import encode_entry, holds, loss, mark_path, read_mark
+from .problems import BoxDamaged, BoxError, BoxMismatch, BoxNotCreated, MirrorDivergence
 from .reader import ScanReport, scan_box
 
 log = logging.getLogger("evote.ballotbox")
@@ -38,6 +46,7 @@ _CHUNK = 1 << 20
 class Reconciled:
     report: ScanReport
     sinks: list
+    mark: object = None  # the high-water mark's sink
     notes: list = field(default_factory=list)
 
 
@@ -93,12 +102,27 @@ def reconcile(path, mirror, *, authority_key, election_hash, station_id, kiosk_i
         if not sinks:
             raise BoxError(f"box {path} does not exist" +
                            ("" if mirror is None else f", nor its mirror {mirror}"))
+        mpath = mark_path(path)
+        if os.path.lexists(mpath):
+            try:
+                sinks[mpath] = sink_factory(mpath, create=False, durable=durable)
+            except OSError as exc:
+                raise BoxError(f"box {mpath}: cannot open for writing: {exc.strerror}") from None
+        mark = read_mark(mpath)
         reports = {p: scan_box(p, authority_key=authority_key, election_hash=election_hash,
                                station_id=station_id, kiosk_id=kiosk_id, keep_hashes=True)
-                   for p in sinks}
+                   for p in sinks if p != mpath}
         for rep in reports.values():  # the wrong box is never "repaired" into the right one
             if rep.problems and all(isinstance(x, BoxMismatch) for x in rep.problems):
                 raise rep.problems[0]
+        if mark is None and path in reports and reports[path].n_records:
+            raise BoxDamaged("high-water-missing", f"the box holds records but its high-water "
+                             f"mark {mpath} is missing, so which of them were acknowledged is "
+                             "unknown; nothing rewritten: keep the files, call technical staff",
+                             kiosk_id=reports[path].kiosk_id, path=path)
+        for rep in reports.values():  # lost acknowledged records make a copy damaged
+            if not holds(rep, mark):
+                rep.problems.append(loss(rep, mark))
         # A copy with no complete record (empty, or only a torn OPEN) was never acknowledged
         # as created: it counts as missing.
         blank = {p for p, rep in reports.items()
@@ -117,11 +141,37 @@ def reconcile(path, mirror, *, authority_key, election_hash, station_id, kiosk_i
                 _note(notes, f"box {p}: cut an incomplete final frame of {rep.torn_bytes} "
                       f"bytes at offset {rep.torn_offset} (power cut mid-write; never "
                       "acknowledged)")
-        return Reconciled(report=good, sinks=[sinks[p] for p in paths], notes=notes)
+        sinks[mpath] = _bring_up_mark(mpath, mark, sinks.get(mpath), good, notes, durable,
+                                      sink_factory)
+        return Reconciled(report=good, sinks=[sinks[p] for p in paths], mark=sinks[mpath],
+                          notes=notes)
     except BaseException:
         for s in sinks.values():
             s.close()
         raise
+
+
+def _bring_up_mark(mpath, mark, sink, good: ScanReport, notes, durable, sink_factory):
+    """The mark's sink, its torn final entry cut, holding an entry for the good copy's
+    last record (created when the box's medium was replaced: rebuilt from the mirror)."""
+    if sink is None:
+        try:
+            sink = sink_factory(mpath, create=True, durable=durable)
+        except OSError as exc:
+            raise BoxError(f"box {mpath}: cannot create the high-water mark: "
+                           f"{exc.strerror}") from None
+        _note(notes, f"box {mpath}: high-water mark missing with the box file; rebuilt "
+              f"from {good.path}")
+    elif mark.torn:
+        sink.truncate(mark.valid_length)
+        _note(notes, f"box {mpath}: cut an incomplete final high-water entry (never "
+              "acknowledged)")
+    last = good.n_records - 1
+    if mark is None or mark.empty or mark.seq < last:
+        sink.append(encode_entry(good.last_rtype, last, good.clean_length,
+                                 good.record_hashes[-1]))
+        sink.sync()
+    return sink
 
 
 def _decide_and_repair(path, mirror, reports, sinks, notes, durable, sink_factory, rewritten):
@@ -139,7 +189,12 @@ def _decide_and_repair(path, mirror, reports, sinks, notes, durable, sink_factor
         if missing in sinks:  # present but blank
             sinks[missing].truncate(0)
         else:
-            sinks[missing] = sink_factory(missing, create=True, durable=durable)
+            try:
+                sinks[missing] = sink_factory(missing, create=True, durable=durable)
+            except OSError as exc:
+                raise BoxError(f"box copy {missing}: missing, and it cannot be created: "
+                               f"{exc.strerror} (is its medium mounted?); nothing rewritten"
+                               ) from None
         rewritten.add(missing)
         _copy(present.path, sinks[missing], 0, present.clean_length)
         _note(notes, f"box copy {missing}: missing; created from {present.path} "
