@@ -26,6 +26,7 @@ COMMANDS = {
     "challenge": "evote.cli.challenge:challenge",
     "combine": "evote.cli.combine:combine",
     "demo": "evote.cli.demo:demo",
+    "exclusion": "evote.cli.exclusion:exclusion",
     "guardian": "evote.cli.guardian:guardian",
     "kiosk": "evote.cli.kiosk:kiosk",
     "manifest": "evote.cli.manifest:manifest",

@@ -2,7 +2,7 @@
 against the election package and writes the record (specs/election.md section 7).
 
     evote tally --package P [--boxes PATH ...] [--declarations PATH ...]
-                [--paper PATH ...] --out RECORD [--jobs N]
+                [--paper PATH ...] [--exclusions PATH ...] --out RECORD [--jobs N]
 
 Exit 0 the record was written; 1 problems were found (one line each on stderr, nothing
 written); 2 unusable input.
@@ -23,11 +23,14 @@ from .steps import run_step
               help="A declaration file or a directory searched for *.json (repeatable).")
 @click.option("--paper", multiple=True, type=click.Path(),
               help="A paper result file or a directory searched for *.json (repeatable).")
+@click.option("--exclusions", multiple=True, type=click.Path(),
+              help="A supervising board's exclusion of a box (evote exclusion), or a "
+              "directory searched for *.json (repeatable).")
 @click.option("--out", required=True, type=click.Path(file_okay=False),
               help="The record directory to write (must not exist, or be empty).")
 @click.option("--jobs", type=click.IntRange(1), default=None,
               help="Worker processes verifying boxes (default: every core).")
-def tally(package_path, boxes, declarations, paper, out, jobs):
+def tally(package_path, boxes, declarations, paper, exclusions, out, jobs):
     """Verify the boxes, declarations and paper results; write the record RECORD."""
     from ..election.tally_centre import tally as tally_step
 
@@ -36,7 +39,8 @@ def tally(package_path, boxes, declarations, paper, out, jobs):
 
     def step():
         o = tally_step(package_path, list(boxes), list(declarations), list(paper), out,
-                       jobs=jobs, progress=say if sys.stderr.isatty() else None)
+                       jobs=jobs, progress=say if sys.stderr.isatty() else None,
+                       exclusion_inputs=list(exclusions))
         if o.problems:
             for line in o.problems:
                 click.echo(f"evote tally: problem: {line}", err=True)

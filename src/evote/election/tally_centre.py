@@ -43,6 +43,7 @@ from ..tally.declaration import DECLARATION_VERSION
 from ..tally.paper import PAPER_VERSION
 from .files import copy_new_file, read_input, read_json_input
 from .package import MAX_PACKAGE_BYTES, parse_package_bytes
+from .exclusion import box_file_hash, load_exclusions
 from .station import listed_official
 
 
@@ -158,6 +159,31 @@ def _place_boxes(package, paths, problems) -> dict:
     return placed
 
 
+def _place_excluded(box_paths, placed, exclusions, problems) -> None:
+    """Each excluded box (election/exclusion.py): the given file whose record hash is
+    the decision's box_hash; a damaged box may not read far enough to be placed by its
+    OPEN record, and then the problems its placing raised are the decision's to settle."""
+    for (sid, kid), (doc, path) in sorted(exclusions.items()):
+        where = f"exclusion {path}"
+        have = placed.get((sid, kid))
+        if have is not None:
+            if box_file_hash(have, sid, kid) != doc.box_hash:
+                problems.add(f"{where}: box {have} of kiosk {kid!r} is not the box it "
+                             "excludes (its box_hash differs)")
+            continue
+        taken = set(placed.values())
+        match = next((p for p in box_paths if p not in taken
+                      and box_file_hash(p, sid, kid) == doc.box_hash), None)
+        if match is None:
+            problems.add(f"{where}: no box given has the box_hash it names ({doc.box_path})")
+            continue
+        placed[(sid, kid)] = match
+        settled = (f"box {match}: ", f"station {sid}: kiosk {kid!r} is certified in the "
+                   "election package but no box was given for it")
+        problems[:] = [line for line in problems
+                       if not line.startswith(settled[0]) and line != settled[1]]
+
+
 def _signed_files(package, paths, kind: str, problems) -> dict:
     """station -> verified document, for the declarations (kind "declaration") or paper
     results (kind "paper"); every refusal is a problem naming the file."""
@@ -228,7 +254,8 @@ def _fsync_tree(directory: str) -> None:
 
 
 def tally(package_path, box_inputs, declaration_inputs, paper_inputs, out_dir, *,
-          jobs=None, progress: Optional[Callable[[str], None]] = None) -> TallyOutcome:
+          jobs=None, progress: Optional[Callable[[str], None]] = None,
+          exclusion_inputs=()) -> TallyOutcome:
     """Steps 1-4 (module docstring). progress: called with one line per stage (and a
     progress bar on a terminal while the boxes are verified)."""
     say = progress or (lambda line: None)
@@ -241,6 +268,9 @@ def tally(package_path, box_inputs, declaration_inputs, paper_inputs, out_dir, *
     paper_paths = collect_files(paper_inputs, ".json", "--paper")
     problems = _Problems()
     placed = _place_boxes(package, box_paths, problems)
+    exclusions = load_exclusions(package, collect_files(exclusion_inputs, ".json",
+                                                        "--exclusions"), problems)
+    _place_excluded(box_paths, placed, exclusions, problems)
     declarations = _signed_files(package, decl_paths, "declaration", problems)
     papers = _signed_files(package, paper_paths, "paper", problems)
     name = os.path.basename(out_dir)
@@ -251,9 +281,12 @@ def tally(package_path, box_inputs, declaration_inputs, paper_inputs, out_dir, *
         say(f"copying {len(placed)} boxes into the record")
         for (sid, kid), src in sorted(placed.items()):
             copies[copy_new_file(src, writer.box_file(sid, kid), "box")] = src
-        say(f"verifying {len(copies)} boxes (every ballot's proofs)")
-        run = tally_boxes(m, package.context, sorted(copies), m.authority_key, jobs=jobs,
-                          progress=progress is not None, verify_proofs=True)
+        excluded = {writer.box_file(s, k) for s, k in exclusions if (s, k) in placed}
+        say(f"verifying {len(copies) - len(excluded)} boxes (every ballot's proofs); "
+            f"{len(excluded)} excluded by the supervising board")
+        run = tally_boxes(m, package.context, sorted(set(copies) - excluded),
+                          m.authority_key, jobs=jobs, progress=progress is not None,
+                          verify_proofs=True)
 
         def named(line: str) -> str:   # the copies' paths -> the files handed in
             for copy, src in copies.items():
@@ -261,10 +294,21 @@ def tally(package_path, box_inputs, declaration_inputs, paper_inputs, out_dir, *
             return line
         problems.extend(named(str(p)) for p in run.problems)
         forms = {sid: d.forms_issued for sid, (d, _) in declarations.items()}
+        for (sid, _), (doc, path) in sorted(exclusions.items()):
+            if sid in forms:   # the forms the board attributes to the excluded box
+                forms[sid] -= doc.forms_excluded
+        emptied = {s.station_id for s in package.stations if s.kiosks and all(
+            (s.station_id, k.kiosk_id) in exclusions for k in s.kiosks)}
+        for sid in sorted(forms):
+            if forms[sid] < 0 or (sid in emptied and forms[sid]):
+                problems.add(f"station {sid}: the forms issued it declares minus those its "
+                             f"exclusions attribute to excluded boxes leave {forms[sid]}, "
+                             f"not {0 if sid in emptied else 'a count >= 0'}")
         reconciled = reconcile_stations(m, run, forms, [p for p, _ in papers.values()],
                                         require_forms=True)
         problems.extend(named(f"station {r.station_id}: {x}")
-                        for r in reconciled for x in r.mismatches)
+                        for r in reconciled if r.station_id not in emptied
+                        for x in r.mismatches)
         if problems:
             return TallyOutcome(None, tuple(problems), len(copies),
                                 sum(b.counted for b in run.boxes))
@@ -275,6 +319,8 @@ def tally(package_path, box_inputs, declaration_inputs, paper_inputs, out_dir, *
             writer.write_station_declaration(d)
         for p, _ in papers.values():
             writer.write_paper_result(p)
+        for doc, _ in exclusions.values():
+            writer.write_exclusion(doc)
         writer.write_encrypted_tallies(RecordTallies(m.hash(), run.stations, run.districts))
         _fsync_tree(tmp)
         try:

@@ -6,6 +6,7 @@
     path = w.box_file(station_id, kiosk_id)    # where a kiosk's box goes (or w.add_box)
     w.write_paper_result(paper)                # evote.tally.PaperResult, signed
     w.write_station_declaration(declaration)   # evote.tally.StationDeclaration, signed
+    w.write_exclusion(exclusion)               # evote.tally.exclusion.Exclusion, signed
     w.write_encrypted_tallies(record_tallies)  # evote.record.tallies.RecordTallies
     w.write_decryption(decryption)             # evote.tally.DecryptionRecord
     w.write_results(results_json_bytes)        # evote.results.report_json bytes
@@ -90,6 +91,14 @@ class RecordWriter:
                               "file")
         self._json(layout.declaration_path(declaration.station_id),
                    declaration.to_json_obj())
+
+    def write_exclusion(self, exclusion) -> None:
+        """exclusions/<station>/<kiosk>.json: the supervising board's signed decision
+        excluding that box (evote.tally.exclusion.Exclusion; V17), byte for byte."""
+        for v in (exclusion.station_id, exclusion.kiosk_id):
+            if not layout.is_safe_id(v):
+                raise RecordError(f"id {v!r} cannot name a record file")
+        write_bytes(self.path_of(exclusion.path), exclusion.to_json_bytes())
 
     def write_encrypted_tallies(self, tallies) -> bytes:
         return self._json(layout.TALLY, tallies.to_json_obj())

@@ -80,6 +80,8 @@ def _check_stations(r, pkg, v1) -> None:
             continue            # a station the manifest lacks: V5 names its boxes
         for rel in r.boxes[sid]:
             kid = rel.rsplit("/", 1)[-1][:-len(".box")]
+            if rel in r.excluded:   # V17: a damaged box excluded by the board is not read
+                continue
             if plan.mode != "electronic":
                 v1.fail(rel, f"a ballot box of station {sid!r}, whose mode in the election "
                         f"package ({PACKAGE}) is {plan.mode!r}")
@@ -148,5 +150,5 @@ def check_package(r, expected: bytes | None) -> None:
             v1.fail(PACKAGE, f"its {key} is not byte for byte the record's {rel} (the "
                     f"package is of another election, or {rel} was changed)")
             return  # the stations cannot be compared against another election's package
-    r.package = pkg   # V13, V16: the officials listed per station (tally_checks.py)
+    r.election_package = pkg   # V13, V16: the officials listed per station
     _check_stations(r, pkg, v1)

@@ -69,6 +69,8 @@ class Report:
     package_hash: str = ""    # hash of the record's package.json ("" if none or unhashable)
     pinned: bool = False      # verified against an announced package hash (--package)
     winners: tuple = ()       # winners.ContestWinners, set only after VALID
+    exclusions: tuple = ()    # the valid exclusions (V17): dicts box, station_id, kiosk_id,
+                              # forms_excluded, reason, signed_by; listed, never silent
 
     def check(self, number: str, title: str, unit: str = "items") -> Check:
         c = Check(number, title, unit=unit)
@@ -104,6 +106,7 @@ class Report:
             "pinned": self.pinned,
             "checks": [c.to_json_obj() for c in self.checks],
             "winners": [w.to_json_obj() for w in self.winners] if self.valid else [],
+            "exclusions": [dict(e) for e in self.exclusions],
         }
 
     def to_json(self) -> str:
@@ -124,6 +127,18 @@ class Report:
             lines += w.to_lines()
         return "\n".join(lines) + "\n"
 
+    def exclusions_text(self) -> list:
+        """One line per box the supervising board excluded (V17), never left out."""
+        if not self.exclusions:
+            return []
+        out = [f"EXCLUDED by the supervising board: {len(self.exclusions)} box(es); their "
+               "ballots are in no tally and no count (V17):"]
+        for e in self.exclusions:
+            out.append(f"  {e['box']}: {e['forms_excluded']} forms issued excluded; reason: "
+                       f"{' '.join(e['reason'].split())}; signed by "
+                       f"{', '.join(e['signed_by'])}")
+        return out
+
     def to_text(self) -> str:
         lines = [
             f"evote verify: election {self.election_id or '?'} ({self.record_format or '?'})",
@@ -142,6 +157,7 @@ class Report:
                 lines.append(f"         {f.location}: {f.message}")
             if len(uniq) > MAX_LISTED:
                 lines.append(f"         ... and {len(uniq) - MAX_LISTED} more failures")
+        lines += self.exclusions_text()
         if self.unusable:
             lines.append(f"UNUSABLE INPUT: {self.unusable}")
         if not self.pinned and not self.unusable:

@@ -88,7 +88,7 @@ class _Run:
         self.papers = {}        # station id -> paper path
         self.declarations = {}  # station id -> declarations/<station>.json path
         self.outputs = []       # station task outputs, manifest station order
-        self.package = None     # the verified election package (package_check), if any
+        self.election_package = None   # the verified package.json (package_check), if any
         self.exclusion_files = []   # exclusions/<station>/<kiosk>.json paths
         self.excluded = {}      # box path -> Exclusion, the valid ones (V17, exclusions.py)
         # Filled by tally_checks, each check for the next (None: not available).

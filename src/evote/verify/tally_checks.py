@@ -20,6 +20,7 @@ from ..results.report_json import results_to_json_bytes
 from ..tally import (BoxSummary, ContestTally, DecryptionRecord, EncryptedTally, PaperResult,
                      StationDeclaration, TallyRun, combine_counts, district_tallies,
                      reconcile_stations, verify_decryption_record)
+from .exclusions import excluded_forms
 from .station import FINGERPRINT
 
 
@@ -187,10 +188,10 @@ def check_listed(r, sid, doc):
     """Every official who signed `doc` (a paper result or declaration of station `sid`)
     is listed for that station and role in the record's election package (V13, V16).
     Without a verified package V1 has failed already and there is nothing to compare."""
-    if r.package is None:
+    if r.election_package is None:
         return
     try:
-        plan = r.package.station(sid)
+        plan = r.election_package.station(sid)
     except EvoteError:
         return   # a station the manifest lacks: named by the caller's own checks
     listed = {(o.role, o.public_key, o.certificate) for o in plan.officials}
@@ -365,6 +366,8 @@ def _box_summaries(r, stations):
     out = []
     for sid in stations:
         for rel in r.boxes[sid]:
+            if rel in r.excluded:   # V17: not read, not reconciled
+                continue
             kiosk = rel.rsplit("/", 1)[-1][:-len(".box")]
             if rel not in read:
                 out.append(BoxSummary(rel, sid, kiosk, False))
@@ -399,12 +402,27 @@ def check_declarations(r):
             v16.fail(layout.declaration_path(sid), f"missing: station {sid!r} has ballot boxes "
                      "but no declaration of the forms issued by its officials")
     v16.checked = len(set(electronic) | set(r.declarations))
-    run = TallyRun({}, {}, _box_summaries(r, electronic), ())
-    for rec in reconcile_stations(m, run, forms):
-        if rec.station_id in r.boxes:
+    note = {}   # V17: the forms an exclusion attributes to its box are taken off
+    for sid in sorted(set(forms) & {e.station_id for e in r.excluded.values()}):
+        ex = excluded_forms(r, sid)
+        if ex > forms[sid]:
+            v16.fail(layout.declaration_path(sid), f"station {sid!r}: the exclusions "
+                     f"attribute {ex} forms issued to its excluded boxes, more than the "
+                     f"{forms[sid]} it declares")
+        note[sid] = f" (declared {forms[sid]} - {ex} of excluded boxes)"
+        forms[sid] = max(forms[sid] - ex, 0)
+    live = [sid for sid in electronic if any(p not in r.excluded for p in r.boxes[sid])]
+    for sid in electronic:
+        if sid not in live and forms.get(sid, 0):
+            v16.fail(layout.declaration_path(sid), f"station {sid!r}: every box is excluded "
+                     f"but {forms[sid]} forms issued{note.get(sid, '')} are not attributed "
+                     "to them")
+    run = TallyRun({}, {}, _box_summaries(r, live), ())
+    for rec in reconcile_stations(m, run, {s: f for s, f in forms.items() if s in live}):
+        if rec.station_id in live:
             for msg in rec.mismatches:
                 v16.fail(layout.declaration_path(rec.station_id),
-                         f"station {rec.station_id!r}: {msg}")
+                         f"station {rec.station_id!r}: {msg}{note.get(rec.station_id, '')}")
 
 
 def run_all(r):
