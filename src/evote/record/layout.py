@@ -56,6 +56,11 @@ def report_stations_csv_path(contest_id: str) -> str:
     return f"{REPORTS_DIR}/stations-{contest_id}.csv"
 
 
+def report_station_codes_path(station_id: str) -> str:
+    """reports/station-<station_id>.html: the codes of a station's CAST ballots."""
+    return f"{REPORTS_DIR}/station-{station_id}.html"
+
+
 def is_covered(path: str) -> bool:
     """Files the root hash covers: everything except the index, ROOT and reports/."""
     return path not in (INDEX, ROOT) and not path.startswith(REPORTS_DIR + "/")

@@ -1,14 +1,23 @@
-"""The human results page: one self-contained HTML file (no external resource: CSS inline,
-charts as inline SVG), right-to-left Persian (dir="rtl" lang="fa"), Persian digits, the
-election date in the Jalali calendar, a bar chart per contest with winners and alternates
-marked, per-station tables with paper-fallback stations marked. Every text from the
-manifest is HTML-escaped. The same results give the same bytes.
+"""The human results page: one self-contained HTML file (no external resource, no script:
+CSS inline, charts as HTML bars), right-to-left Persian (dir="rtl" lang="fa"), Persian
+digits, the election date in the Jalali calendar, a bar chart per contest with winners
+and alternates marked, ties told with names and how the lot was drawn, a per-station
+table with every station of the contest (paper-fallback stations with their declared
+counts; electronic ones with their ballots cast and a link to their page of codes,
+reports/station-<id>.html). Every text from the manifest is HTML-escaped. The same
+arguments give the same bytes.
+
+Readable on a phone (390 px wide) as on a desktop: every label is HTML text at the
+page's font size (an SVG chart scaled to the screen shrank its labels to about 4 px), bar
+lengths are percentages of the row, tables fit the width (columns that only repeat what
+a row already says are hidden on narrow screens, long ids wrap), checked in headless
+chromium by tests/test_results_reports_phone.py.
 """
 import datetime
 from fractions import Fraction
 from html import escape
 from math import floor
-from typing import List, Optional
+from typing import List, Mapping, Optional, Sequence
 
 import jdatetime
 
@@ -28,34 +37,52 @@ ATTR_FA = {"education": "تحصیلات", "priority": "اولویت", "seats": "
 
 CSS = """
 body{font-family:Vazirmatn,Tahoma,"DejaVu Sans","Noto Naskh Arabic",sans-serif;margin:0;
-background:#f4f6f8;color:#1d2730;line-height:1.6}
-header{background:#17324d;color:#fff;padding:18px 28px}
-header h1{margin:0;font-size:1.5em}
+background:#f4f6f8;color:#1d2730;line-height:1.6;font-size:16px}
+header{background:#17324d;color:#fff;padding:16px 24px}
+header h1{margin:0;font-size:1.45em;line-height:1.3}
 header p{margin:4px 0 0;opacity:.9}
-main{padding:12px 28px 40px;max-width:1100px}
-section.contest{background:#fff;border-radius:8px;padding:14px 20px;margin:18px 0;
+main{padding:10px 24px 36px;max-width:1100px}
+section.contest{background:#fff;border-radius:8px;padding:14px 18px;margin:16px 0;
 box-shadow:0 1px 3px rgba(0,0,0,.12)}
-h2{margin:0 0 4px;font-size:1.25em}
+h2{margin:0 0 4px;font-size:1.25em;line-height:1.35}
+h3{font-size:1.05em;margin:14px 0 4px}
 .meta{color:#4a5a68;margin:0 0 10px}
 .warn{color:#c62828;font-weight:bold}
-table{border-collapse:collapse;margin:10px 0;font-size:.92em}
-th,td{border-bottom:1px solid #dde3e8;padding:3px 10px;text-align:right}
-th{background:#eef2f5}
-td.n{font-variant-numeric:tabular-nums;text-align:left}
+table{border-collapse:collapse;margin:10px 0;font-size:.92em;width:100%}
+th,td{border-bottom:1px solid #dde3e8;padding:3px 8px;text-align:right;overflow-wrap:break-word}
+th{background:#eef2f5;font-weight:bold}
+td.n{font-variant-numeric:tabular-nums;text-align:left;white-space:nowrap}
 tr.winner td{background:#e8f5e9}
 tr.alternate td{background:#fff8e1}
 tr.undecided td{background:#ffebee}
-.badge{display:inline-block;border-radius:4px;padding:0 6px;color:#fff;font-size:.85em}
-.badge.winner{background:#2e7d32}.badge.alternate{background:#b58100}
+.badge{display:inline-block;border-radius:4px;padding:0 6px;color:#fff;font-size:.85em;
+white-space:nowrap}
+.badge.winner{background:#2e7d32}.badge.alternate{background:#8a6200}
 .badge.undecided{background:#c62828}.badge.paper{background:#6a1b9a}
 .badge.encrypted{background:#37617f}
-.legend span{margin-left:14px}
-svg{display:block;max-width:100%;height:auto}
-footer{color:#5b6975;font-size:.85em;padding:0 28px 24px;direction:ltr;text-align:left}
+.legend span{margin-left:12px}
+.chart{margin:10px 0}
+.bar{display:grid;grid-template-columns:minmax(0,15em) minmax(0,1fr) 4.5em;
+column-gap:8px;align-items:center;font-size:.9em;padding:1px 0}
+.bar .label{overflow-wrap:anywhere;line-height:1.3}
+.bar .track{height:1em;background:#eef2f5;border-radius:2px}
+.bar .fill{display:block;height:100%;border-radius:2px}
+.bar .fill.winner{background:#2e7d32}.bar .fill.alternate{background:#e0a100}
+.bar .fill.undecided{background:#c62828}.bar .fill.none{background:#9aa7b0}
+.bar .v{font-variant-numeric:tabular-nums;text-align:left;white-space:nowrap}
+.find{background:#e3f0fa;border-radius:8px;padding:8px 14px;margin:14px 0}
+footer{color:#5b6975;font-size:.85em;padding:0 24px 24px;direction:ltr;text-align:left}
 code{font-family:"DejaVu Sans Mono",monospace;word-break:break-all}
 section.hashes{background:#fff;border-left:4px solid #17324d;padding:6px 14px;margin:14px 0;
 font-size:.9em;text-align:left}
 section.hashes p{margin:2px 0}
+@media (max-width:640px){
+header{padding:12px 14px}main{padding:6px 10px 28px}footer{padding:0 10px 20px}
+section.contest{padding:10px 10px;margin:12px 0}
+.bar{grid-template-columns:minmax(0,9.5em) minmax(0,1fr) 3.8em;column-gap:6px}
+th,td{padding:3px 4px}
+.wide{display:none}
+}
 """
 
 
@@ -106,52 +133,49 @@ def _scope_fa(scope: str) -> str:
     return escape(scope)
 
 
-def _bars_svg(title: str, rows, width: int = 720) -> str:
-    """Horizontal bars for rows of (label, value, status), in the order given; labels on
-    the right (RTL), bars growing leftwards from a common axis."""
-    row_h, top, label_w, num_w = 22, 8, 230, 70
-    height = top * 2 + row_h * len(rows)
-    x0 = width - label_w - 10
-    span = x0 - num_w
+def _bars(title: str, rows) -> str:
+    """A bar chart for rows of (label, value, status), in the order given: per row the
+    label (HTML text, so it stays at the page's font size on any screen), a bar whose
+    length is value / the largest value (in 0.1 % steps, integer arithmetic) and the
+    value in Persian digits. No script, no SVG."""
     vmax = max([v for _, v, _ in rows] + [1])
-    out = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-           f'role="img" direction="ltr" aria-label="{escape(title)}">',
-           f"<title>{escape(title)}</title>"]
-    for i, (label, value, status) in enumerate(rows):
-        y = top + i * row_h
-        length = round(span * value / vmax)
-        out.append(f'<text x="{width - 6}" y="{y + 15}" text-anchor="end" font-size="13" '
-                   f'fill="#1d2730">{escape(label)}</text>')
-        out.append(f'<rect x="{x0 - length}" y="{y + 3}" width="{length}" height="{row_h - 6}" '
-                   f'rx="2" fill="{COLOR[status]}"><title>{escape(label)}: {_fa(value)}'
-                   f"</title></rect>")
-        out.append(f'<text x="{x0 - length - 5}" y="{y + 15}" text-anchor="end" '
-                   f'font-size="12" fill="#33434f">{_fa(value)}</text>')
-    out.append(f'<line x1="{x0}" y1="{top}" x2="{x0}" y2="{height - top}" '
-               'stroke="#5b6975" stroke-width="1"/>')
-    out.append("</svg>")
+    out = [f'<figure class="chart" aria-label="{escape(title)}">']
+    for label, value, status in rows:
+        tenths = (value * 1000 + vmax // 2) // vmax
+        width = f"{tenths // 10}.{tenths % 10}%"
+        out.append(f'<div class="bar"><span class="label">{escape(label)}</span>'
+                   f'<span class="track"><span class="fill {status}" style="width:{width}">'
+                   f'</span></span><span class="v">{_fa(value)}</span></div>')
+    out.append("</figure>")
     return "\n".join(out)
 
 
-def bar_chart_svg(er: ElectionResults, r: ContestResult, width: int = 720) -> str:
+def bar_chart(er: ElectionResults, r: ContestResult) -> str:
     """The contest's candidates, most votes first, coloured by status."""
     contest = er.manifest.contest(r.contest_id)
     names = {c.code: c.name for c in contest.candidates}
     rows = [(f"{names[c.code]} ({to_persian_digits(c.code)})", c.votes, c.status)
             for c in sorted(r.candidates, key=lambda c: (-c.votes, c.code))]
-    return _bars_svg(f"{contest.name}: نمودار آرا", rows, width)
+    return _bars(f"{contest.name}: نمودار آرا", rows)
 
 
-def lists_chart_svg(er: ElectionResults, r: ContestResult, width: int = 720) -> str:
+def _pool_name(er: ElectionResults, r: ContestResult, p) -> str:
+    names = {q.code: q.name for q in er.manifest.contest(r.contest_id).lists}
+    if p.list_code is not None:
+        return names[p.list_code]
+    if len(p.members) > 1:
+        return "مستقل‌ها"
+    cand = er.manifest.contest(r.contest_id).candidate(p.members[0])
+    return f"{cand.name} (مستقل، {to_persian_digits(p.members[0])})"
+
+
+def lists_chart(er: ElectionResults, r: ContestResult) -> str:
     """A proportional contest's pools by votes, with their seats; pools with seats green."""
-    names = {p.code: p.name for p in er.manifest.contest(r.contest_id).lists}
     rows = []
     for p in sorted(r.lists, key=lambda p: (-p.votes, p.list_code or 0, p.members)):
-        label = (names[p.list_code] if p.list_code is not None else
-                 "مستقل‌ها" if len(p.members) > 1 else f"مستقل {to_persian_digits(p.members[0])}")
-        rows.append((f"{label} ({_fa(p.seats)} کرسی)", p.votes,
+        rows.append((f"{_pool_name(er, r, p)} ({_fa(p.seats)} کرسی)", p.votes,
                      "winner" if p.seats else "none"))
-    return _bars_svg("آرای فهرست‌ها و کرسی‌ها", rows, width)
+    return _bars("آرای فهرست‌ها و کرسی‌ها", rows)
 
 
 def _candidates_table(er: ElectionResults, r: ContestResult) -> str:
@@ -159,7 +183,8 @@ def _candidates_table(er: ElectionResults, r: ContestResult) -> str:
     by_code = {c.code: c for c in contest.candidates}
     lists = {p.code: p.name for p in contest.lists}
     has_lists = bool(contest.lists)
-    head = ("<tr><th>رتبه</th><th>کد</th><th>نام</th>" + ("<th>فهرست</th>" if has_lists else "")
+    head = ('<tr><th class="wide">رتبه</th><th>کد</th><th>نام</th>'
+            + ("<th>فهرست</th>" if has_lists else "")
             + "<th>آرا</th><th>درصد</th><th>نتیجه</th></tr>")
     rows = [head]
     for cr in sorted(r.candidates, key=lambda c: (c.rank, c.code)):
@@ -167,7 +192,7 @@ def _candidates_table(er: ElectionResults, r: ContestResult) -> str:
         badge = (f'<span class="badge {cr.status}">{STATUS_FA[cr.status]}</span>'
                  if cr.status != "none" else "")
         lst = f"<td>{escape(lists.get(c.list_code, 'مستقل'))}</td>" if has_lists else ""
-        rows.append(f'<tr class="{cr.status}"><td class="n">{_fa(cr.rank)}</td>'
+        rows.append(f'<tr class="{cr.status}"><td class="n wide">{_fa(cr.rank)}</td>'
                     f'<td class="n">{to_persian_digits(cr.code)}</td><td>{escape(c.name)}</td>'
                     f'{lst}<td class="n">{_fa(cr.votes)}</td>'
                     f'<td class="n">{_pct(cr.votes, r.valid)}٪</td><td>{badge}</td></tr>')
@@ -188,61 +213,111 @@ def _succession(er: ElectionResults, r: ContestResult) -> str:
 def _lists_table(er: ElectionResults, r: ContestResult) -> str:
     if not r.lists:
         return ""
-    contest = er.manifest.contest(r.contest_id)
-    names = {p.code: p.name for p in contest.lists}
-    rows = ["<tr><th>فهرست</th><th>آرا</th><th>سهمیه کامل</th><th>باقی‌مانده</th>"
-            "<th>کرسی</th><th>علی‌البدل</th></tr>"]
+    rows = ['<tr><th>فهرست</th><th>آرا</th><th class="wide">سهمیه کامل</th>'
+            '<th class="wide">باقی‌مانده</th><th>کرسی</th><th>علی‌البدل</th></tr>']
     for p in r.lists:
-        if p.list_code is None:
-            name = "مستقل‌ها" if len(p.members) > 1 else f"مستقل ({to_persian_digits(p.members[0])})"
-        else:
-            name = names[p.list_code]
         note = "" if p.eligible else " (زیر حد نصاب)"
-        rows.append(f"<tr><td>{escape(name)}{note}</td><td class='n'>{_fa(p.votes)}</td>"
-                    f"<td class='n'>{_fa(p.quota_seats)}</td><td class='n'>"
+        rows.append(f"<tr><td>{escape(_pool_name(er, r, p))}{note}</td>"
+                    f"<td class='n'>{_fa(p.votes)}</td>"
+                    f"<td class='n wide'>{_fa(p.quota_seats)}</td><td class='n wide'>"
                     f"{_num(p.remainder)}</td>"
                     f"<td class='n'>{_fa(p.seats)}</td><td class='n'>{_fa(p.alternates)}</td></tr>")
     quota = "" if r.quota is None else f"<p class='meta'>سهمیه: {_num(r.quota)}</p>"
-    return ("<h3>فهرست‌ها</h3>" + lists_chart_svg(er, r) + quota + "<table>"
+    return ("<h3>فهرست‌ها</h3>" + lists_chart(er, r) + quota + "<table>"
             + "\n".join(rows) + "</table>")
 
 
-def _ties(r: ContestResult) -> str:
+LOT_HOW = ("قرعه چگونه کشیده شد: هر یک از امنای انتخابات پیش از رأی‌گیری عددی تصادفی را "
+           "رمزشده در پرونده گذاشت و مجموع این عددها همراه با شمارش آرا رمزگشایی شد، پس "
+           "هیچ‌کس، حتی پس از دیدن آرا، نمی‌توانست نتیجهٔ قرعه را برگزیند و هر کس می‌تواند آن "
+           "را با <code>evote verify</code> تکرار کند.")
+
+
+def _entry_name(er: ElectionResults, r: ContestResult, scope: str, code: int) -> str:
+    """The name of a tied entry: a candidate, or (scopes "lists" and "alternate shares")
+    a list, the independents' pool (0) or one independent (its candidate code)."""
+    contest = er.manifest.contest(r.contest_id)
+    if scope.split(" round ")[0] in ("lists", "alternate shares"):
+        lists = {q.code: q.name for q in contest.lists}
+        if code in lists:
+            return escape(lists[code])
+        if code == 0:
+            return "مستقل‌ها"
+    names = {c.code: c.name for c in contest.candidates}
+    if code in names:
+        return f"{escape(names[code])} ({to_persian_digits(code)})"
+    return to_persian_digits(code)
+
+
+def _ties(er: ElectionResults, r: ContestResult) -> str:
+    """Each tie in one sentence, with names: who was tied, on what, how it was broken,
+    the order that came out; and, when a lot decided one, how the lot was drawn."""
     if not r.ties:
         return ""
     items = []
     for t in r.ties:
+        name = lambda c: _entry_name(er, r, t.scope, c)  # noqa: E731
+        who = " و ".join(name(c) for c in t.codes)
+        order = "، سپس ".join(" و ".join(name(c) for c in g) for g in t.order)
+        on = "آرای برابر" if t.scope.split(" round ")[0] not in ("lists", "alternate shares") \
+            else "امتیاز برابر"
         if t.step == "lot":
-            how = "قرعه از بذر منتشرشده"
+            how = f"با قرعه به این ترتیب درآمدند: {order}."
         elif t.step == "unresolved":
-            how = '<span class="warn">حل‌نشده (بذر قرعه داده نشده)</span>'
+            how = ('<span class="warn">این تساوی حل نشده است: قرعه هنوز کشیده '
+                   "نشده است.</span>")
         else:
-            how = f"{escape(ATTR_FA.get(t.step, t.step))} (بیشتر مقدم است)"
-        order = " ← ".join("، ".join(to_persian_digits(c) for c in g) for g in t.order)
-        items.append(f"<li>تساوی در {_scope_fa(t.scope)} با امتیاز {_num(t.score)} "
-                     f"میان {'، '.join(to_persian_digits(c) for c in t.codes)}: {how}؛ "
-                     f"ترتیب: {order}</li>")
-    return "<h3>تساوی‌ها</h3><ul>" + "\n".join(items) + "</ul>"
+            how = (f"به حکم قانون، {escape(ATTR_FA.get(t.step, t.step))} بیشتر جلوتر است، "
+                   f"پس به این ترتیب درآمدند: {order}.")
+        items.append(f"<li>{who} با {on} ({_num(t.score)}) در {_scope_fa(t.scope)} "
+                     f"مساوی شدند؛ {how}</li>")
+    lot = f'<p class="meta">{LOT_HOW}</p>' if any(t.step == "lot" for t in r.ties) else ""
+    return "<h3>تساوی‌ها</h3><ul>" + "\n".join(items) + "</ul>" + lot
 
 
-def _stations_table(er: ElectionResults, r: ContestResult) -> str:
-    rows_in = er.station_rows(r.contest_id)
-    if not rows_in:
+def _station_link(station_id: str) -> str:
+    return f"station-{escape(station_id)}.html"
+
+
+def _stations_table(er: ElectionResults, r: ContestResult,
+                    cast_codes: Mapping[str, Sequence]) -> str:
+    """Every station offering the contest, in manifest order: a paper station with its
+    declared counts; an electronic one (in cast_codes) with its ballots cast (its CAST
+    records) and a link to its page of codes. Votes per candidate of an electronic
+    station are never decrypted (only district totals are), so they are not shown."""
+    m = er.manifest
+    paper = {s.station_id: s for s in er.station_rows(r.contest_id)}
+    rows = ['<tr><th>شعبه</th><th class="wide">شناسه</th><th>نوع</th><th>آرای مأخوذه</th>'
+            "<th>سفید</th><th>صحیح</th></tr>"]
+    electronic = 0
+    for st in m.stations:
+        sid = st.station_id
+        if sid in paper:
+            k = paper[sid].counts
+            rows.append(f"<tr><td>{escape(st.name)}</td>"
+                        f'<td class="wide"><code>{escape(sid)}</code></td>'
+                        '<td><span class="badge paper">کاغذی (اعلام‌شده)</span></td>'
+                        f"<td class='n'>{_fa(k.ballots_cast)}</td><td class='n'>{_fa(k.blank)}"
+                        f"</td><td class='n'>{_fa(k.valid)}</td></tr>")
+        elif sid in cast_codes and any(c.contest_id == r.contest_id
+                                       for c in m.station_contests(sid)):
+            electronic += 1
+            rows.append(f'<tr><td><a href="{_station_link(sid)}">{escape(st.name)}</a></td>'
+                        f'<td class="wide"><code>{escape(sid)}</code></td>'
+                        '<td><span class="badge encrypted">الکترونیکی</span></td>'
+                        f"<td class='n'>{_fa(len(cast_codes[sid]))}</td><td class='n'>—</td>"
+                        "<td class='n'>—</td></tr>")
+    if len(rows) == 1:
         return ""
-    rows = ["<tr><th>شعبه</th><th>شناسه</th><th>نوع</th><th>آرای مأخوذه</th><th>سفید</th>"
-            "<th>صحیح</th></tr>"]
-    for s in rows_in:
-        kind = ('<span class="badge paper">کاغذی (اعلام‌شده)</span>' if s.paper else
-                '<span class="badge encrypted">الکترونیکی</span>')
-        k = s.counts
-        rows.append(f"<tr><td>{escape(er.manifest.station(s.station_id).name)}</td>"
-                    f"<td><code>{escape(s.station_id)}</code></td><td>{kind}</td>"
-                    f"<td class='n'>{_fa(k.ballots_cast)}</td><td class='n'>{_fa(k.blank)}</td>"
-                    f"<td class='n'>{_fa(k.valid)}</td></tr>")
-    return "<h3>شعبه‌ها</h3><table>" + "\n".join(rows) + "</table>"
+    note = ("" if not electronic else
+            '<p class="meta">در شعبه‌های الکترونیکی فقط شمار آرای ثبت‌شده منتشر می‌شود: آرا '
+            "فقط برای کل حوزه رمزگشایی می‌شود تا رأی کسی در شعبه‌ای کوچک آشکار نشود. با زدن "
+            "نام شعبه، کدهای تأیید آرای آن را ببینید و کد رسیدتان را بجویید.</p>")
+    return "<h3>شعبه‌ها</h3><table>" + "\n".join(rows) + "</table>" + note
 
 
-def _contest_section(er: ElectionResults, r: ContestResult) -> str:
+def _contest_section(er: ElectionResults, r: ContestResult,
+                     cast_codes: Mapping[str, Sequence]) -> str:
     m = er.manifest
     contest = m.contest(r.contest_id)
     district = m.district(contest.district_id)
@@ -268,12 +343,12 @@ def _contest_section(er: ElectionResults, r: ContestResult) -> str:
         + "".join(f'<span><span class="badge {k}">{v}</span></span>'
                   for k, v in STATUS_FA.items()
                   if v and (k != "undecided" or not r.resolved)) + "</p>",
-        bar_chart_svg(er, r),
+        bar_chart(er, r),
         _succession(er, r),
         _candidates_table(er, r),
         _lists_table(er, r),
-        _ties(r),
-        _stations_table(er, r),
+        _ties(er, r),
+        _stations_table(er, r, cast_codes),
         "</section>",
     ]
     return "\n".join(p for p in parts if p)
@@ -291,15 +366,26 @@ def _hashes(root_hash: Optional[bytes], package_hash: Optional[bytes]) -> str:
             "hash&gt; --root &lt;record root hash&gt;</code></p>\n</section>")
 
 
+FIND = ('<section class="find"><p>رأی خود را پیدا کنید: در جدول «شعبه‌ها» ذیل شورای '
+        "خود، نام شعبه‌ای را که در آن رأی دادید بزنید و کد کوتاه روی رسیدتان را در آن صفحه "
+        "بجویید.</p><p lang=\"en\" dir=\"ltr\" style=\"text-align:left\">Find your ballot: "
+        "in the stations table of your council, open the station where you voted and look "
+        "for the short code on your receipt with find in page.</p></section>")
+
+
 def render_html(er: ElectionResults, root_hash: Optional[bytes] = None,
-                package_hash: Optional[bytes] = None) -> str:
+                package_hash: Optional[bytes] = None,
+                cast_codes: Optional[Mapping[str, Sequence]] = None) -> str:
     """The whole page as a str (write it as UTF-8). root_hash / package_hash: the
     record's (32 bytes each), shown under the title ("—" when not given: a page outside
-    a record). Deterministic: the same arguments give the same bytes on any machine."""
+    a record). cast_codes: station id -> its CAST records (report_codes.CastCode) for
+    every station with ballot boxes (none given: no electronic station rows). Deterministic:
+    the same arguments give the same bytes on any machine."""
     m = er.manifest
+    cast_codes = cast_codes or {}
     seed = "—" if er.lot_seed is None else er.lot_seed.hex()
-    hashes = _hashes(root_hash, package_hash)
-    body = "\n".join(_contest_section(er, r) for r in er.contests)
+    hashes = _hashes(root_hash, package_hash) + ("\n" + FIND if cast_codes else "")
+    body = "\n".join(_contest_section(er, r, cast_codes) for r in er.contests)
     return f"""<!DOCTYPE html>
 <html dir="rtl" lang="fa">
 <head>

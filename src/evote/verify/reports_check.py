@@ -5,8 +5,10 @@
 The reports are not covered by the root hash (they show it), so they are checked by
 regenerating them: evote.results.report_files.record_reports from the results V15
 verified (the verifier's own recomputation, never results.json as found), the verified
-manifest, the root hash recomputed from the files present and the hash of the record's
-package.json, then comparing bytes with each file under reports/. A missing report, a
+manifest, the root hash recomputed from the files present, the hash of the record's
+package.json and the CAST records the station tasks read from the boxes they verified
+(verify/station.py "cast_codes", for the stations' pages of codes), then comparing bytes
+with each file under reports/. A missing report, a
 report that differs (the first differing byte and its line are named), and anything else
 under reports/ (another file, a directory, a symbolic link, a special file) fail V18 at
 the report's path. V18 does not run when V15 did not pass (no verified results to
@@ -19,6 +21,7 @@ import os
 import stat
 
 from ..record import layout
+from ..results.report_codes import CastCode
 from ..results.report_files import record_reports
 from .report import PASS
 
@@ -112,6 +115,12 @@ def _read(full: str, limit: int) -> bytes:
         return f.read(limit)
 
 
+def _cast_codes(r) -> dict:
+    """station id -> [CastCode] of every station task (a station with ballot boxes)."""
+    return {out["station_id"]: [CastCode(k, seq, code) for k, seq, code in out["cast_codes"]]
+            for out in getattr(r, "outputs", None) or ()}
+
+
 def check_reports(r) -> None:
     v18 = r.c("V18")
     er = getattr(r, "verified_results", None)
@@ -123,7 +132,7 @@ def check_reports(r) -> None:
         v18.not_run_reason = "the election package hash is not known (V1)"
         return
     want = record_reports(er, bytes.fromhex(r.rep.root_hash),
-                          bytes.fromhex(r.rep.package_hash))
+                          bytes.fromhex(r.rep.package_hash), _cast_codes(r))
     found = _found(r, v18)
     v18.checked = len(set(want) | set(found))
     for rel in sorted(want):

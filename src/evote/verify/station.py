@@ -33,7 +33,8 @@ class _Out:
         self.d = {"station_id": station_id, "file_hashes": {}, "failures": [],
                   "checked": {"V5": 0, "V6": 0, "V7": 0, "V8": 0, "V10": 0},
                   "kiosks": [], "tallies": {}, "ballot_ids": b"", "ballot_locs": [],
-                  "alphas": b"", "per_ballot": 1, "boxes": []}
+                  "alphas": b"", "per_ballot": 1, "boxes": [],
+                  "cast_codes": []}   # (kiosk id, record, code) of every CAST record (V18)
 
     def fail(self, check, location, message):
         self.d["failures"].append((check, location, message))
@@ -190,6 +191,9 @@ def _ballot_record(out, rel, record, style_id, ballots):
     check = "V8" if is_cast else "V10"
     if not is_cast:
         out.count("V10")
+    if is_cast:   # the station's page of codes (V18, evote.results.report_codes)
+        out.d["cast_codes"].append((rel.rsplit("/", 1)[-1][:-len(".box")], record.seq,
+                                    record.code))
     where = _loc(rel, record.seq, record.ballot_id)
     try:
         ballot = EncryptedBallot.from_bytes(record.payload)
