@@ -57,6 +57,31 @@ def reseal(record: str) -> bool:
     return True
 
 
+def forged_cast_codes(record: str, m) -> dict:
+    """The CAST records of the boxes as they now are, read as the verifier's station task
+    reads them (every CastRecord walk_box yields, problems or not), for the stations'
+    pages of codes a forger who resealed would publish."""
+    from evote.ballotbox.reader import walk_box
+    from evote.ballotbox.records import CastRecord
+    from evote.results.report_codes import CastCode
+    out = {}
+    known = {s.station_id for s in m.stations}
+    top = os.path.join(record, "boxes")
+    for sid in sorted(os.listdir(top)) if os.path.isdir(top) else ():
+        if sid not in known or not os.path.isdir(os.path.join(top, sid)):
+            continue
+        for name in sorted(os.listdir(os.path.join(top, sid))):
+            if not name.endswith(".box"):
+                continue
+            codes = out.setdefault(sid, [])
+            for rec, _ in walk_box(os.path.join(top, sid, name), authority_key=m.authority_key,
+                                   election_hash=m.hash(), station_id=sid,
+                                   kiosk_id=name[:-4]):
+                if isinstance(rec, CastRecord):
+                    codes.append(CastCode(name[:-4], rec.seq, rec.code))
+    return out
+
+
 def rerender_reports(record: str, root: bytes) -> None:
     """Replace reports/ with the reports of the record's own results.json, package and
     root hash (what a forger who resealed would publish). When results.json or
@@ -74,7 +99,7 @@ def rerender_reports(record: str, root: bytes) -> None:
                                              "rb").read(), "results/results.json")
         package = json.loads(open(os.path.join(record, "package.json"), "rb").read())
         body = {k: v for k, v in package.items() if k != "authority_signature"}
-        reports = record_reports(er, root, package_hash(body))
+        reports = record_reports(er, root, package_hash(body), forged_cast_codes(record, m))
     except (OSError, ValueError, KeyError, TypeError, AttributeError, EvoteError):
         return
     shutil.rmtree(os.path.join(record, "reports"), ignore_errors=True)
