@@ -12,11 +12,20 @@ def small_record(tmp_path_factory) -> str:
     if "path" not in _built:
         from evote.demo.election import run_demo
         out = os.path.join(str(tmp_path_factory.mktemp("h8-small")), "record")
-        outcome = run_demo(out, jobs=1, log=lambda m: None, **SMALL)
+        voters = os.path.join(os.path.dirname(out), "voters")  # never inside the record
+        outcome = run_demo(out, jobs=1, log=lambda m: None, voters_dir=voters, **SMALL)
         assert outcome.report.valid, outcome.report.to_text()
         _built["path"] = out
         _built["outcome"] = outcome
+        _built["voters"] = voters
     return _built["path"]
+
+
+def small_voters(tmp_path_factory) -> str:
+    """The small demo's voters who challenged: <station>/voter-<n>/ directories, each
+    holding the kiosk's printed opening they took home (evote.demo.voters)."""
+    small_record(tmp_path_factory)
+    return _built["voters"]
 
 
 def small_outcome(tmp_path_factory):

@@ -39,3 +39,17 @@ def run(*args):
     if r.exception is not None and not isinstance(r.exception, SystemExit):
         raise r.exception
     return r.exit_code, r.stdout, r.stderr
+
+
+def challengers(voters_dir: str) -> list:
+    """The small demo's voters who challenged, as dicts: station, voter number, the
+    challenged ballot's short code (their printout) and the path of their opening."""
+    from evote.demo.voters import CODE_FILE, OPENING_FILE
+    out = []
+    for home in sorted(glob.glob(os.path.join(voters_dir, "*", "voter-*"))):
+        with open(os.path.join(home, CODE_FILE), encoding="ascii") as f:
+            code = f.read().strip()
+        out.append(dict(station=home.split(os.sep)[-2], voter=int(home.rsplit("-", 1)[1]),
+                        short=code, opening=os.path.join(home, OPENING_FILE)))
+    assert out, "the small demo has no voter who challenged"
+    return out

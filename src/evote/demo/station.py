@@ -38,11 +38,13 @@ def station_voters(manifest, station_id, n_voters, n_challenges, seed) -> list:
             for v in range(n_voters)]
 
 
-def run_kiosk(work_dir, station_id, kiosk_ids, kiosk_id, n_voters, n_challenges, seed):
+def run_kiosk(work_dir, station_id, kiosk_ids, kiosk_id, n_voters, n_challenges, seed,
+              voters_dir=None):
     """One kiosk's day (in a process of its own: parties.py), through its session
     (evote.kiosk.Kiosk over the installed election package): the station's voters take
     its kiosks in turn; returns (kiosk_id, plaintext sums, box path), plaintext sums:
-    contest -> [votes, ballots, blank] (the demo's own cross-check)."""
+    contest -> [votes, ballots, blank] (the demo's own cross-check). A voter who challenges
+    takes the printed opening home to voters_dir (default: work_dir/voters)."""
     from ..kiosk import Kiosk
     home = os.path.join(work_dir, "kiosks", kiosk_id)
     # durable=False: a demo on one disk; real kiosks keep the default (fsync each record).
@@ -55,7 +57,8 @@ def run_kiosk(work_dir, station_id, kiosk_ids, kiosk_id, n_voters, n_challenges,
     for v in range(mine, len(voters), len(kiosk_ids)):
         choices, challenges = voters[v]
         if challenges:  # a Benaloh challenge (the opening is the voter's), then the real vote
-            keep_opening(work_dir, station_id, v, kiosk.challenge(kiosk.encrypt(choices)))
+            keep_opening(voters_dir or os.path.join(work_dir, "voters"), station_id, v,
+                         kiosk.challenge(kiosk.encrypt(choices)))
         kiosk.cast(kiosk.encrypt(choices))
         _add_plain(sums, kiosk.manifest, choices)
     kiosk.close()

@@ -9,7 +9,7 @@ receive them: mostly ASCII digits, some in Persian digits.
 This is sample data from random.Random (not a secret, not for real elections).
 
 A voter who challenged keeps the kiosk's printed opening in their own directory,
-<work>/voters/<station>/voter-<n>/ (keep_opening), and checks it against the published
+<voters>/<station>/voter-<n>/ (keep_opening), and checks it against the published
 record with `evote challenge check` (check_challenge, run in a process of its own: the
 opening tells the voter's intended choices, so no other party's process holds it).
 """
@@ -59,15 +59,15 @@ OPENING_FILE = "opening.hex"     # the text the printout's QR code carries
 CODE_FILE = "challenged-code.txt"
 
 
-def voter_dir(work_dir, station_id: str, voter: int) -> str:
-    return os.path.join(work_dir, "voters", station_id, f"voter-{voter:04d}")
+def voter_dir(voters_dir, station_id: str, voter: int) -> str:
+    return os.path.join(voters_dir, station_id, f"voter-{voter:04d}")
 
 
-def keep_opening(work_dir, station_id: str, voter: int, challenged) -> str:
+def keep_opening(voters_dir, station_id: str, voter: int, challenged) -> str:
     """The voter takes the kiosk's printout home: the opening (hex, as its QR code) and
     the challenged ballot's short code, in the voter's own directory. Returns it."""
     from ..new_files import write_new_file
-    home = voter_dir(work_dir, station_id, voter)
+    home = voter_dir(voters_dir, station_id, voter)
     os.makedirs(home, exist_ok=True)
     write_new_file(os.path.join(home, OPENING_FILE), challenged.opening_hex.encode() + b"\n",
                    "voter's printed opening", secret=True)
@@ -76,9 +76,9 @@ def keep_opening(work_dir, station_id: str, voter: int, challenged) -> str:
     return home
 
 
-def challengers(work_dir) -> list:
+def challengers(voters_dir) -> list:
     """The directories of the voters who kept an opening, in order."""
-    return sorted(glob.glob(os.path.join(work_dir, "voters", "*", "voter-*")))
+    return sorted(glob.glob(os.path.join(voters_dir, "*", "voter-*")))
 
 
 def check_challenge(record_dir, home) -> tuple:
