@@ -19,7 +19,9 @@ same way); `evote tally` (every box and ballot verified, stations reconciled); f
 the five guardians decrypt, each from the record alone (guardian 4 is absent); combine,
 results and reports, seal; then the verifier, pinned to the package hash.
 
-Reproducible: the same seed gives the same manifest (the demo authority key is derived
+Reproducible: the same seed gives the same manifest but for the supervising board's keys
+and the voting window (board.py: fresh keys, the hours around the run; the demo authority
+key is derived
 from the seed: a demo shortcut, never for a real election), the same choices and the
 same results, unless a tie is broken by lot: the lot seed is the decryption of the
 guardians' lot contributions (specs/key-ceremony.md 12), fresh in every run, as in a
@@ -27,6 +29,7 @@ real election. Kiosk and official keys, guardian secrets, lot contributions and
 encryption nonces come from os.urandom, so ciphertexts, the package hash, the lot seed
 and the root hash differ.
 """
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -45,6 +48,7 @@ from ..election.files import write_new_file, write_new_json
 from ..election.requests import keygen
 from ..results.model import ElectionResults
 from ..verify.run import verify_record
+from . import board
 from .parties import as_party, parties_in_parallel
 from .station import paper_counts, run_kiosk
 from .voters import challengers, check_challenge
@@ -76,6 +80,7 @@ def _shape(stations: int, villages=None):
 
 def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed: int = 1405,
              jobs=None, log=print, villages=None, paper: bool = True,
+             damaged_box: bool = False,
              verify: bool = True, voters_dir=None) -> DemoOutcome:
     """The whole election (module docstring). villages: how many of the stations are
     villages (default: up to 3, one station each); paper: one city station votes on
@@ -101,7 +106,8 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
         raise EvoteError(f"record directory {out_dir}: cannot create: "
                          f"{exc.strerror or exc}") from None
     try:
-        return _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
+        return _run(out_dir, work, stations, voters_per_station, seed, jobs, log, damaged_box,
+                    villages,
                     paper, verify, os.path.abspath(str(voters_dir)) if voters_dir else
                     os.path.join(work, "voters"))
     finally:
@@ -171,7 +177,8 @@ def _decrypt(secret, record, out) -> None:
     guardian_decrypt.decrypt(secret, PASSPHRASE, record, out, jobs=1)
 
 
-def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages, paper,
+def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, damaged_box,
+         villages, paper,
          verify, voters_dir) -> DemoOutcome:
     """The steps; every one that holds a party's secret runs as_party (parties.py)."""
     t0 = time.monotonic()
@@ -190,6 +197,10 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
     n_city, n_villages = _shape(stations, villages)
     manifest = make_demo_manifest(seed, n_city, n_villages, authority_key=authority_public,
                                   privacy_floor=min(10, voters_per_station))
+    # The manifest also states who must sign (the default signing_roles), the supervising
+    # board's keys (made by each member first) and the voting window (board.py).
+    manifest = dataclasses.replace(manifest, supervisors=board.supervisors(work, as_party),
+                                   voting_window=board.demo_voting_window())
     manifest_path = write_new_file(home("authority", "manifest.json"),
                                    manifest.to_canonical_bytes(), "manifest")
     city = manifest.contests[0]
@@ -257,6 +268,16 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
         done_count.append(k)
         step(f"kiosk {args[k][3]}: day closed ({len(done_count)}/{len(args)} kiosks)")
     outputs = parties_in_parallel(run_kiosk, args, jobs, finished)
+    exclusions = []   # damaged_box: a disk error hits one city kiosk's box; the board
+    if damaged_box:   # excludes it, so its voters' choices are not in the counts
+        sid = next((s for s, kids in kiosk_ids.items() if len(kids) > 1), None)
+        if sid is None:
+            raise EvoteValueError("demo: --damaged-box needs a city station with two kiosks")
+        hit = next(o for o in outputs if o[0] == kiosk_ids[sid][0])
+        exclusions.append(board.exclude_damaged_box(work, package_path, sid, hit, as_party))
+        step(f"kiosk {hit[0]}: its box was damaged (a disk error); the supervising board "
+             "excluded it, signed by " + ", ".join(s.role for s in manifest.supervisors))
+        outputs = [o for o in outputs if o is not hit] + [(hit[0], {}, hit[2])]
     plain = {}  # contest -> [votes, ballots, blank] as the voters chose (cross-check)
     for _, sums, _ in outputs:
         for cid, (votes, ballots, blank) in sums.items():
@@ -291,7 +312,7 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, villages,
     declarations = [os.path.join(work, "collected", "declarations")]
     papers = [os.path.join(work, "collected", "paper")] if paper_id is not None else []
     tallied = tally_centre.tally(package_path, boxes, declarations, papers, out_dir,
-                                 jobs=jobs)
+                                 jobs=jobs, exclusion_inputs=exclusions)
     if tallied.problems:
         raise EvoteError("demo: the tally refused something: " +
                          "; ".join(str(p) for p in tallied.problems[:3]))

@@ -14,6 +14,7 @@ from ..ballotbox.reader import walk_box
 from ..ballotbox.records import CastRecord
 from ..errors import BoxError, EvoteError
 from ..results.report_codes import CastCode
+from .exclusion import record_exclusions
 from .record_inputs import box_files
 
 
@@ -25,7 +26,10 @@ def record_cast_codes(election) -> dict:
     """station id -> [CastCode] of every station with boxes (module docstring)."""
     m = election.manifest
     out = {}
+    excluded = record_exclusions(election.directory, m)   # the board's (V17): not listed
     for rel in box_files(election):
+        if rel in excluded:
+            continue
         _, station_id, name = rel.split("/")
         kiosk_id = name[:-len(".box")]
         codes = out.setdefault(station_id, [])
