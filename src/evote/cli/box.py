@@ -7,8 +7,10 @@
                                 checked, and the output says so)
 
 Prints a summary (kiosk, station, counts, chain head, first problem) and exits 0 when
-every check passes, 1 when the box fails a check, 2 when the input cannot be used.
-Reading only: nothing is cut or repaired (a torn final frame is reported as a warning).
+every check passes, 1 when the box fails a check or reopening it would have to cut
+something (a torn final frame), 2 when the input cannot be used. When PATH.hwm (the box's
+high-water mark, specs/ballot-box.md section 9) exists, the box must hold the last record
+it names (`acknowledged-lost` otherwise). Reading only: nothing is cut or repaired.
 """
 import json
 import sys
@@ -57,7 +59,8 @@ def box():
 def check(path, authority_key, manifest, election_hash, station, kiosk, require_closed,
           show_all, as_json):
     """Verify the ballot box at PATH and print a summary."""
-    from ..ballotbox.problems import ChainError
+    from ..ballotbox.highwater import holds, loss, mark_path, read_mark
+    from ..ballotbox.problems import BoxDamaged, ChainError, TornFrame
     from ..ballotbox.reader import scan_box
     from ..ballotbox.records import short_code, time_of
 
@@ -75,11 +78,23 @@ def check(path, authority_key, manifest, election_hash, station, kiosk, require_
         sys.exit(2)
     try:
         report = scan_box(path, authority_key=auth, election_hash=want_election,
-                          station_id=station, kiosk_id=kiosk)
+                          station_id=station, kiosk_id=kiosk, keep_hashes=True)
     except (EvoteError, OSError) as exc:
         click.echo(f"evote box check: cannot read {path}: {exc}", err=True)
         sys.exit(2)
     problems = list(report.problems)
+    try:
+        mark = read_mark(mark_path(path))
+    except BoxDamaged as exc:
+        mark = None
+        problems.append(exc)
+    if mark is not None and not holds(report, mark):
+        problems.append(loss(report, mark))
+    if report.torn_offset is not None:  # reopening would cut it: never a silent OK
+        problems.append(TornFrame("torn-frame", f"{report.torn_bytes} bytes of an incomplete "
+                                  "final frame (never acknowledged if the high-water mark "
+                                  "agrees); reopening the box cuts them",
+                                  seq=report.n_records, offset=report.torn_offset, path=path))
     if require_closed and not report.closed and report.n_records:
         problems.append(ChainError("not-closed", "the box has no CLOSE record",
                                    seq=report.n_records, kiosk_id=report.kiosk_id, path=path))
@@ -95,6 +110,8 @@ def check(path, authority_key, manifest, election_hash, station, kiosk, require_
         "torn_tail": None if report.torn_offset is None else
         {"offset": report.torn_offset, "bytes": report.torn_bytes},
         "certificate_checked": report.certificate_checked,
+        "high_water": None if mark is None or mark.empty else
+        {"record": mark.seq, "type": mark.rtype.name, "path": mark.path},
         "ok": not problems,
         "problems": [{"record": p.seq, "offset": p.offset, "check": p.check,
                       "detail": p.detail} for p in problems],
@@ -117,9 +134,12 @@ def _print_text(s, problems, show_all, short_code):
     if s["chain_head"]:
         out(f"chain head {s['chain_head']} ({short_code(bytes.fromhex(s['chain_head']))})")
     out(f"last time  {s['last_time']}")
-    if s["torn_tail"]:
-        out(f"warning    incomplete final frame: {s['torn_tail']['bytes']} bytes at offset "
-            f"{s['torn_tail']['offset']} (never acknowledged; cut when the box is reopened)")
+    hw = s["high_water"]
+    if hw is None:
+        out(f"high water none ({s['path']}.hwm missing or empty: acknowledged records "
+            "cannot be checked)")
+    else:
+        out(f"high water record {hw['record']} ({hw['type']}) in {hw['path']}")
     if not s["certificate_checked"]:
         out("warning    kiosk certificate NOT checked against the authority's key "
             "(give --authority-key or --manifest)")
