@@ -162,8 +162,8 @@ def ballot_rows(pairs, eg, eg_missing, bel_dir, tehran_peers, log):
             name = f"decrypt {sh} vs {peer}"
             log(name)
             if tehran and here:
-                here, why = False, ("not run: a 3,000-candidate tally takes this peer about "
-                                    "15 times its 200-candidate figure, per run")
+                here, why = False, ("a 3,000-candidate tally takes this peer about 15 times "
+                                    "its 200-candidate figure, per run")
             if not here:
                 fig = interleave(name, ev.decrypt, None, 1, log)
                 fig.not_run = why
@@ -188,7 +188,19 @@ def main(argv=None):
     ap.add_argument("--no-belenios", action="store_true", help="leave Belenios out")
     ap.add_argument("--no-tehran-peers", action="store_true",
                     help="evote alone on the 21-of-3,000 shape")
+    ap.add_argument("--save", metavar="JSON", help="also save this run's figures to JSON")
+    ap.add_argument("--from-json", metavar="JSON",
+                    help="measure nothing: render (and with --write, write) a saved run")
     args = ap.parse_args(argv)
+    if args.from_json:
+        run = json.load(open(args.from_json, encoding="utf-8"))
+        print(report.render(run))
+        print()
+        print(report.speed_claims(run))
+        if args.write:
+            report.write(run, os.path.join(HERE, "README.md"), os.path.join(ROOT, "README.md"),
+                         os.path.join(HERE, "last_run.json"))
+        return
     pairs = 1 if args.quick else args.pairs
     gpairs = 2 if args.quick else args.group_pairs
     log = (lambda *a: print(*a, flush=True))
@@ -225,8 +237,12 @@ def main(argv=None):
     meta["finished"] = datetime.datetime.now(datetime.timezone.utc).strftime("%H:%M UTC")
     meta.update(info)
     run = {"meta": meta, "rows": rows}
-    tables = report.render(run)
-    print(tables)
+    if args.save:
+        with open(args.save, "w", encoding="utf-8") as f:
+            json.dump(run, f, indent=1, sort_keys=True)
+    print(report.render(run))
+    print()
+    print(report.speed_claims(run))
     if args.write:
         report.write(run, os.path.join(HERE, "README.md"), os.path.join(ROOT, "README.md"),
                      os.path.join(HERE, "last_run.json"))
