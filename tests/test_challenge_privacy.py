@@ -216,6 +216,12 @@ def test_challenge_check_with_the_voters_printed_opening(tmp_path_factory):
             assert codes == sorted(codes, key=contest.codes.index)
             assert [x["name"] for x in c["candidates"]] == [contest.candidate(k).name
                                                             for k in codes]
+        opening = Opening.from_bytes(bytes.fromhex(open(v["opening"]).read()))
+        assert len(opening.to_bytes()) == 184 + len(opening.station_id.encode()) + \
+            len(opening.kiosk_id.encode()) + sum(          # specs/protocol.md 8.3's size
+                6 + len(c.contest_id) + 8 * len(c.selected) +
+                32 * (len(manifest.contest(c.contest_id).candidates) + 1)
+                for c in opening.contests)
         code, text, _ = run("challenge", "check", record, v["short"], "--opening",
                             v["opening"], "--lang", "en")
         assert code == 0 and "the kiosk encrypted exactly these choices" in text

@@ -68,6 +68,11 @@ def test_a_day_with_a_restart(election, files):
     assert first.returncode == 0, first.stderr
     lines = [x for x in first.stdout.splitlines() if x.startswith("voter ")]
     assert len(lines) == 3 and "challenged" in lines[1] and "blank" in lines[2]
+    printed = lines[1].split("opening printed: ")[1].split(" | ")[0]   # the voter's printout
+    from evote.protocol.challenge import Opening
+    opening = Opening.from_bytes(bytes.fromhex(open(printed).read()))
+    opening.verify_signature(election.certificates[K1].kiosk_key)
+    assert os.path.dirname(printed) == str(files / "printouts") and opening.seq == 2
     contest = election.manifest.station_contests(CITY)[0]
     assert contest.candidate(contest.codes[0]).name in lines[0]
     second = run(files, afternoon, "--close")

@@ -2,7 +2,7 @@
 
     python docs/examples/kiosk_station.py --package package.json --key kiosk.key \
         --certificate kiosk.cert.json --box K.box [--mirror /media/second/K.box] \
-        [--passphrase-file FILE] --voters voters.jsonl [--close]
+        [--passphrase-file FILE] --voters voters.jsonl [--printouts DIR] [--close]
 
 It plays the voters of VOTERS.jsonl, one JSON object a line:
 
@@ -10,8 +10,11 @@ It plays the voters of VOTERS.jsonl, one JSON object a line:
 
 For each voter: the review (candidate names, as the voter would check them), the
 encryption, the confirmation code; if "challenge" is true the ballot is challenged
-(spoiled, its secrets published) and the voter's choices are encrypted again; then the
-ballot is cast and the receipt printed. One line per voter. Every voter line is checked
+(spoiled: the box records the ballot only) and the kiosk's signed opening is "printed"
+for that voter alone, here as the file PRINTOUTS/<code>.opening.hex (the text a real
+kiosk prints as a QR code; the voter checks it with `evote challenge check RECORD CODE
+--opening FILE`); the voter's choices are encrypted again; then the ballot is cast and
+the receipt printed. One line per voter. Every voter line is checked
 before the first ballot is written, so a bad file writes nothing. Run it again on the
 same box and it resumes (a restarted kiosk); --close ends the day with the CLOSE record.
 Exit 0 done, 2 bad input (one line on stderr: `kiosk_station: <message>`).
@@ -19,9 +22,10 @@ A real kiosk reads the voter's codes from its keypad instead of a file.
 """
 import argparse
 import json
+import os
 import sys
 
-from evote.election.files import read_input
+from evote.election.files import read_input, write_new_file
 from evote.errors import EvoteError
 from evote.kiosk import Kiosk
 
@@ -74,14 +78,24 @@ def review_text(review) -> str:
                                        or "blank") for contest, picks in review)
 
 
-def vote(kiosk: Kiosk, number: int, choices: dict, challenge: bool) -> str:
+def print_opening(printouts: str, challenged) -> str:
+    """The voter's printout of a challenge: here a file (a real kiosk prints the hex as a
+    QR code with the short code beside it, hands it to the voter and keeps no copy)."""
+    os.makedirs(printouts, exist_ok=True)
+    path = os.path.join(printouts, f"{challenged.short_code}.opening.hex")
+    return write_new_file(path, challenged.opening_hex.encode() + b"\n", "printout",
+                          secret=True)
+
+
+def vote(kiosk: Kiosk, number: int, choices: dict, challenge: bool, printouts: str) -> str:
     """One voter at the kiosk; returns the line to print."""
     shown = review_text(kiosk.review(choices))   # the voter checks the names first
     draft = kiosk.encrypt(choices)
     parts = [f"voter {number}: {shown}", f"code {draft.short_code}"]
     if challenge:
-        spoiled = kiosk.challenge(draft)
-        parts.append(f"challenged (record {spoiled.seq})")
+        spoiled = kiosk.challenge(draft)             # the box gets the ballot only
+        printed = print_opening(printouts, spoiled)  # the opening goes to the voter
+        parts.append(f"challenged (record {spoiled.seq}), opening printed: {printed}")
         draft = kiosk.encrypt(choices)           # the voter votes again: a new ballot
         parts.append(f"code {draft.short_code}")
     receipt = kiosk.cast(draft)
@@ -98,10 +112,14 @@ def main(argv=None) -> int:
     ap.add_argument("--mirror", help="the box's mirror, on a second medium")
     ap.add_argument("--passphrase-file", help="the key's passphrase (first line); else asked")
     ap.add_argument("--voters", required=True, help="voters, one JSON object a line")
+    ap.add_argument("--printouts", help="where challenged ballots' openings are 'printed' "
+                    "(default: a printouts directory beside the box)")
     ap.add_argument("--close", action="store_true", help="close the box at the end")
     args = ap.parse_args(argv)
     if (sys.stdout.encoding or "").lower() not in ("utf-8", "utf8"):
         sys.stdout.reconfigure(encoding="utf-8")   # candidate names are Persian
+    printouts = args.printouts or os.path.join(os.path.dirname(os.path.abspath(args.box)),
+                                               "printouts")
     try:
         voters = read_voters(args.voters)
         passphrase = None if args.passphrase_file is None else \
@@ -122,7 +140,7 @@ def main(argv=None) -> int:
             print(f"kiosk {kiosk.kiosk_id} at station {kiosk.station_id}: box {args.box}, "
                   f"{kiosk.n_cast} cast and {kiosk.n_spoiled} spoiled before this run")
             for number, (_, choices, challenge) in enumerate(voters, 1):
-                print(vote(kiosk, number, choices, challenge), flush=True)
+                print(vote(kiosk, number, choices, challenge, printouts), flush=True)
             if args.close:
                 closing = kiosk.close()
                 print(f"kiosk {kiosk.kiosk_id}: closed (record {closing.seq}): "

@@ -2,9 +2,10 @@
 [--root HEX]`
 
 A voter checks a ballot they challenged (specs/voter.md section 4): its opening (the
-challenge record: the choices and nonces the kiosk revealed, from the record or from
---opening FILE) must re-encrypt to the ballot published in the record; then the choices
-the kiosk encrypted are printed by name, per contest, for the voter to compare. Exit 0
+kiosk's signed printout, specs/protocol.md 8.3: the choices and nonces it used; the
+record never holds it) is given with --opening FILE; it must name this ballot, carry the
+kiosk's signature and re-encrypt to the ballot published in the record; then the
+choices the kiosk encrypted are printed by name, per contest, for the voter to compare. Exit 0
 the opening verified, 1 not found / not verified / cast (nothing to open) / the kiosk
 misbehaved, 2 unusable input (or an ambiguous code, or no opening at all).
 """
@@ -21,8 +22,8 @@ def challenge():
 @challenge.command()
 @record_options
 @click.option("--opening", "opening_path", type=click.Path(dir_okay=False), default=None,
-              help="The challenge record (binary, or its hex) from the kiosk's printout, "
-                   "instead of the one in the record.")
+              help="The opening the kiosk printed for you (its QR code's hex text, or "
+                   "the binary EVOP bytes).")
 def check(record, code, lang, as_json, expected_root, opening_path):
     """Check the opening of the challenged ballot with confirmation CODE in RECORD."""
     from ..errors import EvoteError

@@ -50,7 +50,7 @@ CHECKS = (
     ("V7", "confirmation codes", "ballots"),
     ("V8", "ballot proofs (batch verification), ballot ids and styles", "ballots"),
     ("V9", "no duplicate ballot id or ciphertext anywhere in the record", "ciphertexts"),
-    ("V10", "spoiled ballots re-encrypt to their revealed choices", "ballots"),
+    ("V10", "spoiled ballots: well formed, proofs verify, no opening published", "ballots"),
     ("V11", "encrypted tallies recomputed from the CAST ballots", "tallies"),
     ("V12", "decryption shares and proofs, counts they decrypt to", "contests"),
     ("V13", "paper-station results: signed by certified officials, consistent", "stations"),
