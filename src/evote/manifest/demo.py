@@ -9,6 +9,7 @@ from importlib import resources
 
 from ..errors import EvoteTypeError, EvoteValueError
 from .model import BallotStyle, Candidate, Contest, District, Manifest, PartyList, Station
+from .result_settings import ResultSettings
 from .normalize import name_key, to_persian_digits
 
 # The seats/alternates pairs in force for villages (architecture section 2).
@@ -91,7 +92,10 @@ def make_demo_manifest(seed: int, n_city_stations: int = 4, n_villages: int = 3,
                  Contest(contest_id="council-city-1", name=f"شورای اسلامی شهر {city}",
                          district_id="city-1", seats=city_seats, alternates=city_alternates,
                          max_choices=city_seats, method=city_method, candidates=cands,
-                         lists=lists, tie_chain=("education",)))
+                         lists=lists, tie_chain=("education",),
+                         # result rules are the manifest's (result_settings.py): a city
+                         # candidate needs one vote to win or be an alternate
+                         settings=ResultSettings(min_votes=1)))
     used = {name_key(city)}
     for v in range(1, n_villages + 1):
         while True:
