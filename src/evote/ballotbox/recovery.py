@@ -34,12 +34,15 @@ import os
 from dataclasses import dataclass, field
 
 from .durability import preserve_copy
+from .framing import FRAME_OVERHEAD, MAX_BODY
 from .highwater import encode_entry, holds, loss, mark_path, read_mark
-from .problems import BoxDamaged, BoxError, BoxMismatch, BoxNotCreated, MirrorDivergence
+from .problems import (BoxDamaged, BoxError, BoxMismatch, BoxNotCreated, FramingError,
+                       MirrorDivergence)
 from .reader import ScanReport, scan_box
 
 log = logging.getLogger("evote.ballotbox")
 _CHUNK = 1 << 20
+_SECTOR = 512  # a torn write may leave its last sector's padding
 
 
 @dataclass
@@ -120,9 +123,13 @@ def reconcile(path, mirror, *, authority_key, election_hash, station_id, kiosk_i
                              f"mark {mpath} is missing, so which of them were acknowledged is "
                              "unknown; nothing rewritten: keep the files, call technical staff",
                              kiosk_id=reports[path].kiosk_id, path=path)
-        for rep in reports.values():  # lost acknowledged records make a copy damaged
-            if not holds(rep, mark):
+        for p, rep in list(reports.items()):
+            if not holds(rep, mark):  # lost acknowledged records make a copy damaged
                 rep.problems.append(loss(rep, mark))
+            elif mark is not None and _unacknowledged_damaged_tail(rep):
+                reports[p] = _cut_damaged_tail(rep, sinks[p], notes, dict(
+                    authority_key=authority_key, election_hash=election_hash,
+                    station_id=station_id, kiosk_id=kiosk_id, keep_hashes=True))
         # A copy with no complete record (empty, or only a torn OPEN) was never acknowledged
         # as created: it counts as missing.
         blank = {p for p, rep in reports.items()
@@ -149,6 +156,33 @@ def reconcile(path, mirror, *, authority_key, election_hash, station_id, kiosk_i
         for s in sinks.values():
             s.close()
         raise
+
+
+def _unacknowledged_damaged_tail(rep: ScanReport) -> bool:
+    """Is everything wrong with this copy one damaged write after its verified records,
+    at most one frame long? Only a write that was never acknowledged can be there when
+    the copy holds the mark's record: the power cut it with sectors missing (zeros where
+    a sector never reached the disk), so it may be complete in length yet fail its frame
+    check, or lack its header."""
+    first = rep.problems[0] if rep.problems else None
+    return (isinstance(first, FramingError) and first.check != "empty"
+            and first.offset == rep.clean_length
+            and all(x.offset is not None and x.offset >= rep.clean_length
+                    for x in rep.problems)
+            and rep.file_size - rep.clean_length <= FRAME_OVERHEAD + MAX_BODY + _SECTOR)
+
+
+def _cut_damaged_tail(rep: ScanReport, sink, notes, scan_opts) -> ScanReport:
+    """Keep the damaged unacknowledged write as evidence, cut it, and scan again."""
+    with open(rep.path, "rb") as f:
+        f.seek(rep.clean_length)
+        tail = f.read(rep.file_size - rep.clean_length)
+    kept = preserve_copy(rep.path, tail, "torn")
+    sink.truncate(rep.clean_length)
+    _note(notes, f"box {rep.path}: cut a damaged final write of {len(tail)} bytes at offset "
+          f"{rep.clean_length} ({rep.problems[0].check}; after the last acknowledged record, "
+          f"so never acknowledged: power cut mid-write); its bytes kept as {kept}")
+    return scan_box(rep.path, **scan_opts)
 
 
 def _bring_up_mark(mpath, mark, sink, good: ScanReport, notes, durable, sink_factory):
