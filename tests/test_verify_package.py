@@ -10,7 +10,7 @@ import os
 import nacl.signing
 
 from evote.ballotbox import issue_certificate, read_box
-from evote.election.package import ElectionPackage, KioskEntry, StationPlan
+from evote.election.package import ElectionPackage, KioskEntry, OfficialEntry, StationPlan
 from evote.hashing import digest, u64
 from evote.manifest import Manifest
 from evote.protocol.context import ElectionContext
@@ -31,14 +31,19 @@ def _read(record, rel):
 def build_package(record, *, signer=None, replace_kiosk=None, drop_kiosk=None,
                   make_electronic=None) -> ElectionPackage:
     """The package of the demo record: every station with boxes electronic with the
-    kiosks of its boxes (certificates from their OPEN records), the others paper, no
-    officials. replace_kiosk: that kiosk certified anew with a fresh key (not its box's
+    kiosks of its boxes (certificates from their OPEN records), the others paper, the
+    officials of the record's own package.json (V13/V16 require every signer listed).
+    replace_kiosk: that kiosk certified anew with a fresh key (not its box's
     certificate); drop_kiosk: that kiosk left out; make_electronic: that paper station
     given a certified kiosk; signer: the key that signs (default: the authority)."""
     authority = demo_authority()
     m = Manifest.from_json_obj(_read(record, "manifest.json"))
     ctx = ElectionContext.from_json_obj(_read(record, "context.json"))
     plans = []
+    listed = {s["station_id"]: tuple(OfficialEntry(o["role"], bytes.fromhex(o["public_key"]),
+                                                   bytes.fromhex(o["certificate"]))
+                                     for o in s["officials"])
+              for s in _read(record, "package.json")["stations"]}
     for st in m.stations:
         sid, kiosks = st.station_id, []
         sdir = os.path.join(record, "boxes", sid)
@@ -54,7 +59,8 @@ def build_package(record, *, signer=None, replace_kiosk=None, drop_kiosk=None,
         if sid == make_electronic:
             kiosks.append(KioskEntry(f"{sid}-k1", _fresh_certificate(authority, m, sid,
                                                                       f"{sid}-k1")))
-        plans.append(StationPlan(sid, "electronic" if kiosks else "paper", tuple(kiosks), ()))
+        plans.append(StationPlan(sid, "electronic" if kiosks else "paper", tuple(kiosks),
+                                 listed.get(sid, ())))
     unsigned = ElectionPackage(m, ctx, tuple(plans), b"\0" * 64)
     sig = (signer or authority).sign(unsigned.hash()).signature
     return dataclasses.replace(unsigned, authority_signature=sig)

@@ -349,7 +349,6 @@ def _declaration(r, sid, path):
     if raw != d.to_json_bytes():
         raise RecordError("not in canonical form (specs/record.md section 3)")
     d.verify(r.manifest)
-    check_listed(r, sid, d)
     if sid in r.papers:
         raise RecordError(f"station {sid!r} fell back to paper ({r.papers[sid]}): its forms "
                           "issued are in its paper result, it has no declaration")
@@ -394,7 +393,9 @@ def check_declarations(r):
     for sid in sorted(r.declarations, key=lambda s: (order.get(s, len(order)), s)):
         path = r.declarations[sid]
         try:
-            forms[sid] = _declaration(r, sid, path).forms_issued
+            d = _declaration(r, sid, path)
+            forms[sid] = d.forms_issued   # reconciled even when a signer is not listed
+            check_listed(r, sid, d)       # (both failures are then named)
         except (RecordError, EvoteError) as exc:
             v16.fail(path, str(exc))
     for sid in electronic:
