@@ -15,6 +15,7 @@ import glob
 import json
 import os
 import struct
+import zlib
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -163,6 +164,38 @@ def test_the_attack_links_a_box_written_as_version_1_and_it_is_refused(election,
     os.replace(path, forged)                                   # the honest box passes
     honest = verify_station(str(tmp_path), CITY, [rel], m, c)
     assert honest["failures"] == [] and honest["checked"]["V10"] == 1
+
+
+def _resigned(frames, key, change) -> bytes:
+    """The frames re-signed and re-chained by the kiosk key after change(k, type, seq,
+    time, body) -> (time, body): what a kiosk (or a forger holding its key) can write."""
+    out, prev = [], bytes(32)
+    for k, (rtype, seq, t, body) in enumerate(frames):
+        t, body = change(k, rtype, seq, t, body)
+        signed = signed_bytes(RecordType(rtype), seq, t, prev, body)
+        prev = record_hash(signed)
+        out.append(seal(signed, key.sign(prev).signature))
+    return b"".join(out)
+
+
+def test_times_and_versions_the_reader_refuses(election, tmp_path):
+    path, _, _ = _voter_day(election, tmp_path, {})
+    frames = raw_frames(open(path, "rb").read())
+    key, auth = election.keys[K1], election.manifest.authority_key
+
+    def found(data):
+        (tmp_path / "t.box").write_bytes(data)
+        return {(p.seq, p.check) for p in scan_box(tmp_path / "t.box", authority_key=auth).problems}
+    assert found(open(path, "rb").read()) == set()
+    opened = frames[0][2]
+    assert found(_resigned(frames, key, lambda k, r, s, t, b: (opened - 1 if r == 4 else t, b))) \
+        == {(4, "time")}                                      # CLOSE before OPEN
+    assert found(_resigned(frames, key, lambda k, r, s, t, b: (opened if r == 2 else t, b))) \
+        == {(1, "time"), (3, "time")}                         # CAST records with a time
+    v1 = bytearray(open(path, "rb").read())
+    v1[4] = 1                                                 # format version 1
+    v1[12:16] = struct.pack(">I", zlib.crc32(bytes(v1[:12])))
+    assert (0, "version") in found(bytes(v1))
 
 
 def test_a_spoiled_ballot_that_is_not_a_ballot_fails_v10(election, tmp_path):
@@ -319,7 +352,8 @@ def test_a_kiosk_that_signs_other_choices_is_caught(election, one_challenge):
         check_opening(election.context, election.manifest, forged, **fields)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_change_to_an_opening_is_refused(election, one_challenge, data):
     opening, fields, _ = one_challenge

@@ -311,7 +311,8 @@ class Opening:
             try:
                 value = raw.decode("utf-8")
             except UnicodeDecodeError:
-                raise InvalidEncoding(f"opening bytes: {what} at offset {at} is not UTF-8") from None
+                raise InvalidEncoding(f"opening bytes: {what} at offset {at} is not "
+                                      "UTF-8") from None
             if not 1 <= n <= MAX_OPENING_LABEL:
                 raise InvalidEncoding(f"opening bytes: {what} at offset {at} has {n} bytes "
                                       f"(1..{MAX_OPENING_LABEL})")
