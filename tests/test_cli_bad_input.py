@@ -158,7 +158,7 @@ def test_box_check_names_a_bad_manifest_not_the_box(record):
     context = os.path.join(record, "context.json")  # a JSON file that is no manifest
     result = _invoke("box", "check", box, "--manifest", context)
     assert result.exit_code == 2, result.output
-    assert f"evote box check: --manifest: {context}: $.base_hash: unknown field" \
+    assert f"evote box check: --manifest: {context}: $.acknowledgements: unknown field" \
         in result.output
     assert "cannot read" not in result.output
 
