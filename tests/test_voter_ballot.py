@@ -307,3 +307,31 @@ def test_record_that_is_not_a_directory(record, tmp_path):
         assert "is a file" in err or "not a directory" in err, err
     code, out, err = run("ballot", record, "0000-0000-0000-0000", "--lang", "de")
     assert code == 2 and "--lang" in err
+
+
+@pytest.mark.parametrize("what", ["box", "station directory", "manifest"])
+def test_symbolic_links_are_never_followed(record, tmp_path, what):
+    """A listed file (or a directory on its path) replaced by a link to the same bytes
+    elsewhere: the verifier fails it (V1), so the voter's check never reads through it."""
+    rec = copy_record(record, tmp_path)
+    b = first(rec, "CAST")
+    if what == "box":
+        rel = b["path"]
+    elif what == "station directory":
+        rel = f"boxes/{b['station']}"
+    else:
+        rel = "manifest.json"
+    full = os.path.join(rec, *rel.split("/"))
+    os.rename(full, str(tmp_path / "elsewhere"))
+    os.symlink(str(tmp_path / "elsewhere"), full)
+    if what == "manifest":      # the record's reader refuses it: unusable input
+        code, out, err = run("ballot", rec, b["short"])
+        assert code == 2 and not out and "manifest.json: not a regular file" in err, err
+        return
+    code, a = answer(rec, b["short"])
+    assert (code, a["status"]) == (1, "not-found")
+    link = "" if what == "box" else f" (boxes/{b['station']})"
+    assert {(i["path"], i["reason"]) for i in a["incomplete"]} == {
+        (p, f"a symbolic link{link}, never followed: a record holds regular files only")
+        for p in {o["path"] for o in ballots_of(record)}
+        if p == b["path"] or (what != "box" and p.startswith(rel + "/"))}

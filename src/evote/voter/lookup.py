@@ -51,8 +51,13 @@ class Search:
 
 def _search_box(view, entry, query, out: Search) -> None:
     rel, station_id, kiosk_id = entry
+    why = view.not_followed(rel)
+    if why:
+        out.incomplete.append((rel, why))
+        return
     try:
-        fd = os.open(view.full(rel), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(view.full(rel), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
         out.incomplete.append((rel, f"cannot be opened: {exc.strerror}"))
         return
@@ -121,6 +126,8 @@ def verify_match(view, match: Match, expected_root=None) -> Checked:
     m = view.manifest
     out.problems += view.index_problems(layout.MANIFEST, layout.CONTEXT, match.path,
                                         expected_root=expected_root)
+    if view.not_followed(match.path):   # named by index_problems; never read through it
+        return out
     try:
         station = m.station(match.station_id)
         out.station_name = station.name

@@ -7,6 +7,7 @@ manifest, the election context, and the listed ballot boxes.
     view.index_problems(rel...)  # the listed hashes of these files vs their bytes
 """
 import os
+import stat
 from dataclasses import dataclass
 
 from ..errors import EvoteError, RecordError
@@ -35,6 +36,28 @@ class RecordView:
     def full(self, rel: str) -> str:
         return os.path.join(self.directory, *rel.split("/"))
 
+    def not_followed(self, rel: str):
+        """Why the file `rel` is not read (None: it may be): a symbolic link or a special
+        file anywhere on its path. A record holds regular files in real directories
+        (specs/record.md section 1); a link could point at bytes the record does not
+        hold, so it is never followed. A missing file is left to the reader to name."""
+        path, parts = self.directory, rel.split("/")
+        for i, part in enumerate(parts):
+            path = os.path.join(path, part)
+            try:
+                mode = os.lstat(path).st_mode
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                return f"cannot be read: {exc.strerror or exc}"
+            if stat.S_ISLNK(mode):
+                where = "" if i == len(parts) - 1 else f" ({'/'.join(parts[:i + 1])})"
+                return (f"a symbolic link{where}, never followed: a record holds regular "
+                        "files only")
+            if not (stat.S_ISREG(mode) if i == len(parts) - 1 else stat.S_ISDIR(mode)):
+                return "not a regular file"
+        return None
+
     def index_problems(self, *rels, expected_root=None) -> list:
         """What is wrong between record.json and these files (empty: they are the files
         it lists, and its root hash is the root of what it lists [and expected_root])."""
@@ -47,6 +70,10 @@ class RecordView:
         for rel in rels:
             if rel not in self.listed:
                 out.append(f"{rel}: not listed in {layout.INDEX}")
+                continue
+            why = self.not_followed(rel)
+            if why:
+                out.append(f"{rel}: {why}")
                 continue
             try:
                 if file_hash(self.directory, rel) != self.listed[rel]:
