@@ -100,6 +100,15 @@ class PaperResult:
     def counts(self) -> dict:
         return {c.contest_id: c for c in self.contests}
 
+    def forms_mismatches(self) -> list:
+        """The spoiled-forms rule (specs/record.md 5.1, the one rule V13, evote tally and
+        reconcile.py apply): for every contest, ballots cast + spoiled forms = forms
+        issued. One message per contest that breaks it."""
+        return [f"paper contest {c.contest_id!r}: {c.ballots_cast} ballots cast + "
+                f"{self.spoiled_forms} spoiled forms != {self.forms_issued} forms issued"
+                for c in self.contests
+                if c.ballots_cast + self.spoiled_forms != self.forms_issued]
+
     def verify(self, manifest, min_officials: int = 1, complete: bool = True) -> None:
         """Signed by at least min_officials distinct certified officials (each key and
         role once) and (complete) one under each of the manifest's signing_roles.station,

@@ -118,11 +118,7 @@ def reconcile_stations(manifest, run: Optional[TallyRun] = None,
                 mism.append(f"forms issued declared {forms}, the paper result says "
                             f"{p.forms_issued}")
             forms = p.forms_issued
-            for c in p.contests:
-                if c.ballots_cast + p.spoiled_forms != p.forms_issued:
-                    mism.append(f"paper contest {c.contest_id!r}: {c.ballots_cast} ballots "
-                                f"cast + {p.spoiled_forms} spoiled forms != {p.forms_issued} "
-                                "forms issued")
+            mism.extend(p.forms_mismatches())   # the spoiled-forms rule (record.md 5.1)
         out.append(StationReconciliation(sid, kind, len(bx), cast, spoiled, counted,
                                          close_cast, close_spoiled, forms, tuple(mism)))
     return tuple(out)

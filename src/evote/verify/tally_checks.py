@@ -220,11 +220,9 @@ def check_paper(r):
                                   f"({', '.join(r.boxes[sid])})")
             pr.verify(m)
             check_listed(r, sid, pr)
-            for c in pr.contests:  # reconciliation (specs/tally.md section 6)
-                if c.ballots_cast + pr.spoiled_forms != pr.forms_issued:
-                    raise RecordError(f"contest {c.contest_id}: {c.ballots_cast} ballots "
-                                      f"cast + {pr.spoiled_forms} spoiled forms != "
-                                      f"{pr.forms_issued} forms issued")
+            broken = pr.forms_mismatches()   # the spoiled-forms rule (record.md 5.1)
+            if broken:
+                raise RecordError("; ".join(broken))
         except (RecordError, EvoteError) as exc:
             v13.fail(path, str(exc))
             continue
