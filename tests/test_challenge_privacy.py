@@ -381,3 +381,47 @@ def test_reencryption_agrees_with_the_reference_ristretto255(election, one_chall
         r = int.from_bytes(r.to_bytes(), "little")
         assert ref.encode(ref.mul(r, ref.GENERATOR)) == ct.alpha
         assert ref.encode(ref.add(ref.mul(m, ref.GENERATOR), ref.mul(r, K))) == ct.beta
+
+
+def _ref_opening(data: bytes) -> dict:
+    """An independent reader of the EVOP format, written from specs/protocol.md 8.3 alone
+    (struct, hashlib; no evote code): the fields, and the digest the kiosk signs."""
+    import hashlib
+    magic, version, reserved, n, total = struct.unpack_from(">4sBBHI", data)
+    assert (magic, version, reserved, total) == (b"EVOP", 1, 0, len(data))
+    p = 12
+
+    def take(k):
+        nonlocal p
+        p += k
+        return data[p - k:p]
+
+    def label():
+        return take(struct.unpack(">H", take(2))[0]).decode()
+    out = {"election_hash": take(32), "station_id": label(), "kiosk_id": label(),
+           "seq": struct.unpack(">Q", take(8))[0], "ballot_id": take(32), "code": take(32),
+           "contests": []}
+    for _ in range(n):
+        cid = label()
+        codes = [struct.unpack(">Q", take(8))[0] for _ in range(struct.unpack(">H", take(2))[0])]
+        nonces = [take(32) for _ in range(struct.unpack(">H", take(2))[0])]
+        out["contests"].append((cid, codes, nonces))
+    assert p == len(data) - 64
+    h = hashlib.sha512()
+    for x in (b"evote/v1/challenge-opening", data[:p]):
+        h.update(struct.pack(">Q", len(x)) + x)
+    out["signed"], out["signature"] = h.digest()[:32], data[p:]
+    return out
+
+
+def test_the_opening_format_read_from_the_spec_alone(election, one_challenge):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    opening, fields, _ = one_challenge
+    ref_fields, ours = _ref_opening(opening), Opening.from_bytes(opening)
+    for name in ("election_hash", "station_id", "kiosk_id", "seq", "ballot_id", "code"):
+        assert ref_fields[name] == getattr(ours, name) == fields[name], name
+    assert ref_fields["contests"] == [(c.contest_id, list(c.selected),
+                                       [r.to_bytes() for r in c.nonces]) for c in ours.contests]
+    assert ref_fields["signed"] == ours.signed_digest()
+    Ed25519PublicKey.from_public_bytes(fields["kiosk_key"]).verify(ref_fields["signature"],
+                                                                   ref_fields["signed"])
