@@ -14,7 +14,7 @@ from evote.ballotbox.highwater import ENTRY_LEN, mark_path, read_mark
 from evote.ballotbox.problems import BoxDamaged, BoxError, BoxWriteError, CopyVanished
 from evote.cli.main import cli
 from evote.errors import EvoteValueError
-from test_ballotbox_support import Identity, fill, frames_of
+from test_ballotbox_support import Identity, fill, frames_of, unacknowledge
 
 @pytest.fixture
 def ident():
@@ -129,6 +129,44 @@ def test_a_torn_final_frame_is_cut_only_when_never_acknowledged(tmp_path, ident)
     assert box.next_seq == 3 and len(box.recovery) == 2
     box.release()
     assert read_mark(mark).seq == 2 and read_mark(mark).n_entries == 3
+
+
+@pytest.mark.parametrize("hole", [0, 512, 1024])  # the header's sector, or the body's
+def test_an_unacknowledged_write_with_a_lost_sector_is_cut(tmp_path, ident, hole):
+    # Found by the power-cut simulation: a write torn with one sector missing is complete
+    # in length (or lacks its header) and failed as damage, stopping the box.
+    path = tmp_path / "b.evb"
+    box = ident.open(path)
+    fill(box, 2, 0, close=False)
+    box.cast(box.next_ballot_id(), os.urandom(1500))
+    box.release()
+    last = frames_of(path)[-1][0]
+    data = bytearray(path.read_bytes())
+    start = (last // 512 + 1) * 512 + hole if hole else last
+    data[start:start + 512] = bytes(512)
+    path.write_bytes(bytes(data))
+    with pytest.raises(BoxError, match="frame-check|magic"):  # it was acknowledged
+        ident.open(path)
+    assert path.read_bytes() == bytes(data)
+    unacknowledge(path)  # a power cut before the mark's entry: never acknowledged
+    box = ident.open(path)
+    assert box.next_seq == 3 and "cut a damaged final write" in box.recovery[0]
+    box.release()
+    assert (tmp_path / "b.evb.torn-1").read_bytes() == bytes(data[last:])
+    assert len(path.read_bytes()) == last
+
+
+def test_a_damaged_write_longer_than_a_frame_is_not_cut(tmp_path, ident):
+    path = tmp_path / "b.evb"
+    box = ident.open(path)
+    fill(box, 2, 0, close=False)
+    box.release()
+    unacknowledge(path)
+    data = path.read_bytes()
+    last = frames_of(path)[-1][0]
+    path.write_bytes(data[:last] + b"\xff" * (17 << 20))  # more than any one write
+    with pytest.raises(BoxError, match="magic"):
+        ident.open(path)
 
 
 def test_missing_mark_and_missing_box_stop(tmp_path, ident):
