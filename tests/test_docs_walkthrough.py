@@ -44,6 +44,8 @@ def test_walkthrough_runs_a_whole_election(tmp_path):
                                  f"{took:.0f}s\nstdout:\n{run.stdout[-6000:]}\n"
                                  f"stderr:\n{run.stderr[-6000:]}")
     assert "VALID" in run.stdout and "NOT VALID" not in run.stdout
+    # a voter's receipt code, taken from its station's page, found by evote ballot
+    assert "Your ballot is in the published election record." in run.stdout
     # every party kept its own directory; the record was pinned to the package
     for d in ("authority", "guardian-1", "guardian-5", "tally-centre", "auditor"):
         assert (tmp_path / d).is_dir(), d
