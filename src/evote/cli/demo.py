@@ -51,5 +51,8 @@ def demo(out_dir, stations, voters_per_station, seed, jobs):
                f"{len(rep.checks) - len(failed)} passed"
                + "".join(f"\n  {c.number} {c.title}: {c.status}" for c in failed))
     click.echo(f"HTML report: {outcome.html_path}")
+    click.echo(f"voters:      each station's codes in "
+               f"{os.path.join(outcome.record_dir, 'reports', 'station-<station>.html')}; "
+               f"check a receipt: evote ballot {outcome.record_dir} CODE")
     click.echo(f"verify again: evote verify {outcome.record_dir}")
     sys.exit(0 if rep.valid else 1)
