@@ -94,3 +94,24 @@ def test_malformed_package_hash_is_exit_2(tmp_path_factory):
         assert result.exit_code == 2, (bad, result.output)
         assert "--package:" in result.output and "expected 64 hex digits" in result.output
         assert "Traceback" not in result.output
+
+
+def test_json_report_never_replaces_a_file(tmp_path_factory, tmp_path):
+    # Was: open(json_path, "w"): an existing file (a key, the last report) was replaced,
+    # and a symbolic link followed (issue 14 item 1).
+    record = small_record(tmp_path_factory)
+    out = tmp_path / "report.json"
+    out.write_text("an earlier report")
+    result = run_verify(record, "--json", str(out))
+    assert result.exit_code == 2 and "already exists" in result.output
+    assert out.read_text() == "an earlier report"
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "elsewhere.json")
+    result = run_verify(record, "--json", str(link))
+    assert result.exit_code == 2 and "symbolic link" in result.output
+    assert not (tmp_path / "elsewhere.json").exists()
+    fresh = tmp_path / "new.json"
+    assert run_verify(record, "--json", str(fresh)).exit_code == 0
+    assert json.loads(fresh.read_text())["valid"] is True
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "new.json",
+                                                          "report.json"]

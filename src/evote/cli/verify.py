@@ -2,7 +2,8 @@
 [--scheduler ADDRESS] [--quiet]`
 
 Checks everything in an election record (specs/record.md section 8) and prints the
-report (text) on stdout; --json FILE also writes it as JSON (never inside RECORD, not
+report (text) on stdout; --json FILE also writes it as JSON (a new file: an existing
+one or a symbolic link is refused before verifying, exit 2; never inside RECORD, not
 even under reports/, which check V18 verifies: the report must not change the record it
 describes). Exit 0 valid,
 1 invalid, 2 unusable input (missing files, unreadable format, wrong version, bad
@@ -39,11 +40,18 @@ import click
 def verify(record, json_path, jobs, scheduler, expected_root, expected_package, quiet):
     """Verify the election record in directory RECORD."""
     from ..errors import EvoteError
+    from ..new_files import StepFileError, check_output, write_new_file
     from ..verify.run import verify_record
 
     if json_path not in (None, "-") and _inside_record(json_path, record):
         raise click.UsageError(f"--json: {json_path} is inside the record {record} and "
                                "would change it; write the report outside the record")
+    if json_path not in (None, "-"):
+        try:  # refused before the (long) verification: never replaced, no symlink
+            check_output(json_path, "--json")
+        except StepFileError as exc:
+            click.echo(f"evote verify: {exc}", err=True)
+            sys.exit(2)
     root = None
     if expected_root is not None:
         try:
@@ -78,11 +86,10 @@ def verify(record, json_path, jobs, scheduler, expected_root, expected_package, 
         else:
             click.echo(text + report.winners_text(), nl=False)
         if json_path:
-            try:
-                with open(json_path, "w", encoding="utf-8", newline="\n") as f:
-                    f.write(report.to_json())
-            except OSError as exc:
-                click.echo(f"evote verify: cannot write {json_path}: {exc.strerror}", err=True)
+            try:  # whole or not at all, fsynced, never replacing (evote/new_files.py)
+                write_new_file(json_path, report.to_json().encode("utf-8"), "--json")
+            except StepFileError as exc:
+                click.echo(f"evote verify: {exc}", err=True)
                 sys.exit(2)
     sys.exit(report.exit_code)
 
