@@ -61,3 +61,23 @@ def test_verify_record_refuses_a_record_dir_that_is_not_a_path(record_dir):
 def test_verify_record_refuses_jobs_that_are_not_a_positive_int(tmp_path, jobs):
     with pytest.raises(EvoteValueError, match="jobs: expected None or an int >= 1"):
         verify_record(str(tmp_path), jobs=jobs)
+
+
+def test_demo_on_a_full_disk_says_so_and_removes_its_partial_record(tmp_path):
+    # A file size limit (RLIMIT_FSIZE, EFBIG) stands for a full disk: the record's large
+    # files fail to write. Was: exit 2 with the partial record left in place.
+    import resource
+    import signal
+
+    def small_disk():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (60_000, 60_000))
+    out = tmp_path / "rec"
+    proc = subprocess.run(EVOTE + ["demo", "--out", str(out), "--stations", "2",
+                                   "--voters-per-station", "2", "--jobs", "1"],
+                          preexec_fn=small_disk, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    (line,) = [ln for ln in proc.stderr.splitlines() if ln.startswith("evote demo: error:")]
+    assert "File too large" in line and f"the partial record {out} was removed" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no record, no parties' files

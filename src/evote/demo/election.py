@@ -110,6 +110,13 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
                     villages,
                     paper, verify, os.path.abspath(str(voters_dir)) if voters_dir else
                     os.path.join(work, "voters"))
+    except (EvoteError, OSError) as exc:
+        # out_dir did not exist or was empty: whatever is there now is this run's
+        # half-written record (a full disk, say). A demo leaves none behind.
+        shutil.rmtree(out_dir, ignore_errors=True)
+        detail = exc if isinstance(exc, EvoteError) else \
+            f"{exc.strerror or exc}{f' ({exc.filename})' if exc.filename else ''}"
+        raise EvoteError(f"{detail}; the partial record {out_dir} was removed") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)  # the parties' secrets: a demo keeps none
 
@@ -316,8 +323,9 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, damaged_b
     if tallied.problems:
         raise EvoteError("demo: the tally refused something: " +
                          "; ".join(str(p) for p in tallied.problems[:3]))
-    step(f"tally: {len(boxes)} boxes verified and tallied, every station reconciled "
-         "(forms issued = ballots cast = CLOSE counts)")
+    step(f"tally: {len(boxes) - len(exclusions)} boxes verified and tallied"
+         + (f", {len(exclusions)} excluded by the board" if exclusions else "")
+         + ", every station reconciled (forms issued = ballots cast = CLOSE counts)")
 
     # Guardians decrypt, each from the record alone; guardian ABSENT_GUARDIAN is away.
     present = [g for g in secrets if g != ABSENT_GUARDIAN]
