@@ -1,4 +1,5 @@
-"""`evote demo [--out DIR] [--stations N] [--voters-per-station N] [--seed S] [--jobs N]`
+"""`evote demo [--out DIR] [--stations N] [--voters-per-station N] [--seed S] [--jobs N]
+[--damaged-box]`
 
 Runs a whole simulated municipal election (evote.demo.election), writes its record,
 prints the results, the root hash and the verifier's summary, and where the HTML report
@@ -26,7 +27,10 @@ from ..hashing import U64_MAX
               show_default=True, help="Same seed: same manifest, choices and results.")
 @click.option("--jobs", type=click.IntRange(min=1, max=256), default=None,
               help="Worker processes (default: every core).")
-def demo(out_dir, stations, voters_per_station, seed, jobs):
+@click.option("--damaged-box", is_flag=True, default=False,
+              help="A disk error damages one city kiosk's box; the supervising board "
+              "excludes it (specs/record.md 5.3): VALID, with the exclusion listed.")
+def demo(out_dir, stations, voters_per_station, seed, jobs, damaged_box):
     """Simulate a municipal election end to end and verify its record."""
     from ..demo.election import run_demo
     from ..errors import EvoteError
@@ -38,7 +42,7 @@ def demo(out_dir, stations, voters_per_station, seed, jobs):
         click.echo(msg, err=True)
     try:
         outcome = run_demo(out_dir, stations=stations, voters_per_station=voters_per_station,
-                           seed=seed, jobs=jobs, log=log)
+                           seed=seed, jobs=jobs, log=log, damaged_box=damaged_box)
     except EvoteError as exc:
         click.echo(f"evote demo: error: {exc}", err=True)
         sys.exit(2)
@@ -50,6 +54,8 @@ def demo(out_dir, stations, voters_per_station, seed, jobs):
     click.echo(f"verifier:    {'VALID' if rep.valid else 'INVALID'}: {len(rep.checks)} checks, "
                f"{len(rep.checks) - len(failed)} passed"
                + "".join(f"\n  {c.number} {c.title}: {c.status}" for c in failed))
+    for line in rep.exclusions_text():   # never silent: every excluded box, its reason
+        click.echo(line)
     click.echo(f"HTML report: {outcome.html_path}")
     click.echo(f"voters:      each station's codes in "
                f"{os.path.join(outcome.record_dir, 'reports', 'station-<station>.html')}; "
