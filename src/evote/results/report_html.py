@@ -41,7 +41,7 @@ background:#f4f6f8;color:#1d2730;line-height:1.6;font-size:16px}
 header{background:#17324d;color:#fff;padding:16px 24px}
 header h1{margin:0;font-size:1.45em;line-height:1.3}
 header p{margin:4px 0 0;opacity:.9}
-main{padding:10px 24px 36px;max-width:1100px}
+main{padding:10px 24px 36px;max-width:1100px;margin:0 auto}
 section.contest{background:#fff;border-radius:8px;padding:14px 18px;margin:16px 0;
 box-shadow:0 1px 3px rgba(0,0,0,.12)}
 h2{margin:0 0 4px;font-size:1.25em;line-height:1.35}
@@ -62,11 +62,11 @@ white-space:nowrap}
 .badge.encrypted{background:#37617f}
 .legend span{margin-left:12px}
 .chart{margin:10px 0}
-.bar{display:grid;grid-template-columns:minmax(0,15em) minmax(0,1fr) 4.5em;
+.bar{display:grid;grid-template-columns:minmax(0,15em) minmax(0,1fr);
 column-gap:8px;align-items:center;font-size:.9em;padding:1px 0}
 .bar .label{overflow-wrap:anywhere;line-height:1.3}
-.bar .track{height:1em;background:#eef2f5;border-radius:2px}
-.bar .fill{display:block;height:100%;border-radius:2px}
+.bar .track{display:flex;align-items:center;gap:6px;min-width:0}
+.bar .fill{display:block;flex:none;height:1em;border-radius:2px}
 .bar .fill.winner{background:#2e7d32}.bar .fill.alternate{background:#e0a100}
 .bar .fill.undecided{background:#c62828}.bar .fill.none{background:#9aa7b0}
 .bar .v{font-variant-numeric:tabular-nums;text-align:left;white-space:nowrap}
@@ -79,7 +79,7 @@ section.hashes p{margin:2px 0}
 @media (max-width:640px){
 header{padding:12px 14px}main{padding:6px 10px 28px}footer{padding:0 10px 20px}
 section.contest{padding:10px 10px;margin:12px 0}
-.bar{grid-template-columns:minmax(0,9.5em) minmax(0,1fr) 3.8em;column-gap:6px}
+.bar{grid-template-columns:minmax(0,9.5em) minmax(0,1fr);column-gap:6px}
 th,td{padding:3px 4px}
 .wide{display:none}
 }
@@ -135,17 +135,18 @@ def _scope_fa(scope: str) -> str:
 
 def _bars(title: str, rows) -> str:
     """A bar chart for rows of (label, value, status), in the order given: per row the
-    label (HTML text, so it stays at the page's font size on any screen), a bar whose
-    length is value / the largest value (in 0.1 % steps, integer arithmetic) and the
-    value in Persian digits. No script, no SVG."""
+    label (HTML text, so it stays at the page's font size on any screen), then a bar
+    whose length is value / the largest value of the room left beside the number (in
+    0.1 % steps, integer arithmetic), and the value in Persian digits at its end. No
+    script, no SVG."""
     vmax = max([v for _, v, _ in rows] + [1])
     out = [f'<figure class="chart" aria-label="{escape(title)}">']
     for label, value, status in rows:
-        tenths = (value * 1000 + vmax // 2) // vmax
-        width = f"{tenths // 10}.{tenths % 10}%"
+        per_mille = (value * 1000 + vmax // 2) // vmax
+        width = f"calc((100% - 4.5em) * {per_mille // 1000}.{per_mille % 1000:03d})"
         out.append(f'<div class="bar"><span class="label">{escape(label)}</span>'
                    f'<span class="track"><span class="fill {status}" style="width:{width}">'
-                   f'</span></span><span class="v">{_fa(value)}</span></div>')
+                   f'</span><span class="v">{_fa(value)}</span></span></div>')
     out.append("</figure>")
     return "\n".join(out)
 
@@ -384,7 +385,7 @@ def render_html(er: ElectionResults, root_hash: Optional[bytes] = None,
     m = er.manifest
     cast_codes = cast_codes or {}
     seed = "—" if er.lot_seed is None else er.lot_seed.hex()
-    hashes = _hashes(root_hash, package_hash) + ("\n" + FIND if cast_codes else "")
+    hashes = (FIND + "\n" if cast_codes else "") + _hashes(root_hash, package_hash)
     body = "\n".join(_contest_section(er, r, cast_codes) for r in er.contests)
     return f"""<!DOCTYPE html>
 <html dir="rtl" lang="fa">
