@@ -250,6 +250,18 @@ def _entry_name(er: ElectionResults, r: ContestResult, scope: str, code: int) ->
     return to_persian_digits(code)
 
 
+def _scope_words(er: ElectionResults, r: ContestResult, scope: str) -> str:
+    """Where a tie was, in words: nothing for the contest's candidates, the list's name
+    for a list's members, else the scope's Persian description."""
+    if scope == "candidates":
+        return ""
+    if scope.startswith("list ") and scope[5:].isdigit():
+        lists = {q.code: q.name for q in er.manifest.contest(r.contest_id).lists}
+        if int(scope[5:]) in lists:
+            return f" در فهرست «{escape(lists[int(scope[5:])])}»"
+    return f" در {_scope_fa(scope)}"
+
+
 def _ties(er: ElectionResults, r: ContestResult) -> str:
     """Each tie in one sentence, with names: who was tied, on what, how it was broken,
     the order that came out; and, when a lot decided one, how the lot was drawn."""
@@ -270,7 +282,7 @@ def _ties(er: ElectionResults, r: ContestResult) -> str:
         else:
             how = (f"به حکم قانون، {escape(ATTR_FA.get(t.step, t.step))} بیشتر جلوتر است، "
                    f"پس به این ترتیب درآمدند: {order}.")
-        items.append(f"<li>{who} با {on} ({_num(t.score)}) در {_scope_fa(t.scope)} "
+        items.append(f"<li>{who} با {on} ({_num(t.score)}){_scope_words(er, r, t.scope)} "
                      f"مساوی شدند؛ {how}</li>")
     lot = f'<p class="meta">{LOT_HOW}</p>' if any(t.step == "lot" for t in r.ties) else ""
     return "<h3>تساوی‌ها</h3><ul>" + "\n".join(items) + "</ul>" + lot
