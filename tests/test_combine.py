@@ -132,3 +132,40 @@ def test_cli_combine_prints_present_and_missing(setup, tmp_path):
     assert r.exit_code == 2
     assert r.output.startswith("evote combine: tally/decryption.json: already exists")
     assert "Traceback" not in r.output
+
+
+def test_the_lot_seed_is_the_same_for_any_t_guardians(setup, tmp_path):
+    """tally/lot.json: written with the decryption, verified against the context's lot
+    ciphertext; guardians {1, 3} and {1, 2, 3} give the same seed (withholding changes
+    nothing), and `evote results` uses it."""
+    from evote.election.results_step import verified_lot_seed
+    from evote.election.record_inputs import read_election
+    from evote.record.lot import LotDecryption
+    ctx = setup["election"].context
+    seeds = []
+    for k, files in enumerate(([setup["shares"][2], setup["shares"][0]], setup["shares"])):
+        record = copy_record(setup["record"], tmp_path / f"rec{k}")
+        o = combine(record, files)
+        value, _ = load_json_file(os.path.join(record, *layout.LOT.split("/")), layout.LOT)
+        lot = LotDecryption.from_json_obj(value)
+        assert lot == o.lot and [s.guardian_index for s in lot.shares] == list(o.present)
+        assert lot.verify(ctx) == verified_lot_seed(read_election(record)) == lot.seed
+        seeds.append(lot.seed)
+    assert seeds[0] == seeds[1]
+
+
+def test_a_bad_lot_share_is_refused_and_nothing_written(setup, tmp_path):
+    record = _record(setup, tmp_path)
+    obj = json.loads(open(setup["shares"][1], "rb").read())
+    obj["lot"]["partials"] = [obj["contests"][0]["share"]["partials"][0]]  # another's value
+    bad = tmp_path / "bad-lot.json"
+    bad.write_text(json.dumps(obj))
+    with pytest.raises(CombineRefused, match=r"guardian 2's lot share"):
+        combine(record, [setup["shares"][0], str(bad)])
+    for rel in (layout.DECRYPTION, layout.LOT):
+        assert not os.path.exists(os.path.join(record, *rel.split("/")))
+    obj["lot"] = None                                          # a share file without its lot
+    bad.unlink()
+    bad.write_text(json.dumps(obj))
+    with pytest.raises(GuardianSharesError, match=r"bad-lot.json.lot"):
+        combine(record, [setup["shares"][0], str(bad)])

@@ -215,3 +215,35 @@ def test_a_package_in_the_record_must_list_every_box_certificate(setup, tmp_path
                        r"k1.box: kiosk 'village-001-st001-k1' of station 'village-001-st001' "
                        r"has a certificate the election package does not list"):
         decrypt(_secret(setup, tmp_path, 2), PASSPHRASE, record, tmp_path / "s.json", jobs=1)
+
+
+def test_a_context_without_every_acknowledgement_is_refused_before_the_log(setup, tmp_path):
+    """A context short of the guardians' acknowledgements has no lot ciphertext (specs/
+    key-ceremony.md 12): refused in step 1, nothing logged, nothing written."""
+    record = copy_record(setup["record"], tmp_path / "rec")
+    path = os.path.join(record, "context.json")
+    obj = json.loads(open(path, "rb").read())
+    obj["acknowledgements"] = []
+    os.unlink(path)
+    from evote.record.jsonio import canonical_bytes
+    with open(path, "wb") as f:
+        f.write(canonical_bytes(obj))
+    if os.path.exists(os.path.join(record, "package.json")):  # it would be named first
+        os.unlink(os.path.join(record, "package.json"))
+    secret = _secret(setup, tmp_path)
+    with pytest.raises(DecryptRefused, match=r"context.json: election context: 0 of the 3 "
+                       r"guardians' acknowledgements"):
+        decrypt(secret, PASSPHRASE, record, tmp_path / "s.json", jobs=1)
+    assert not os.path.exists(decrypt_log.log_path(secret))
+    assert not os.path.exists(tmp_path / "s.json")
+
+
+def test_the_share_file_holds_the_lot_share(setup, tmp_path):
+    from evote.protocol.decryption import verify_decryption_share
+    from evote.protocol.lot import LOT_LABEL
+    out = tmp_path / "shares.json"
+    decrypt(_secret(setup, tmp_path, 2), PASSPHRASE, setup["record"], out, jobs=1)
+    shares = GuardianShares.from_json_obj(json.loads(out.read_bytes()))
+    ctx = setup["election"].context
+    assert shares.lot.guardian_index == 2
+    verify_decryption_share(ctx, [ctx.lot_ciphertext], [LOT_LABEL], shares.lot)
