@@ -78,15 +78,17 @@ def make_official(directory, manifest, authority, station_id, role, name=None):
     return key_path, cert_path, OfficialEntry(role, pk, cert)
 
 
-def build_election(directory, *, seed=11, voters=(3, 2, 2)) -> Election:
+def build_election(directory, *, seed=11, voters=(3, 2, 2), manifest_fields=None) -> Election:
     """Everything under `directory` (created): package.json, pw, officials/, boxes/.
-    voters: CAST ballots in (city kiosk k1, city kiosk k2, village kiosk k1)."""
+    voters: CAST ballots in (city kiosk k1, city kiosk k2, village kiosk k1);
+    manifest_fields: top-level Manifest fields to set (e.g. supervisors, voting_window)."""
     directory = os.fspath(directory)
     os.makedirs(os.path.join(directory, "officials"), exist_ok=True)
     authority = nacl.signing.SigningKey.generate()
     manifest = make_demo_manifest(seed, 2, 1, authority_key=bytes(authority.verify_key),
                                   city_seats=2, city_alternates=1, city_candidates=4,
                                   privacy_floor=1)
+    manifest = dataclasses.replace(manifest, **(manifest_fields or {}))
     context, guardians = run_ceremony(manifest.hash(), 3, 2)
     city, paper_id, village = (s.station_id for s in manifest.stations)
     keys, certs, officials, plans = {}, {}, {}, []
