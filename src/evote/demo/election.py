@@ -355,10 +355,9 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, damaged_b
         exit_code, code, answer = as_party(check_challenge, out_dir, kept[0])
         if exit_code != 0:
             raise EvoteError(f"demo: a voter's printed opening does not check (this is a "
-                             f"bug): {answer}")
+                             f"bug): {' / '.join(answer)}")
         step(f"a voter checks the ballot they challenged: evote challenge check {out_dir} "
-             f"{code} --opening opening.hex\n" + "".join(f"    {line}\n" for line in
-                                                          answer.strip().splitlines()[:12]))
+             f"{code} --opening opening.hex\n" + "\n".join(f"    {x}" for x in answer))
     reports = os.path.join(out_dir, "reports")
     with open(os.path.join(reports, "results.txt"), encoding="utf-8") as f:
         text = f.read()

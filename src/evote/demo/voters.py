@@ -82,8 +82,10 @@ def challengers(voters_dir) -> list:
 
 
 def check_challenge(record_dir, home) -> tuple:
-    """What `evote challenge check RECORD CODE --opening FILE` answers this voter:
-    (exit code, short code, the English answer's lines). Run it as the voter's party."""
+    """What `evote challenge check RECORD CODE --opening FILE` answers this voter, briefly:
+    (exit code, short code, lines: the status, then per contest the choices the kiosk
+    encrypted, or the English answer in full when it is not verified). Run it as the
+    voter's party."""
     from ..voter.answers import challenge_answer
     from ..voter.challenge_check import read_opening_file
     from ..voter.codes import parse_code
@@ -93,4 +95,10 @@ def check_challenge(record_dir, home) -> tuple:
         code = f.read().strip()
     opening = read_opening_file(os.path.join(home, OPENING_FILE))
     answer, exit_code = challenge_answer(open_record(record_dir), parse_code(code), opening)
-    return exit_code, code, render(answer, "en", record_dir, code)
+    if answer["status"] != "opening-verified":
+        return exit_code, code, render(answer, "en", record_dir, code).strip().splitlines()
+    lines = ["opening verified: the published ballot encrypts exactly these choices"]
+    for c in answer["choices"]:
+        picked = ", ".join(f"{x['code']} {x['name']}" for x in c["candidates"]) or "blank"
+        lines.append(f"{c['name']} ({c['contest_id']}): {picked}")
+    return exit_code, code, lines
