@@ -64,7 +64,8 @@ def ballot_answer(view, query, expected_root=None):
 
 def challenge_answer(view, query, opening=None, expected_root=None):
     """(answer, exit code) of `evote challenge check` (specs/voter.md section 4);
-    opening: challenge record bytes from --opening FILE, or None (the record's)."""
+    opening: the kiosk's printed opening (EVOP bytes) from --opening FILE, or None
+    (none given: the record holds none)."""
     a, code, checked = _lookup("challenge-check", view, query, expected_root)
     a["choices"], a["opening_source"] = None, None
     if code is not None:
