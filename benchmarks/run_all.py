@@ -92,9 +92,9 @@ def group_rows(pairs, log):
     return rows, info
 
 
-def ballot_rows(pairs, eg, eg_missing, bel_dir, tehran_peers, log):
+def ballot_rows(pairs, eg, eg_missing, bel_dir, tehran_peers, use_belenios, log):
     rows, info = {}, {}
-    why_bel = belenios_election.available()
+    why_bel = belenios_election.available() if use_belenios else "left out (--no-belenios)"
     info["belenios"] = "not run: " + why_bel if why_bel else "belenios-tool 2.0 (Debian)"
     if not why_bel:
         info["belenios_baseline_s"] = belenios_election.baseline()
@@ -206,7 +206,7 @@ def main(argv=None):
     log = (lambda *a: print(*a, flush=True))
     started = datetime.datetime.now(datetime.timezone.utc)
     meta = {"started": started.strftime("%Y-%m-%d %H:%M UTC"),
-            "command": "python benchmarks/run_all.py" + (" --quick" if args.quick else ""),
+            "command": " ".join(["python benchmarks/run_all.py"] + (argv or sys.argv[1:])),
             "load_start": os.getloadavg(), "cpus": os.cpu_count(),
             "machine": platform.machine(), "python": platform.python_version(),
             "evote_core": _bindings.core_version(), "pairs": pairs, "group_pairs": gpairs}
@@ -221,16 +221,12 @@ def main(argv=None):
         except Exception as exc:
             info["eg_why"] = f"ElectionGuard not available: {exc}"
     with tempfile.TemporaryDirectory(prefix="evote-belenios-") as bel_dir:
-        if args.no_belenios:
-            belenios_election.TOOL = "belenios-tool-left-out"
         try:
             more, more_info = ballot_rows(pairs, eg, info.get("eg_why", ""), bel_dir,
-                                          not args.no_tehran_peers, log)
+                                          not args.no_tehran_peers, not args.no_belenios, log)
         finally:
             if eg is not None:
                 eg.close()
-    if args.no_belenios:
-        more_info["belenios"] = "not run: left out (--no-belenios)"
     rows.update(more)
     info.update(more_info)
     meta["load_end"] = os.getloadavg()

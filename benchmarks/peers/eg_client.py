@@ -21,19 +21,21 @@ class ElectionGuard:
         hello = self._read()
         self.version, self.python = hello["version"], hello["python"]
 
-    def _read(self) -> dict:
+    def _read(self, op=None) -> dict:
         line = self.proc.stdout.readline()
         if not line:
             raise RuntimeError("the ElectionGuard worker exited (see /tmp/evote-peers/eg.log)")
         out = json.loads(line)
         if not out.get("ok"):
             raise RuntimeError(f"ElectionGuard: {out.get('error')}")
+        if op is not None and out.get("op") != op:
+            raise RuntimeError(f"ElectionGuard answered {out.get('op')!r} to {op!r}")
         return out
 
     def ask(self, **req) -> dict:
         self.proc.stdin.write((json.dumps(req) + "\n").encode())
         self.proc.stdin.flush()
-        return self._read()
+        return self._read(req["op"])
 
     def close(self) -> None:
         if self.proc.poll() is None:
