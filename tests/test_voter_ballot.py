@@ -12,7 +12,7 @@ import zlib
 
 import pytest
 
-from evote.ballotbox.framing import RecordType, iter_frames
+from evote.ballotbox.framing import iter_frames
 from evote.manifest import to_persian_digits
 
 from test_verify_support import copy_record, reseal, small_record

@@ -90,7 +90,8 @@ def station_codes_html(manifest, station_id: str, codes: Sequence[CastCode],
 <body>
 <header>
 <h1>{title}</h1>
-<p>{escape(manifest.name)} | شعبه <code>{escape(station_id)}</code></p>
+<p>{escape(manifest.name)} | شعبه <code>{escape(station_id)}</code> |
+<a href="results.html" style="color:#fff">نتایج</a></p>
 </header>
 <main>
 <section class="how">
