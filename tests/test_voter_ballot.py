@@ -7,6 +7,7 @@ The expected station, kiosk and record number come from reading the boxes with t
 reader (test_voter_support.ballots_of), not from evote.voter's own search."""
 import json
 import os
+import random
 import struct
 import zlib
 
@@ -335,3 +336,31 @@ def test_symbolic_links_are_never_followed(record, tmp_path, what):
         (p, f"a symbolic link{link}, never followed: a record holds regular files only")
         for p in {o["path"] for o in ballots_of(record)}
         if p == b["path"] or (what != "box" and p.startswith(rel + "/"))}
+
+
+@pytest.mark.parametrize("name", ["record.json", "manifest.json", "context.json"])
+def test_damaged_record_files_never_a_traceback(record, tmp_path, name):
+    """Truncations and byte flips of the files the voter's check reads first: an answer
+    (exit 0 or 1: a changed file the index names) or one line on stderr (exit 2), never a
+    traceback (run() re-raises any exception that is not an exit)."""
+    rec = copy_record(record, tmp_path)
+    path = os.path.join(rec, name)
+    good = open(path, "rb").read()
+    short = first(record, "CAST")["short"]
+    rng = random.Random(name)
+    for k in range(12):
+        data = bytearray(good)
+        if k % 3 == 0:
+            data = data[:rng.randrange(len(data))]
+        else:
+            for _ in range(1 + k % 4):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        os.chmod(path, 0o644)
+        with open(path, "wb") as f:
+            f.write(bytes(data))
+        code, out, err = run("ballot", rec, short)
+        assert code in (0, 1, 2), (k, code, err)
+        if code == 2:
+            assert not out and err.count("\n") == 1 and name in err, (k, err)
+        elif bytes(data) != good:
+            assert code == 1 and f"{name}:" in out, (k, out)

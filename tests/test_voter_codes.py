@@ -2,6 +2,7 @@
 import os
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from evote.ballotbox.records import short_code
 from evote.voter.codes import CodeError, parse_code
@@ -69,3 +70,17 @@ def test_refused_with_one_precise_line(typed, says):
 def test_not_a_string():
     with pytest.raises(TypeError):
         parse_code(b"ABCD")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80) | st.text(alphabet="0123456789abcdefABCDEF-۰۱۲۳۴۵۶۷۸۹ \u200c",
+                                      max_size=80))
+def test_any_text_is_a_code_or_one_precise_line(typed):
+    """Whatever is typed: a code, or a CodeError (a ValueError) of one line; never any
+    other exception. A parsed code reads back to the same query."""
+    try:
+        q = parse_code(typed)
+    except CodeError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("code: ")
+        return
+    assert q.kind in ("short", "full") and parse_code(q.shown()) == q
