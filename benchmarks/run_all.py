@@ -38,7 +38,7 @@ import sodium_ristretto  # noqa: E402
 from eg_client import DEFAULT_VENV, ElectionGuard  # noqa: E402
 from evote import _bindings  # noqa: E402
 from evote_shapes import Shape  # noqa: E402
-from interleave import Figure, interleave, load_average  # noqa: E402
+from interleave import interleave, load_average  # noqa: E402
 
 SHAPES = [(50, 9), (200, 21)]
 TEHRAN = (3000, 21)
