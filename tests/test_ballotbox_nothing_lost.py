@@ -4,9 +4,12 @@ copy that vanishes mid-day fails the write, record times are bounded by the cloc
 import os
 import random
 import shutil
+import tempfile
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from evote.ballotbox import scan_box
 from evote.ballotbox.durability import FileSink
@@ -261,3 +264,36 @@ def test_record_times_far_ahead_of_the_clock_are_refused(tmp_path, ident):
     assert not box.closed
     box.close()  # the clock still works afterwards
     box.release()
+
+
+# -- property: no cut or zeroing of acknowledged bytes ever reopens -------------------------
+
+@pytest.fixture(scope="module")
+def acked_box(tmp_path_factory):
+    """A closed box (every record acknowledged) and its mark, as bytes."""
+    d = tmp_path_factory.mktemp("acked")
+    ident = Identity(seed=bytes([6] * 32))
+    box = ident.open(d / "b.evb")
+    fill(box, 8, 2, size=200, close=True)
+    box.release()
+    return ident, (d / "b.evb").read_bytes(), open(mark_path(d / "b.evb"), "rb").read()
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_any_cut_or_zeroing_of_acknowledged_bytes_stops_the_box(acked_box, data):
+    ident, full, mark = acked_box
+    cut = data.draw(st.integers(1, len(full)), label="cut")
+    if data.draw(st.booleans(), label="zero instead of cut"):
+        start = data.draw(st.integers(0, cut - 1), label="zero from")
+        damaged = full[:start] + bytes(cut - start) + full[cut:]
+    else:
+        damaged = full[:cut - 1]
+    assume(damaged != full)  # zeroing bytes that are zero changes nothing
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "b.evb")
+        open(path, "wb").write(damaged)
+        open(mark_path(path), "wb").write(mark)
+        with pytest.raises(BoxError):
+            ident.open(path)
+        assert open(path, "rb").read() == damaged  # nothing cut, nothing written
