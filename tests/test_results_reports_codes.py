@@ -127,6 +127,15 @@ def test_seal_refuses_a_box_that_does_not_verify(record, tmp_path):
     open(box, "wb").write(bytes(data))
     with pytest.raises(EvoteError, match=re.escape(b["path"])):
         record_cast_codes(read_election(d))
+    # evote seal on that record, unsealed: refused before it writes anything
+    from evote.election.results_step import seal
+    for name in ("record.json", "ROOT"):
+        os.unlink(os.path.join(d, name))
+    shutil.rmtree(os.path.join(d, "reports"))
+    with pytest.raises(EvoteError, match=re.escape(b["path"])):
+        seal(d)
+    assert not any(os.path.exists(os.path.join(d, n)) for n in ("record.json", "ROOT",
+                                                                "reports"))
 
 
 # ------------------------------------------------------------ pure renderers
