@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 
-from evote.manifest import make_demo_manifest
+from evote.manifest import Manifest, make_demo_manifest
 from evote.results import ContestCounts, StationCounts, combine_station_counts, compute_results
 from evote.results.model import ElectionResults
 from evote.results.report_codes import CastCode, station_codes_html
@@ -59,6 +59,12 @@ def election(seed=11):
     """A proportional city council (lists, ties by attribute and by lot), village councils,
     a paper station; electronic stations with CAST codes; long names and ids."""
     m = make_demo_manifest(seed, 3, 2, authority_key=KEY, city_method="proportional")
+    obj = m.to_json_obj()             # names longer than a phone is wide, without a space
+    obj["contests"][0]["candidates"][0]["name"] = "نام‌" * 30
+    obj["contests"][0]["lists"][0]["name"] = "فهرست‌" * 20
+    obj["contests"][1]["name"] = "شورای‌اسلامی‌روستای‌" * 6
+    obj["stations"][0]["name"] = "شعبه‌" * 25
+    m = Manifest.from_json_obj(obj)
     rng = random.Random(seed)
     stations = []
     for st in m.stations:

@@ -25,6 +25,7 @@ from ..record.layout import is_safe_id
 CSS = """
 body{font-family:Vazirmatn,Tahoma,"DejaVu Sans","Noto Naskh Arabic",sans-serif;margin:0;
 background:#f4f6f8;color:#1d2730;line-height:1.6;font-size:16px}
+h1,p,li{overflow-wrap:anywhere}
 header{background:#17324d;color:#fff;padding:14px 16px}
 header h1{margin:0;font-size:1.3em}
 header p{margin:4px 0 0}

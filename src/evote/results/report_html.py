@@ -38,6 +38,8 @@ ATTR_FA = {"education": "تحصیلات", "priority": "اولویت", "seats": "
 CSS = """
 body{font-family:Vazirmatn,Tahoma,"DejaVu Sans","Noto Naskh Arabic",sans-serif;margin:0;
 background:#f4f6f8;color:#1d2730;line-height:1.6;font-size:16px}
+h1,h2,h3,p,li,figcaption{overflow-wrap:anywhere}
+.brk{overflow-wrap:anywhere;word-break:break-all}
 header{background:#17324d;color:#fff;padding:16px 24px}
 header h1{margin:0;font-size:1.45em;line-height:1.3}
 header p{margin:4px 0 0;opacity:.9}
@@ -49,7 +51,8 @@ h3{font-size:1.05em;margin:14px 0 4px}
 .meta{color:#4a5a68;margin:0 0 10px}
 .warn{color:#c62828;font-weight:bold}
 table{border-collapse:collapse;margin:10px 0;font-size:.92em;width:100%}
-th,td{border-bottom:1px solid #dde3e8;padding:3px 8px;text-align:right;overflow-wrap:break-word}
+th,td{border-bottom:1px solid #dde3e8;padding:3px 8px;text-align:right;
+overflow-wrap:break-word}
 th{background:#eef2f5;font-weight:bold}
 td.n{font-variant-numeric:tabular-nums;text-align:left;white-space:nowrap}
 tr.winner td{background:#e8f5e9}
@@ -91,6 +94,19 @@ def jalali_date(iso: str) -> str:
     g = datetime.date.fromisoformat(iso)
     j = jdatetime.date.fromgregorian(date=g)
     return f"{to_persian_digits(j.day)} {JALALI_MONTHS[j.month - 1]} {to_persian_digits(j.year)}"
+
+
+LONG_WORD = 16   # characters: a longer word in a table cell may break anywhere
+
+
+def _cell(text: str) -> str:
+    """Manifest text for a table cell, escaped. A word longer than LONG_WORD characters
+    is marked breakable anywhere, so no name widens a table past a phone's screen; other
+    words never break inside (breaking every word anywhere made the table squeeze
+    ordinary names letter by letter)."""
+    if any(len(w) > LONG_WORD for w in text.split()):
+        return f'<span class="brk">{escape(text)}</span>'
+    return escape(text)
 
 
 def _fa(n: int) -> str:
@@ -192,9 +208,9 @@ def _candidates_table(er: ElectionResults, r: ContestResult) -> str:
         c = by_code[cr.code]
         badge = (f'<span class="badge {cr.status}">{STATUS_FA[cr.status]}</span>'
                  if cr.status != "none" else "")
-        lst = f"<td>{escape(lists.get(c.list_code, 'مستقل'))}</td>" if has_lists else ""
+        lst = f"<td>{_cell(lists.get(c.list_code, 'مستقل'))}</td>" if has_lists else ""
         rows.append(f'<tr class="{cr.status}"><td class="n wide">{_fa(cr.rank)}</td>'
-                    f'<td class="n">{to_persian_digits(cr.code)}</td><td>{escape(c.name)}</td>'
+                    f'<td class="n">{to_persian_digits(cr.code)}</td><td>{_cell(c.name)}</td>'
                     f'{lst}<td class="n">{_fa(cr.votes)}</td>'
                     f'<td class="n">{_pct(cr.votes, r.valid)}٪</td><td>{badge}</td></tr>')
     return "<table>" + "\n".join(rows) + "</table>"
@@ -218,7 +234,7 @@ def _lists_table(er: ElectionResults, r: ContestResult) -> str:
             '<th class="wide">باقی‌مانده</th><th>کرسی</th><th>علی‌البدل</th></tr>']
     for p in r.lists:
         note = "" if p.eligible else " (زیر حد نصاب)"
-        rows.append(f"<tr><td>{escape(_pool_name(er, r, p))}{note}</td>"
+        rows.append(f"<tr><td>{_cell(_pool_name(er, r, p))}{note}</td>"
                     f"<td class='n'>{_fa(p.votes)}</td>"
                     f"<td class='n wide'>{_fa(p.quota_seats)}</td><td class='n wide'>"
                     f"{_num(p.remainder)}</td>"
@@ -307,7 +323,7 @@ def _stations_table(er: ElectionResults, r: ContestResult,
         sid = st.station_id
         if sid in paper:
             k = paper[sid].counts
-            rows.append(f"<tr><td>{escape(st.name)}</td>"
+            rows.append(f"<tr><td>{_cell(st.name)}</td>"
                         f'<td class="wide"><code>{escape(sid)}</code></td>'
                         '<td><span class="badge paper">کاغذی (اعلام‌شده)</span></td>'
                         f"<td class='n'>{_fa(k.ballots_cast)}</td><td class='n'>{_fa(k.blank)}"
@@ -315,7 +331,7 @@ def _stations_table(er: ElectionResults, r: ContestResult,
         elif sid in cast_codes and any(c.contest_id == r.contest_id
                                        for c in m.station_contests(sid)):
             electronic += 1
-            rows.append(f'<tr><td><a href="{_station_link(sid)}">{escape(st.name)}</a></td>'
+            rows.append(f'<tr><td><a href="{_station_link(sid)}">{_cell(st.name)}</a></td>'
                         f'<td class="wide"><code>{escape(sid)}</code></td>'
                         '<td><span class="badge encrypted">الکترونیکی</span></td>'
                         f"<td class='n'>{_fa(len(cast_codes[sid]))}</td><td class='n'>—</td>"
