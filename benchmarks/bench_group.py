@@ -74,6 +74,33 @@ def test_anchor_sodium_base_noclamp(benchmark, data, record):
     _rec(record, benchmark, "sodium_base_noclamp")
 
 
+# ------------------------------------------- anchors: libsodium's own ristretto255
+# pynacl binds no ristretto255 function, and crypto_scalarmult_ed25519_noclamp above also
+# does a subgroup check (a second scalar multiplication): not like for like. These time
+# libsodium's ristretto255 functions themselves (the system library, through cffi; see
+# benchmarks/peers/sodium_ristretto.py, which first checks both give the same bytes).
+
+@pytest.fixture(scope="module")
+def sodium_ops():
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers"))
+    import sodium_ristretto
+    try:
+        return sodium_ristretto.Operations(sodium_ristretto.load())
+    except OSError as exc:
+        pytest.skip(f"no system libsodium: {exc}")
+
+
+def test_anchor_sodium_ristretto255(benchmark, sodium_ops, record):
+    benchmark(sodium_ops.scalarmult()[2], 1)
+    _rec(record, benchmark, "sodium_ristretto255")
+
+
+def test_anchor_sodium_ristretto255_base(benchmark, sodium_ops, record):
+    benchmark(sodium_ops.scalarmult_base()[2], 1)
+    _rec(record, benchmark, "sodium_ristretto255_base")
+
+
 # ---------------------------------------------------------------- constant time
 
 def test_ct_scalarmult(benchmark, data, record):
