@@ -27,11 +27,23 @@ def test_ceremony_through_the_cli(tmp_path):
     pw.write_text("guardian passphrase\n")
     secrets = [tmp_path / f"secret-{i}.json" for i in range(1, n + 1)]
     records = [tmp_path / f"record-{i}.json" for i in range(1, n + 1)]
-    for i, (s, r) in enumerate(zip(secrets, records), start=1):
+    commits = [tmp_path / f"commitment-{i}.json" for i in range(1, n + 1)]
+    for i, (s, c) in enumerate(zip(secrets, commits), start=1):
         _run(runner, "generate", "--manifest-hash", mh, "--index", i, "--guardians", n,
              "--threshold", t, "--out", s, "--passphrase-file", pw, *FAST)
         assert stat.S_IMODE(os.stat(s).st_mode) == 0o600
-        _run(runner, "publish", s, "--out", r, "--passphrase-file", pw)
+        _run(runner, "commit", s, "--out", c, "--passphrase-file", pw)
+    # the commitment round: no record before every guardian's commitment is in
+    r = _run(runner, "publish", secrets[0], "--commitments", commits[0], "--commitments",
+             commits[1], "--out", records[0], "--passphrase-file", pw, code=2)
+    assert "none from guardian(s) 3" in r.output and not records[0].exists()
+    r = _run(runner, "publish", secrets[0], *[x for c in (commits[1], commits[1], commits[2])
+                                              for x in ("--commitments", c)],
+             "--out", records[0], "--passphrase-file", pw, code=2)
+    assert "a second commitment of guardian 2" in r.output and not records[0].exists()
+    com_args = [x for c in commits for x in ("--commitments", c)]
+    for s, r in zip(secrets, records):
+        _run(runner, "publish", s, *com_args, "--out", r, "--passphrase-file", pw)
     shares = tmp_path / "shares"
     for s in secrets:
         _run(runner, "deal", s, *records, "--out-dir", shares, "--passphrase-file", pw)
@@ -45,8 +57,8 @@ def test_ceremony_through_the_cli(tmp_path):
         _run(runner, "acknowledge", s, *records, "--out", a, "--passphrase-file", pw)
     out = tmp_path / "context.json"
     # every guardian's acknowledgement is needed: one missing is refused, naming it
-    r = _run(runner, "context", *records, *[x for a in acks[:2] for x in
-                                            ("--acknowledgements", a)],
+    r = _run(runner, "context", *records, *com_args, *[x for a in acks[:2] for x in
+                                                        ("--acknowledgements", a)],
              "--out", out, code=2)
     assert "guardian(s) 3" in r.output and not out.exists()
     # an acknowledgement whose lot contribution was altered is refused (its proof/signature)
@@ -54,13 +66,17 @@ def test_ceremony_through_the_cli(tmp_path):
     bad = tmp_path / "ack-bad.json"
     obj["contribution"] = obj["contribution"][64:] + obj["contribution"][:64]
     bad.write_text(json.dumps(obj))
-    r = _run(runner, "context", *records, "--acknowledgements", acks[0],
+    r = _run(runner, "context", *records, *com_args, "--acknowledgements", acks[0],
              "--acknowledgements", bad, "--acknowledgements", acks[2], "--out", out, code=2)
     assert "guardian 2" in r.output and not out.exists()
-    _run(runner, "context", *records, *[x for a in acks for x in ("--acknowledgements", a)],
-         "--out", out)
+    ack_args = [x for a in acks for x in ("--acknowledgements", a)]
+    # every guardian's commitment is needed too: one missing is refused, naming it
+    r = _run(runner, "context", *records, *com_args[:4], *ack_args, "--out", out, code=2)
+    assert "--commitments" in r.output and "guardian(s) 3" in r.output and not out.exists()
+    _run(runner, "context", *records, *com_args, *ack_args, "--out", out)
     ctx = ElectionContext.from_json_obj(json.loads(out.read_bytes()))
     assert [a.guardian_index for a in ctx.acknowledgements] == [1, 2, 3]
+    assert [c.guardian_index for c in ctx.ceremony_commitments] == [1, 2, 3]
     for i, s in enumerate(secrets, start=1):
         g = load_guardian(s, "guardian passphrase")
         assert g.base_hash == ctx.base_hash and g.key_share is not None
@@ -74,7 +90,7 @@ def test_ceremony_through_the_cli(tmp_path):
     obj = json.loads(records[1].read_bytes())
     obj["signature"] = "00" * 64
     records[1].write_text(json.dumps(obj))
-    r = _run(runner, "context", *records, *[x for a in acks for x in ("--acknowledgements", a)],
+    r = _run(runner, "context", *records, *com_args, *ack_args,
              "--out", tmp_path / "ctx2.json", code=2)
     assert "guardian 2" in r.output
 
@@ -88,9 +104,12 @@ def test_finish_with_a_missing_share_writes_a_complaint(tmp_path):
         s, r = tmp_path / f"s{i}", tmp_path / f"r{i}"
         _run(runner, "generate", "--manifest-hash", "cd" * 32, "--index", i, "--guardians", 2,
              "--threshold", 2, "--out", s, "--passphrase-file", pw, *FAST)
-        _run(runner, "publish", s, "--out", r, "--passphrase-file", pw)
+        _run(runner, "commit", s, "--out", tmp_path / f"c{i}", "--passphrase-file", pw)
         secrets.append(s)
         records.append(r)
+    for s, r in zip(secrets, records):
+        _run(runner, "publish", s, "--commitments", tmp_path / "c1", "--commitments",
+             tmp_path / "c2", "--out", r, "--passphrase-file", pw)
     _run(runner, "deal", secrets[1], *records, "--out-dir", tmp_path / "sh", "--passphrase-file", pw)
     share = tmp_path / "sh" / "share-2-to-1.json"
     obj = json.loads(share.read_bytes())
@@ -113,10 +132,13 @@ def _dealt(tmp_path, n=3):
     pw.write_text("pw\n")
     secrets = [tmp_path / f"s{i}.json" for i in range(1, n + 1)]
     records = [tmp_path / f"r{i}.json" for i in range(1, n + 1)]
-    for i, (s, r) in enumerate(zip(secrets, records), start=1):
+    for i, s in enumerate(secrets, start=1):
         _run(runner, "generate", "--manifest-hash", "ef" * 32, "--index", i, "--guardians", n,
              "--threshold", 2, "--out", s, "--passphrase-file", pw, *FAST)
-        _run(runner, "publish", s, "--out", r, "--passphrase-file", pw)
+        _run(runner, "commit", s, "--out", tmp_path / f"c{i}.json", "--passphrase-file", pw)
+    com_args = [x for i in range(1, n + 1) for x in ("--commitments", tmp_path / f"c{i}.json")]
+    for s, r in zip(secrets, records):
+        _run(runner, "publish", s, *com_args, "--out", r, "--passphrase-file", pw)
     for s in secrets:
         _run(runner, "deal", s, *records, "--out-dir", tmp_path / "sh", "--passphrase-file", pw)
     return runner, pw, secrets, records

@@ -206,3 +206,21 @@ def test_lot_contributions_and_seed_by_the_independent_path(files):
         acc = ref.sub(acc, ref.mul(sc(dv["lagrange"][str(l)]), pt(share["partials"][0])))
     assert enc(acc).hex() == lot["decryption"]["point"] == enc(G(total_m)).hex()
     assert ref_lot.seed(base, enc(acc)).hex() == lot["decryption"]["seed"]
+
+
+def test_ceremony_commitments_by_the_independent_path(files):
+    """specs/key-ceremony.md 13: each guardian's commitment is the hash of its record's
+    coefficient commitments, signed by its identity key."""
+    cv, _ = files
+    mh, n, t = bytes.fromhex(cv["manifest_hash"]), cv["n_guardians"], cv["threshold"]
+    comms = cv["context"]["ceremony_commitments"]
+    assert [c["guardian_index"] for c in comms] == [g["index"] for g in cv["guardians"]]
+    for g, com in zip(cv["guardians"], comms):
+        rec, i = g["record"], g["index"]
+        points = [bytes.fromhex(k) for k in rec["commitments"]]
+        c = H("evote/v1/ceremony-commitment", mh, u64(n), u64(t), u64(i), *points, size=32)
+        assert com["commitment"] == c.hex() and com["identity_key"] == rec["identity_key"]
+        d = H("evote/v1/ceremony-commitment-signature", mh, u64(n), u64(t), u64(i),
+              bytes.fromhex(rec["identity_key"]), c, size=32)
+        nacl.signing.VerifyKey(bytes.fromhex(rec["identity_key"])).verify(
+            d, bytes.fromhex(com["signature"]))

@@ -104,8 +104,13 @@ def ceremony(tmp_path_factory):
         _invoke("guardian", "generate", "--manifest-hash", "ab" * 32, "--index", i,
                 "--guardians", 2, "--threshold", 2, "--out", d / f"secret-{i}.json",
                 "--passphrase-file", d / "pw", *FAST)
-        _invoke("guardian", "publish", d / f"secret-{i}.json", "--out", d / f"record-{i}.json",
-                "--passphrase-file", d / "pw")
+        _invoke("guardian", "commit", d / f"secret-{i}.json", "--out",
+                d / f"commitment-{i}.json", "--passphrase-file", d / "pw")
+    for i in (1, 2):
+        r = _invoke("guardian", "publish", d / f"secret-{i}.json", "--commitments",
+                    d / "commitment-1.json", "--commitments", d / "commitment-2.json",
+                    "--out", d / f"record-{i}.json", "--passphrase-file", d / "pw")
+        assert r.exit_code == 0, r.output
     return d
 
 

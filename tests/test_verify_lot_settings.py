@@ -1,8 +1,8 @@
 """Issue 12 section 1 as forgeries a tally centre could publish, each resealed (reports
 regenerated) and refused with the check's number and a message a person can act on:
 results computed under other settings or with another lot seed (V15), a context short of
-an acknowledgement or with a bad one (V4, and `evote package`), a lot file that lies
-(V12)."""
+an acknowledgement or a ceremony commitment, or with a bad acknowledgement (V4, and
+`evote package`), a lot file that lies (V12)."""
 import dataclasses
 import json
 import os
@@ -108,14 +108,16 @@ def _edit_context(d, edit) -> None:
             json.dump(obj, f, ensure_ascii=False)
 
 
-@pytest.mark.parametrize("case", ["missing", "bad-proof"])
+@pytest.mark.parametrize("case", ["missing", "bad-proof", "missing-commitment"])
 def test_a_context_short_of_an_acknowledgement_or_with_a_bad_one_fails_v4(record, tmp_path,
                                                                           case):
     d = copy_record(record, tmp_path)
 
     def edit(ctx):
         acks = ctx["acknowledgements"]
-        if case == "missing":
+        if case == "missing-commitment":
+            ctx["ceremony_commitments"].pop()
+        elif case == "missing":
             acks.pop()
         else:
             p = acks[1]["proof"]                 # T_1 and T_2 swapped: valid points
@@ -123,16 +125,20 @@ def test_a_context_short_of_an_acknowledgement_or_with_a_bad_one_fails_v4(record
     _edit_context(d, edit)
     assert reseal(d)
     fails = _failures(verify_record(d, jobs=1), "V4")
-    want = "4 of the 5 guardians' acknowledgements" if case == "missing" else \
-        "acknowledgement of guardian 2"
+    want = {"missing": "4 of the 5 guardians' acknowledgements",
+            "bad-proof": "acknowledgement of guardian 2",
+            "missing-commitment": "4 of the 5 guardians' ceremony commitments"}[case]
     assert any(layout.CONTEXT in f and want in f for f in fails), fails
 
 
-def test_evote_package_refuses_a_context_short_of_an_acknowledgement(record):
+def test_evote_package_refuses_a_context_short_of_an_acknowledgement_or_commitment(record):
     """ElectionPackage.verify, which `evote package` runs before it writes the package."""
     from evote.election.package import ElectionPackage, PackageError
     obj = json.load(open(os.path.join(record, layout.PACKAGE), encoding="utf-8"))
     ElectionPackage.from_json_obj(obj).verify()             # as published: accepted
-    obj["context"]["acknowledgements"].pop(0)
-    with pytest.raises(PackageError, match="4 of the 5 guardians' acknowledgements"):
-        ElectionPackage.from_json_obj(obj).verify()
+    for key in ("acknowledgements", "ceremony_commitments"):
+        short = json.loads(json.dumps(obj))
+        short["context"][key] = []
+        with pytest.raises(PackageError, match=f"0 of the 5 guardians' "
+                           f"{key.replace('ceremony_', 'ceremony ')}"):
+            ElectionPackage.from_json_obj(short).verify()

@@ -2,12 +2,14 @@
 
     evote guardian generate --manifest M.json | --manifest-hash HEX
                             --index I --guardians N --threshold T --out SECRET.json
-    evote guardian publish  SECRET.json --out RECORD.json
+    evote guardian commit   SECRET.json --out COMMIT.json
+    evote guardian publish  SECRET.json --commitments COMMIT.json... --out RECORD.json
     evote guardian deal     SECRET.json RECORD.json... --out-dir DIR
     evote guardian finish   SECRET.json RECORD.json... --shares SHARE.json...
                             [--complaints-out FILE] [--complain-missing]
     evote guardian acknowledge SECRET.json RECORD.json... --out ACK.json
-    evote guardian context  RECORD.json... --acknowledgements ACK.json... --out CONTEXT.json
+    evote guardian context  RECORD.json... --commitments COMMIT.json...
+                            --acknowledgements ACK.json... --out CONTEXT.json
     evote guardian decrypt  SECRET.json RECORD --out SHARES.json [--jobs N]
 
 Secret files are encrypted under a passphrase (asked on the terminal, or read from
@@ -83,14 +85,32 @@ def generate(manifest, manifest_hash, index, n, t, out, passphrase_file, kdf_ops
 
 @guardian.command()
 @click.argument("secret", type=click.Path(dir_okay=False))
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Record file.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="Commitment file (public).")
 @_PASS
-def publish(secret, out, passphrase_file):
-    """Step 2: write this guardian's signed public record."""
+def commit(secret, out, passphrase_file):
+    """Step 1b: commit to this guardian's key part, before any record is published."""
     from ..election import ceremony_steps
 
     def step():
-        record = ceremony_steps.publish(secret, _passphrase(passphrase_file), out)
+        com = ceremony_steps.commit(secret, _passphrase(passphrase_file), out)
+        click.echo(f"guardian {com.guardian_index}: commitment written to {out}")
+    run_step("guardian commit", step)
+
+
+@guardian.command()
+@click.argument("secret", type=click.Path(dir_okay=False))
+@click.option("--commitments", "commitments", multiple=True, type=click.Path(dir_okay=False),
+              help="Every guardian's commitment file, this one's too (repeat the option).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Record file.")
+@_PASS
+def publish(secret, commitments, out, passphrase_file):
+    """Step 2, once all N commitments are in: write this guardian's signed record."""
+    from ..election import ceremony_steps
+
+    def step():
+        record = ceremony_steps.publish(secret, _passphrase(passphrase_file), out,
+                                        commitments)
         click.echo(f"guardian {record.index}: record written to {out}")
     run_step("guardian publish", step)
 
@@ -148,7 +168,7 @@ def finish(secret, records, share_paths, complaints_out, complain_missing, passp
               help="Acknowledgement file (public).")
 @_PASS
 def acknowledge(secret, records, out, passphrase_file):
-    """Step 6: acknowledge the context of the N records, with a fresh lot contribution."""
+    """Step 5: acknowledge the context of the N records, with a fresh lot contribution."""
     from ..election import ceremony_steps
 
     def step():
@@ -160,16 +180,20 @@ def acknowledge(secret, records, out, passphrase_file):
 
 @guardian.command()
 @click.argument("records", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--commitments", "commitments", multiple=True,
+              type=click.Path(dir_okay=False),
+              help="Each guardian's commitment file (repeat the option for each).")
 @click.option("--acknowledgements", "acks", multiple=True,
               type=click.Path(dir_okay=False),
               help="Each guardian's acknowledgement file (repeat the option for each).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False))
-def context(records, acks, out):
-    """Step 7 (anyone): check the N records and N acknowledgements, write the context."""
+def context(records, commitments, acks, out):
+    """Step 6 (anyone): check the N records, commitments and acknowledgements; write the
+    election context."""
     from ..election import ceremony_steps
 
     def step():
-        ctx = ceremony_steps.context(records, out, acks)
+        ctx = ceremony_steps.context(records, out, acks, commitments)
         click.echo(f"election context written to {out}: joint key "
                    f"{ctx.joint_key.to_bytes().hex()}, base hash {ctx.base_hash.hex()}")
     run_step("guardian context", step)

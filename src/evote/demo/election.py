@@ -134,8 +134,12 @@ def _finish_guardian(secret, records, shares) -> int:
     return len(ceremony_steps.finish(secret, PASSPHRASE, records, shares).complaints)
 
 
-def _publish(secret, out) -> None:
-    ceremony_steps.publish(secret, PASSPHRASE, out)
+def _commit(secret, out) -> None:
+    ceremony_steps.commit(secret, PASSPHRASE, out)
+
+
+def _publish(secret, out, commitments) -> None:
+    ceremony_steps.publish(secret, PASSPHRASE, out, commitments)
 
 
 def _acknowledge(secret, records, out) -> None:
@@ -219,10 +223,13 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, damaged_b
     # The key ceremony, guardian by guardian; only public files pass between them.
     secrets = {g: home(f"guardian-{g}", "secret.json") for g in range(1, N_GUARDIANS + 1)}
     records = [home(f"guardian-{g}", f"record-{g}.json") for g in secrets]
-    for (g, secret), record in zip(secrets.items(), records):
+    commits = [home(f"guardian-{g}", f"commitment-{g}.json") for g in secrets]
+    for (g, secret), com in zip(secrets.items(), commits):
         as_party(ceremony_steps.generate, manifest.hash(), g, N_GUARDIANS, THRESHOLD, secret,
                  PASSPHRASE, **KDF)
-        as_party(_publish, secret, record)
+        as_party(_commit, secret, com)    # the commitment round: every one before a record
+    for (g, secret), record in zip(secrets.items(), records):
+        as_party(_publish, secret, record, commits)
     for g, secret in secrets.items():
         as_party(_deal, secret, records, os.path.join(work, f"guardian-{g}", "dealt"))
     for g, secret in secrets.items():
@@ -234,7 +241,7 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, damaged_b
     for (g, secret), ack in zip(secrets.items(), acks):
         as_party(_acknowledge, secret, records, ack)
     context_path = home("authority", "context.json")
-    context = ceremony_steps.context(records, context_path, acks)  # public files only
+    context = ceremony_steps.context(records, context_path, acks, commits)  # public files
     step(f"key ceremony: {THRESHOLD} of {N_GUARDIANS} guardians, joint key "
          f"{context.joint_key.to_bytes().hex()[:16]}..., acknowledged by all "
          f"{N_GUARDIANS} with their lot contributions")

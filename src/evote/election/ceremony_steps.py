@@ -3,12 +3,14 @@ section 8). `evote guardian ...` and `evote demo` both call these; each step loa
 one guardian's secret file.
 
     generate(manifest_hash, index, n, t, out, passphrase, opslimit=, memlimit=)
-    publish(secret, passphrase, out) -> GuardianRecord
+    commit(secret, passphrase, out) -> CeremonyCommitment
+    publish(secret, passphrase, out, commitment_paths) -> GuardianRecord
     deal(secret, passphrase, record_paths, out_dir) -> [share paths]
     finish(secret, passphrase, record_paths, share_paths, complain_missing=False)
         -> FinishOutcome (complaints, or the key share saved into `secret`)
     acknowledge(secret, passphrase, record_paths, out) -> Acknowledgement
-    context(record_paths, out, acknowledgement_paths=()) -> ElectionContext
+    context(record_paths, out, acknowledgement_paths=(), commitment_paths=())
+        -> ElectionContext
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 
 from ..errors import EvoteError
 from ..protocol import ceremony as c
+from ..protocol.ceremony_commitment import CeremonyCommitment, commit as make_commitment
 from ..protocol.guardian import GuardianRecord, SealedShare
 from ..protocol.lot import Acknowledgement, acknowledge as make_acknowledgement
 from ..protocol.guardian_store import (DEFAULT_MEMLIMIT, DEFAULT_OPSLIMIT, load_guardian,
@@ -75,10 +78,57 @@ def generate(manifest_hash: bytes, index: int, n: int, t: int, out, passphrase, 
     return write_new_file(out, sealed, "secret file", secret=True)
 
 
-def publish(secret, passphrase, out) -> GuardianRecord:
-    check_output(out, "record file", inputs=(secret,))
-    record = c.publish_record(load_guardian(secret, passphrase))
-    _write(out, record.to_json_obj(), "record file", (secret,))
+def commit(secret, passphrase, out) -> CeremonyCommitment:
+    """Step 1b (specs/key-ceremony.md 13): the guardian's signed commitment to its
+    coefficient commitments, published before any record."""
+    check_output(out, "commitment file", inputs=(secret,))
+    com = make_commitment(load_guardian(secret, passphrase))
+    _write(out, com.to_json_obj(), "commitment file", (secret,))
+    return com
+
+
+def read_commitments(paths) -> list:
+    return [_parsed(p, "ceremony commitment",
+                    lambda o, p=p: CeremonyCommitment.from_json_obj(o, f"{p}"))[1]
+            for p in paths]
+
+
+def _check_commitment_round(g, commitments, paths) -> None:
+    """Before guardian g reveals its record: one valid commitment from each of the n
+    guardians of g's ceremony, g's own among them (so no one can choose its K_i0 after
+    seeing g's). CeremonyStepError naming the file or the missing guardians."""
+    by_index = {}
+    for com, p in zip(commitments, paths):
+        if (com.manifest_hash, com.n, com.t) != (g.manifest_hash, g.n, g.t):
+            raise CeremonyStepError(f"{p}: a commitment of another ceremony")
+        try:
+            com.verify_signature()
+        except EvoteError as exc:
+            raise CeremonyStepError(f"{p}: {exc}") from None
+        if com.guardian_index in by_index:
+            raise CeremonyStepError(f"{p}: a second commitment of guardian "
+                                    f"{com.guardian_index} (also {by_index[com.guardian_index]})")
+        by_index[com.guardian_index] = p
+    missing = [i for i in range(1, g.n + 1) if i not in by_index]
+    if missing:
+        raise CeremonyStepError(
+            f"--commitments: none from guardian(s) {', '.join(map(str, missing))}; publish "
+            "your record only once every guardian's commitment is in (specs/key-ceremony.md "
+            "13: otherwise the last to publish could choose its key part after seeing yours)")
+    mine = make_commitment(g)
+    if next(x for x in commitments if x.guardian_index == g.index) != mine:
+        raise CeremonyStepError(f"{by_index[g.index]}: not guardian {g.index}'s own "
+                                "commitment (made from another secret file?)")
+
+
+def publish(secret, passphrase, out, commitment_paths=()) -> GuardianRecord:
+    """Step 2, only after the commitment round: the n commitments are given and checked
+    (_check_commitment_round) before the record is written."""
+    check_output(out, "record file", inputs=(secret, *commitment_paths))
+    g = load_guardian(secret, passphrase)
+    _check_commitment_round(g, read_commitments(commitment_paths), list(commitment_paths))
+    record = c.publish_record(g)
+    _write(out, record.to_json_obj(), "record file", (secret, *commitment_paths))
     return record
 
 
@@ -165,20 +215,26 @@ def read_acknowledgements(paths) -> list:
     return out
 
 
-def context(record_paths, out, acknowledgement_paths=()):
+def context(record_paths, out, acknowledgement_paths=(), commitment_paths=()):
     """The context from the n records and every guardian's acknowledgement (each
     verified: signature by the guardian's identity key, this base hash, the lot
-    contribution's proof). Without acknowledgements it is refused: an election's
-    context carries all n (V4, `evote package`)."""
-    check_output(out, "context file", inputs=(*record_paths, *acknowledgement_paths))
+    contribution's proof), and every guardian's ceremony commitment (each record must be
+    the one committed to). Without all of them it is refused: an election's context
+    carries all n of each (V4, `evote package`)."""
+    inputs = (*record_paths, *acknowledgement_paths, *commitment_paths)
+    check_output(out, "context file", inputs=inputs)
     records = read_records(record_paths)
     acks = read_acknowledgements(acknowledgement_paths)
+    comms = read_commitments(commitment_paths)
     r0 = records[0]
     ctx = c.build_context(r0.manifest_hash, r0.n, r0.t, records)
+    try:
+        ctx = ctx.with_ceremony_commitments(comms)
+    except EvoteError as exc:
+        raise CeremonyStepError(f"--commitments: {exc}") from None
     try:
         ctx = ctx.with_acknowledgements(acks)
     except EvoteError as exc:
         raise CeremonyStepError(f"--acknowledgements: {exc}") from None
-    _write(out, ctx.to_json_obj(), "context file",
-           (*record_paths, *acknowledgement_paths))
+    _write(out, ctx.to_json_obj(), "context file", inputs)
     return ctx

@@ -130,6 +130,7 @@ class ElectionPackage:
                                f"{self.context.manifest_hash.hex()[:16]}...)")
         try:  # every guardian's acknowledgement and lot contribution (key-ceremony.md 12)
             self.context.require_acknowledgements()
+            self.context.require_ceremony_commitments()
         except EvoteError as exc:
             raise PackageError(f"context: {exc}") from None
         want = [s.station_id for s in m.stations]

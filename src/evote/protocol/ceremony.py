@@ -6,6 +6,8 @@ files (specs/key-ceremony.md section 8). run_ceremony chains the same functions
 in-process for tests and the demo.
 
   1. generate_guardian(manifest_hash, index, n, t)             -> Guardian (secret)
+  1b. ceremony_commitment.commit(guardian)                     -> CeremonyCommitment (public,
+     published by all n before any record: the commitment round)
   2. publish_record(guardian)                                  -> GuardianRecord (public)
   3. deal_shares(guardian, records)                            -> SealedShare for each other
   4. finish_guardian(guardian, records, sealed_shares_to_me)   -> CeremonyOutcome
@@ -33,6 +35,7 @@ from .context import ElectionContext
 from .guardian import (SHARE_PLAINTEXT_SIZE, Complaint, Guardian, GuardianRecord,
                        SealedShare, share_plaintext, verify_ed25519)
 from .schnorr import prove_schnorr
+from .ceremony_commitment import commit
 from .lot import acknowledge
 from .threshold_errors import CeremonyError
 
@@ -264,9 +267,11 @@ def run_ceremony_with(manifest_hash: bytes, guardians: Sequence[Guardian],
                       ) -> tuple[ElectionContext, tuple[Guardian, ...]]:
     """Inner entry point: the ceremony for given guardians (and Schnorr nonces, and each
     guardian's lot secrets (m, k, r, s): test vectors only)."""
+    commitments = [commit(g) for g in guardians]   # the commitment round, first
     records = [publish_record(g, None if nonces is None else nonces[k])
                for k, g in enumerate(guardians)]
     ctx = build_context(manifest_hash, len(guardians), guardians[0].t, records)
+    ctx = ctx.with_ceremony_commitments(commitments)
     inbox: dict[int, list[SealedShare]] = {g.index: [] for g in guardians}
     for g in guardians:
         for s in deal_shares(g, ctx.guardians):

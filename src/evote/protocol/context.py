@@ -15,6 +15,11 @@ hash, its lot contribution proven under K (only with the guardian records, whose
 identity keys they are checked against). They are not part of the base hash (they sign
 it); lot_ciphertext is their sum. A context for an election (V4, `evote package`) must
 carry all n: require_acknowledgements().
+
+ceremony_commitments (ceremony_commitment.py, specs/key-ceremony.md section 13): empty, or
+one per guardian in index order, signed, each the hash of the guardian's coefficient
+commitments published before any record; verify() checks every record against its
+commitment. An election's context carries all n: require_ceremony_commitments().
 specs/key-ceremony.md section 7 states this byte for byte.
 """
 from __future__ import annotations
@@ -27,6 +32,7 @@ from ..errors import EvoteTypeError, EvoteValueError, InvalidEncoding
 from ..group import FixedBase, Point, Scalar, msm_vartime_raw
 from ..hashing import digest, text, u64
 from . import ceremony_wire as w
+from .ceremony_commitment import CeremonyCommitment
 from .guardian import GuardianRecord
 from .lot import Acknowledgement, lot_ciphertext
 from .schnorr import verify_schnorr_batch
@@ -69,6 +75,7 @@ class ElectionContext:
     base_hash: bytes
     guardians: tuple[GuardianRecord, ...] = ()  # empty, or the n signed records in order
     acknowledgements: tuple[Acknowledgement, ...] = ()  # empty, or n, in guardian order
+    ceremony_commitments: tuple[CeremonyCommitment, ...] = ()  # empty, or n, in order
 
     def __post_init__(self) -> None:
         w.require_bytes("ElectionContext.manifest_hash", self.manifest_hash, 32)
@@ -81,6 +88,9 @@ class ElectionContext:
             object.__setattr__(self, "guardians", tuple(self.guardians))
         if isinstance(self.acknowledgements, list):
             object.__setattr__(self, "acknowledgements", tuple(self.acknowledgements))
+        if isinstance(self.ceremony_commitments, list):
+            object.__setattr__(self, "ceremony_commitments",
+                               tuple(self.ceremony_commitments))
         if not isinstance(rows, tuple) or len(rows) != n:
             raise EvoteValueError(f"election context: need a tuple of {n} commitment rows")
         for i, row in enumerate(rows, start=1):
@@ -114,6 +124,30 @@ class ElectionContext:
                 raise CeremonyError("election context: two guardians publish the same "
                                     "identity or transport key")
         self._check_acknowledgement_shape()
+        self._check_commitment_shape()
+
+    def _check_commitment_shape(self) -> None:
+        comms = self.ceremony_commitments
+        if not isinstance(comms, tuple):
+            raise EvoteValueError("election context: ceremony_commitments must be a tuple")
+        if not comms:
+            return
+        if not self.guardians:
+            raise EvoteValueError("election context: ceremony commitments need the guardian "
+                                  "records (they are checked against them)")
+        if len(comms) != self.n_guardians:
+            raise EvoteValueError(f"election context: {len(comms)} of the "
+                                  f"{self.n_guardians} guardians' ceremony commitments; each "
+                                  "guardian runs `evote guardian commit` before publishing "
+                                  "its record and the context carries all of them")
+        for i, c in enumerate(comms, start=1):
+            if not isinstance(c, CeremonyCommitment):
+                raise EvoteValueError(f"election context: ceremony_commitments[{i - 1}] is "
+                                      "not a CeremonyCommitment")
+            if c.guardian_index != i:
+                raise EvoteValueError(f"election context: ceremony_commitments[{i - 1}] is "
+                                      f"guardian {c.guardian_index}'s, expected guardian "
+                                      f"{i}'s (one per guardian, in index order)")
 
     def _check_acknowledgement_shape(self) -> None:
         acks = self.acknowledgements
@@ -183,6 +217,37 @@ class ElectionContext:
         verify_schnorr_batch(items, self.manifest_hash)
         for rec, ack in zip(self.guardians, self.acknowledgements):
             ack.verify(rec.identity_key, self.base_hash, self.joint_key)
+        for rec, com in zip(self.guardians, self.ceremony_commitments):
+            com.verify_signature()
+            com.check_record(rec)
+
+    def with_ceremony_commitments(self, commitments) -> "ElectionContext":
+        """This context carrying the n ceremony commitments (any order), each verified
+        against its guardian's record."""
+        comms = sorted(commitments, key=lambda c: getattr(c, "guardian_index", 0))
+        indices = [getattr(c, "guardian_index", None) for c in comms]
+        if len(set(indices)) != len(indices):
+            raise EvoteValueError(f"ceremony commitments: guardian(s) "
+                                  f"{sorted({i for i in indices if indices.count(i) > 1})} "
+                                  "commit twice")
+        missing = [i for i in range(1, self.n_guardians + 1) if i not in indices]
+        if missing:
+            raise EvoteValueError(f"ceremony commitments: none from guardian(s) "
+                                  f"{', '.join(map(str, missing))}; every guardian commits "
+                                  "before the records are published")
+        ctx = ElectionContext(self.manifest_hash, self.n_guardians, self.threshold,
+                              self.guardian_commitments, self.joint_key, self.base_hash,
+                              self.guardians, self.acknowledgements, tuple(comms))
+        ctx.verify()
+        return ctx
+
+    def require_ceremony_commitments(self) -> None:
+        """CeremonyError unless this context carries every guardian's commitment."""
+        if len(self.ceremony_commitments) != self.n_guardians:
+            raise CeremonyError(f"election context: {len(self.ceremony_commitments)} of the "
+                                f"{self.n_guardians} guardians' ceremony commitments; each "
+                                "guardian runs `evote guardian commit` before publishing its "
+                                "record, and the context is built with all of them")
 
     def with_acknowledgements(self, acknowledgements) -> "ElectionContext":
         """This context carrying the n acknowledgements (any order; sorted by guardian),
@@ -200,7 +265,7 @@ class ElectionContext:
                                   "acknowledges the context")
         ctx = ElectionContext(self.manifest_hash, self.n_guardians, self.threshold,
                               self.guardian_commitments, self.joint_key, self.base_hash,
-                              self.guardians, tuple(acks))
+                              self.guardians, tuple(acks), self.ceremony_commitments)
         ctx.verify()
         return ctx
 
@@ -252,6 +317,7 @@ class ElectionContext:
             "base_hash": self.base_hash.hex(),
             "guardians": [rec.to_json_obj() for rec in self.guardians],
             "acknowledgements": [a.to_json_obj() for a in self.acknowledgements],
+            "ceremony_commitments": [c.to_json_obj() for c in self.ceremony_commitments],
         }
 
     def to_canonical_bytes(self) -> bytes:
@@ -264,7 +330,8 @@ class ElectionContext:
         what = "election context"
         w.check_keys(what, obj, {"version", "group", "manifest_hash", "n_guardians",
                                  "threshold", "guardian_commitments", "joint_key",
-                                 "base_hash", "guardians", "acknowledgements"})
+                                 "base_hash", "guardians", "acknowledgements",
+                                 "ceremony_commitments"})
         w.check_version(what, obj, CONTEXT_VERSION)
         if obj["group"] != GROUP_NAME:
             raise InvalidEncoding(f"{what}.group: {obj['group']!r} is not {GROUP_NAME!r}")
@@ -280,10 +347,12 @@ class ElectionContext:
                         for r in w.read_list(what, obj, "guardians"))
         acks = tuple(Acknowledgement.from_json_obj(a, f"{what}.acknowledgements[{k}]")
                      for k, a in enumerate(w.read_list(what, obj, "acknowledgements")))
+        comms = tuple(CeremonyCommitment.from_json_obj(c, f"{what}.ceremony_commitments[{k}]")
+                      for k, c in enumerate(w.read_list(what, obj, "ceremony_commitments")))
         try:
             ctx = cls(w.read_hex(what, obj, "manifest_hash", 32), n, t, tuple(rows),
                       w.hex_point(f"{what}.joint_key", obj["joint_key"]),
-                      w.read_hex(what, obj, "base_hash", 32), records, acks)
+                      w.read_hex(what, obj, "base_hash", 32), records, acks, comms)
         except EvoteValueError as exc:
             raise InvalidEncoding(str(exc)) from None
         ctx.verify()

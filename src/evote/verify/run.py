@@ -272,6 +272,13 @@ class _Run:
                     "12), so the context cannot be built while a guardian objects and the "
                     "lot seed has every guardian's input")
             return
+        if len(ctx.ceremony_commitments) != ctx.n_guardians:  # each checked by from_json_obj
+            v4.fail(f"{layout.CONTEXT} $.ceremony_commitments",
+                    f"{len(ctx.ceremony_commitments)} of the {ctx.n_guardians} guardians' "
+                    "ceremony commitments; each guardian commits to its key part before any "
+                    "record is published (specs/key-ceremony.md 13), so that no one chose "
+                    "its part of the joint key after seeing the others'")
+            return
         self.context, self.context_bytes = ctx, raw
 
     # ---------------------------------------------------------------- stations
