@@ -166,6 +166,7 @@ def _unacknowledged_damaged_tail(rep: ScanReport) -> bool:
     check, or lack its header."""
     first = rep.problems[0] if rep.problems else None
     return (isinstance(first, FramingError) and first.check != "empty"
+            and not rep.closed  # a closed box never writes: nothing after CLOSE is torn
             and first.offset == rep.clean_length
             and all(x.offset is not None and x.offset >= rep.clean_length
                     for x in rep.problems)
