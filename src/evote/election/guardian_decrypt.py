@@ -75,8 +75,9 @@ def _check_guardian(guardian, election) -> None:
                              "ceremony (base hash differs)")
     if G_TABLE.mul(guardian.key_share) != ctx.public_share(l):
         raise DecryptRefused(f"{layout.CONTEXT}: public share S_{l} is not guardian {l}'s")
-    try:  # the lot ciphertext needs all n acknowledgements (verified when read)
-        ctx.require_acknowledgements()
+    try:  # the lot ciphertext needs all n acknowledgements; the commitment round all n
+        ctx.require_acknowledgements()        # commitments (both verified when read)
+        ctx.require_ceremony_commitments()
     except EvoteError as exc:
         raise DecryptRefused(f"{layout.CONTEXT}: {exc}") from None
 
