@@ -1,0 +1,340 @@
+"""Verifiable re-encryption shuffle of ElGamal ciphertexts (Terelius-Wikstrom proof).
+
+specs/shuffle.md is normative; section numbers below refer to it.
+
+    shuffle(pk, ciphertexts, rng=os.urandom, label=b"") -> (outputs, ShuffleProof)
+    verify_shuffle(pk, inputs, outputs, proof, label=b"")  raises InvalidProof
+
+Output i is input pi(i) re-encrypted under pk with a fresh nonce; the proof shows that
+the outputs are a permutation of re-encryptions of the inputs and reveals nothing else.
+Invariants: the prover's secrets (pi, the nonces, the sigma-protocol randomness, and
+u'_i = u_{pi(i)}, which would reveal pi) enter the C core only through constant-time
+products (fixed-base tables for G and pk, Scalar * Point) and constant-time Scalar
+arithmetic; none is kept or returned. The verifier hashes the raw bytes, then checks
+every equation at once with random weights in ONE msm_vartime_raw over 8N + 8 points,
+and evaluates equations one by one only to name the first that fails.
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable, List, Sequence, Tuple
+
+from evote.errors import EvoteTypeError, EvoteValueError, InvalidEncoding, InvalidProof
+from evote.group import (G_TABLE, FixedBase, Point, Scalar, msm_vartime, msm_vartime_raw,
+                         validate_points)
+from evote.hashing import digest64, u64
+
+from .elgamal import Ciphertext
+from .shuffle_codec import MAX_N, ShuffleProof
+
+Rng = Callable[[int], bytes]
+
+TAG_GENERATOR = "evote/v1/shuffle-generator"
+TAG_STATEMENT = "evote/v1/shuffle-statement"
+TAG_U = "evote/v1/shuffle-u"
+TAG_CHALLENGE = "evote/v1/shuffle-challenge"
+MAX_LABEL = 2**16
+L = Scalar.ORDER
+_G_BYTES = Point.generator().to_bytes()
+
+__all__ = ["shuffle", "verify_shuffle", "generators", "statement_fields", "u_values",
+           "challenge_fields", "ShuffleProof"]
+
+
+# ------------------------------------------------------------------ public values (3, 4.2)
+
+_GENERATORS: List[bytes] = []  # Q_0, Q_1, ... encodings, grown on demand (public data)
+
+
+def generators(n: int) -> List[bytes]:
+    """Encodings of Q_0..Q_n (section 3): Q_0 is the chain base Q, Q_i = h_i."""
+    while len(_GENERATORS) <= n:
+        k = len(_GENERATORS)
+        _GENERATORS.append(
+            Point.from_uniform_bytes(digest64(TAG_GENERATOR, u64(k))).to_bytes())
+    return _GENERATORS[:n + 1]
+
+
+def statement_fields(pk: bytes, label: bytes, inputs: bytes, outputs: bytes,
+                     commitments: bytes, n: int) -> Tuple[bytes, ...]:
+    """The fields of sigma = digest64("evote/v1/shuffle-statement"; ...) (section 4.2)."""
+    return (label, pk, u64(n), inputs, outputs, commitments)
+
+
+def u_values(sigma: bytes, n: int) -> List[int]:
+    """u_1..u_N as ints in [0, l) (section 4.2)."""
+    return [int.from_bytes(digest64(TAG_U, sigma, u64(j)), "little") % L
+            for j in range(1, n + 1)]
+
+
+def challenge_fields(sigma: bytes, chain: bytes, t: bytes, t_hat: bytes) -> Tuple[bytes, ...]:
+    """The fields of c = digest64("evote/v1/shuffle-challenge"; ...) (section 4.4)."""
+    return (sigma, chain, t, t_hat)
+
+
+def _challenge(fields: Tuple[bytes, ...]) -> int:
+    return int.from_bytes(digest64(TAG_CHALLENGE, *fields), "little") % L
+
+
+# ------------------------------------------------------------------ argument checks
+
+def _check_pk(pk) -> Point:
+    if not isinstance(pk, Point):
+        raise EvoteTypeError(f"shuffle: pk must be Point, not {type(pk).__name__}")
+    return pk
+
+
+def _check_label(label) -> bytes:
+    if not isinstance(label, bytes):
+        raise EvoteTypeError(f"shuffle: label must be bytes, not {type(label).__name__}")
+    if len(label) > MAX_LABEL:
+        raise EvoteValueError(f"shuffle: label is {len(label)} bytes, above {MAX_LABEL}")
+    return label
+
+
+def _check_ciphertexts(what: str, cts) -> List[Ciphertext]:
+    if not isinstance(cts, (list, tuple)):
+        raise EvoteTypeError(f"{what} must be a list of Ciphertext, not {type(cts).__name__}")
+    for i, ct in enumerate(cts):
+        if not isinstance(ct, Ciphertext):
+            raise EvoteTypeError(f"{what}[{i}] must be Ciphertext, not {type(ct).__name__}")
+    if len(cts) > MAX_N:
+        raise EvoteValueError(f"{what}: {len(cts)} ciphertexts, above 2^31 - 1")
+    return list(cts)
+
+
+def _blob(cts: Sequence[Ciphertext]) -> bytes:
+    return b"".join([ct.to_bytes() for ct in cts])
+
+
+# ------------------------------------------------------------------ prover (4.1-4.6)
+
+def _scalar(rng: Rng) -> Scalar:
+    b = rng(64)
+    if type(b) is not bytes or len(b) != 64:
+        raise EvoteValueError("shuffle: rng(64) must return 64 bytes")
+    return Scalar.from_wide_bytes(b)
+
+
+def _permutation(n: int, rng: Rng) -> List[int]:
+    """pi as a 0-based list, Fisher-Yates as in section 4.6 step 1."""
+    perm = list(range(n))
+    for k in range(n, 1, -1):
+        b = rng(16)
+        if type(b) is not bytes or len(b) != 16:
+            raise EvoteValueError("shuffle: rng(16) must return 16 bytes")
+        x = int.from_bytes(b, "little") % k
+        perm[k - 1], perm[x] = perm[x], perm[k - 1]
+    return perm
+
+
+def _sum(points: Sequence[Point], start: Point) -> Point:
+    acc = start
+    for p in points:
+        acc = acc + p
+    return acc
+
+
+def shuffle(pk: Point, ciphertexts: Sequence[Ciphertext], rng: Rng = os.urandom,
+            label: bytes = b"") -> Tuple[List[Ciphertext], ShuffleProof]:
+    """Re-encrypt and permute `ciphertexts` under pk; return (outputs, proof).
+
+    rng is the randomness source (os.urandom; seeded_rng for test vectors only)."""
+    pk, label = _check_pk(pk), _check_label(label)
+    inputs = _check_ciphertexts("shuffle: ciphertexts", ciphertexts)
+    if not callable(rng):
+        raise EvoteTypeError("shuffle: rng must be callable")
+    n = len(inputs)
+    k_table = FixedBase(pk)
+    gens = generators(n)
+    q, h = Point.from_bytes(gens[0]), [Point.from_bytes(g) for g in gens[1:]]
+
+    perm = _permutation(n, rng)                                  # 4.6 step 1
+    rho = [_scalar(rng) for _ in range(n)]                       # step 2
+    outputs = []
+    for i in range(n):                                           # (R)
+        src = inputs[perm[i]]
+        outputs.append(Ciphertext(src.alpha + G_TABLE.mul(rho[i]),
+                                  src.beta + k_table.mul(rho[i])))
+    r = [_scalar(rng) for _ in range(n)]                         # step 3
+    inv = [0] * n
+    for i, j in enumerate(perm):
+        inv[j] = i
+    commitments = [G_TABLE.mul(r[j]) + h[inv[j]] for j in range(n)]  # 4.1
+
+    in_blob, out_blob = _blob(inputs), _blob(outputs)
+    c_blob = b"".join([c.to_bytes() for c in commitments])
+    sigma = digest64(TAG_STATEMENT, *statement_fields(pk.to_bytes(), label, in_blob,
+                                                       out_blob, c_blob, n))
+    u = [Scalar.from_int(x) for x in u_values(sigma, n)]
+    u_p = [u[perm[i]] for i in range(n)]                         # secret: reveals pi
+
+    r_hat = [_scalar(rng) for _ in range(n)]                     # step 4, 4.3
+    chain, prev = [], q
+    for i in range(n):
+        prev = G_TABLE.mul(r_hat[i]) + u_p[i] * prev
+        chain.append(prev)
+
+    w1, w2, w3, w4 = (_scalar(rng) for _ in range(4))            # step 5
+    w_hat = [_scalar(rng) for _ in range(n)]                     # step 6
+    w_p = [_scalar(rng) for _ in range(n)]                       # step 7
+    t1, t2 = G_TABLE.mul(w1), G_TABLE.mul(w2)                    # 4.4
+    t3 = _sum([w_p[i] * h[i] for i in range(n)], G_TABLE.mul(w3))
+    t4a = _sum([w_p[i] * outputs[i].alpha for i in range(n)], -G_TABLE.mul(w4))
+    t4b = _sum([w_p[i] * outputs[i].beta for i in range(n)], -k_table.mul(w4))
+    links = [q] + chain[:-1] if n else []
+    t_hat = [G_TABLE.mul(w_hat[i]) + w_p[i] * links[i] for i in range(n)]
+
+    chain_blob = b"".join([p.to_bytes() for p in chain])
+    t_blob = b"".join([p.to_bytes() for p in (t1, t2, t3, t4a, t4b)])
+    t_hat_blob = b"".join([p.to_bytes() for p in t_hat])
+    c = Scalar.from_int(_challenge(challenge_fields(sigma, chain_blob, t_blob, t_hat_blob)))
+
+    zero = Scalar.zero()
+    r_bar = sum(r, zero)
+    r_tilde = sum((r[j] * u[j] for j in range(n)), zero)
+    rho_tilde = sum((rho[i] * u_p[i] for i in range(n)), zero)
+    r_hat_total, v = zero, Scalar.one()                          # v_i = prod_{k>i} u'_k
+    for i in range(n - 1, -1, -1):
+        r_hat_total = r_hat_total + r_hat[i] * v
+        v = v * u_p[i]
+    s = (w1 + c * r_bar, w2 + c * r_hat_total, w3 + c * r_tilde, w4 + c * rho_tilde)
+    s_hat = [w_hat[i] + c * r_hat[i] for i in range(n)]
+    s_p = [w_p[i] + c * u_p[i] for i in range(n)]
+    proof = ShuffleProof(
+        n=n, commitments=c_blob, chain=chain_blob, t=t_blob, t_hat=t_hat_blob,
+        s=b"".join([x.to_bytes() for x in s]),
+        s_hat=b"".join([x.to_bytes() for x in s_hat]),
+        s_prime=b"".join([x.to_bytes() for x in s_p]))
+    return outputs, proof
+
+
+# ------------------------------------------------------------------ verifier (6)
+
+def _fail(msg: str) -> InvalidProof:
+    return InvalidProof(f"shuffle proof: {msg}")
+
+
+def _scalars(name: str, blob: bytes) -> List[int]:
+    """Check 2: every 32-byte item of blob is canonical; the ints."""
+    out = []
+    for i in range(len(blob) // 32):
+        x = int.from_bytes(blob[32 * i:32 * i + 32], "little")
+        if x >= L:
+            raise _fail(f"check 2: {name}[{i + 1}] is not a canonical scalar (>= l)")
+        out.append(x)
+    return out
+
+
+def _items(blob: bytes) -> List[bytes]:
+    return [blob[k:k + 32] for k in range(0, len(blob), 32)]
+
+
+def verify_shuffle(pk: Point, inputs: Sequence[Ciphertext], outputs: Sequence[Ciphertext],
+                   proof: ShuffleProof, label: bytes = b"") -> None:
+    """Raise InvalidProof naming the first failed check of section 6; return None if the
+    proof shows that `outputs` re-encrypt a permutation of `inputs` under pk."""
+    pk, label = _check_pk(pk), _check_label(label)
+    inputs = _check_ciphertexts("verify_shuffle: inputs", inputs)
+    outputs = _check_ciphertexts("verify_shuffle: outputs", outputs)
+    if not isinstance(proof, ShuffleProof):
+        raise EvoteTypeError(f"verify_shuffle: proof must be ShuffleProof, "
+                             f"not {type(proof).__name__}")
+    n = proof.n
+    if len(inputs) != n or len(outputs) != n:                    # check 1
+        raise _fail(f"check 1: {len(inputs)} inputs and {len(outputs)} outputs, "
+                    f"but the proof is for N = {n}")
+    s1, s2, s3, s4 = _scalars("s", proof.s)                      # check 2
+    s_hat = _scalars("s_hat", proof.s_hat)
+    s_p = _scalars("s_prime", proof.s_prime)
+
+    in_blob, out_blob = _blob(inputs), _blob(outputs)            # check 3
+    sigma = digest64(TAG_STATEMENT, *statement_fields(pk.to_bytes(), label, in_blob,
+                                                       out_blob, proof.commitments, n))
+    u = u_values(sigma, n)
+    c = _challenge(challenge_fields(sigma, proof.chain, proof.t, proof.t_hat))
+    gens = generators(n)
+
+    # Checks 4 and 5 in one MSM (section 6, batch form): weights from the OS CSPRNG.
+    wb = os.urandom(16 * (5 + n))
+    w = [int.from_bytes(wb[16 * k:16 * k + 16], "little") for k in range(5 + n)]
+    x1, x2, x3, xa, xb, y = w[0], w[1], w[2], w[3], w[4], w[5:]
+    big_u = 1
+    for uj in u:
+        big_u = big_u * uj % L
+    coef_g = x1 * s1 + x2 * s2 + x3 * s3 - xa * s4 + sum(yi * si for yi, si in zip(y, s_hat))
+    # Q is chat_0; with N = 0 it is also chat_N (S2's -c*chat_N lands on Q).
+    coef_q = x2 * c * big_u + (y[0] * s_p[0] if n else -x2 * c)
+    x1c = x1 * c
+    coef_h = [x1c + x3 * sp for sp in s_p]
+    coef_c = [-x1c - x3 * c * uj for uj in u]
+    coef_chain = [y[i + 1] * s_p[i + 1] - y[i] * c for i in range(n - 1)]
+    if n:
+        coef_chain.append(-x2 * c - y[n - 1] * c)
+    coef_t = [-x1, -x2, -x3, -xa, -xb]
+    coef_that = [-yi for yi in y]
+    xac, xbc = xa * c, xb * c
+    coef_in = []
+    for uj in u:
+        coef_in += (-xac * uj, -xbc * uj)
+    coef_out = []
+    for sp in s_p:
+        coef_out += (xa * sp, xb * sp)
+    scalars = ([coef_g, -xb * s4, coef_q] + coef_h + coef_c + coef_chain + coef_t
+               + coef_that + coef_in + coef_out)
+    sblob = b"".join([(x % L).to_bytes(32, "little") for x in scalars])
+    pblob = b"".join([_G_BYTES, pk.to_bytes()] + gens + [proof.commitments, proof.chain,
+                                                         proof.t, proof.t_hat, in_blob,
+                                                         out_blob])
+    try:
+        total = msm_vartime_raw(sblob, pblob)
+    except InvalidEncoding:
+        _name_bad_point(proof)
+        raise _fail("check 4: a point does not decode")  # unreachable: one is named above
+    if total.is_identity():
+        return
+    _name_failed_equation(pk, inputs, outputs, proof, gens, u, c,
+                          (s1, s2, s3, s4), s_hat, s_p)
+    raise _fail("check 5: the batch of equations fails")  # unreachable (prob. <= 2^-128)
+
+
+def _name_bad_point(proof: ShuffleProof) -> None:
+    """Check 4 on its own: name the first proof point that does not decode (inputs and
+    outputs are Ciphertext, valid by construction)."""
+    for name in ("commitments", "chain", "t", "t_hat"):
+        try:
+            validate_points(getattr(proof, name))
+        except InvalidEncoding as exc:
+            raise _fail(f"check 4: {name}: {exc}") from None
+
+
+def _name_failed_equation(pk, inputs, outputs, proof, gens, u, c, s, s_hat, s_p) -> None:
+    """Check 5 one equation at a time, in the order of section 6; raise on the first."""
+    n = proof.n
+    g = Point.generator()
+    cs, chain, t, t_hat = (_items(proof.commitments), _items(proof.chain),
+                           _items(proof.t), _items(proof.t_hat))
+    s1, s2, s3, s4 = s
+
+    def zero(name, scalars, points):
+        if not msm_vartime(scalars, points).is_identity():
+            raise _fail(f"check 5: equation {name} fails")
+
+    big_u = 1
+    for uj in u:
+        big_u = big_u * uj % L
+    # S1: s_1*G - c*sum c_j + c*sum h_i - t_1
+    zero("S1", [s1] + [-c] * n + [c] * n + [-1], [g] + cs + gens[1:] + [t[0]])
+    # S2: s_2*G - c*chat_N + c*U*Q - t_2
+    chat_n = chain[-1] if n else gens[0]
+    zero("S2", [s2, -c, c * big_u, -1], [g, chat_n, gens[0], t[1]])
+    # S3: s_3*G + sum sp_i*h_i - c*sum u_j*c_j - t_3
+    zero("S3", [s3] + s_p + [-c * uj for uj in u] + [-1], [g] + gens[1:] + cs + [t[2]])
+    # S4a, S4b: sum sp_i*e'_i - s_4*(G or K) - c*sum u_j*e_j - t_4
+    zero("S4a", s_p + [-s4] + [-c * uj for uj in u] + [-1],
+         [o.alpha for o in outputs] + [g] + [e.alpha for e in inputs] + [t[3]])
+    zero("S4b", s_p + [-s4] + [-c * uj for uj in u] + [-1],
+         [o.beta for o in outputs] + [pk] + [e.beta for e in inputs] + [t[4]])
+    links = [gens[0]] + chain[:-1]
+    for i in range(n):   # S5(i): shat_i*G + sp_i*chat_{i-1} - c*chat_i - that_i
+        zero(f"S5({i + 1})", [s_hat[i], s_p[i], -c, -1], [g, links[i], chain[i], t_hat[i]])
