@@ -45,6 +45,7 @@ def test_declare_then_sign_through_the_cli(e):
                                  head["certificate_path"], "--out", first,
                                  "--passphrase-file", e.passphrase_file])
     assert r.exit_code == 0, r.output
+    assert "signed by station-head (still to sign: observer)" in r.output
     obs = official_args(e, e.city, "observer")
     r = CliRunner().invoke(cli, ["station", "sign", first,
                                  "--key", obs["key_path"], "--certificate",

@@ -78,10 +78,11 @@ def decide(package_path, box_path, station_id, kiosk_id, forms_excluded, reason,
 
     def step():
         check_output(out, "exclusion", inputs=(package_path, box_path, key_path))
+        package = load_package(package_path)
         doc = decide_step(package_path, box_path, station_id, kiosk_id, forms_excluded,
                           reason, role, key_path, read_passphrase(passphrase_file, _PROMPT),
-                          out)
-        click.echo(_status(doc, load_package(package_path).manifest) + f"; written to {out}")
+                          out, package=package)
+        click.echo(_status(doc, package.manifest) + f"; written to {out}")
     run_step("exclusion decide", step)
 
 
@@ -100,7 +101,8 @@ def sign(in_path, package_path, role, key_path, out, passphrase_file):
 
     def step():
         check_output(out, "exclusion", inputs=(in_path, package_path, key_path))
+        package = load_package(package_path)
         doc = sign_step(in_path, role, key_path, read_passphrase(passphrase_file, _PROMPT),
-                        out, package_path)
-        click.echo(_status(doc, load_package(package_path).manifest) + f"; written to {out}")
+                        out, package_path, package=package)
+        click.echo(_status(doc, package.manifest) + f"; written to {out}")
     run_step("exclusion sign", step)

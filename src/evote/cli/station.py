@@ -31,8 +31,16 @@ _out = click.option("--out", required=True, type=click.Path(dir_okay=False),
                     help="The signed file to write (never replaced).")
 
 
-def _signers(doc) -> str:
-    return ", ".join(o.role for o in doc.officials)
+def _signers(doc, package=None) -> str:
+    """Who has signed; with the package, the roles of the manifest's
+    signing_roles.station still to sign (evote tally takes only complete forms)."""
+    out = ", ".join(o.role for o in doc.officials)
+    if package is not None:
+        from ..election.station import roles_missing
+        left = roles_missing(doc, package.manifest.signing_roles.station)
+        out += (f" (still to sign: {', '.join(left)})" if left else
+                " (complete: every required role has signed)")
+    return out
 
 
 @click.group()
@@ -53,14 +61,17 @@ def declare(package_path, station_id, forms_issued, key_path, certificate_path, 
             passphrase_file):
     """An electronic station's forms issued, signed by this official."""
     from ..election.files import check_output
+    from ..election.package import load_package
     from ..election.station import declare as declare_step
 
     def step():
         check_output(out, "declaration", inputs=(package_path, key_path, certificate_path))
+        package = load_package(package_path)
         doc = declare_step(package_path, station_id, forms_issued, key_path,
-                           certificate_path, read_passphrase(passphrase_file, _PROMPT), out)
+                           certificate_path, read_passphrase(passphrase_file, _PROMPT), out,
+                           package=package)
         click.echo(f"station {doc.station_id}: {doc.forms_issued} forms issued, signed by "
-                   f"{_signers(doc)}; written to {out}")
+                   f"{_signers(doc, package)}; written to {out}")
     run_step("station declare", step)
 
 
@@ -77,15 +88,18 @@ def paper(package_path, station_id, counts_path, key_path, certificate_path, out
           passphrase_file):
     """A paper station's result from its COUNTS file, signed by this official."""
     from ..election.files import check_output
+    from ..election.package import load_package
     from ..election.station import paper as paper_step
 
     def step():
         check_output(out, "paper result",
                      inputs=(package_path, counts_path, key_path, certificate_path))
+        package = load_package(package_path)
         doc = paper_step(package_path, station_id, counts_path, key_path, certificate_path,
-                         read_passphrase(passphrase_file, _PROMPT), out)
+                         read_passphrase(passphrase_file, _PROMPT), out, package=package)
         click.echo(f"station {doc.station_id}: paper result ({doc.forms_issued} forms issued, "
-                   f"{doc.spoiled_forms} spoiled) signed by {_signers(doc)}; written to {out}")
+                   f"{doc.spoiled_forms} spoiled) signed by {_signers(doc, package)}; "
+                   f"written to {out}")
     run_step("station paper", step)
 
 
@@ -100,13 +114,16 @@ def paper(package_path, station_id, counts_path, key_path, certificate_path, out
 def sign(in_path, package_path, key_path, certificate_path, out, passphrase_file):
     """Add this official's signature to a declaration or paper result IN."""
     from ..election.files import check_output
+    from ..election.package import load_package
     from ..election.station import sign as sign_step
 
     def step():
         check_output(out, "signed file", inputs=tuple(
             p for p in (in_path, package_path, key_path, certificate_path) if p is not None))
+        package = None if package_path is None else load_package(package_path)
         doc = sign_step(in_path, key_path, certificate_path,
                         read_passphrase(passphrase_file, _PROMPT), out,
-                        package_path=package_path)
-        click.echo(f"station {doc.station_id}: now signed by {_signers(doc)}; written to {out}")
+                        package_path=package_path, package=package)
+        click.echo(f"station {doc.station_id}: now signed by {_signers(doc, package)}; "
+                   f"written to {out}")
     run_step("station sign", step)

@@ -89,10 +89,10 @@ def _sign_and_write(doc: Exclusion, manifest, role, key, out, inputs) -> Exclusi
 
 
 def decide(package_path, box_path, station_id: str, kiosk_id: str, forms_excluded: int,
-           reason: str, role: str, key_path, passphrase, out) -> Exclusion:
+           reason: str, role: str, key_path, passphrase, out, package=None) -> Exclusion:
     """A new exclusion of the box file `box_path` (station, kiosk), signed by this
-    supervisor, written to `out`."""
-    package = load_package(package_path)
+    supervisor, written to `out`. package: the package file already loaded (the CLI's)."""
+    package = package or load_package(package_path)
     m = package.manifest
     _check_box(package, station_id, kiosk_id, "exclusion")
     if isinstance(forms_excluded, bool) or not isinstance(forms_excluded, int) or \
@@ -110,10 +110,11 @@ def read_exclusion(path) -> Exclusion:
     return Exclusion.from_json_bytes(data, f"exclusion {os.fspath(path)}")
 
 
-def sign(in_path, role: str, key_path, passphrase, out, package_path) -> Exclusion:
+def sign(in_path, role: str, key_path, passphrase, out, package_path,
+         package=None) -> Exclusion:
     """`in_path` with this supervisor's signature added (the signatures already there
-    verify first), written to `out`."""
-    package = load_package(package_path)
+    verify first), written to `out`. package: the package file already loaded."""
+    package = package or load_package(package_path)
     m = package.manifest
     doc = read_exclusion(in_path)
     _check_box(package, doc.station_id, doc.kiosk_id, f"exclusion {os.fspath(in_path)}")

@@ -125,10 +125,10 @@ def _write(out, doc, what: str, inputs) -> None:
 
 
 def declare(package_path, station_id: str, forms_issued: int, key_path, certificate_path,
-            passphrase, out) -> StationDeclaration:
+            passphrase, out, package=None) -> StationDeclaration:
     """An electronic station's declaration of the forms it issued, signed by this
-    official, written to `out`."""
-    package = load_package(package_path)
+    official, written to `out`. package: the package file already loaded (the CLI's)."""
+    package = package or load_package(package_path)
     plan = _plan(package, station_id, "electronic", "declaration of forms issued")
     if isinstance(forms_issued, bool) or not isinstance(forms_issued, int) or \
             not 0 <= forms_issued <= MAX_FORMS:
@@ -224,10 +224,10 @@ def parse_counts(counts_path, manifest, station_id: str) -> tuple:
 
 
 def paper(package_path, station_id: str, counts_path, key_path, certificate_path,
-          passphrase, out) -> PaperResult:
+          passphrase, out, package=None) -> PaperResult:
     """A paper station's declared result from its COUNTS file, signed by this official,
-    written to `out`."""
-    package = load_package(package_path)
+    written to `out`. package: the package file already loaded (the CLI's)."""
+    package = package or load_package(package_path)
     plan = _plan(package, station_id, "paper", "paper result")
     forms, spoiled, contests = parse_counts(counts_path, package.manifest, station_id)
     role, key, cert = _official(package, plan, key_path, certificate_path, passphrase)
@@ -299,13 +299,15 @@ def _official_unpackaged(doc, where: str, key_path, certificate_path, passphrase
     return cred.role, key, cred.certificate
 
 
-def sign(in_path, key_path, certificate_path, passphrase, out, package_path=None):
+def sign(in_path, key_path, certificate_path, passphrase, out, package_path=None,
+         package=None):
     """`in_path` (a declaration or a paper result) with this official's signature added,
     written to `out`; the signatures already there must verify first. With package_path
-    everything is checked against the package; without it, what the file alone allows."""
+    everything is checked against the package (`package`: that file already loaded);
+    without it, what the file alone allows."""
     where = os.fspath(in_path)
     if package_path is not None:
-        package = load_package(package_path)
+        package = package or load_package(package_path)
         doc, plan = load_signed(in_path, package)
         role, key, cert = _official(package, plan, key_path, certificate_path, passphrase)
         _check_signers(plan, doc, where, role, bytes(key.verify_key))
