@@ -33,6 +33,12 @@ window.addEventListener("load", function () {
   document.querySelectorAll(".bar .label").forEach(function (e) {
     n++; min = Math.min(min, parseFloat(getComputedStyle(e).fontSize));
   });
+  var text = 1e9;   // the smallest font of any element that shows text of its own
+  document.querySelectorAll("body *").forEach(function (e) {
+    for (var c = e.firstChild; c; c = c.nextSibling)
+      if (c.nodeType === 3 && c.textContent.trim() && e.getClientRects().length)
+        text = Math.min(text, parseFloat(getComputedStyle(e).fontSize));
+  });
   document.querySelectorAll("body *").forEach(function (e) {
     var r = e.getBoundingClientRect();
     if (r.width > 0 && (r.right > vw + 0.5 || r.left < -0.5))
@@ -41,6 +47,7 @@ window.addEventListener("load", function () {
   });
   parent.postMessage(JSON.stringify({file: location.pathname.split("/").pop(), vw: vw,
     scroll: document.documentElement.scrollWidth, labels: n, min_font: n ? min : null,
+    min_text: text,
     overflow: out.slice(0, 20)}), "*");
 });
 </script>"""
@@ -165,6 +172,7 @@ def test_results_page_readable_and_fits(pages, measured, width):
     assert got["vw"] == width, got
     assert got["labels"] == pages["n_bars"], got
     assert got["min_font"] >= 11, got           # was about 4 px at 390 (SVG scaled down)
+    assert got["min_text"] >= 11, got           # every other text too
     assert got["overflow"] == [] and got["scroll"] <= width, got
 
 
@@ -173,6 +181,7 @@ def test_results_page_readable_and_fits(pages, measured, width):
 def test_station_page_fits(measured, width):
     got = measured[f"station-{width}"]
     assert got["vw"] == width and got["overflow"] == [] and got["scroll"] <= width, got
+    assert got["min_text"] >= 11, got
 
 
 @needs_chromium
