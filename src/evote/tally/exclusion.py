@@ -34,7 +34,7 @@ import nacl.exceptions
 import nacl.signing
 
 from ..canonical_json import canonical_json_bytes
-from ..errors import EvoteTypeError, InvalidSignature
+from ..errors import EvoteError, EvoteTypeError, InvalidSignature
 from ..hashing import digest
 from ..record import layout
 from .errors import TallyInputError
@@ -145,9 +145,11 @@ class Exclusion:
         where = self.where
         if self.manifest_hash != manifest.hash():
             raise ExclusionError(f"{where}: made for another manifest")
-        if self.station_id not in {s.station_id for s in manifest.stations}:
+        try:
+            manifest.station(self.station_id)
+        except (EvoteError, KeyError):
             raise ExclusionError(f"{where}: station {self.station_id!r} is not in the "
-                                 "manifest")
+                                 "manifest") from None
         sigs = self.signatures
         if len({s.public_key for s in sigs}) != len(sigs) or \
                 len({s.role for s in sigs}) != len(sigs):
