@@ -1,0 +1,202 @@
+"""Hypothesis properties of the shuffle (specs/shuffle.md): honest shuffles verify and
+keep the multiset of plaintexts; every tampering is refused with InvalidProof (any proof
+byte after the header, an output replaced, dropped or duplicated, inputs reordered after
+proving, another public key, another label, another shuffle's outputs); header damage is
+refused by the parser."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evote.errors import EvoteTypeError, InvalidEncoding, InvalidProof
+from evote.group import G_TABLE, FixedBase, Scalar
+from evote.protocol.elgamal import Ciphertext, encrypt_with_tables
+from evote.protocol.shuffle import shuffle, verify_shuffle
+from evote.protocol.shuffle_codec import HEADER_SIZE, ShuffleProof, proof_size
+
+SK = Scalar.from_int(0xC0FFEE)
+PK = G_TABLE.mul(SK)
+K_TABLE = FixedBase(PK)
+FAST = settings(max_examples=20, deadline=None)
+
+
+def encrypt_all(plaintexts):
+    return [encrypt_with_tables(Scalar.from_int(m), Scalar.random(), K_TABLE)
+            for m in plaintexts]
+
+
+def decrypt(ct: Ciphertext) -> bytes:
+    return (ct.beta - SK * ct.alpha).to_bytes()
+
+
+def plaintext_lists(min_size=0, max_size=6):
+    return st.lists(st.integers(min_value=0, max_value=4), min_size=min_size,
+                    max_size=max_size)
+
+
+@FAST
+@given(plaintext_lists(), st.binary(max_size=8))
+def test_honest_shuffles_verify_and_keep_the_multiset(plaintexts, label):
+    inputs = encrypt_all(plaintexts)
+    outputs, proof = shuffle(PK, inputs, label=label)
+    verify_shuffle(PK, inputs, outputs, ShuffleProof.from_bytes(proof.to_bytes()),
+                   label=label)
+    assert len(proof.to_bytes()) == proof_size(len(inputs)) == 300 + 160 * len(inputs)
+    assert sorted(map(decrypt, outputs)) == sorted(map(decrypt, inputs))
+    # fresh nonces: no output equals any input
+    assert not {c.to_bytes() for c in outputs} & {c.to_bytes() for c in inputs}
+
+
+@FAST
+@given(plaintext_lists(), st.data())
+def test_any_proof_byte_changed_is_refused(plaintexts, data):
+    inputs = encrypt_all(plaintexts)
+    outputs, proof = shuffle(PK, inputs)
+    raw = bytearray(proof.to_bytes())
+    at = data.draw(st.integers(min_value=HEADER_SIZE, max_value=len(raw) - 1), "offset")
+    raw[at] ^= data.draw(st.integers(min_value=1, max_value=255), "mask")
+    with pytest.raises(InvalidProof):
+        verify_shuffle(PK, inputs, outputs, ShuffleProof.from_bytes(bytes(raw)))
+
+
+@FAST
+@given(plaintext_lists(), st.data())
+def test_header_damage_is_refused_by_the_parser(plaintexts, data):
+    raw = bytearray(shuffle(PK, encrypt_all(plaintexts))[1].to_bytes())
+    at = data.draw(st.integers(min_value=0, max_value=HEADER_SIZE - 1), "offset")
+    raw[at] ^= data.draw(st.integers(min_value=1, max_value=255), "mask")
+    with pytest.raises(InvalidEncoding):
+        ShuffleProof.from_bytes(bytes(raw))
+
+
+@FAST
+@given(plaintext_lists(min_size=1), st.data())
+def test_an_output_replaced_is_refused(plaintexts, data):
+    inputs = encrypt_all(plaintexts)
+    outputs, proof = shuffle(PK, inputs)
+    i = data.draw(st.integers(min_value=0, max_value=len(outputs) - 1), "index")
+    m = data.draw(st.integers(min_value=0, max_value=5), "plaintext")
+    replaced = list(outputs)
+    replaced[i] = encrypt_all([m])[0]        # the same plaintext or another, fresh nonce
+    with pytest.raises(InvalidProof):
+        verify_shuffle(PK, inputs, replaced, proof)
+
+
+@FAST
+@given(plaintext_lists(min_size=1), st.data())
+def test_an_output_dropped_is_refused(plaintexts, data):
+    inputs = encrypt_all(plaintexts)
+    outputs, proof = shuffle(PK, inputs)
+    i = data.draw(st.integers(min_value=0, max_value=len(outputs) - 1), "index")
+    with pytest.raises(InvalidProof, match="check 1"):
+        verify_shuffle(PK, inputs, outputs[:i] + outputs[i + 1:], proof)
+
+
+@FAST
+@given(plaintext_lists(min_size=2), st.data())
+def test_an_output_duplicated_is_refused(plaintexts, data):
+    inputs = encrypt_all(plaintexts)
+    outputs, proof = shuffle(PK, inputs)
+    n = len(outputs)
+    i = data.draw(st.integers(min_value=0, max_value=n - 1), "copy")
+    j = data.draw(st.integers(min_value=0, max_value=n - 1).filter(lambda j: j != i), "over")
+    dup = list(outputs)
+    dup[j] = outputs[i]
+    with pytest.raises(InvalidProof):
+        verify_shuffle(PK, inputs, dup, proof)
+
+
+@FAST
+@given(plaintext_lists(min_size=2), st.data())
+def test_inputs_reordered_after_proving_are_refused(plaintexts, data):
+    inputs = encrypt_all(plaintexts)
+    outputs, proof = shuffle(PK, inputs)
+    n = len(inputs)
+    order = data.draw(st.permutations(range(n)).filter(lambda o: list(o) != list(range(n))))
+    with pytest.raises(InvalidProof):
+        verify_shuffle(PK, [inputs[k] for k in order], outputs, proof)
+
+
+@FAST
+@given(plaintext_lists(), st.integers(min_value=1, max_value=2**64))
+def test_another_public_key_is_refused(plaintexts, x):
+    inputs = encrypt_all(plaintexts)
+    outputs, proof = shuffle(PK, inputs)
+    other = G_TABLE.mul(Scalar.from_int(x))
+    if other == PK:
+        other = other + G_TABLE.mul(Scalar.one())
+    with pytest.raises(InvalidProof):
+        verify_shuffle(other, inputs, outputs, proof)
+
+
+@FAST
+@given(plaintext_lists(min_size=1), st.binary(max_size=4), st.binary(max_size=4))
+def test_another_label_is_refused(plaintexts, label, other):
+    # N >= 1: with N = 0 the equations do not involve the challenge, so an empty
+    # shuffle's proof binds only K (specs/shuffle.md 7; test_empty_shuffle_binds_the_key)
+    if label == other:
+        other += b"!"
+    inputs = encrypt_all(plaintexts)
+    outputs, proof = shuffle(PK, inputs, label=label)
+    with pytest.raises(InvalidProof):
+        verify_shuffle(PK, inputs, outputs, proof, label=other)
+
+
+@FAST
+@given(plaintext_lists(min_size=1))
+def test_another_shuffles_outputs_are_refused(plaintexts):
+    inputs = encrypt_all(plaintexts)
+    outputs, proof = shuffle(PK, inputs)
+    other_outputs, _ = shuffle(PK, inputs)
+    with pytest.raises(InvalidProof):
+        verify_shuffle(PK, inputs, other_outputs, proof)
+
+
+def test_each_equation_is_in_the_batch():
+    """Changing one response breaks exactly the equations that use it; the batch must
+    fail for the one-by-one pass (which names it) to run at all."""
+    inputs = encrypt_all([1, 2, 3])
+    outputs, proof = shuffle(PK, inputs)
+    s_at = HEADER_SIZE + 96 * 3 + 160
+    for offset, name in ((s_at, "S1"), (s_at + 32, "S2"), (s_at + 64, "S3"),
+                         (s_at + 96, "S4a"), (s_at + 128 + 64, r"S5\(3\)"),
+                         (s_at + 128 + 96, "S3")):
+        raw = bytearray(proof.to_bytes())
+        raw[offset] ^= 2
+        with pytest.raises(InvalidProof, match=f"equation {name} fails"):
+            verify_shuffle(PK, inputs, outputs, ShuffleProof.from_bytes(bytes(raw)))
+
+
+def test_bad_points_and_scalars_are_named():
+    inputs = encrypt_all([0, 1])
+    outputs, proof = shuffle(PK, inputs)
+    raw = bytearray(proof.to_bytes())
+    raw[HEADER_SIZE + 64:HEADER_SIZE + 96] = b"\xff" * 32        # chat_1: s >= p
+    with pytest.raises(InvalidProof, match="check 4: chain"):
+        verify_shuffle(PK, inputs, outputs, ShuffleProof.from_bytes(bytes(raw)))
+    raw = bytearray(proof.to_bytes())
+    raw[-32:] = b"\xff" * 32                                       # sp_2 >= l
+    with pytest.raises(InvalidProof, match=r"check 2: s_prime\[2\]"):
+        verify_shuffle(PK, inputs, outputs, ShuffleProof.from_bytes(bytes(raw)))
+
+
+def test_wrong_types_are_refused():
+    inputs = encrypt_all([0])
+    outputs, proof = shuffle(PK, inputs)
+    with pytest.raises(EvoteTypeError):
+        shuffle(PK.to_bytes(), inputs)
+    with pytest.raises(EvoteTypeError):
+        shuffle(PK, [inputs[0].to_bytes()])
+    with pytest.raises(EvoteTypeError):
+        verify_shuffle(PK, inputs, outputs, proof.to_bytes())
+    with pytest.raises(InvalidEncoding):
+        ShuffleProof.from_bytes(proof.to_bytes()[:-1])
+    with pytest.raises(InvalidEncoding):
+        ShuffleProof.from_bytes(proof.to_bytes() + b"\0")
+
+
+def test_empty_shuffle_binds_the_key():
+    outputs, proof = shuffle(PK, [])
+    assert outputs == [] and proof.n == 0
+    verify_shuffle(PK, [], [], proof, label=b"any label")   # nothing to prove but K
+    with pytest.raises(InvalidProof, match="S4b"):
+        verify_shuffle(G_TABLE.mul(Scalar.from_int(5)), [], [], proof)
