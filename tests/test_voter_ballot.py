@@ -364,3 +364,28 @@ def test_damaged_record_files_never_a_traceback(record, tmp_path, name):
             assert not out and err.count("\n") == 1 and name in err, (k, err)
         elif bytes(data) != good:
             assert code == 1 and f"{name}:" in out, (k, out)
+
+
+def test_cast_ballot_is_also_looked_for_on_its_station_page(record, tmp_path):
+    b = first(record, "CAST")
+    code, a = answer(record, b["short"])
+    assert code == 0 and a["ballot"]["station_page"] == f"reports/station-{b['station']}.html"
+    assert not a["warnings"]
+    code, out, _ = run("ballot", record, b["short"], "--lang", "en")
+    assert f"station's page of codes: {record}/reports/station-{b['station']}.html" in out
+    assert answer(record, first(record, "SPOIL")["short"])[1]["ballot"]["station_page"] is None
+    # a page that hides the ballot (not covered by the root): a warning, still exit 0
+    rec = copy_record(record, tmp_path)
+    page = os.path.join(rec, "reports", f"station-{b['station']}.html")
+    text = open(page, encoding="utf-8").read()
+    os.chmod(page, 0o644)
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace(b["short"], "XXXX-XXXX-XXXX-XXXX"))
+    code, a = answer(rec, b["short"])
+    assert code == 0 and a["ballot"]["station_page"] is None
+    assert a["warnings"] == [f"reports/station-{b['station']}.html: the station's page of "
+                             "codes does not show this ballot's code (the page is not what "
+                             "the boxes hold: evote verify checks it, V18)"]
+    os.unlink(page)
+    code, a = answer(rec, b["short"])
+    assert code == 0 and "cannot be read" in a["warnings"][0]

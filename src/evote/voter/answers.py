@@ -3,7 +3,8 @@ object of specs/voter.md section 6, `evote-voter-answer/1`) with their exit code
 text people read is rendered from the same object (messages.py), so both say the same.
 """
 from .challenge_check import check_opening
-from .lookup import find_ballot, verify_match
+from ..record import layout
+from .lookup import find_ballot, station_page_warning, verify_match
 
 FORMAT = "evote-voter-answer/1"
 
@@ -44,12 +45,18 @@ def _lookup(command, view, query, expected_root):
                    "kiosk_id": match.kiosk_id, "record": match.seq, "path": match.path,
                    "ballot_id": match.ballot_id.hex(), "code": match.code.hex(),
                    "short_code": match.short_code, "kind": match.kind,
-                   "counted": match.kind == "CAST"}
+                   "counted": match.kind == "CAST", "station_page": None}
     a["problems"] += checked.problems
     a["warnings"] += checked.warnings
     if not checked.ok:
         a["status"] = "record-problem"
         return a, 1, None
+    if match.kind == "CAST":    # a counted ballot is on its station's page of codes
+        page = station_page_warning(view, match)
+        if page:
+            a["warnings"].append(page)
+        else:
+            a["ballot"]["station_page"] = layout.report_station_codes_path(match.station_id)
     return a, None, checked
 
 

@@ -119,6 +119,31 @@ class Checked:
         return not self.problems and self.record is not None
 
 
+PAGE_LIMIT = 1 << 26     # bytes of a station's page of codes read at most
+
+
+def station_page_warning(view, match: Match):
+    """None when the station's page of codes (specs/record.md 1.1) shows this CAST
+    ballot's short and full code; else why not (a warning: the page is not covered by
+    the root hash, V18 checks it). Read as a regular file, never through a link."""
+    rel = layout.report_station_codes_path(match.station_id)
+    why = view.not_followed(rel)
+    if why:
+        return f"{rel}: {why}"
+    try:
+        fd = os.open(view.full(rel), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as f:
+            page = f.read(PAGE_LIMIT)
+    except OSError as exc:
+        return f"{rel}: cannot be read ({exc.strerror or exc}): the station's page of codes"
+    shown = (f'<code class="s">{match.short_code}</code>'.encode() in page
+             and f'<code class="f">{match.code.hex()}</code>'.encode() in page)
+    return None if shown else (f"{rel}: the station's page of codes does not show this "
+                               "ballot's code (the page is not what the boxes hold: "
+                               "evote verify checks it, V18)")
+
+
 def verify_match(view, match: Match, expected_root=None) -> Checked:
     """Verify the box of `match` up to and including it (specs/voter.md section 5);
     never raises for what the record holds."""

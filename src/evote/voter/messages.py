@@ -24,6 +24,7 @@ _EN = {
     "CAST": "CAST: cast and counted",
     "SPOIL": "SPOIL: challenged (spoiled), NOT counted. After a challenge you vote again.",
     "see-challenge": "To see what the kiosk had encrypted on it: {cmd}",
+    "page": "Its code is also on the station's page of codes: {page}",
     "checked": "Checked: record.json lists this kiosk's box and the manifest and context "
                "unchanged; the box verifies from its first record up to this ballot (kiosk "
                "certificate, chain, confirmation codes, kiosk signatures); the ballot's "
@@ -66,6 +67,7 @@ _FA = {
     "SPOIL": "چالش‌شده (SPOIL): این برگه باطل شد و شمرده نمی‌شود؛ پس از چالش دوباره رأی "
              "می‌دهید.",
     "see-challenge": "برای دیدن آنچه دستگاه روی آن رمز کرده بود: {cmd}",
+    "page": "کد آن در صفحهٔ کدهای تأیید شعبه هم هست: {page}",
     "checked": "بررسی شد: record.json صندوق این دستگاه و manifest و context را بی‌تغییر "
                "فهرست کرده است؛ صندوق از نخستین ثبت تا این رأی درست است (گواهی دستگاه، "
                "زنجیره، کدهای تأیید، امضاهای دستگاه)؛ اثبات‌های رمزنگاری این برگه درست است.",
@@ -132,6 +134,8 @@ def _lines(a, lang, record_arg, code_arg):
         out += _ballot_lines(t, a, lang)
         if a["command"] == "ballot":
             out.append(t["checked"])
+            if a["ballot"].get("station_page"):
+                out.append(t["page"].format(page=f"{record_arg}/{a['ballot']['station_page']}"))
             if a["ballot"]["kind"] == "SPOIL":
                 out.append(t["see-challenge"].format(
                     cmd=f"evote challenge check {record_arg} {a['ballot']['short_code']}"))
