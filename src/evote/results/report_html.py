@@ -76,6 +76,7 @@ column-gap:8px;align-items:center;font-size:.9em;padding:1px 0}
 .find{background:#e3f0fa;border-radius:8px;padding:8px 14px;margin:14px 0}
 footer{color:#5b6975;font-size:.85em;padding:0 24px 24px;direction:ltr;text-align:left}
 code{font-family:"DejaVu Sans Mono",monospace;word-break:break-all}
+td code{word-break:normal;white-space:nowrap}
 section.hashes{background:#fff;border-left:4px solid #17324d;padding:6px 14px;margin:14px 0;
 font-size:.9em;text-align:left}
 section.hashes p{margin:2px 0}
@@ -274,7 +275,7 @@ def _scope_words(er: ElectionResults, r: ContestResult, scope: str) -> str:
     if scope.startswith("list ") and scope[5:].isdigit():
         lists = {q.code: q.name for q in er.manifest.contest(r.contest_id).lists}
         if int(scope[5:]) in lists:
-            return f" در فهرست «{escape(lists[int(scope[5:])])}»"
+            return f" در «{escape(lists[int(scope[5:])])}»"
     return f" در {_scope_fa(scope)}"
 
 
