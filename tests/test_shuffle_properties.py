@@ -1,14 +1,18 @@
 """Hypothesis properties of the shuffle (specs/shuffle.md): honest shuffles verify and
 keep the multiset of plaintexts; every tampering is refused with InvalidProof (any proof
 byte after the header, an output replaced, dropped or duplicated, inputs reordered after
-proving, another public key, another label, another shuffle's outputs); header damage is
-refused by the parser."""
+proving, another public key, another label, another shuffle's outputs); the honest
+proving algorithm run on a false statement (a plaintext changed, an output replaced, one
+dropped and another doubled) is refused; header damage is refused by the parser."""
+import os
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evote.errors import EvoteTypeError, InvalidEncoding, InvalidProof
-from evote.group import G_TABLE, FixedBase, Scalar
+from evote.group import G_TABLE, FixedBase, Point, Scalar
+from evote.protocol import shuffle as shuffle_mod
 from evote.protocol.elgamal import Ciphertext, encrypt_with_tables
 from evote.protocol.shuffle import shuffle, verify_shuffle
 from evote.protocol.shuffle_codec import HEADER_SIZE, ShuffleProof, proof_size
@@ -200,3 +204,41 @@ def test_empty_shuffle_binds_the_key():
     verify_shuffle(PK, [], [], proof, label=b"any label")   # nothing to prove but K
     with pytest.raises(InvalidProof, match="S4b"):
         verify_shuffle(G_TABLE.mul(Scalar.from_int(5)), [], [], proof)
+
+
+def _false_statement_proof(inputs, change):
+    """The honest proving algorithm run on a false statement: the witness (perm, rho) of
+    a real shuffle, outputs altered by `change` afterwards (a cheating mix server)."""
+    n = len(inputs)
+    rng = os.urandom
+    perm = shuffle_mod._permutation(n, rng)
+    rho = [Scalar.random() for _ in range(n)]
+    honest = [Ciphertext(inputs[perm[i]].alpha + G_TABLE.mul(rho[i]),
+                         inputs[perm[i]].beta + K_TABLE.mul(rho[i])) for i in range(n)]
+    forged = change(honest)
+    return forged, shuffle_mod._prove(PK, K_TABLE, inputs, forged, perm, rho, rng, b"")
+
+
+@FAST
+@given(plaintext_lists(min_size=2), st.data())
+def test_forged_statements_are_refused(plaintexts, data):
+    inputs = encrypt_all(plaintexts)
+    n = len(inputs)
+    i = data.draw(st.integers(min_value=0, max_value=n - 1), "index")
+    j = data.draw(st.integers(min_value=0, max_value=n - 1).filter(lambda j: j != i), "other")
+    one = Ciphertext(Point.identity(), Point.generator())        # Enc(1; 0)
+    changes = {
+        "plaintext + 1": lambda o: o[:i] + [o[i] + one] + o[i + 1:],
+        "replaced by a fresh Enc(0)": lambda o: o[:i] + encrypt_all([0]) + o[i + 1:],
+        "one dropped, another doubled": lambda o: o[:i] + [o[j]] + o[i + 1:],
+    }
+    name = data.draw(st.sampled_from(sorted(changes)), "change")
+    forged, proof = _false_statement_proof(inputs, changes[name])
+    with pytest.raises(InvalidProof):
+        verify_shuffle(PK, inputs, forged, proof)
+
+
+def test_the_false_statement_helper_proves_true_statements():
+    inputs = encrypt_all([0, 1, 2])
+    outputs, proof = _false_statement_proof(inputs, lambda o: o)
+    verify_shuffle(PK, inputs, outputs, proof)

@@ -146,9 +146,6 @@ def shuffle(pk: Point, ciphertexts: Sequence[Ciphertext], rng: Rng = os.urandom,
         raise EvoteTypeError("shuffle: rng must be callable")
     n = len(inputs)
     k_table = FixedBase(pk)
-    gens = generators(n)
-    q, h = Point.from_bytes(gens[0]), [Point.from_bytes(g) for g in gens[1:]]
-
     perm = _permutation(n, rng)                                  # 4.6 step 1
     rho = [_scalar(rng) for _ in range(n)]                       # step 2
     outputs = []
@@ -156,6 +153,18 @@ def shuffle(pk: Point, ciphertexts: Sequence[Ciphertext], rng: Rng = os.urandom,
         src = inputs[perm[i]]
         outputs.append(Ciphertext(src.alpha + G_TABLE.mul(rho[i]),
                                   src.beta + k_table.mul(rho[i])))
+    return outputs, _prove(pk, k_table, inputs, outputs, perm, rho, rng, label)
+
+
+def _prove(pk: Point, k_table: FixedBase, inputs: List[Ciphertext],
+           outputs: List[Ciphertext], perm: List[int], rho: List[Scalar], rng: Rng,
+           label: bytes) -> ShuffleProof:
+    """Sections 4.1-4.4 for the witness (perm, rho), randomness steps 3-7 of 4.6. It
+    trusts its caller that (R) holds: tests call it with a false witness to check that
+    the verifier refuses what an honest algorithm proves about a false statement."""
+    n = len(inputs)
+    gens = generators(n)
+    q, h = Point.from_bytes(gens[0]), [Point.from_bytes(g) for g in gens[1:]]
     r = [_scalar(rng) for _ in range(n)]                         # step 3
     inv = [0] * n
     for i, j in enumerate(perm):
@@ -201,12 +210,11 @@ def shuffle(pk: Point, ciphertexts: Sequence[Ciphertext], rng: Rng = os.urandom,
     s = (w1 + c * r_bar, w2 + c * r_hat_total, w3 + c * r_tilde, w4 + c * rho_tilde)
     s_hat = [w_hat[i] + c * r_hat[i] for i in range(n)]
     s_p = [w_p[i] + c * u_p[i] for i in range(n)]
-    proof = ShuffleProof(
+    return ShuffleProof(
         n=n, commitments=c_blob, chain=chain_blob, t=t_blob, t_hat=t_hat_blob,
         s=b"".join([x.to_bytes() for x in s]),
         s_hat=b"".join([x.to_bytes() for x in s_hat]),
         s_prime=b"".join([x.to_bytes() for x in s_p]))
-    return outputs, proof
 
 
 # ------------------------------------------------------------------ verifier (6)
