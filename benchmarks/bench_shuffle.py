@@ -80,7 +80,9 @@ def main() -> None:
         shuffle_mod._GENERATORS.clear()   # each side derives its generators, as a
         tp, (outputs, proof) = cpu(shuffle, pk, inputs)   # server in its own process does
         shuffle_mod._GENERATORS.clear()
-        tv, _ = cpu(verify_shuffle, pk, inputs, outputs, proof)
+        in_blob = b"".join(c.to_bytes() for c in inputs)   # as read from files:
+        out_blob = b"".join(c.to_bytes() for c in outputs)  # decoded inside the MSM
+        tv, _ = cpu(verify_shuffle, pk, in_blob, out_blob, proof)
         size = len(proof.to_bytes())
         rows.append((n, tp, tv))
         print(f"{n:>8} {tp:>9.2f} {tv:>9.2f} {1e3 * tp / n:>12.3f} {1e3 * tv / n:>13.3f} "

@@ -242,3 +242,34 @@ def test_the_false_statement_helper_proves_true_statements():
     inputs = encrypt_all([0, 1, 2])
     outputs, proof = _false_statement_proof(inputs, lambda o: o)
     verify_shuffle(PK, inputs, outputs, proof)
+
+
+@FAST
+@given(plaintext_lists(), st.booleans())
+def test_raw_blobs_and_ciphertexts_give_the_same_verdict(plaintexts, tamper):
+    inputs = encrypt_all(plaintexts)
+    outputs, proof = shuffle(PK, inputs)
+    if tamper and outputs:
+        outputs = outputs[1:] + outputs[:1] if len(outputs) > 1 else encrypt_all([9])
+    in_blob = b"".join(c.to_bytes() for c in inputs)
+    out_blob = b"".join(c.to_bytes() for c in outputs)
+    verdicts = []
+    for ins, outs in ((inputs, outputs), (in_blob, out_blob), (inputs, out_blob)):
+        try:
+            verify_shuffle(PK, ins, outs, proof)
+            verdicts.append("valid")
+        except InvalidProof as exc:
+            verdicts.append(str(exc))
+    assert len(set(verdicts)) == 1
+    assert (verdicts[0] == "valid") == (not tamper or not outputs)
+
+
+def test_a_bad_ciphertext_in_a_blob_is_named():
+    inputs = encrypt_all([0, 1])
+    outputs, proof = shuffle(PK, inputs)
+    out_blob = bytearray(b"".join(c.to_bytes() for c in outputs))
+    out_blob[96:128] = b"\x01" + bytes(31)                      # beta of output 2: s odd
+    with pytest.raises(InvalidProof, match="check 4: outputs: .*3"):
+        verify_shuffle(PK, inputs, bytes(out_blob), proof)
+    with pytest.raises(InvalidProof, match="check 1: inputs is 127 bytes"):
+        verify_shuffle(PK, b"".join(c.to_bytes() for c in inputs)[:-1], outputs, proof)

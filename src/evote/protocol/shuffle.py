@@ -238,25 +238,39 @@ def _items(blob: bytes) -> List[bytes]:
     return [blob[k:k + 32] for k in range(0, len(blob), 32)]
 
 
-def verify_shuffle(pk: Point, inputs: Sequence[Ciphertext], outputs: Sequence[Ciphertext],
-                   proof: ShuffleProof, label: bytes = b"") -> None:
+def _wire_ciphertexts(what: str, cts) -> bytes:
+    """A list of Ciphertext, or the raw wire blob enc(alpha_1)||enc(beta_1)||... of 64N
+    bytes (not yet decoded: check 4 decodes it inside the MSM), as that blob."""
+    if isinstance(cts, (bytes, bytearray, memoryview)):
+        cts = bytes(cts)
+        if len(cts) % 64:
+            raise _fail(f"check 1: {what} is {len(cts)} bytes, not a whole number of "
+                        f"64-byte ciphertexts")
+        return cts
+    return _blob(_check_ciphertexts(f"verify_shuffle: {what}", cts))
+
+
+def verify_shuffle(pk: Point, inputs, outputs, proof: ShuffleProof,
+                   label: bytes = b"") -> None:
     """Raise InvalidProof naming the first failed check of section 6; return None if the
-    proof shows that `outputs` re-encrypt a permutation of `inputs` under pk."""
+    proof shows that `outputs` re-encrypt a permutation of `inputs` under pk.
+
+    inputs and outputs: lists of Ciphertext, or raw blobs of 64-byte ciphertexts (as
+    read from a file; decoded and validated once, inside the MSM)."""
     pk, label = _check_pk(pk), _check_label(label)
-    inputs = _check_ciphertexts("verify_shuffle: inputs", inputs)
-    outputs = _check_ciphertexts("verify_shuffle: outputs", outputs)
+    in_blob = _wire_ciphertexts("inputs", inputs)
+    out_blob = _wire_ciphertexts("outputs", outputs)
     if not isinstance(proof, ShuffleProof):
         raise EvoteTypeError(f"verify_shuffle: proof must be ShuffleProof, "
                              f"not {type(proof).__name__}")
     n = proof.n
-    if len(inputs) != n or len(outputs) != n:                    # check 1
-        raise _fail(f"check 1: {len(inputs)} inputs and {len(outputs)} outputs, "
-                    f"but the proof is for N = {n}")
+    if len(in_blob) != 64 * n or len(out_blob) != 64 * n:        # check 1
+        raise _fail(f"check 1: {len(in_blob) // 64} inputs and {len(out_blob) // 64} "
+                    f"outputs, but the proof is for N = {n}")
     s1, s2, s3, s4 = _scalars("s", proof.s)                      # check 2
     s_hat = _scalars("s_hat", proof.s_hat)
     s_p = _scalars("s_prime", proof.s_prime)
 
-    in_blob, out_blob = _blob(inputs), _blob(outputs)            # check 3
     sigma = digest64(TAG_STATEMENT, *statement_fields(pk.to_bytes(), label, in_blob,
                                                        out_blob, proof.commitments, n))
     u = u_values(sigma, n)
@@ -297,32 +311,36 @@ def verify_shuffle(pk: Point, inputs: Sequence[Ciphertext], outputs: Sequence[Ci
     try:
         total = msm_vartime_raw(sblob, pblob)
     except InvalidEncoding:
-        _name_bad_point(proof)
+        _name_bad_point(in_blob, out_blob, proof)
         raise _fail("check 4: a point does not decode")  # unreachable: one is named above
     if total.is_identity():
         return
-    _name_failed_equation(pk, inputs, outputs, proof, gens, u, c,
+    _name_failed_equation(pk, in_blob, out_blob, proof, gens, u, c,
                           (s1, s2, s3, s4), s_hat, s_p)
     raise _fail("check 5: the batch of equations fails")  # unreachable (prob. <= 2^-128)
 
 
-def _name_bad_point(proof: ShuffleProof) -> None:
-    """Check 4 on its own: name the first proof point that does not decode (inputs and
-    outputs are Ciphertext, valid by construction)."""
-    for name in ("commitments", "chain", "t", "t_hat"):
+def _name_bad_point(in_blob: bytes, out_blob: bytes, proof: ShuffleProof) -> None:
+    """Check 4 on its own: name the first point that does not decode, in the order
+    inputs, outputs, c, chat, t, that (a ciphertext's point k is item k // 2's alpha
+    when k is even, its beta when odd; indices 0-based as validate_points gives them)."""
+    blobs = [("inputs", in_blob), ("outputs", out_blob)] + [
+        (name, getattr(proof, name)) for name in ("commitments", "chain", "t", "t_hat")]
+    for name, blob in blobs:
         try:
-            validate_points(getattr(proof, name))
+            validate_points(blob)
         except InvalidEncoding as exc:
             raise _fail(f"check 4: {name}: {exc}") from None
 
 
-def _name_failed_equation(pk, inputs, outputs, proof, gens, u, c, s, s_hat, s_p) -> None:
+def _name_failed_equation(pk, in_blob, out_blob, proof, gens, u, c, s, s_hat, s_p) -> None:
     """Check 5 one equation at a time, in the order of section 6; raise on the first."""
     n = proof.n
     g = Point.generator()
     cs, chain, t, t_hat = (_items(proof.commitments), _items(proof.chain),
                            _items(proof.t), _items(proof.t_hat))
     s1, s2, s3, s4 = s
+    ins, outs = _items(in_blob), _items(out_blob)     # alpha_1, beta_1, alpha_2, ...
 
     def zero(name, scalars, points):
         if not msm_vartime(scalars, points).is_identity():
@@ -340,9 +358,9 @@ def _name_failed_equation(pk, inputs, outputs, proof, gens, u, c, s, s_hat, s_p)
     zero("S3", [s3] + s_p + [-c * uj for uj in u] + [-1], [g] + gens[1:] + cs + [t[2]])
     # S4a, S4b: sum sp_i*e'_i - s_4*(G or K) - c*sum u_j*e_j - t_4
     zero("S4a", s_p + [-s4] + [-c * uj for uj in u] + [-1],
-         [o.alpha for o in outputs] + [g] + [e.alpha for e in inputs] + [t[3]])
+         outs[0::2] + [g] + ins[0::2] + [t[3]])
     zero("S4b", s_p + [-s4] + [-c * uj for uj in u] + [-1],
-         [o.beta for o in outputs] + [pk] + [e.beta for e in inputs] + [t[4]])
+         outs[1::2] + [pk] + ins[1::2] + [t[4]])
     links = [gens[0]] + chain[:-1]
     for i in range(n):   # S5(i): shat_i*G + sp_i*chat_{i-1} - c*chat_i - that_i
         zero(f"S5({i + 1})", [s_hat[i], s_p[i], -c, -1], [g, links[i], chain[i], t_hat[i]])
