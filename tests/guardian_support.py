@@ -162,6 +162,7 @@ def run_station(record_dir, station_id, n_kiosks, n_voters, n_challenges, seed,
     for box in boxes:
         box.close()
         box.release()
+        os.unlink(box.path + ".hwm")  # the high-water mark stays at the kiosk, never in a record
         paths.append(box.path)
     return station_id, sums, tuple(paths)
 

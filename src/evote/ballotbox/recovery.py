@@ -159,17 +159,16 @@ def reconcile(path, mirror, *, authority_key, election_hash, station_id, kiosk_i
 
 
 def _unacknowledged_damaged_tail(rep: ScanReport) -> bool:
-    """Is everything wrong with this copy one damaged write after its verified records,
-    at most one frame long? Only a write that was never acknowledged can be there when
+    """Is everything wrong with this copy one damaged write after its verified records:
+    every problem in the one frame there (none in a frame after it), at most one frame
+    long? Only a write that was never acknowledged can be there when
     the copy holds the mark's record: the power cut it with sectors missing (zeros where
     a sector never reached the disk), so it may be complete in length yet fail its frame
     check, or lack its header."""
     first = rep.problems[0] if rep.problems else None
     return (isinstance(first, FramingError) and first.check != "empty"
             and not rep.closed  # a closed box never writes: nothing after CLOSE is torn
-            and first.offset == rep.clean_length
-            and all(x.offset is not None and x.offset >= rep.clean_length
-                    for x in rep.problems)
+            and all(x.offset == rep.clean_length for x in rep.problems)  # one frame only
             and rep.file_size - rep.clean_length <= FRAME_OVERHEAD + MAX_BODY + _SECTOR)
 
 
