@@ -36,7 +36,7 @@ def fast_dir(tmp_path):
 
 def test_power_cuts_lose_no_acknowledged_record(fast_dir):
     seed = int.from_bytes(os.urandom(4), "big")
-    tally = run_powercuts(fast_dir, cuts=2000, seed=seed,
+    tally = run_powercuts(fast_dir, cuts=2000, seed=seed, max_records=8,
                           seconds=float(os.environ.get("EVOTE_POWERCUT_SECONDS", "6")))
     print(f"\nseed {seed}: {tally.line()}")
     assert not tally.failures, f"seed {seed}: " + "\n".join(tally.failures[:5])
