@@ -24,8 +24,8 @@ from ..hashing import U64_MAX
 @click.option("--voters-per-station", type=click.IntRange(min=1, max=5000), default=200,
               show_default=True)
 @click.option("--seed", type=click.IntRange(min=0, max=U64_MAX), default=1405,
-              show_default=True, help="Same seed: same manifest, choices and counts (ties by lot follow the "
-                   "guardians' fresh lot contributions).")
+              show_default=True, help="Same seed: same manifest, choices and counts (ties "
+              "by lot follow the guardians' fresh lot contributions).")
 @click.option("--jobs", type=click.IntRange(min=1, max=256), default=None,
               help="Worker processes (default: every core).")
 @click.option("--damaged-box", is_flag=True, default=False,
