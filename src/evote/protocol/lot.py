@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidEncoding, InvalidProof
+from ..errors import EvoteValueError, InvalidEncoding, InvalidProof
 from ..group import G_TABLE, Point, Scalar, msm_vartime
 from ..hashing import digest, digest64, u64
 from . import ceremony_wire as w
@@ -199,9 +199,9 @@ def acknowledge(guardian, base_hash: bytes, joint_key: Point, *,
     """Guardian `guardian` (finished, holding `base_hash`) signs its acknowledgement with
     a fresh lot contribution. `secrets` as in make_contribution (test vectors only)."""
     if guardian.base_hash is None:
-        raise InvalidEncoding(f"guardian {guardian.index} has not finished the ceremony")
+        raise EvoteValueError(f"guardian {guardian.index} has not finished the ceremony")
     if guardian.base_hash != base_hash:
-        raise InvalidEncoding(f"guardian {guardian.index} finished a ceremony with another "
+        raise EvoteValueError(f"guardian {guardian.index} finished a ceremony with another "
                               "base hash")
     contribution, proof = make_contribution(base_hash, guardian.index, joint_key,
                                             secrets=secrets)
