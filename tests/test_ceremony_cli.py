@@ -187,3 +187,11 @@ def test_a_glob_after_shares_spilling_into_records_is_named(tmp_path):
             "first file") in r.output
     _run(runner, "finish", secrets[0], *records, "--shares", mine[0], "--shares", mine[1],
          "--passphrase-file", pw)
+
+
+def test_acknowledge_before_finish_is_refused(tmp_path):
+    runner, pw, secrets, records = _dealt(tmp_path)
+    out = tmp_path / "ack.json"
+    r = _run(runner, "acknowledge", secrets[0], *records, "--out", out, "--passphrase-file",
+             pw, code=2)
+    assert "has not finished the key ceremony" in r.output and not out.exists()
