@@ -7,6 +7,8 @@ Every box boxes/<station>/<kiosk>.box (record_inputs.box_files: anything else un
 boxes/ is refused) is read with the box reader (evote.ballotbox.reader.walk_box, with
 the manifest's authority key and election hash and the station and kiosk of the path),
 exactly as the verifier's station task reads it; every CAST record it yields is listed.
+A box the supervising board excluded (exclusion.record_exclusions, V17) is left out, as
+the verifier leaves it out of its station tasks: its ballots are not counted.
 A box with any problem is refused: a record whose boxes do not verify is not sealed
 with pages that would list its codes.
 """
