@@ -42,13 +42,21 @@ def _ratio(row, digits=3):
     return f"{fmt(row['ratio_median'])}{rng}", fmt(row["ratio_of_minimums"])
 
 
+def load_range(run: dict) -> str:
+    """The lowest and highest 1-minute load average read in the run (at any pair)."""
+    loads = [x for row in run["rows"].values() for x in row.get("loads") or []]
+    loads += [run["meta"]["load_start"][0], run["meta"]["load_end"][0]]
+    return f"{min(loads):.1f}-{max(loads):.1f}"
+
+
 def render(run: dict) -> str:
     m, rows = run["meta"], run["rows"]
     out = [
         f"Run of {m['started']} to {m['finished']}, `{m['command']}`, on this "
-        f"{m['cpus']}-core {m['machine']} machine shared with other jobs: load average "
-        f"{m['load_start'][0]:.1f} at the start, {m['load_end'][0]:.1f} at the end (per pair "
-        f"below). Peers, all live in this run: libsodium {m.get('libsodium', 'not found')} "
+        f"{m['cpus']}-core {m['machine']} machine shared with other jobs: 1-minute load "
+        f"average {load_range(run)} during the run ({m['load_start'][0]:.1f} at the start, "
+        f"{m['load_end'][0]:.1f} at the end, per pair below). Peers, all live in this run: "
+        f"libsodium {m.get('libsodium', 'not found')} "
         f"(system library, cffi), {m.get('electionguard', m.get('eg_why'))}, "
         f"{m.get('belenios')}. Clock: CPU time of the process that did the work. Every "
         f"result was checked (evote and libsodium byte-identical; every ballot decrypted "
@@ -120,7 +128,7 @@ def speed_claims(run: dict) -> str:
     missed = [f"{v[0]} ({v[2]:.3g})" for v in verdicts if v[3] == "not met"]
     absent = [v[0] for v in verdicts if v[3].startswith("not run")]
     lines = [
-        f"From one run ({m['started']}, load {m['load_start'][0]:.1f}-{m['load_end'][0]:.1f}"
+        f"From one run ({m['started']}, load average {load_range(run)} on 2 shared cores"
         f", `{m['command']}`), every peer measured live beside evote "
         f"(medians of interleaved pairs, CPU time, every result checked against the "
         f"plaintext):",
