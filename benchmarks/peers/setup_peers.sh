@@ -4,7 +4,7 @@
 # - ElectionGuard 1.4.0 from PyPI in its own Python 3.10 venv (it needs Python < 3.11 and
 #   gmpy2), at $EG_VENV (default /tmp/evote-peers/eg-venv);
 # - Belenios 2.0 through Debian's belenios-tool package;
-# - libsodium (the system library, read through ctypes for the group rows).
+# - libsodium (the system library, opened with cffi for the group rows).
 set -eu
 EG_VENV="${EG_VENV:-/tmp/evote-peers/eg-venv}"
 PY310="${PY310:-/root/.pyenv/versions/3.10.13/bin/python3.10}"
