@@ -4,7 +4,10 @@ the official's own machine with the official's own key.
     evote station declare --package P --station S --forms-issued N --key K
                           --certificate C --out F [--passphrase-file F]
     evote station paper   --package P --station S --counts COUNTS --key K
-                          --certificate C --out F [--passphrase-file F]
+                          --certificate C --out F [--fallback] [--passphrase-file F]
+    evote station fallback --package P --station S --box FILE [--box FILE ...]
+                          --reason TEXT --key K --certificate C --out F
+                          [--passphrase-file F]
     evote station sign    IN --key K --certificate C --out F [--package P]
                           [--passphrase-file F]
 
@@ -80,12 +83,15 @@ def declare(package_path, station_id, forms_issued, key_path, certificate_path, 
 @_station
 @click.option("--counts", "counts_path", required=True, type=click.Path(dir_okay=False),
               help="The hand count (COUNTS JSON, specs/election.md section 6).")
+@click.option("--fallback", is_flag=True, default=False,
+              help="The station is electronic and fell back to paper (evote station "
+              "fallback): COUNTS are the paper forms' only.")
 @_key
 @_cert
 @_out
 @passphrase_option
 def paper(package_path, station_id, counts_path, key_path, certificate_path, out,
-          passphrase_file):
+          passphrase_file, fallback):
     """A paper station's result from its COUNTS file, signed by this official."""
     from ..election.files import check_output
     from ..election.package import load_package
@@ -96,11 +102,44 @@ def paper(package_path, station_id, counts_path, key_path, certificate_path, out
                      inputs=(package_path, counts_path, key_path, certificate_path))
         package = load_package(package_path)
         doc = paper_step(package_path, station_id, counts_path, key_path, certificate_path,
-                         read_passphrase(passphrase_file, _PROMPT), out, package=package)
+                         read_passphrase(passphrase_file, _PROMPT), out, package=package,
+                         fallback=fallback)
         click.echo(f"station {doc.station_id}: paper result ({doc.forms_issued} forms issued, "
                    f"{doc.spoiled_forms} spoiled) signed by {_signers(doc, package)}; "
                    f"written to {out}")
     run_step("station paper", step)
+
+
+@station.command()
+@_package
+@_station
+@click.option("--box", "box_paths", required=True, multiple=True,
+              type=click.Path(dir_okay=False),
+              help="A closed box of the station (one per kiosk the package lists).")
+@click.option("--reason", required=True, help="Why the station falls back to paper.")
+@_key
+@_cert
+@_out
+@passphrase_option
+def fallback(package_path, station_id, box_paths, reason, key_path, certificate_path, out,
+             passphrase_file):
+    """An electronic station's decision to finish on paper, naming its closed boxes."""
+    from ..election.files import check_output
+    from ..election.package import load_package
+    from ..election.station import fallback as fallback_step
+
+    def step():
+        check_output(out, "fallback decision",
+                     inputs=(package_path, key_path, certificate_path, *box_paths))
+        package = load_package(package_path)
+        doc = fallback_step(package_path, station_id, list(box_paths), reason, key_path,
+                            certificate_path, read_passphrase(passphrase_file, _PROMPT), out,
+                            package=package)
+        click.echo(f"station {doc.station_id}: falls back to paper, closing "
+                   f"{len(doc.closed_boxes)} box(es) "
+                   f"({', '.join(b.kiosk_id for b in doc.closed_boxes)}); signed by "
+                   f"{_signers(doc, package)}; written to {out}")
+    run_step("station fallback", step)
 
 
 @station.command()
@@ -112,7 +151,7 @@ def paper(package_path, station_id, counts_path, key_path, certificate_path, out
 @_out
 @passphrase_option
 def sign(in_path, package_path, key_path, certificate_path, out, passphrase_file):
-    """Add this official's signature to a declaration or paper result IN."""
+    """Add this official's signature to a declaration, paper result or fallback IN."""
     from ..election.files import check_output
     from ..election.package import load_package
     from ..election.station import sign as sign_step

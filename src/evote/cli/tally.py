@@ -2,7 +2,8 @@
 against the election package and writes the record (specs/election.md section 7).
 
     evote tally --package P [--boxes PATH ...] [--declarations PATH ...]
-                [--paper PATH ...] [--exclusions PATH ...] --out RECORD [--jobs N]
+                [--paper PATH ...] [--exclusions PATH ...] [--fallbacks PATH ...]
+                --out RECORD [--jobs N]
 
 Exit 0 the record was written; 1 problems were found (one line each on stderr, nothing
 written); 2 unusable input.
@@ -26,11 +27,14 @@ from .steps import run_step
 @click.option("--exclusions", multiple=True, type=click.Path(),
               help="A supervising board's exclusion of a box (evote exclusion), or a "
               "directory searched for *.json (repeatable).")
+@click.option("--fallbacks", multiple=True, type=click.Path(),
+              help="An electronic station's signed decision to fall back to paper (evote "
+              "station fallback), or a directory searched for *.json (repeatable).")
 @click.option("--out", required=True, type=click.Path(file_okay=False),
               help="The record directory to write (must not exist, or be empty).")
 @click.option("--jobs", type=click.IntRange(1), default=None,
               help="Worker processes verifying boxes (default: every core).")
-def tally(package_path, boxes, declarations, paper, exclusions, out, jobs):
+def tally(package_path, boxes, declarations, paper, exclusions, fallbacks, out, jobs):
     """Verify the boxes, declarations and paper results; write the record RECORD."""
     from ..election.tally_centre import tally as tally_step
 
@@ -40,7 +44,7 @@ def tally(package_path, boxes, declarations, paper, exclusions, out, jobs):
     def step():
         o = tally_step(package_path, list(boxes), list(declarations), list(paper), out,
                        jobs=jobs, progress=say if sys.stderr.isatty() else None,
-                       exclusion_inputs=list(exclusions))
+                       exclusion_inputs=list(exclusions), fallback_inputs=list(fallbacks))
         if o.problems:
             for line in o.problems:
                 click.echo(f"evote tally: problem: {line}", err=True)

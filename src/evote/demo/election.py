@@ -81,12 +81,15 @@ def _shape(stations: int, villages=None):
 def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed: int = 1405,
              jobs=None, log=print, villages=None, paper: bool = True,
              damaged_box: bool = False,
-             verify: bool = True, voters_dir=None) -> DemoOutcome:
+             verify: bool = True, voters_dir=None,
+             paper_fallback: bool = False) -> DemoOutcome:
     """The whole election (module docstring). villages: how many of the stations are
     villages (default: up to 3, one station each); paper: one city station votes on
     paper (when the city has two stations or more); verify: run the verifier at the end
     (report None otherwise); voters_dir: where voters who challenge keep their printed
-    opening (default: with the parties' files, removed at the end)."""
+    opening (default: with the parties' files, removed at the end); paper_fallback: one
+    city station's kiosks are closed during the day and its officials finish on paper
+    (specs/record.md 5.4: its boxes and its paper count are both counted)."""
     if not isinstance(stations, int) or stations < 1:
         raise EvoteValueError("demo: --stations must be at least 1")
     if not isinstance(voters_per_station, int) or voters_per_station < 1:
@@ -106,8 +109,8 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
         raise EvoteError(f"record directory {out_dir}: cannot create: "
                          f"{exc.strerror or exc}") from None
     try:
-        return _run(out_dir, work, stations, voters_per_station, seed, jobs, log, damaged_box,
-                    villages,
+        return _run(out_dir, work, stations, voters_per_station, seed, jobs, log,
+                    (damaged_box, paper_fallback), villages,
                     paper, verify, os.path.abspath(str(voters_dir)) if voters_dir else
                     os.path.join(work, "voters"))
     except (EvoteError, OSError) as exc:
@@ -184,14 +187,30 @@ def _countersign(work, package_path, station_id, signed, out) -> None:
     station.sign(signed, key, cert, PASSPHRASE, out, package_path=package_path)
 
 
+def _fall_back(work, package_path, station_id, boxes, counts, decision, paper_out) -> None:
+    """A station's officials fall back to paper (specs/record.md 5.4): the head signs the
+    decision naming the closed boxes and the paper forms' count, the observer
+    countersigns both."""
+    key, cert = _official_files(work, station_id, ROLES[0])
+    by_head = (decision + ".head", paper_out + ".head")
+    station.fallback(package_path, station_id, boxes, "the kiosks' printers failed at "
+                     "noon; the station finished on paper forms", key, cert, PASSPHRASE,
+                     by_head[0])
+    station.paper(package_path, station_id, counts, key, cert, PASSPHRASE, by_head[1],
+                  fallback=True)
+    for signed, out in zip(by_head, (decision, paper_out)):
+        _countersign(work, package_path, station_id, signed, out)
+
+
 def _decrypt(secret, record, out) -> None:
     guardian_decrypt.decrypt(secret, PASSPHRASE, record, out, jobs=1)
 
 
-def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, damaged_box,
+def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, faults,
          villages, paper,
          verify, voters_dir) -> DemoOutcome:
     """The steps; every one that holds a party's secret runs as_party (parties.py)."""
+    damaged_box, paper_fallback = faults
     t0 = time.monotonic()
 
     def step(msg):
@@ -283,12 +302,14 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, damaged_b
         step(f"kiosk {args[k][3]}: day closed ({len(done_count)}/{len(args)} kiosks)")
     outputs = parties_in_parallel(run_kiosk, args, jobs, finished)
     exclusions = []   # damaged_box: a disk error hits one city kiosk's box; the board
+    damaged_sid = None
     if damaged_box:   # excludes it, so its voters' choices are not in the counts
         sid = next((s for s, kids in kiosk_ids.items() if len(kids) > 1), None)
         if sid is None:
             raise EvoteValueError("demo: --damaged-box needs a city station with two kiosks")
         hit = next(o for o in outputs if o[0] == kiosk_ids[sid][0])
         exclusions.append(board.exclude_damaged_box(work, package_path, sid, hit, as_party))
+        damaged_sid = sid
         step(f"kiosk {hit[0]}: its box was damaged (a disk error); the supervising board "
              "excluded it, signed by " + ", ".join(s.role for s in manifest.supervisors))
         outputs = [o for o in outputs if o is not hit] + [(hit[0], {}, hit[2])]
@@ -321,12 +342,32 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, damaged_b
         step(f"station {paper_id} voted on paper: counts signed by {len(ROLES)} certified "
              "officials")
 
+    fallbacks = []   # paper_fallback: a city station's kiosks close early; its officials
+    if paper_fallback:   # name the closed boxes and finish on paper (record.md 5.4)
+        fb = [s for s, kids in kiosk_ids.items() if len(kids) > 1 and s != damaged_sid]
+        if not fb:
+            raise EvoteValueError("demo: --paper-fallback needs a city station with two "
+                                  "kiosks (and not the one whose box was damaged)")
+        sid = fb[-1]
+        closed = [path for kid, _, path in outputs if kid in kiosk_ids[sid]]
+        counts = write_new_json(home("officials", sid, "fallback-counts.json"),
+                                paper_counts(manifest, sid, max(1, voters_per_station // 2),
+                                             seed + 1), "counts file")
+        fallbacks.append(home("collected", "fallback", f"{sid}.json"))
+        as_party(_fall_back, work, package_path, sid, closed, counts, fallbacks[-1],
+                 home("collected", "paper", f"{sid}.json"))
+        step(f"station {sid}: its kiosks failed at noon; its officials closed "
+             f"{len(closed)} boxes and finished on paper, the decision and the paper count "
+             f"signed by {len(ROLES)} certified officials")
+
     # The tally centre (no secret): every box and ballot verified, stations reconciled.
     boxes = [path for _, _, path in outputs]
     declarations = [os.path.join(work, "collected", "declarations")]
-    papers = [os.path.join(work, "collected", "paper")] if paper_id is not None else []
+    papers = ([os.path.join(work, "collected", "paper")]
+              if paper_id is not None or fallbacks else [])
     tallied = tally_centre.tally(package_path, boxes, declarations, papers, out_dir,
-                                 jobs=jobs, exclusion_inputs=exclusions)
+                                 jobs=jobs, exclusion_inputs=exclusions,
+                                 fallback_inputs=fallbacks)
     if tallied.problems:
         raise EvoteError("demo: the tally refused something: " +
                          "; ".join(str(p) for p in tallied.problems[:3]))

@@ -41,6 +41,7 @@ from ..results.report_json import results_from_json_bytes, results_to_json_bytes
 from ..tally import (DecryptionRecord, PaperResult, election_results,
                      verify_decryption_record)
 from .cast_codes import record_cast_codes
+from .fallback import record_fallbacks
 from .files import check_output, read_input, read_json_input, write_new_file
 from .package import MAX_PACKAGE_BYTES, parse_package_bytes
 from .record_inputs import read_election, read_tallies
@@ -107,8 +108,9 @@ def results(record_dir) -> ElectionResults:
                              else f"{layout.DECRYPTION}: {msg}") from None
     papers = _paper_results(election)
     lot_seed = verified_lot_seed(election)
-    er = election_results(m, decrypted, papers, electronic_stations=tuple(tallies.stations),
-                          seed=lot_seed)
+    fallbacks = record_fallbacks(election)   # record.md 5.4: boxes and paper both count
+    er = election_results(m, decrypted, papers, electronic_stations=tuple(
+        s for s in tallies.stations if s not in fallbacks), seed=lot_seed)
     os.makedirs(os.path.dirname(out_json), exist_ok=True)
     write_new_file(out_json, results_to_json_bytes(er), f"record file {layout.RESULTS}")
     return er

@@ -5,12 +5,18 @@ own machine with their own key, so no process holds two officials' keys.
             passphrase, out) -> StationDeclaration     # an electronic station's forms
     paper(package_path, station_id, counts_path, key_path, certificate_path,
           passphrase, out) -> PaperResult              # a paper station's hand count
+    fallback(package_path, station_id, box_paths, reason, key_path, certificate_path,
+             passphrase, out) -> PaperFallback         # an electronic station goes to paper
     sign(in_path, key_path, certificate_path, passphrase, out, package_path=None)
-        -> StationDeclaration | PaperResult            # one more official's signature
+        -> StationDeclaration | PaperResult | PaperFallback  # one more signature
 
 Invariants of every step, checked before anything is written:
 - the station is in the verified package, and its mode fits the step (a declaration
-  only for an electronic station, a paper result only for a paper one);
+  and a fallback decision only for an electronic station, a paper result only for a
+  paper one or for an electronic one whose officials give their fallback decision);
+- a fallback decision names every kiosk the package lists for the station, each with
+  the record file hash of its box, given by the officials; each box verifies to its
+  CLOSE record (signatures, chain, the listed kiosk certificate) before it is named;
 - the official's certificate file is for the package's manifest and this station, and
   its (role, public key, certificate) is listed for this station in the package;
 - the key file's key is the certified key;
@@ -41,7 +47,10 @@ from ..errors import EvoteError
 from ..manifest import parse_candidate_code
 from ..results import ContestCounts
 from ..tally import PaperResult, StationDeclaration
+from ..ballotbox import read_box
+from ..ballotbox.records import OpenRecord
 from ..tally.declaration import DECLARATION_VERSION, MAX_FORMS
+from ..tally.fallback import FALLBACK_VERSION, ClosedBox, PaperFallback, check_reason
 from ..tally.officials import missing_roles
 from ..tally.paper import PAPER_VERSION
 from .certificates import load_official_certificate_file
@@ -59,11 +68,16 @@ class CountsError(EvoteError):
     """A COUNTS file that does not parse or does not fit the station (names the field)."""
 
 
-def _plan(package: ElectionPackage, station_id: str, mode: str, what: str):
+def _plan(package: ElectionPackage, station_id: str, mode: str, what: str,
+          fallback: bool = False):
+    """The package's plan of the station; its mode must be `mode` (with `fallback`, a
+    paper result may also be of an electronic station: its officials fell back)."""
     if not isinstance(station_id, str) or not any(s.station_id == station_id
                                                   for s in package.stations):
         raise StationStepRefused(f"station {station_id!r} is not in the election package")
     plan = package.station(station_id)
+    if fallback and mode == "paper" and plan.mode == "electronic":
+        return plan
     if plan.mode != mode:
         other = ("evote station paper: a paper station's officials sign its hand count"
                  if plan.mode == "paper" else
@@ -224,11 +238,13 @@ def parse_counts(counts_path, manifest, station_id: str) -> tuple:
 
 
 def paper(package_path, station_id: str, counts_path, key_path, certificate_path,
-          passphrase, out, package=None) -> PaperResult:
+          passphrase, out, package=None, fallback: bool = False) -> PaperResult:
     """A paper station's declared result from its COUNTS file, signed by this official,
-    written to `out`. package: the package file already loaded (the CLI's)."""
+    written to `out`. package: the package file already loaded (the CLI's). fallback:
+    the station is electronic and fell back to paper (its officials sign a fallback
+    decision too, `fallback()`); the counts are then those of the paper forms only."""
     package = package or load_package(package_path)
-    plan = _plan(package, station_id, "paper", "paper result")
+    plan = _plan(package, station_id, "paper", "paper result", fallback)
     forms, spoiled, contests = parse_counts(counts_path, package.manifest, station_id)
     role, key, cert = _official(package, plan, key_path, certificate_path, passphrase)
     doc = PaperResult(package.manifest.hash(), station_id, forms, contests,
@@ -244,7 +260,8 @@ def paper(package_path, station_id: str, counts_path, key_path, certificate_path
 
 
 def _read_signed(path):
-    """(document, mode, what) of a declaration or paper result file, by its version."""
+    """(document, mode, what) of a declaration, paper result or fallback decision file,
+    by its version."""
     obj, _ = read_json_input(path, "station file", 1 << 24)
     version = obj.get("version") if isinstance(obj, dict) else None
     where = f"{os.fspath(path)}"
@@ -253,8 +270,11 @@ def _read_signed(path):
                 "declaration of forms issued")
     if version == PAPER_VERSION:
         return PaperResult.from_json_obj(obj, where), "paper", "paper result"
-    raise StationStepRefused(f"{where}.version: {version!r} is neither "
-                             f"{DECLARATION_VERSION!r} nor {PAPER_VERSION!r}")
+    if version == FALLBACK_VERSION:
+        return PaperFallback.from_json_obj(obj, where), "electronic", "fallback decision"
+    raise StationStepRefused(f"{where}.version: {version!r} is not "
+                             f"{DECLARATION_VERSION!r}, {PAPER_VERSION!r} nor "
+                             f"{FALLBACK_VERSION!r}")
 
 
 def load_signed(path, package: ElectionPackage):
@@ -263,7 +283,7 @@ def load_signed(path, package: ElectionPackage):
     doc, mode, what = _read_signed(path)
     where = os.fspath(path)
     try:
-        plan = _plan(package, doc.station_id, mode, what)
+        plan = _plan(package, doc.station_id, mode, what, fallback=True)
     except StationStepRefused as exc:
         raise StationStepRefused(f"{where}: {exc}") from None
     doc.verify(package.manifest, min_officials=0, complete=False)
@@ -324,8 +344,77 @@ def sign(in_path, key_path, certificate_path, passphrase, out, package_path=None
     doc = doc.sign(role, key, cert)
     if package_path is not None:
         doc.verify(package.manifest, complete=False)  # roles_missing() says who is left
-    what = "declaration" if isinstance(doc, StationDeclaration) else "paper result"
+    what = ("declaration" if isinstance(doc, StationDeclaration) else
+            "fallback decision" if isinstance(doc, PaperFallback) else "paper result")
     inputs = tuple(p for p in (package_path, in_path, key_path, certificate_path)
                    if p is not None)
     _write(out, doc, what, inputs)
+    return doc
+
+
+# ------------------------------------------------------------------ fallback to paper
+
+def closed_box(package: ElectionPackage, plan, path):
+    """ClosedBox of the box file `path`: it verifies to its CLOSE record (signatures,
+    chain, certificate of this election), it is of this station, and its kiosk
+    certificate is the one the package lists; StationStepRefused naming the file
+    otherwise."""
+    from .exclusion import box_file_hash   # election/exclusion.py: the record's file hash
+    m = package.manifest
+    where = f"box {os.fspath(path)}"
+    reader = read_box(path, authority_key=m.authority_key, election_hash=m.hash(),
+                      require_closed=True)
+    first = None
+    try:
+        for record in reader:
+            first = first or record
+    except EvoteError as exc:
+        raise StationStepRefused(f"{where}: does not verify to its CLOSE record ({exc}); a "
+                                 "box that cannot be closed is the supervising board's "
+                                 "to exclude (evote exclusion decide)") from None
+    if not isinstance(first, OpenRecord):
+        raise StationStepRefused(f"{where}: does not begin with an OPEN record")
+    if first.station_id != plan.station_id:
+        raise StationStepRefused(f"{where}: a box of station {first.station_id!r}, not of "
+                                 f"station {plan.station_id!r}")
+    entry = plan.kiosk(first.kiosk_id)
+    if entry is None or entry.certificate.to_bytes() != first.certificate.to_bytes():
+        raise StationStepRefused(f"{where}: kiosk {first.kiosk_id!r} with this certificate "
+                                 f"is not listed for station {plan.station_id!r} in the "
+                                 "election package")
+    return ClosedBox(first.kiosk_id, box_file_hash(path, plan.station_id, first.kiosk_id))
+
+
+def fallback(package_path, station_id: str, box_paths, reason: str, key_path,
+             certificate_path, passphrase, out, package=None) -> PaperFallback:
+    """The station's decision to fall back to paper (specs/record.md 5.4), naming each of
+    its kiosks' closed boxes (box_paths: one file per kiosk the package lists) by its
+    record file hash, signed by this official, written to `out`."""
+    package = package or load_package(package_path)
+    plan = _plan(package, station_id, "electronic", "fallback decision")
+    try:
+        reason = check_reason("reason", reason)
+    except EvoteError as exc:
+        raise StationStepRefused(str(exc)) from None
+    boxes: dict = {}
+    for path in box_paths:
+        b = closed_box(package, plan, path)
+        if b.kiosk_id in boxes:
+            raise StationStepRefused(f"box {os.fspath(path)}: a second box of kiosk "
+                                     f"{b.kiosk_id!r} (the first is {boxes[b.kiosk_id][1]})")
+        boxes[b.kiosk_id] = (b, os.fspath(path))
+    missing = [k.kiosk_id for k in plan.kiosks if k.kiosk_id not in boxes]
+    if missing:
+        raise StationStepRefused(f"station {station_id!r}: no box given for kiosk(s) "
+                                 f"{', '.join(missing)}; the decision names every kiosk the "
+                                 "election package lists for the station (--box, one per "
+                                 "kiosk)")
+    role, key, cert = _official(package, plan, key_path, certificate_path, passphrase)
+    doc = PaperFallback(package.manifest.hash(), station_id, reason,
+                        tuple(b for b, _ in sorted(boxes.values(),
+                                                   key=lambda v: v[0].kiosk_id)))
+    doc = doc.sign(role, key, cert)
+    doc.verify(package.manifest, complete=False)   # the other roles countersign (sign)
+    _write(out, doc, "fallback decision",
+           (package_path, key_path, certificate_path, *box_paths))
     return doc

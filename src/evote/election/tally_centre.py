@@ -18,7 +18,12 @@ record says, its kiosk certificate listed in the package for that station and ki
 every certified kiosk has exactly one box; every electronic station has one declaration
 and every paper station one paper result, each signed only by officials the package
 lists for the station; every station reconciles (specs/tally.md section 6);
-package.json is the package file byte for byte.
+package.json is the package file byte for byte. An electronic station with a complete
+fallback decision (fallback_inputs, specs/record.md 5.4: signed by every required role,
+officials listed in the package, naming exactly the package's kiosks of the station
+with the record hash of the box given for each) has its boxes, its declaration (the
+forms of its boxes) and a paper result (the forms on paper) all in the record, and
+both are counted; a paper result of an electronic station without one is refused.
 
 An unusable input (a missing file, a malformed JSON file, an existing out_dir that is
 not an empty directory) raises an EvoteError instead (the CLI's exit 2).
@@ -44,6 +49,7 @@ from ..tally.paper import PAPER_VERSION
 from .files import copy_new_file, read_input, read_json_input
 from .package import MAX_PACKAGE_BYTES, parse_package_bytes
 from .exclusion import box_file_hash, load_exclusions
+from ..tally.fallback import FALLBACK_VERSION, PaperFallback, package_mismatches
 from .station import listed_official
 
 
@@ -184,9 +190,58 @@ def _place_excluded(box_paths, placed, exclusions, problems) -> None:
                        if not line.startswith(settled[0]) and line != settled[1]]
 
 
-def _signed_files(package, paths, kind: str, problems) -> dict:
+def _fallbacks(package, paths, placed, problems) -> dict:
+    """station -> (verified PaperFallback, path): complete, every signer listed for the
+    station in the package, naming exactly the package's kiosks of the station, each
+    with the record file hash of the box placed for it (record.md 5.4)."""
+    stations = {s.station_id: s for s in package.stations}
+    out: dict = {}
+    for path in paths:
+        obj, _ = read_json_input(path, "fallback decision", 1 << 24)
+        version = obj.get("version") if isinstance(obj, dict) else None
+        if version != FALLBACK_VERSION:
+            problems.add(f"fallback decision {path}: version {version!r} is not "
+                         f"{FALLBACK_VERSION!r}")
+            continue
+        try:
+            doc = PaperFallback.from_json_obj(obj, f"fallback decision {path}")
+        except EvoteError as exc:
+            raise TallyInputError(str(exc)) from None
+        where = f"fallback decision {path} (station {doc.station_id!r})"
+        plan = stations.get(doc.station_id)
+        if plan is None:
+            problems.add(f"{where}: the station is not in the election package")
+            continue
+        wrong = package_mismatches(doc, plan)
+        try:
+            doc.verify(package.manifest)
+        except EvoteError as exc:
+            wrong.append(str(exc))
+        wrong += [f"signed by official {o.role!r} (key {o.public_key.hex()[:16]}...), who is "
+                  "not listed for the station in the election package"
+                  for o in doc.officials
+                  if not listed_official(plan, o.role, o.public_key, o.certificate)]
+        for b in doc.closed_boxes if not wrong else ():
+            have = placed.get((doc.station_id, b.kiosk_id))
+            if have is None:
+                wrong.append(f"no box was given for kiosk {b.kiosk_id!r}, which it closes")
+            elif box_file_hash(have, doc.station_id, b.kiosk_id) != b.box_hash:
+                wrong.append(f"box {have} of kiosk {b.kiosk_id!r} is not the box it closes "
+                             "(its box_hash differs)")
+        if doc.station_id in out:
+            wrong.append(f"a second fallback decision for the station (the first is "
+                         f"{out[doc.station_id][1]})")
+        if wrong:
+            problems.extend(f"{where}: {w}" for w in wrong)
+            continue
+        out[doc.station_id] = (doc, path)
+    return out
+
+
+def _signed_files(package, paths, kind: str, problems, fallbacks=()) -> dict:
     """station -> verified document, for the declarations (kind "declaration") or paper
-    results (kind "paper"); every refusal is a problem naming the file."""
+    results (kind "paper"); every refusal is a problem naming the file. fallbacks: the
+    electronic stations whose officials fell back to paper (a paper result for each)."""
     want_version, cls, mode = ((DECLARATION_VERSION, StationDeclaration, "electronic")
                                if kind == "declaration" else
                                (PAPER_VERSION, PaperResult, "paper"))
@@ -211,9 +266,11 @@ def _signed_files(package, paths, kind: str, problems) -> dict:
         if plan is None:
             problems.add(f"{where}: the station is not in the election package")
             continue
-        if plan.mode != mode:
+        if plan.mode != mode and not (kind == "paper" and doc.station_id in fallbacks):
             problems.add(f"{where}: a {plan.mode} station in the election package; "
-                         + ("its result is its boxes" if plan.mode == "electronic"
+                         + ("its result is its boxes (a paper result only with its "
+                            "officials' fallback decision, --fallbacks)"
+                            if plan.mode == "electronic"
                             else "its officials sign a paper result, not a declaration"))
             continue
         try:
@@ -234,7 +291,8 @@ def _signed_files(package, paths, kind: str, problems) -> dict:
             continue
         out[doc.station_id] = (doc, path)
     for s in package.stations:
-        if s.mode == mode and s.station_id not in out and not any(
+        if (s.mode == mode or (kind == "paper" and s.station_id in fallbacks)) and \
+                s.station_id not in out and not any(
                 f"(station {s.station_id!r})" in line for line in problems):
             problems.add(f"station {s.station_id}: no {label} was given"
                          + (" (evote station declare)" if kind == "declaration"
@@ -255,7 +313,7 @@ def _fsync_tree(directory: str) -> None:
 
 def tally(package_path, box_inputs, declaration_inputs, paper_inputs, out_dir, *,
           jobs=None, progress: Optional[Callable[[str], None]] = None,
-          exclusion_inputs=()) -> TallyOutcome:
+          exclusion_inputs=(), fallback_inputs=()) -> TallyOutcome:
     """Steps 1-4 (module docstring). progress: called with one line per stage (and a
     progress bar on a terminal while the boxes are verified)."""
     say = progress or (lambda line: None)
@@ -271,8 +329,10 @@ def tally(package_path, box_inputs, declaration_inputs, paper_inputs, out_dir, *
     exclusions = load_exclusions(package, collect_files(exclusion_inputs, ".json",
                                                         "--exclusions"), problems)
     _place_excluded(box_paths, placed, exclusions, problems)
+    fallbacks = _fallbacks(package, collect_files(fallback_inputs, ".json", "--fallbacks"),
+                           placed, problems)
     declarations = _signed_files(package, decl_paths, "declaration", problems)
-    papers = _signed_files(package, paper_paths, "paper", problems)
+    papers = _signed_files(package, paper_paths, "paper", problems, fallbacks)
     name = os.path.basename(out_dir)
     tmp = tempfile.mkdtemp(prefix=f".{name}.partial-", dir=os.path.dirname(out_dir))
     try:
@@ -304,8 +364,15 @@ def tally(package_path, box_inputs, declaration_inputs, paper_inputs, out_dir, *
                 problems.add(f"station {sid}: the forms issued it declares minus those its "
                              f"exclusions attribute to excluded boxes leave {forms[sid]}, "
                              f"not {0 if sid in emptied else 'a count >= 0'}")
-        reconciled = reconcile_stations(m, run, forms, [p for p, _ in papers.values()],
+        # a fallback station reconciles its boxes with its declaration; its paper
+        # result, the forms issued on paper, keeps the spoiled-forms rule on its own
+        reconciled = reconcile_stations(m, run, forms, [p for sid, (p, _) in papers.items()
+                                                        if sid not in fallbacks],
                                         require_forms=True)
+        for sid in sorted(fallbacks):
+            if sid in papers:
+                problems.extend(f"paper result {papers[sid][1]} (station {sid!r}): {x}"
+                                for x in papers[sid][0].forms_mismatches())
         problems.extend(named(f"station {r.station_id}: {x}")
                         for r in reconciled if r.station_id not in emptied
                         for x in r.mismatches)
@@ -321,6 +388,8 @@ def tally(package_path, box_inputs, declaration_inputs, paper_inputs, out_dir, *
             writer.write_paper_result(p)
         for doc, _ in exclusions.values():
             writer.write_exclusion(doc)
+        for doc, _ in fallbacks.values():
+            writer.write_fallback(doc)
         writer.write_encrypted_tallies(RecordTallies(m.hash(), run.stations, run.districts))
         _fsync_tree(tmp)
         try:
@@ -332,7 +401,7 @@ def tally(package_path, box_inputs, declaration_inputs, paper_inputs, out_dir, *
         fsync_directory(os.path.dirname(out_dir))
         say(f"record written: {out_dir}")
         return TallyOutcome(out_dir, (), len(copies), sum(b.counted for b in run.boxes),
-                            len(run.stations) + len(papers))
+                            len(set(run.stations) | set(papers)))
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)

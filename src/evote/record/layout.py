@@ -16,6 +16,8 @@ BOXES_DIR = "boxes"            # boxes/<station_id>/<kiosk_id>.box
 PAPER_DIR = "paper"            # paper/<station_id>.json: declared, signed paper results
 DECLARATIONS_DIR = "declarations"  # declarations/<station_id>.json: an electronic
                                    # station's forms issued, signed by its officials
+FALLBACK_DIR = "fallback"      # fallback/<station_id>.json: officials' signed decision that
+                               # an electronic station fell back to paper (record.md 5.4)
 TALLY = "tally/encrypted.json"     # encrypted station and district tallies
 DECRYPTION = "tally/decryption.json"  # decryption shares and proofs per district tally
 LOT = "tally/lot.json"             # the lot ciphertext's shares, point and seed (V12)
@@ -44,6 +46,10 @@ def paper_path(station_id: str) -> str:
 
 def declaration_path(station_id: str) -> str:
     return f"{DECLARATIONS_DIR}/{station_id}.json"
+
+
+def fallback_path(station_id: str) -> str:
+    return f"{FALLBACK_DIR}/{station_id}.json"
 
 
 def report_contest_csv_path(contest_id: str) -> str:

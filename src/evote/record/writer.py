@@ -92,6 +92,14 @@ class RecordWriter:
         self._json(layout.declaration_path(declaration.station_id),
                    declaration.to_json_obj())
 
+    def write_fallback(self, fallback) -> None:
+        """fallback/<station>.json: the officials' signed decision that the electronic
+        station fell back to paper (evote.tally.fallback.PaperFallback; record.md 5.4)."""
+        if not layout.is_safe_id(fallback.station_id):
+            raise RecordError(f"station id {fallback.station_id!r} cannot name a record file")
+        write_bytes(self.path_of(layout.fallback_path(fallback.station_id)),
+                    fallback.to_json_bytes())
+
     def write_exclusion(self, exclusion) -> None:
         """exclusions/<station>/<kiosk>.json: the supervising board's signed decision
         excluding that box (evote.tally.exclusion.Exclusion; V17), byte for byte."""

@@ -12,7 +12,9 @@ whoever publishes could strip it and escape every check below), and it must:
 - agree with the record's stations: every box boxes/<S>/<K>.box is of an electronic
   station S of the package whose kiosk K is listed with the very certificate the box's
   OPEN record carries; every listed kiosk has its box; a paper result only for a paper
-  station of the package.
+  station of the package, or for an electronic one with a valid fallback decision
+  (fallback.py: fallback/<S>.json, specs/record.md 5.4, checked here against the
+  package and the boxes, V1, and as a signed form, V13).
 With `expected` (the announced hash, `evote verify --package HASH`), package.json must
 exist and its package hash (ElectionPackage.hash) be exactly `expected`; both hashes are
 named otherwise.
@@ -31,6 +33,7 @@ from ..election.package import (MAX_PACKAGE_BYTES, package_from_obj, package_has
                                 parse_package_bytes)
 from ..record import layout
 from ..record.jsonio import parse_json_bytes, read_file_bounded
+from .fallback import check_fallbacks
 
 PACKAGE = layout.PACKAGE   # package.json (record.md section 1)
 
@@ -106,19 +109,37 @@ def _check_stations(r, pkg, v1) -> None:
                 v1.fail(rel, f"missing: kiosk {entry.kiosk_id!r} of station "
                         f"{plan.station_id!r} is certified in the election package "
                         f"({PACKAGE}) but the record has no box of it")
+
+
+def _check_papers(r, pkg, v1) -> None:
+    """A paper result only for a paper station, or an electronic one with a valid
+    fallback decision (r.fallbacks, set by check_fallbacks)."""
     for sid in sorted(r.papers):
         try:
             plan = pkg.station(sid)
         except EvoteError:
             continue            # V13 names a paper result of a station not in the manifest
-        if plan.mode != "paper":
+        if plan.mode != "paper" and sid not in r.fallbacks:
+            fb = layout.fallback_path(sid)
+            why = (f"its fallback decision {fb} is not valid (see V13 and V1 at {fb})"
+                   if sid in r.fallback_files else
+                   f"without a fallback decision {fb} signed by its officials (evote "
+                   "station fallback, specs/record.md 5.4)")
             v1.fail(r.papers[sid], f"a paper result of station {sid!r}, whose mode in the "
-                    f"election package ({PACKAGE}) is {plan.mode!r}")
+                    f"election package ({PACKAGE}) is {plan.mode!r}, {why}")
 
 
 def check_package(r, expected: bytes | None) -> None:
-    """The checks of the module docstring, as V1 failures on r; sets r.rep.package_hash
-    and r.rep.pinned."""
+    """The checks of the module docstring, as V1 failures on r (and the fallback
+    decisions', V1 and V13); sets r.rep.package_hash, r.rep.pinned, r.fallbacks."""
+    _check_package(r, expected)
+    pkg = r.election_package
+    check_fallbacks(r, pkg)
+    if pkg is not None:
+        _check_papers(r, pkg, r.c("V1"))
+
+
+def _check_package(r, expected: bytes | None) -> None:
     v1 = r.c("V1")
     r.rep.pinned = expected is not None
     r.rep.package_hash = ""

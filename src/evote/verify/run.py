@@ -87,6 +87,8 @@ class _Run:
         self.boxes = {}         # station id -> [box paths]
         self.papers = {}        # station id -> paper path
         self.declarations = {}  # station id -> declarations/<station>.json path
+        self.fallback_files = {}   # station id -> fallback/<station>.json path
+        self.fallbacks = {}     # station id -> PaperFallback, the valid ones (fallback.py)
         self.outputs = []       # station task outputs, manifest station order
         self.election_package = None   # the verified package.json (package_check), if any
         self.exclusion_files = []   # exclusions/<station>/<kiosk>.json paths
@@ -159,7 +161,8 @@ class _Run:
             v1.fail(path, f"listed in {layout.INDEX} but missing")
         for path in sorted(set(self.present) - set(self.listed)):
             v1.fail(path, f"present but not listed in {layout.INDEX}")
-        station_files = {layout.PAPER_DIR: self.papers, layout.DECLARATIONS_DIR: self.declarations}
+        station_files = {layout.PAPER_DIR: self.papers, layout.DECLARATIONS_DIR: self.declarations,
+                         layout.FALLBACK_DIR: self.fallback_files}
         for path in sorted(self.present):
             parts = path.split("/")
             if path.startswith(layout.BOXES_DIR + "/"):

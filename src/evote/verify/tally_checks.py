@@ -217,9 +217,10 @@ def check_paper(r):
             pr = PaperResult.from_json_obj(value, path)
             if pr.station_id != sid:
                 raise RecordError(f"names station {pr.station_id!r}")
-            if sid in r.boxes:
+            if sid in r.boxes and sid not in r.fallbacks:   # record.md 5.4
                 raise RecordError(f"station {sid!r} also has ballot boxes "
-                                  f"({', '.join(r.boxes[sid])})")
+                                  f"({', '.join(r.boxes[sid])}) and no valid fallback "
+                                  f"decision ({layout.fallback_path(sid)})")
             pr.verify(m)
             check_listed(r, sid, pr)
             broken = pr.forms_mismatches()   # the spoiled-forms rule (record.md 5.1)
@@ -243,8 +244,9 @@ def check_counts_total(r):
         v14.not_run_reason = "the decrypted counts are not all valid (V12)"
         return
     try:
-        counts, paper_of = combine_counts(m, r.decrypted, tuple(r.paper.values()),
-                                          r.electronic)
+        counts, paper_of = combine_counts(   # a fallback station's paper counts add
+            m, r.decrypted, tuple(r.paper.values()),   # to its boxes' (record.md 5.4)
+            tuple(s for s in r.electronic if s not in r.fallbacks))
     except EvoteError as exc:
         v14.fail("counts", str(exc))
         return
@@ -349,9 +351,10 @@ def _declaration(r, sid, path):
     if raw != d.to_json_bytes():
         raise RecordError("not in canonical form (specs/record.md section 3)")
     d.verify(r.manifest)
-    if sid in r.papers:
-        raise RecordError(f"station {sid!r} fell back to paper ({r.papers[sid]}): its forms "
-                          "issued are in its paper result, it has no declaration")
+    if sid in r.papers and sid not in r.fallbacks:   # record.md 5.4: a fallback station
+        raise RecordError(f"station {sid!r} has a paper result ({r.papers[sid]}) and no "   # has both
+                          f"valid fallback decision ({layout.fallback_path(sid)}): its "
+                          "forms issued are in its paper result, it has no declaration")
     if sid not in r.boxes:
         raise RecordError(f"station {sid!r} has no ballot boxes ({layout.BOXES_DIR}/{sid}/)")
     return d
