@@ -46,13 +46,15 @@ def ceremony_vector(sealed_example=None):
     guardians = [guardian_from_randomness(
         mh, i, N, T, vector_bytes(f"guardian {i} signing seed"),
         vector_bytes(f"guardian {i} transport secret"),
-        tuple(vector_scalar(f"guardian {i} coefficient {j}") for j in range(T)))
+        tuple(vector_scalar(f"guardian {i} coefficient {j}") for j in range(T)),
+        vector_scalar(f"guardian {i} lot m"))   # the lot secret, drawn at generate
         for i in range(1, N + 1)]
     nonces = [[vector_scalar(f"guardian {g.index} schnorr nonce {j}") for j in range(T)]
               for g in guardians]
     lot_secrets = [tuple(vector_scalar(f"guardian {g.index} lot {name}")
                          for name in ("m", "k", "r", "s")) for g in guardians]
-    ctx, finished = run_ceremony_with(mh, guardians, nonces, lot_secrets)
+    ctx, finished = run_ceremony_with(mh, guardians, nonces,
+                                      [secrets[1:] for secrets in lot_secrets])  # k, r, s
     out_guardians = []
     for g, f, ns, rec in zip(guardians, finished, nonces, ctx.guardians):
         out_guardians.append({
@@ -71,7 +73,8 @@ def ceremony_vector(sealed_example=None):
             "public_share": ctx.public_share(g.index).to_bytes().hex(),
             "lot_secrets": {name: x.to_bytes().hex()
                             for name, x in zip(("m", "k", "r", "s"), lot_secrets[g.index - 1])},
-            "acknowledgement_digest": ctx.acknowledgements[g.index - 1].digest().hex(),
+            "acknowledgement_digest": ctx.acknowledgements[g.index - 1].digest(
+                [r.lot_commitment for r in ctx.guardians]).hex(),
         })
     if sealed_example is None:
         sealed = next(s for s in deal_shares(guardians[0], ctx.guardians) if s.recipient == 2)

@@ -1,6 +1,7 @@
 """The ceremony's commitment round (specs/key-ceremony.md section 13): a guardian that
-changes its key part after the commitments (to steer the joint key after seeing the
-others' records) is refused, and every altered field of a commitment is refused."""
+changes its key part or its lot secret after the commitments (to steer the joint key or
+the lot seed after seeing the others' records) is refused, and every altered field of a
+commitment is refused."""
 import json
 
 import pytest
@@ -28,14 +29,30 @@ def test_a_key_part_chosen_after_the_commitments_is_refused():
     commitments = [commit(g) for g in guardians]
     g3 = guardians[2]
     steered = guardian_from_randomness(MH, 3, 3, 2, g3.signing_seed, g3.transport_secret,
-                                       (Scalar.random(), Scalar.random()))
+                                       (Scalar.random(), Scalar.random()), g3.lot_secret)
     records = [publish_record(g) for g in guardians[:2]] + [publish_record(steered)]
     ctx = build_context(MH, 3, 2, records)
     with pytest.raises(EvoteError, match="guardian 3's record: its coefficient commitments "
-                       "are not the ones it committed to"):
+                       "or lot commitment are not the ones it committed to"):
         ctx.with_ceremony_commitments(commitments)
     honest = build_context(MH, 3, 2, [publish_record(g) for g in guardians])
     assert len(honest.with_ceremony_commitments(commitments).ceremony_commitments) == 3
+
+
+def test_a_lot_secret_chosen_after_the_commitments_is_refused():
+    """Guardian 3 commits, then publishes its record with the same polynomial but another
+    lot secret (so another lot commitment m_3*H_lot): refused, naming guardian 3."""
+    guardians = [generate_guardian(MH, i, 3, 2) for i in (1, 2, 3)]
+    commitments = [commit(g) for g in guardians]
+    g3 = guardians[2]
+    steered = guardian_from_randomness(MH, 3, 3, 2, g3.signing_seed, g3.transport_secret,
+                                       g3.coefficients, Scalar.random())
+    records = [publish_record(g) for g in guardians[:2]] + [publish_record(steered)]
+    assert records[2].commitments == publish_record(g3).commitments
+    ctx = build_context(MH, 3, 2, records)
+    with pytest.raises(EvoteError, match="guardian 3's record: its coefficient commitments "
+                       "or lot commitment are not the ones it committed to"):
+        ctx.with_ceremony_commitments(commitments)
 
 
 FIELDS = ("manifest_hash", "n", "t", "guardian_index", "identity_key", "commitment",

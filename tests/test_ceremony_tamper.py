@@ -229,7 +229,7 @@ def test_envelope_for_another_manifest_is_bad_binding(setup):
 def test_shared_transport_key_refused():
     g1 = cer.generate_guardian(MH, 1, 2, 1)
     g2 = cer.guardian_from_randomness(MH, 2, 2, 1, bytes(range(32)), g1.transport_secret,
-                                      (Scalar.random(),))
+                                      (Scalar.random(),), Scalar.random())
     records = [cer.publish_record(g1), cer.publish_record(g2)]
     with pytest.raises(cer.CeremonyError, match="same identity or transport key"):
         cer.build_context(MH, 2, 1, records)

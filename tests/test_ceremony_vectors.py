@@ -87,9 +87,13 @@ def test_ceremony_equations_independently(files):
         assert ident.hex() == rec["identity_key"]
         transport = bytes(nacl.public.PrivateKey(bytes.fromhex(g["transport_secret"])).public_key)
         assert transport.hex() == rec["transport_key"]
+        # the lot commitment m_i*H_lot, H_lot the hash-to-group of the lot generator tag
+        h_lot = ref.from_uniform(H("evote/v1/lot-generator"))
+        lot_c = enc(ref.mul(sc(g["lot_secrets"]["m"]), h_lot))
+        assert lot_c.hex() == rec["lot_commitment"]
         d = H("evote/v1/guardian-record", mh, u64(n), u64(t), u64(i), ident, transport,
               *(enc(k) for k in commitments), *(bytes.fromhex(p) for p in rec["proofs"]),
-              size=32)
+              lot_c, size=32)
         assert d.hex() == g["record_digest"]
         nacl.signing.VerifyKey(ident).verify(d, bytes.fromhex(rec["signature"]))
         for l, share in g["shares_out"].items():
@@ -185,14 +189,16 @@ def test_lot_contributions_and_seed_by_the_independent_path(files):
     base, k_enc = bytes.fromhex(cv["base_hash"]), bytes.fromhex(cv["joint_key"])
     acks = cv["context"]["acknowledgements"]
     assert [a["guardian_index"] for a in acks] == [g["index"] for g in cv["guardians"]]
+    cs = [bytes.fromhex(g["record"]["lot_commitment"]) for g in cv["guardians"]]
     total_a, total_b, total_m = ref.IDENTITY, ref.IDENTITY, 0
     for g, ack in zip(cv["guardians"], acks):
         m, k, r, s = (sc(g["lot_secrets"][x]) for x in ("m", "k", "r", "s"))
-        a, b, t1, t2, z1, z2 = ref_lot.contribute(base, g["index"], k_enc, m, k, r, s)
-        proof = t1 + t2 + z1.to_bytes(32, "little") + z2.to_bytes(32, "little")
+        assert ref_lot.lot_commitment(m) == cs[g["index"] - 1]   # the record's, from m
+        a, b, t1, t2, t3, z1, z2 = ref_lot.contribute(base, cs, g["index"], k_enc, m, k, r, s)
+        proof = t1 + t2 + t3 + z1.to_bytes(32, "little") + z2.to_bytes(32, "little")
         assert ack["contribution"] == (a + b).hex() and ack["proof"] == proof.hex()
-        assert ref_lot.verify(base, g["index"], k_enc, a, b, t1, t2, z1, z2)
-        d = ref_lot.ack_digest(base, g["index"], a, b, proof)
+        assert ref_lot.verify(base, cs, g["index"], k_enc, a, b, t1, t2, t3, z1, z2)
+        d = ref_lot.ack_digest(base, cs, g["index"], a, b, proof)
         assert d.hex() == g["acknowledgement_digest"]
         nacl.signing.VerifyKey(bytes.fromhex(g["record"]["identity_key"])).verify(
             d, bytes.fromhex(ack["signature"]))
@@ -210,7 +216,7 @@ def test_lot_contributions_and_seed_by_the_independent_path(files):
 
 def test_ceremony_commitments_by_the_independent_path(files):
     """specs/key-ceremony.md 13: each guardian's commitment is the hash of its record's
-    coefficient commitments, signed by its identity key."""
+    coefficient commitments and lot commitment, signed by its identity key."""
     cv, _ = files
     mh, n, t = bytes.fromhex(cv["manifest_hash"]), cv["n_guardians"], cv["threshold"]
     comms = cv["context"]["ceremony_commitments"]
@@ -218,7 +224,8 @@ def test_ceremony_commitments_by_the_independent_path(files):
     for g, com in zip(cv["guardians"], comms):
         rec, i = g["record"], g["index"]
         points = [bytes.fromhex(k) for k in rec["commitments"]]
-        c = H("evote/v1/ceremony-commitment", mh, u64(n), u64(t), u64(i), *points, size=32)
+        c = H("evote/v1/ceremony-commitment", mh, u64(n), u64(t), u64(i), *points,
+              bytes.fromhex(rec["lot_commitment"]), size=32)
         assert com["commitment"] == c.hex() and com["identity_key"] == rec["identity_key"]
         d = H("evote/v1/ceremony-commitment-signature", mh, u64(n), u64(t), u64(i),
               bytes.fromhex(rec["identity_key"]), c, size=32)

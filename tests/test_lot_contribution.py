@@ -1,5 +1,6 @@
 """The lot contribution and acknowledgement (specs/key-ceremony.md section 12): against the
 pure-Python reference (tests/reference/lot.py), every altered field refused (hypothesis),
+a contribution whose plaintext is not the lot secret committed in the record refused,
 and the seed the same for any t guardians."""
 import itertools
 import json
@@ -12,8 +13,8 @@ from evote.group import G_TABLE, Scalar
 from evote.protocol.ceremony import run_ceremony
 from evote.protocol.context import ElectionContext
 from evote.protocol.decryption import compute_decryption_share
-from evote.protocol.lot import (LOT_LABEL, Acknowledgement, acknowledge,
-                                check_contribution, make_contribution)
+from evote.protocol.lot import (H_LOT, LOT_LABEL, Acknowledgement, acknowledge,
+                                check_contribution, lot_commitment, make_contribution)
 from evote.record.lot import LotDecryption, decrypt_lot
 from reference import lot as ref_lot
 from reference import ristretto255 as ref
@@ -31,34 +32,58 @@ def ceremony():
 scalars = st.integers(min_value=1, max_value=L - 1)
 
 
+def test_the_lot_generator_is_the_reference_hash_to_group_and_not_g():
+    assert H_LOT.point.to_bytes() == ref.encode(ref_lot.h_lot())
+    assert H_LOT.point != G_TABLE.point
+    assert lot_commitment(Scalar.from_int(12345)).to_bytes() == ref_lot.lot_commitment(12345)
+
+
+def _split(proof: bytes):
+    return (proof[:32], proof[32:64], proof[64:96], int.from_bytes(proof[96:128], "little"),
+            int.from_bytes(proof[128:], "little"))
+
+
 @settings(max_examples=8, deadline=None)
-@given(m=scalars, k=scalars, r=scalars, s=scalars, i=st.integers(1, 1000))
-def test_contribution_matches_the_reference(ceremony, m, k, r, s, i):
+@given(m=scalars, k=scalars, r=scalars, s=scalars, i=st.integers(1, 4),
+       others=st.lists(scalars, min_size=4, max_size=4))
+def test_contribution_matches_the_reference(ceremony, m, k, r, s, i, others):
     ctx, _ = ceremony
     q, key = ctx.base_hash, ctx.joint_key
-    ct, proof = make_contribution(q, i, key, secrets=tuple(Scalar.from_int(x)
-                                                          for x in (m, k, r, s)))
-    a, b, t1, t2, z1, z2 = ref_lot.contribute(q, i, key.to_bytes(), m, k, r, s)
+    ms = list(others)
+    ms[i - 1] = m
+    cs = [lot_commitment(Scalar.from_int(x)) for x in ms]
+    cs_enc = [c.to_bytes() for c in cs]
+    ct, proof = make_contribution(q, i, key, cs, Scalar.from_int(m),
+                                  nonces=tuple(Scalar.from_int(x) for x in (k, r, s)))
+    a, b, t1, t2, t3, z1, z2 = ref_lot.contribute(q, cs_enc, i, key.to_bytes(), m, k, r, s)
     assert (ct.alpha.to_bytes(), ct.beta.to_bytes()) == (a, b)
-    assert proof.to_bytes() == t1 + t2 + z1.to_bytes(32, "little") + z2.to_bytes(32, "little")
-    assert ref_lot.verify(q, i, key.to_bytes(), a, b, t1, t2, z1, z2)
-    assert check_contribution(q, i, key, ct, proof)
-    # bound to the guardian index and the base hash: both sides refuse another
-    assert not ref_lot.verify(q, i % 1000 + 1, key.to_bytes(), a, b, t1, t2, z1, z2)
-    assert not check_contribution(q, i % 1000 + 1, key, ct, proof)
-    assert not check_contribution(bytes(32), i, key, ct, proof)
+    assert proof.to_bytes() == (t1 + t2 + t3 + z1.to_bytes(32, "little")
+                                + z2.to_bytes(32, "little"))
+    assert ref_lot.verify(q, cs_enc, i, key.to_bytes(), a, b, t1, t2, t3, z1, z2)
+    assert check_contribution(q, i, key, cs, ct, proof)
+    # bound to the guardian index, the base hash and every record's lot commitment:
+    # both sides refuse another
+    j = i % 4 + 1
+    assert not ref_lot.verify(q, cs_enc, j, key.to_bytes(), a, b, t1, t2, t3, z1, z2)
+    assert not check_contribution(q, j, key, cs, ct, proof)
+    assert not check_contribution(bytes(32), i, key, cs, ct, proof)
+    swapped = list(cs)
+    swapped[j - 1] = lot_commitment(Scalar.from_int(ms[j - 1] + 1))
+    assert not ref_lot.verify(q, [c.to_bytes() for c in swapped], i, key.to_bytes(), a, b,
+                              t1, t2, t3, z1, z2)
+    assert not check_contribution(q, i, key, swapped, ct, proof)
 
 
 def test_acknowledgement_digest_and_seed_match_the_reference(ceremony):
     ctx, _ = ceremony
+    cs = [rec.lot_commitment for rec in ctx.guardians]
+    cs_enc = [c.to_bytes() for c in cs]
     for ack in ctx.acknowledgements:
         a, b = ack.contribution.alpha.to_bytes(), ack.contribution.beta.to_bytes()
-        assert ack.digest() == ref_lot.ack_digest(ctx.base_hash, ack.guardian_index, a, b,
-                                                  ack.proof.to_bytes())
-        p = ack.proof.to_bytes()
-        assert ref_lot.verify(ctx.base_hash, ack.guardian_index, ctx.joint_key.to_bytes(), a, b,
-                              p[:32], p[32:64], int.from_bytes(p[64:96], "little"),
-                              int.from_bytes(p[96:], "little"))
+        assert ack.digest(cs) == ref_lot.ack_digest(ctx.base_hash, cs_enc, ack.guardian_index,
+                                                    a, b, ack.proof.to_bytes())
+        assert ref_lot.verify(ctx.base_hash, cs_enc, ack.guardian_index,
+                              ctx.joint_key.to_bytes(), a, b, *_split(ack.proof.to_bytes()))
 
 
 def _shares(ctx, guardians):
@@ -70,10 +95,12 @@ def test_the_seed_is_the_hash_of_the_sum_of_the_contributions_and_any_t_give_it(
     """Known m_i (test-vector entry point): the decrypted point is sum m_i*G, the seed its
     reference hash, and every 3 of the 5 guardians give the same seed."""
     ctx, guardians = run_ceremony(MH, 5, 3)
-    ms = [11, 22, 33, 44, 55]
-    acks = [acknowledge(g, ctx.base_hash, ctx.joint_key,
-                        secrets=tuple(Scalar.from_int(x) for x in (m, 7 + m, 5, 9)))
-            for g, m in zip(guardians, ms)]
+    ms = [int(g.lot_secret) for g in guardians]       # drawn at generate
+    cs = [rec.lot_commitment for rec in ctx.guardians]
+    assert cs == [lot_commitment(g.lot_secret) for g in guardians]
+    acks = [acknowledge(g, ctx.base_hash, ctx.joint_key, cs,
+                        nonces=tuple(Scalar.from_int(x) for x in (7 + k, 5, 9)))
+            for k, g in enumerate(guardians)]
     ctx = ElectionContext(ctx.manifest_hash, 5, 3, ctx.guardian_commitments, ctx.joint_key,
                           ctx.base_hash, ctx.guardians, ()).with_acknowledgements(acks)
     shares = _shares(ctx, guardians)
@@ -170,8 +197,9 @@ def test_a_replayed_canceling_or_missing_acknowledgement_is_refused(ceremony, wh
                                          -a.contribution.beta + G_TABLE.mul(Scalar.from_int(k + 1)))
     mine = Acknowledgement.from_json_obj(acks[who])
     cancel = dict(acks[who], contribution=cancel_ct.to_bytes().hex())
-    assert not check_contribution(ctx.base_hash, mine.guardian_index, ctx.joint_key, cancel_ct,
-                                  mine.proof)
+    cs = [rec.lot_commitment for rec in ctx.guardians]
+    assert not check_contribution(ctx.base_hash, mine.guardian_index, ctx.joint_key, cs,
+                                  cancel_ct, mine.proof)
     cases.append(dict(obj, acknowledgements=[cancel if x == who else y
                                              for x, y in enumerate(acks)]))
     for bad in cases:

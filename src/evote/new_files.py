@@ -31,7 +31,8 @@ from .paths import checked_path
 
 _COPY_CHUNK = 1 << 20
 # Formats whose files hold secrets: such a file is never replaced, even when asked.
-SECRET_FORMATS = (b'"evote-signing-key"', b'"evote/guardian-store/v1"')
+SECRET_FORMATS = (b'"evote-signing-key"', b'"evote/guardian-store/v1"',
+                  b'"evote/guardian-store/v2"')
 
 
 class StepFileError(EvoteError):

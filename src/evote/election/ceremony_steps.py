@@ -186,8 +186,9 @@ def finish(secret, passphrase, record_paths, share_paths, *, complain_missing=Fa
 def acknowledge(secret, passphrase, record_paths, out) -> Acknowledgement:
     """Guardian's step 6 (specs/key-ceremony.md 12): after a finish without complaint,
     recompute the context from the n records, check it is the one this guardian
-    finished (same base hash), and write its signed acknowledgement with a fresh lot
-    contribution. Run once: a second acknowledgement of the same guardian is a second
+    finished (same base hash) and that its own record carries its lot commitment, and
+    write its signed acknowledgement with its lot contribution (an encryption of the lot
+    secret drawn at generate). Run once: a second acknowledgement of the same guardian is a second
     contribution, and the context takes exactly one."""
     check_output(out, "acknowledgement file", inputs=(secret, *record_paths))
     g = load_guardian(secret, passphrase)
@@ -202,7 +203,12 @@ def acknowledge(secret, passphrase, record_paths, out) -> Acknowledgement:
     if ctx.base_hash != g.base_hash:
         raise CeremonyStepError(f"RECORDS: they give base hash {ctx.base_hash.hex()}, not "
                                 f"the {g.base_hash.hex()} guardian {g.index} finished with")
-    ack = make_acknowledgement(g, ctx.base_hash, ctx.joint_key)
+    mine = ctx.guardians[g.index - 1]
+    if (mine.identity_key, mine.lot_commitment) != (g.identity_key, g.lot_commitment()):
+        raise CeremonyStepError(f"RECORDS: guardian {g.index}'s record is not the one "
+                                f"{secret} published (identity key or lot commitment differ)")
+    ack = make_acknowledgement(g, ctx.base_hash, ctx.joint_key,
+                               [rec.lot_commitment for rec in ctx.guardians])
     _write(out, ack.to_json_obj(), "acknowledgement file", (secret, *record_paths))
     return ack
 

@@ -5,7 +5,8 @@ machine; the objects it reads and writes have JSON forms, so the steps can excha
 files (specs/key-ceremony.md section 8). run_ceremony chains the same functions
 in-process for tests and the demo.
 
-  1. generate_guardian(manifest_hash, index, n, t)             -> Guardian (secret)
+  1. generate_guardian(manifest_hash, index, n, t)             -> Guardian (secret; holds
+     its lot secret m_i from now on)
   1b. ceremony_commitment.commit(guardian)                     -> CeremonyCommitment (public,
      published by all n before any record: the commitment round)
   2. publish_record(guardian)                                  -> GuardianRecord (public)
@@ -13,7 +14,7 @@ in-process for tests and the demo.
   4. finish_guardian(guardian, records, sealed_shares_to_me)   -> CeremonyOutcome
      (the guardian with its key share s_l, or signed Complaints naming the bad dealers)
   5. build_context(manifest_hash, n, t, records)               -> ElectionContext (anyone)
-  6. lot.acknowledge(guardian, base_hash, joint_key)            -> Acknowledgement (public;
+  6. lot.acknowledge(guardian, base_hash, joint_key, lot_commitments) -> Acknowledgement (public;
      the context an election uses carries all n: ElectionContext.with_acknowledgements)
 
 Randomness enters at the outer functions only; the inner *_from_randomness functions
@@ -43,18 +44,19 @@ from .threshold_errors import CeremonyError
 # ---- step 1 ----
 
 def generate_guardian(manifest_hash: bytes, index: int, n: int, t: int) -> Guardian:
-    """A new guardian: fresh identity and transport keys and a random polynomial."""
+    """A new guardian: fresh identity and transport keys, a random polynomial and a
+    random lot secret m_i (fixed here, before any record or joint key exists)."""
     w.require_params(n, t)
     return guardian_from_randomness(manifest_hash, index, n, t, os.urandom(32), os.urandom(32),
-                                    tuple(Scalar.random() for _ in range(t)))
+                                    tuple(Scalar.random() for _ in range(t)), Scalar.random())
 
 
 def guardian_from_randomness(manifest_hash: bytes, index: int, n: int, t: int,
                              signing_seed: bytes, transport_secret: bytes,
-                             coefficients: tuple[Scalar, ...]) -> Guardian:
+                             coefficients: tuple[Scalar, ...], lot_secret: Scalar) -> Guardian:
     """Inner entry point of step 1: all randomness given (test vectors)."""
     return Guardian(manifest_hash, n, t, index, signing_seed, transport_secret,
-                    tuple(coefficients))
+                    tuple(coefficients), lot_secret)
 
 
 # ---- step 2 ----
@@ -71,10 +73,13 @@ def publish_record(guardian: Guardian, nonces: Sequence[Scalar] | None = None) -
                                  None if nonces is None else nonces[j])
                    for j, a in enumerate(guardian.coefficients))
     identity, transport = guardian.identity_key, guardian.transport_key
+    lot_commitment = guardian.lot_commitment()
     d = GuardianRecord.signed_digest(guardian.manifest_hash, guardian.n, guardian.t,
-                                     guardian.index, identity, transport, commitments, proofs)
+                                     guardian.index, identity, transport, commitments, proofs,
+                                     lot_commitment)
     return GuardianRecord(guardian.manifest_hash, guardian.n, guardian.t, guardian.index,
-                          identity, transport, commitments, proofs, guardian.sign(d))
+                          identity, transport, commitments, proofs, lot_commitment,
+                          guardian.sign(d))
 
 
 def verify_records(manifest_hash: bytes, n: int, t: int,
@@ -263,10 +268,11 @@ def run_ceremony(manifest_hash: bytes, n: int, t: int) -> tuple[ElectionContext,
 
 def run_ceremony_with(manifest_hash: bytes, guardians: Sequence[Guardian],
                       nonces: Sequence[Sequence[Scalar]] | None = None,
-                      lot_secrets: Sequence[tuple] | None = None
+                      lot_nonces: Sequence[tuple] | None = None
                       ) -> tuple[ElectionContext, tuple[Guardian, ...]]:
     """Inner entry point: the ceremony for given guardians (and Schnorr nonces, and each
-    guardian's lot secrets (m, k, r, s): test vectors only)."""
+    guardian's lot contribution nonces (k, r, s): test vectors only; the lot secret m is
+    the guardian's own, from step 1)."""
     commitments = [commit(g) for g in guardians]   # the commitment round, first
     records = [publish_record(g, None if nonces is None else nonces[k])
                for k, g in enumerate(guardians)]
@@ -283,7 +289,8 @@ def run_ceremony_with(manifest_hash: bytes, guardians: Sequence[Guardian],
             raise CeremonyError("; ".join(str(c) for c in outcome.complaints))
         finished.append(outcome.guardian)
     # Step 6: each guardian acknowledges the base hash with its lot contribution.
-    acks = [acknowledge(g, ctx.base_hash, ctx.joint_key,
-                        secrets=None if lot_secrets is None else lot_secrets[k])
+    lot_commitments = [rec.lot_commitment for rec in ctx.guardians]
+    acks = [acknowledge(g, ctx.base_hash, ctx.joint_key, lot_commitments,
+                        nonces=None if lot_nonces is None else lot_nonces[k])
             for k, g in enumerate(finished)]
     return ctx.with_acknowledgements(acks), tuple(finished)

@@ -1,17 +1,17 @@
 """The ceremony's commitment round (specs/key-ceremony.md section 13): before any guardian
-publishes its record, each publishes a signed hash of its coefficient commitments, so
-that no guardian (the last to publish, in particular) can choose its K_i0 after seeing
-the others' and so steer the joint key K = sum K_i0.
+publishes its record, each publishes a signed hash of its coefficient commitments and its
+lot commitment, so that no guardian (the last to publish, in particular) can choose its
+K_i0 after seeing the others' and so steer the joint key K = sum K_i0, nor its lot secret.
 
     C_i = H32("evote/v1/ceremony-commitment"; manifest_hash, u64(n), u64(t), u64(i),
-              K_i0, ..., K_i(t-1))
+              K_i0, ..., K_i(t-1), L_i)       (L_i = m_i*H_lot, the record's lot_commitment)
     signed: D = H32("evote/v1/ceremony-commitment-signature"; manifest_hash, u64(n),
               u64(t), u64(i), identity_key, C_i)   (Ed25519, the guardian's identity key)
 
 Invariants of a CeremonyCommitment: fields well formed (32-byte hashes and key, 64-byte
 signature, 1 <= index <= n, valid (n, t)). verify_signature() checks D's signature;
 check_record(record) that a published record is the one committed to (same election,
-position, identity key, and C_i of its commitments).
+position, identity key, and C_i of its commitments and lot commitment).
 """
 from __future__ import annotations
 
@@ -27,10 +27,11 @@ COMMITMENT_TAG = "evote/v1/ceremony-commitment"
 SIGNATURE_TAG = "evote/v1/ceremony-commitment-signature"
 
 
-def commitment_hash(manifest_hash: bytes, n: int, t: int, index: int, commitments) -> bytes:
-    """C_i of the module docstring over the points K_i0..K_i(t-1)."""
+def commitment_hash(manifest_hash: bytes, n: int, t: int, index: int, commitments,
+                    lot_commitment) -> bytes:
+    """C_i of the module docstring over the points K_i0..K_i(t-1) and L_i."""
     return digest(COMMITMENT_TAG, manifest_hash, u64(n), u64(t), u64(index),
-                  *(k.to_bytes() for k in commitments))
+                  *(k.to_bytes() for k in commitments), lot_commitment.to_bytes())
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,11 @@ class CeremonyCommitment:
         if record.identity_key != self.identity_key:
             raise InvalidProof(f"ceremony commitment of guardian {i}: signed by another "
                                "identity key than the record's")
-        if commitment_hash(self.manifest_hash, self.n, self.t, i, record.commitments) \
-                != self.commitment:
-            raise InvalidProof(f"guardian {i}'s record: its coefficient commitments are not "
-                               "the ones it committed to before the records were published")
+        if commitment_hash(self.manifest_hash, self.n, self.t, i, record.commitments,
+                           record.lot_commitment) != self.commitment:
+            raise InvalidProof(f"guardian {i}'s record: its coefficient commitments or lot "
+                               "commitment are not the ones it committed to before the "
+                               "records were published")
 
     def to_json_obj(self) -> dict[str, Any]:
         return {"version": COMMITMENT_VERSION, "manifest_hash": self.manifest_hash.hex(),
@@ -100,7 +102,7 @@ class CeremonyCommitment:
 def commit(guardian) -> CeremonyCommitment:
     """Guardian's commitment to its coefficient commitments (before its record)."""
     c = commitment_hash(guardian.manifest_hash, guardian.n, guardian.t, guardian.index,
-                        guardian.commitments())
+                        guardian.commitments(), guardian.lot_commitment())
     unsigned = CeremonyCommitment(guardian.manifest_hash, guardian.n, guardian.t,
                                   guardian.index, guardian.identity_key, c, bytes(64))
     return CeremonyCommitment(guardian.manifest_hash, guardian.n, guardian.t, guardian.index,

@@ -215,8 +215,9 @@ class ElectionContext:
             rec.verify_signature()
             items.extend(rec.schnorr_items())
         verify_schnorr_batch(items, self.manifest_hash)
+        lot_commitments = tuple(rec.lot_commitment for rec in self.guardians)
         for rec, ack in zip(self.guardians, self.acknowledgements):
-            ack.verify(rec.identity_key, self.base_hash, self.joint_key)
+            ack.verify(rec.identity_key, self.base_hash, self.joint_key, lot_commitments)
         for rec, com in zip(self.guardians, self.ceremony_commitments):
             com.verify_signature()
             com.check_record(rec)

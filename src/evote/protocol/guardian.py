@@ -1,10 +1,11 @@
 """Guardian objects of the key ceremony: the secret Guardian and the published records.
 
 - Guardian: one guardian's secrets (identity and transport key seeds, polynomial
-  coefficients, and after the ceremony its key share s_l). Never published; its repr
+  coefficients, lot secret m_i, and after the ceremony its key share s_l). Never published; its repr
   shows no secret; it leaves the process only encrypted (guardian_store.py).
 - GuardianRecord: what guardian i publishes: identity key (Ed25519), transport key
-  (X25519), coefficient commitments K_ij = a_ij*G with Schnorr proofs, signed.
+  (X25519), coefficient commitments K_ij = a_ij*G with Schnorr proofs, lot commitment
+  C_i = m_i*H_lot (lot.py), signed.
 - SealedShare: P_i(l) sealed to guardian l's transport key, signed by guardian i.
 - Complaint: guardian l's signed, named objection to the share guardian i sent.
 Encodings and signed digests: specs/key-ceremony.md sections 3-6.
@@ -24,10 +25,10 @@ from ..hashing import digest, text, u64
 from . import ceremony_wire as w
 from .schnorr import SchnorrProof, verify_schnorr, verify_schnorr_batch
 
-RECORD_VERSION = "evote/guardian-record/v1"
+RECORD_VERSION = "evote/guardian-record/v2"  # v2: lot_commitment (v1 had none)
 SEALED_VERSION = "evote/sealed-share/v1"
 COMPLAINT_VERSION = "evote/complaint/v1"
-SECRET_VERSION = "evote/guardian-secret/v1"
+SECRET_VERSION = "evote/guardian-secret/v2"  # v2: lot_secret (v1 had none)
 SHARE_PLAINTEXT_SIZE = 80  # manifest_hash (32) || u64 sender || u64 recipient || share (32)
 SEALED_SIZE = 48 + SHARE_PLAINTEXT_SIZE  # SealedBox: ephemeral key (32) + MAC (16)
 COMPLAINT_REASONS = ("missing", "bad-signature", "undecryptable", "bad-binding",
@@ -49,8 +50,9 @@ def verify_ed25519(what: str, identity_key: bytes, message: bytes, signature: by
 class Guardian:
     """Guardian `index` of n with threshold t. SECRET: keep it in memory or encrypted.
 
-    Invariants: 1 <= index <= n; len(coefficients) == t; key_share and base_hash are
-    both None (ceremony not finished) or both set, and then key_share*G is this
+    Invariants: 1 <= index <= n; len(coefficients) == t; lot_secret is the m_i its
+    record commits to (C_i = m_i*H_lot), drawn at generate and never changed; key_share
+    and base_hash are both None (ceremony not finished) or both set, and then key_share*G is this
     guardian's public share S_index in the context with that base hash.
     Python cannot wipe these values from memory (see specs/key-ceremony.md section 9).
     """
@@ -62,6 +64,7 @@ class Guardian:
     signing_seed: bytes
     transport_secret: bytes
     coefficients: tuple[Scalar, ...]
+    lot_secret: Scalar
     key_share: Scalar | None = None
     base_hash: bytes | None = None
 
@@ -75,6 +78,7 @@ class Guardian:
             raise EvoteValueError(f"guardian {self.index}: need a tuple of {self.t} coefficients")
         for j, a in enumerate(self.coefficients):
             w.require_scalar(f"guardian {self.index} coefficient {j}", a)
+        w.require_scalar(f"guardian {self.index} lot secret", self.lot_secret)
         if (self.key_share is None) != (self.base_hash is None):
             raise EvoteValueError(f"guardian {self.index}: key_share and base_hash go together")
         if self.key_share is not None:
@@ -104,6 +108,11 @@ class Guardian:
     def commitments(self) -> tuple[Point, ...]:
         return tuple(G_TABLE.mul(a) for a in self.coefficients)
 
+    def lot_commitment(self) -> Point:
+        """C_i = m_i*H_lot, published in the record (specs/key-ceremony.md 3.2)."""
+        from .lot import lot_commitment
+        return lot_commitment(self.lot_secret)
+
     def evaluate(self, x: int) -> Scalar:
         """P_index(x) = sum_j a_j x^j mod l, by Horner's rule in constant-time Scalar ops."""
         w.require_int("x", x, 1, self.n)
@@ -117,7 +126,8 @@ class Guardian:
 
     def finished(self, key_share: Scalar, base_hash: bytes) -> "Guardian":
         return Guardian(self.manifest_hash, self.n, self.t, self.index, self.signing_seed,
-                        self.transport_secret, self.coefficients, key_share, base_hash)
+                        self.transport_secret, self.coefficients, self.lot_secret,
+                        key_share, base_hash)
 
     # Secret serialization: used only by guardian_store (inside the SecretBox).
     def to_secret_json_obj(self) -> dict[str, Any]:
@@ -128,6 +138,7 @@ class Guardian:
             "signing_seed": self.signing_seed.hex(),
             "transport_secret": self.transport_secret.hex(),
             "coefficients": [a.to_bytes().hex() for a in self.coefficients],
+            "lot_secret": self.lot_secret.to_bytes().hex(),
             "key_share": None if self.key_share is None else self.key_share.to_bytes().hex(),
             "base_hash": None if self.base_hash is None else self.base_hash.hex(),
         }
@@ -135,10 +146,10 @@ class Guardian:
     @classmethod
     def from_secret_json_obj(cls, obj: Any) -> "Guardian":
         what = "guardian secret"
+        w.check_version(what, obj, SECRET_VERSION)
         w.check_keys(what, obj, {"version", "manifest_hash", "n_guardians", "threshold",
                                  "index", "signing_seed", "transport_secret",
-                                 "coefficients", "key_share", "base_hash"})
-        w.check_version(what, obj, SECRET_VERSION)
+                                 "coefficients", "lot_secret", "key_share", "base_hash"})
         n = w.read_int(what, obj, "n_guardians", 1, w.MAX_GUARDIANS)
         t = w.read_int(what, obj, "threshold", 1, n)
         coefficients = tuple(w.hex_scalar(f"{what}.coefficients[{j}]", c)
@@ -149,6 +160,7 @@ class Guardian:
                    w.read_int(what, obj, "index", 1, n),
                    w.read_hex(what, obj, "signing_seed", 32),
                    w.read_hex(what, obj, "transport_secret", 32), coefficients,
+                   w.hex_scalar(f"{what}.lot_secret", w.get_field(what, obj, "lot_secret")),
                    None if key_share is None else w.hex_scalar(f"{what}.key_share", key_share),
                    None if base_hash is None else w.hex_bytes(f"{what}.base_hash", base_hash, 32))
 
@@ -168,6 +180,7 @@ class GuardianRecord:
     transport_key: bytes
     commitments: tuple[Point, ...]
     proofs: tuple[SchnorrProof, ...]
+    lot_commitment: Point
     signature: bytes
 
     def __post_init__(self) -> None:
@@ -178,6 +191,7 @@ class GuardianRecord:
         w.require_bytes(f"{who} identity_key", self.identity_key, 32)
         w.require_bytes(f"{who} transport_key", self.transport_key, 32)
         w.require_bytes(f"{who} signature", self.signature, 64)
+        w.require_point(f"{who} lot_commitment", self.lot_commitment)
         for name, items, cls in (("commitments", self.commitments, Point),
                                  ("proofs", self.proofs, SchnorrProof)):
             if not isinstance(items, tuple) or len(items) != self.t:
@@ -188,16 +202,16 @@ class GuardianRecord:
 
     @staticmethod
     def signed_digest(manifest_hash: bytes, n: int, t: int, index: int, identity_key: bytes,
-                      transport_key: bytes, commitments, proofs) -> bytes:
+                      transport_key: bytes, commitments, proofs, lot_commitment) -> bytes:
         """The 32 bytes guardian `index` signs (specs/key-ceremony.md 3.4)."""
         return digest("evote/v1/guardian-record", manifest_hash, u64(n), u64(t), u64(index),
                       identity_key, transport_key, *(k.to_bytes() for k in commitments),
-                      *(p.to_bytes() for p in proofs))
+                      *(p.to_bytes() for p in proofs), lot_commitment.to_bytes())
 
     def digest(self) -> bytes:
         return self.signed_digest(self.manifest_hash, self.n, self.t, self.index,
                                   self.identity_key, self.transport_key, self.commitments,
-                                  self.proofs)
+                                  self.proofs, self.lot_commitment)
 
     def verify_signature(self) -> None:
         verify_ed25519(f"guardian {self.index} record", self.identity_key, self.digest(),
@@ -230,16 +244,17 @@ class GuardianRecord:
             "transport_key": self.transport_key.hex(),
             "commitments": [k.to_bytes().hex() for k in self.commitments],
             "proofs": [p.to_bytes().hex() for p in self.proofs],
+            "lot_commitment": self.lot_commitment.to_bytes().hex(),
             "signature": self.signature.hex(),
         }
 
     @classmethod
     def from_json_obj(cls, obj: Any, verify: bool = True) -> "GuardianRecord":
         what = "guardian record"
+        w.check_version(what, obj, RECORD_VERSION)   # first: a v1 record is named as such
         w.check_keys(what, obj, {"version", "manifest_hash", "n_guardians", "threshold",
                                  "index", "identity_key", "transport_key", "commitments",
-                                 "proofs", "signature"})
-        w.check_version(what, obj, RECORD_VERSION)
+                                 "proofs", "lot_commitment", "signature"})
         n = w.read_int(what, obj, "n_guardians", 1, w.MAX_GUARDIANS)
         t = w.read_int(what, obj, "threshold", 1, n)
         i = w.read_int(what, obj, "index", 1, n)
@@ -252,6 +267,8 @@ class GuardianRecord:
         record = cls(w.read_hex(what, obj, "manifest_hash", 32), n, t, i,
                      w.read_hex(what, obj, "identity_key", 32),
                      w.read_hex(what, obj, "transport_key", 32), commitments, proofs,
+                     w.hex_point(f"{what}.lot_commitment",
+                                 w.get_field(what, obj, "lot_commitment")),
                      w.read_hex(what, obj, "signature", 64))
         if verify:
             record.verify()

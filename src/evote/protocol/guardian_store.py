@@ -28,7 +28,10 @@ from . import ceremony_wire as w
 from .guardian import Guardian
 from .threshold_errors import WrongPassphrase
 
-STORE_VERSION = "evote/guardian-store/v1"
+STORE_VERSION = "evote/guardian-store/v2"  # v2: the secret state holds the lot secret m_i
+# A v1 file (before lot commitments) has no lot secret: refused, never migrated (a lot
+# secret drawn now would be chosen after the other guardians' records were seen).
+OLD_STORE_VERSIONS = ("evote/guardian-store/v1",)
 DEFAULT_OPSLIMIT = 3                 # argon2id passes
 DEFAULT_MEMLIMIT = 64 * 1024 * 1024  # 64 MiB: a fraction of a second on a laptop
 MAX_OPSLIMIT = 16
@@ -73,6 +76,11 @@ def open_guardian(content: bytes, passphrase: str | bytes, what: str = "guardian
         raise InvalidEncoding(f"{what}: not JSON") from None
     except RecursionError:
         raise InvalidEncoding(f"{what}: JSON nested too deeply") from None
+    if isinstance(obj, dict) and obj.get("version") in OLD_STORE_VERSIONS:
+        raise InvalidEncoding(f"{what}: version {obj['version']!r} is a guardian file from "
+                              "before lot commitments (it holds no lot secret); it is not "
+                              f"migrated: generate a new guardian ({STORE_VERSION}) and run "
+                              "the key ceremony again")
     w.check_keys(what, obj, {"version", "guardian_index", "manifest_hash", "kdf", "opslimit",
                              "memlimit", "salt", "check", "box"})
     w.check_version(what, obj, STORE_VERSION)
