@@ -88,6 +88,15 @@ def parse_json_bytes(data: bytes, what: str):
     return value
 
 
+NOT_CANONICAL = "not in canonical form (specs/record.md 3.0)"
+
+
+def is_canonical(value, raw: bytes) -> bool:
+    """Whether `raw`, which parsed to `value`, is that value's one canonical byte string
+    (record.md 3.0: every JSON file of the record but results/results.json must be)."""
+    return raw == canonical_bytes(value)
+
+
 def read_file_bounded(path: str, what: str, limit: int = MAX_JSON_BYTES) -> bytes:
     """A regular file's bytes (never following a symlink), at most `limit` bytes."""
     try:

@@ -72,6 +72,19 @@ class Report:
     exclusions: tuple = ()    # the valid exclusions (V17): dicts box, station_id, kiosk_id,
                               # forms_excluded, reason, signed_by; listed, never silent
 
+    def mark_unusable(self, reason: str) -> None:
+        """The record is unusable input (exit 2, specs/record.md 9): no check ran to its
+        end, so none is reported passed or failed: every check is "not run" with this
+        reason, and what it had counted or found so far is dropped (which checks had
+        started depends only on the reading order, never on the record)."""
+        self.unusable = reason
+        self.winners = ()
+        self.exclusions = ()
+        for c in self.checks:
+            c.checked = 0
+            c.failures = []
+            c.not_run_reason = f"unusable input: {reason}"
+
     def check(self, number: str, title: str, unit: str = "items") -> Check:
         c = Check(number, title, unit=unit)
         self.checks.append(c)
@@ -147,6 +160,8 @@ class Report:
             f"package hash: {self.package_hash or '(no package.json)'}"
             + (" (pinned: --package)" if self.pinned else ""),
         ]
+        if self.unusable:   # said first: no check below ran
+            lines.append(f"UNUSABLE INPUT: {self.unusable}")
         for c in self.checks:
             mark = {PASS: "ok  ", FAIL: "FAIL", NOT_RUN: "--  "}[c.status]
             lines.append(f"[{mark}] {c.number:>4} {c.title}: {c.checked} {c.unit} checked")
@@ -158,8 +173,6 @@ class Report:
             if len(uniq) > MAX_LISTED:
                 lines.append(f"         ... and {len(uniq) - MAX_LISTED} more failures")
         lines += self.exclusions_text()
-        if self.unusable:
-            lines.append(f"UNUSABLE INPUT: {self.unusable}")
         if not self.pinned and not self.unusable:
             lines.append(self.not_pinned_warning())
         lines.append("RESULT: " + ("VALID" if self.valid else

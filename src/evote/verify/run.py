@@ -109,7 +109,7 @@ class _Run:
         if not os.path.isdir(self.dir):
             raise _Unusable(f"{self.dir} is not a directory")
         try:
-            value, _ = load_json_file(self.full(layout.INDEX), layout.INDEX)
+            value, raw = load_json_file(self.full(layout.INDEX), layout.INDEX)
             o = Obj(value, layout.INDEX + " $", ("format", "election_id", "root_hash", "files"))
             fmt = o.get("format")
             if fmt != layout.FORMAT:
@@ -128,8 +128,24 @@ class _Run:
                                       f"{path!r} is not a path the record may list")
                     continue
                 self.listed[path] = (f.int("size"), f.hex("hash", 32))
+            self.check_index_form(value, raw)
         except RecordError as exc:
             raise _Unusable(str(exc)) from None
+
+    def check_index_form(self, value, raw):
+        """record.md 3.0/3.1: the index is canonical JSON and lists its files in the
+        order of section 2 (bytes of the UTF-8 paths), each once; else V1 fails."""
+        v1 = self.c("V1")
+        if raw != canonical_bytes(value):
+            v1.fail(layout.INDEX, "not in canonical form (specs/record.md 3.0)")
+        paths = [f.get("path") for f in value["files"]]
+        for k in range(1, len(paths)):
+            a, b = paths[k - 1], paths[k]
+            if isinstance(a, str) and isinstance(b, str) and \
+                    a.encode("utf-8", "replace") >= b.encode("utf-8", "replace"):
+                v1.fail(f"{layout.INDEX} $.files[{k}]", f"{b!r} is listed after {a!r}: "
+                        "files must be sorted by the bytes of their UTF-8 paths, each once "
+                        "(specs/record.md 3.1)")
 
     def walk(self):
         """Every covered file on disk; symlinks and special files are failures."""
@@ -373,11 +389,8 @@ class _Run:
                 self.rep.winners = verified_winners(self.dir, self.manifest,
                                                     self.actual[layout.RESULTS])
         except (_Unusable, Exception) as exc:  # never a traceback, whatever the record holds
-            self.rep.unusable = (str(exc) if isinstance(exc, (_Unusable, EvoteError))
-                                 else f"unexpected error: {type(exc).__name__}: {exc}")
-            for c in self.rep.checks:
-                if not c.failures and not c.checked and not c.not_run_reason:
-                    c.not_run_reason = "the record is unusable"
+            self.rep.mark_unusable(str(exc) if isinstance(exc, (_Unusable, EvoteError))
+                                   else f"unexpected error: {type(exc).__name__}: {exc}")
         return self.rep
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import EvoteError, RecordError
 from ..record import layout
-from ..record.jsonio import load_json_file
+from ..record.jsonio import NOT_CANONICAL, is_canonical, load_json_file
 from ..record.lot import LotDecryption
 from ..record.tallies import RecordTallies
 from ..results import StationCounts, check_counts, compute_result
@@ -129,6 +129,8 @@ def check_tallies(r):
         v11.fail(layout.TALLY, str(exc))
         return
     r.tally_bytes = raw
+    if not is_canonical(value, raw):   # record.md 3.0
+        v11.fail(layout.TALLY, NOT_CANONICAL)
     if published.manifest_hash != m.hash():
         v11.fail(layout.TALLY, "manifest_hash is not the hash of manifest.json")
     for kind, have, want in (("station", published.stations, stations),
@@ -149,11 +151,13 @@ def check_decryption(r):
         return
     ctx, m = r.context, r.manifest
     try:
-        value, _ = load_json_file(r.full(layout.DECRYPTION), layout.DECRYPTION)
+        value, raw = load_json_file(r.full(layout.DECRYPTION), layout.DECRYPTION)
         rec = DecryptionRecord.from_json_obj(value, layout.DECRYPTION)
     except (RecordError, EvoteError) as exc:
         v12.fail(layout.DECRYPTION, str(exc))
         return
+    if not is_canonical(value, raw):   # record.md 3.0
+        v12.fail(layout.DECRYPTION, NOT_CANONICAL)
     decrypted, ok = {}, True
     listed = sorted({c.district_id for c in rec.contests} | set(r.districts))
     for did in listed:
@@ -176,8 +180,10 @@ def check_lot(r, v12):
     r.lot_seed = None
     v12.checked += 1
     try:
-        value, _ = load_json_file(r.full(layout.LOT), layout.LOT)
+        value, raw = load_json_file(r.full(layout.LOT), layout.LOT)
         r.lot_seed = LotDecryption.from_json_obj(value, layout.LOT).verify(r.context)
+        if not is_canonical(value, raw):   # record.md 3.0 (the seed is still verified)
+            v12.fail(layout.LOT, NOT_CANONICAL)
     except (RecordError, EvoteError) as exc:
         msg = str(exc)
         v12.fail(layout.LOT, msg[len(layout.LOT):].lstrip(": ") if msg.startswith(
@@ -213,8 +219,10 @@ def check_paper(r):
         path = r.papers[sid]
         v13.checked += 1
         try:
-            value, _ = load_json_file(r.full(path), path)
+            value, raw = load_json_file(r.full(path), path)
             pr = PaperResult.from_json_obj(value, path)
+            if not is_canonical(value, raw):   # record.md 3.0, like any V13 failure
+                raise RecordError(NOT_CANONICAL)
             if pr.station_id != sid:
                 raise RecordError(f"names station {pr.station_id!r}")
             if sid in r.boxes and sid not in r.fallbacks:   # record.md 5.4
