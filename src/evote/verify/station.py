@@ -8,6 +8,10 @@ check saw, failures (check, location, message), the recomputed station tally, th
 ballot ids and ciphertext fingerprints for the record-wide duplicate check, and each
 box's CAST, SPOIL and CLOSE counts for the station reconciliation (V16).
 
+The faulty-box rule (specs/record.md 8.2): V5, V6 and V7 read every box; only a box with
+no V5, V6 or V7 problem has its ballots checked (V8, V10), fingerprinted (V9) and its
+CAST ballots that verify summed (V11). A faulty box contributes nothing else.
+
 Never raises for anything in the record: every problem becomes a failure at its location.
 """
 import os
@@ -63,31 +67,47 @@ def _loc(rel, seq=None, bid=None) -> str:
 
 
 class _Ballots:
-    """The station's ballots, streamed: decoded ballots wait in `pending` until BATCH of
+    """The ballots of ONE box, streamed: decoded ballots wait in `pending` until BATCH of
     them are there, then are batch-verified, fingerprinted and (CAST ones that verified)
-    added to the running station tally, and dropped. Memory stays bounded by BATCH
-    ballots plus 16 bytes per ciphertext and one location per ballot."""
+    added to the box's running tally, and dropped. Memory stays bounded by BATCH ballots
+    plus 16 bytes per ciphertext and one location per ballot.
 
-    def __init__(self, out, context, manifest, style_id):
-        self.out, self.context, self.manifest = out, context, manifest
-        self.contests = [(cid, len(manifest.contest(cid).candidates))
-                         for cid in manifest.style(style_id).contest_ids]
+    Invariant (specs/record.md 8.2, the faulty-box rule): nothing of a box reaches the
+    station's results (V8, V9, V10 failures and counts, V11 sums) until the whole box has
+    been read without a V5, V6 or V7 problem; `kill` drops everything of a faulty box
+    and stops its proof work."""
+
+    def __init__(self, context, manifest, contests):
+        self.context, self.manifest, self.contests = context, manifest, contests
         self.pending = []
-        self.sums = {cid: (0, [bytes(32)] * (2 * (n + 1))) for cid, n in self.contests}
+        self.sums = {cid: (0, [bytes(32)] * (2 * (n + 1))) for cid, n in contests}
         self.ids, self.locs, self.alphas, self.owners = [], [], [], []
-        self.per_ballot = sum(n + 1 for _, n in self.contests)
+        self.per_ballot = sum(n + 1 for _, n in contests)
+        self.failures, self.counts = [], {"V8": 0, "V10": 0}
+        self.dead = False
+
+    def kill(self):
+        """The box is faulty: none of its ballots is checked or counted (V8-V11)."""
+        self.dead, self.pending = True, []
+
+    def fail(self, check, location, message):
+        self.failures.append((check, location, message))
+
+    def count(self, check, n=1):
+        self.counts[check] += n
 
     def add(self, ballot, where, is_cast):
+        if self.dead:
+            return
         self.pending.append((ballot, where, is_cast))
         if len(self.pending) >= BATCH:
             self.flush()
 
     def flush(self):
         chunk, self.pending = self.pending, []
-        if not chunk:
+        if not chunk or self.dead:
             return
-        out = self.out
-        out.count("V8", len(chunk))
+        self.count("V8", len(chunk))
         bad = set()
         sums = None   # the CAST ballots' sums, from the proof check's own MSM
         try:
@@ -99,8 +119,8 @@ class _Ballots:
                 bad.add(f.index)
                 msg, prefix = str(f.error), f"ballot {chunk[f.index][0].ballot_id.hex()}: "
                 # a spoiled ballot's proofs are V10's: the kiosk cannot spoil garbage
-                out.fail("V8" if chunk[f.index][2] else "V10", chunk[f.index][1],
-                         msg[len(prefix):] if msg.startswith(prefix) else msg)
+                self.fail("V8" if chunk[f.index][2] else "V10", chunk[f.index][1],
+                          msg[len(prefix):] if msg.startswith(prefix) else msg)
         for ballot, where, _ in chunk:
             fps = [s.alpha[:FINGERPRINT] for c in ballot.contests
                    for s in (*c.selections, c.blank)]
@@ -119,8 +139,42 @@ class _Ballots:
             self.sums[cid] = (ballots + len(good),
                               aggregate_vartime(b"".join(rows), len(rows), 2 * (n + 1)))
 
+
+class _StationBallots:
+    """What the station's boxes that verify contribute, merged box by box (`take`)."""
+
+    def __init__(self, out, context, manifest, style_id):
+        self.out, self.context, self.manifest = out, context, manifest
+        self.contests = [(cid, len(manifest.contest(cid).candidates))
+                         for cid in manifest.style(style_id).contest_ids]
+        self.sums = {cid: (0, [bytes(32)] * (2 * (n + 1))) for cid, n in self.contests}
+        self.ids, self.locs, self.alphas, self.owners = [], [], [], []
+        self.per_ballot = sum(n + 1 for _, n in self.contests)
+
+    def box(self) -> _Ballots:
+        return _Ballots(self.context, self.manifest, self.contests)
+
+    def take(self, box: _Ballots):
+        """Merge a box read without a V5-V7 problem: its checks' failures and counts,
+        its ballots for V9, its CAST sums for V11."""
+        box.flush()
+        if box.dead:
+            return
+        for check, loc, msg in box.failures:
+            self.out.fail(check, loc, msg)
+        for check, n in box.counts.items():
+            self.out.count(check, n)
+        base = len(self.locs)
+        self.owners.extend(base + k for k in box.owners)
+        self.ids.extend(box.ids)
+        self.locs.extend(box.locs)
+        self.alphas.extend(box.alphas)
+        for cid, n in self.contests:
+            (a, prev), (b, more) = self.sums[cid], box.sums[cid]
+            self.sums[cid] = (a + b, aggregate_vartime(b"".join(prev) + b"".join(more), 2,
+                                                       2 * (n + 1)))
+
     def finish(self):
-        self.flush()
         d = self.out.d
         d["ballot_ids"] = b"".join(self.ids)
         d["ballot_locs"] = self.locs
@@ -133,22 +187,27 @@ class _Ballots:
 
 
 def _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id, ballots):
-    """Scan one box (chain, signatures, certificate), feed its ballots to `ballots`,
-    check its spoiled ballots' challenges."""
+    """Scan one box (chain, signatures, certificate, codes: V5-V7), feeding its ballots to
+    `ballots` (this box's _Ballots). Returns True when the box verifies: no V5, V6 or V7
+    problem at it (specs/record.md 8.2); otherwise `ballots` is killed."""
     full = os.path.join(record_dir, *rel.split("/"))
     gen = walk_box(full, authority_key=manifest.authority_key, election_hash=manifest.hash(),
                    station_id=station_id, kiosk_id=kiosk_id)
     out.count("V5")
     report = close = None
+    n_failures = len(out.d["failures"])
     try:
         while True:
             record, problems = next(gen)
             for p in problems:
                 where = _loc(rel, p.seq) + ("" if p.offset is None else f" (offset {p.offset})")
                 out.fail(_problem_check(p.check), where, f"{p.check}: {p.detail}")
+            if record is not None:
+                _check_window(out, rel, record, manifest.voting_window)
+            if len(out.d["failures"]) != n_failures:
+                ballots.kill()   # faulty: the box's ballots are neither checked nor counted
             if record is None:
                 continue
-            _check_window(out, rel, record, manifest.voting_window)
             if isinstance(record, OpenRecord):
                 out.d["kiosks"].append((rel, record.kiosk_id, record.certificate.kiosk_key.hex()))
             elif isinstance(record, (CastRecord, SpoilRecord)):
@@ -166,6 +225,10 @@ def _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id, ba
                      f"torn-frame: {report.torn_bytes} bytes of an incomplete final frame")
         if not report.closed:
             out.fail("V6", _loc(rel), "not-closed: the box has no CLOSE record")
+    ok = report is not None and len(out.d["failures"]) == n_failures
+    if not ok:
+        ballots.kill()
+    return ok
 
 
 def _check_window(out, rel, record, window):
@@ -185,31 +248,35 @@ def _check_window(out, rel, record, window):
 def _ballot_record(out, rel, record, style_id, ballots):
     """A CAST ballot is V8's, a SPOIL ballot V10's: the same checks (decodes, its own
     ballot id, the station's style, proofs in the batch), so a kiosk cannot spoil
-    garbage. A SPOIL record holds no opening (the reader refuses one: spoil-opening)."""
+    garbage. A SPOIL record holds no opening (the reader refuses one: spoil-opening).
+    V7 counts every ballot record read; V8 and V10 counts and failures go to the box's
+    accumulator, kept only if the box verifies."""
     out.count("V7")
     is_cast = isinstance(record, CastRecord)
-    check = "V8" if is_cast else "V10"
-    if not is_cast:
-        out.count("V10")
     if is_cast:   # the station's page of codes (V18, evote.results.report_codes)
         out.d["cast_codes"].append((rel.rsplit("/", 1)[-1][:-len(".box")], record.seq,
                                     record.code))
+    if ballots.dead:
+        return
+    check = "V8" if is_cast else "V10"
+    if not is_cast:
+        ballots.count("V10")
     where = _loc(rel, record.seq, record.ballot_id)
     try:
         ballot = EncryptedBallot.from_bytes(record.payload)
     except EvoteError as exc:
-        out.count("V8")
-        out.fail(check, where, f"the ballot does not decode: {exc}")
+        ballots.count("V8")
+        ballots.fail(check, where, f"the ballot does not decode: {exc}")
         return
     if ballot.ballot_id != record.ballot_id:
-        out.count("V8")
-        out.fail(check, where, f"the encrypted ballot carries another ballot id "
-                 f"({ballot.ballot_id.hex()})")
+        ballots.count("V8")
+        ballots.fail(check, where, f"the encrypted ballot carries another ballot id "
+                     f"({ballot.ballot_id.hex()})")
         return
     if ballot.style_id != style_id:
-        out.count("V8")
-        out.fail(check, where, f"ballot style {ballot.style_id!r} is not the station's "
-                 f"style {style_id!r}")
+        ballots.count("V8")
+        ballots.fail(check, where, f"ballot style {ballot.style_id!r} is not the station's "
+                     f"style {style_id!r}")
         return
     ballots.add(ballot, where, is_cast)
 
@@ -224,19 +291,22 @@ def verify_station(record_dir: str, station_id: str, box_paths, manifest_bytes: 
     except EvoteError as exc:  # the parent checked both; a file changed under us
         out.fail("V6", f"station {station_id}", f"cannot load manifest/context: {exc}")
         return out.d
-    ballots = _Ballots(out, context, manifest, style_id)
+    station = _StationBallots(out, context, manifest, style_id)
     for rel in box_paths:
         kiosk_id = rel.rsplit("/", 1)[-1][:-len(".box")]
+        ballots = station.box()
         try:
             out.d["file_hashes"][rel] = file_hash(record_dir, rel).hex()
-            _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id, ballots)
+            if _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id,
+                         ballots):
+                station.take(ballots)   # only a box that verifies counts (record.md 8.2)
         except (EvoteError, OSError, ValueError) as exc:
             out.fail("V6", rel, f"the box cannot be read: {type(exc).__name__}: {exc}")
         except Exception as exc:  # never a traceback for what a record holds
             out.fail("V6", rel, f"unexpected error while reading the box: "
                      f"{type(exc).__name__}: {exc}")
     try:
-        ballots.finish()
+        station.finish()
     except Exception as exc:  # never a traceback for what a record holds
         out.fail("V8", f"station {station_id}", f"ballots cannot be checked: "
                  f"{type(exc).__name__}: {exc}")

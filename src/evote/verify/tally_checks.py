@@ -248,8 +248,10 @@ def check_counts_total(r):
         if s.station_id not in r.boxes and s.station_id not in r.papers:
             v14.fail(f"station {s.station_id}", f"neither a ballot box ({layout.BOXES_DIR}/"
                      f"{s.station_id}/) nor a paper result ({layout.paper_path(s.station_id)})")
-    if r.decrypted is None:
-        v14.not_run_reason = "the decrypted counts are not all valid (V12)"
+    if r.decrypted is None:   # specs/record.md 8.4: a check that already failed is `fail`
+        if not v14.failures:
+            v14.not_run_reason = (f"the decrypted counts are not all valid (V12, "
+                                  f"{layout.DECRYPTION})")
         return
     try:
         counts, paper_of = combine_counts(   # a fallback station's paper counts add
@@ -314,8 +316,10 @@ def check_results(r):
     v15 = r.c("V15")
     m = r.manifest
     r.verified_results = None   # set below when results.json is the recomputation (V18)
-    if getattr(r, "totals", None) is None or r.tally_bytes is None:
-        v15.not_run_reason = "the counts are not available (V11, V12, V14)"
+    # specs/record.md 8.4: only the combined counts (V14, from V12's decryption of the
+    # recomputed tallies) and the lot seed (V12) are inputs; tally/encrypted.json is not.
+    if getattr(r, "totals", None) is None:
+        v15.not_run_reason = "the counts are not available (V14)"
         return
     if getattr(r, "lot_seed", None) is None:
         v15.not_run_reason = f"the lot seed is not available ({layout.LOT}, V12)"
@@ -359,8 +363,8 @@ def _declaration(r, sid, path):
     if raw != d.to_json_bytes():
         raise RecordError("not in canonical form (specs/record.md section 3)")
     d.verify(r.manifest)
-    if sid in r.papers and sid not in r.fallbacks:   # record.md 5.4: a fallback station
-        raise RecordError(f"station {sid!r} has a paper result ({r.papers[sid]}) and no "   # has both
+    if sid in r.papers and sid not in r.fallbacks:   # record.md 5.4: only a fallback
+        raise RecordError(f"station {sid!r} has a paper result ({r.papers[sid]}) and no "
                           f"valid fallback decision ({layout.fallback_path(sid)}): its "
                           "forms issued are in its paper result, it has no declaration")
     if sid not in r.boxes:
