@@ -1,5 +1,5 @@
 """`evote demo [--out DIR] [--stations N] [--voters-per-station N] [--seed S] [--jobs N]
-[--damaged-box]`
+[--damaged-box] [--paper-fallback]`
 
 Runs a whole simulated municipal election (evote.demo.election), writes its record,
 prints the results, the root hash and the verifier's summary, and where the HTML report
@@ -31,7 +31,10 @@ from ..hashing import U64_MAX
 @click.option("--damaged-box", is_flag=True, default=False,
               help="A disk error damages one city kiosk's box; the supervising board "
               "excludes it (specs/record.md 5.3): VALID, with the exclusion listed.")
-def demo(out_dir, stations, voters_per_station, seed, jobs, damaged_box):
+@click.option("--paper-fallback", is_flag=True, default=False,
+              help="One city station's kiosks fail; its officials close the boxes and "
+              "finish on paper (specs/record.md 5.4): both are counted, VALID.")
+def demo(out_dir, stations, voters_per_station, seed, jobs, damaged_box, paper_fallback):
     """Simulate a municipal election end to end and verify its record."""
     from ..demo.election import run_demo
     from ..errors import EvoteError
@@ -43,7 +46,8 @@ def demo(out_dir, stations, voters_per_station, seed, jobs, damaged_box):
         click.echo(msg, err=True)
     try:
         outcome = run_demo(out_dir, stations=stations, voters_per_station=voters_per_station,
-                           seed=seed, jobs=jobs, log=log, damaged_box=damaged_box)
+                           seed=seed, jobs=jobs, log=log, damaged_box=damaged_box,
+                           paper_fallback=paper_fallback)
     except EvoteError as exc:
         click.echo(f"evote demo: error: {exc}", err=True)
         sys.exit(2)

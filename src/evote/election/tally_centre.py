@@ -267,7 +267,8 @@ def _signed_files(package, paths, kind: str, problems, fallbacks=()) -> dict:
             problems.add(f"{where}: the station is not in the election package")
             continue
         if plan.mode != mode and not (kind == "paper" and doc.station_id in fallbacks):
-            problems.add(f"{where}: a {plan.mode} station in the election package; "
+            problems.add(f"{where}: {'an' if plan.mode == 'electronic' else 'a'} "
+                         f"{plan.mode} station in the election package; "
                          + ("its result is its boxes (a paper result only with its "
                             "officials' fallback decision, --fallbacks)"
                             if plan.mode == "electronic"
