@@ -106,6 +106,7 @@ def test_no_secret_in_published_objects_or_reprs():
     for g in guardians:
         secrets = [g.signing_seed.hex(), g.transport_secret.hex(), g.key_share.to_bytes().hex()]
         secrets += [a.to_bytes().hex() for a in g.coefficients]
+        secrets.append(g.lot_secret.to_bytes().hex())
         text = repr(g) + str(g) + published
         for s in secrets:
             assert s not in text
@@ -123,3 +124,49 @@ def test_only_the_passphrase_opens(right, wrong):
     if wrong.encode() != right.encode():
         with pytest.raises(WrongPassphrase):
             open_guardian(content, wrong)
+
+
+def _v1_file(guardian, passphrase: str) -> bytes:
+    """A guardian file as evote wrote it before lot commitments: store and secret
+    versions v1, no lot_secret (built here the way the v1 writer did)."""
+    import nacl.pwhash.argon2id as argon2id
+    import nacl.secret
+    from evote.protocol.guardian_store import _derive
+    secret = guardian.to_secret_json_obj()
+    del secret["lot_secret"]
+    secret["version"] = "evote/guardian-secret/v1"
+    salt = os.urandom(argon2id.SALTBYTES)
+    key, check = _derive(passphrase, salt, **FAST_KDF)
+    box = nacl.secret.SecretBox(key).encrypt(canonical_json(secret))
+    return canonical_json({"version": "evote/guardian-store/v1",
+                           "guardian_index": guardian.index,
+                           "manifest_hash": guardian.manifest_hash.hex(), "kdf": "argon2id",
+                           **FAST_KDF, "salt": salt.hex(), "check": check.hex(),
+                           "box": bytes(box).hex()})
+
+
+def test_a_guardian_file_from_before_lot_commitments_is_refused_not_migrated(tmp_path):
+    """A v1 file has no lot secret; drawing one now would let the guardian choose it after
+    seeing the others' records, so it is refused with a message saying what to do, by
+    the library and by every `evote guardian` step (exit 2), and left as it was."""
+    from click.testing import CliRunner
+    from evote.cli.main import cli
+    _, guardians = ceremony(3, 2)
+    path = tmp_path / "old.json"
+    path.write_bytes(_v1_file(guardians[0], "pw"))
+    before = path.read_bytes()
+    with pytest.raises(InvalidEncoding, match="'evote/guardian-store/v1' is a guardian file "
+                       "from before lot commitments .* not migrated: generate a new guardian"):
+        load_guardian(path, "pw")
+    (tmp_path / "pw").write_text("pw\n")
+    r = CliRunner().invoke(cli, ["guardian", "commit", str(path), "--out",
+                                 str(tmp_path / "c.json"), "--passphrase-file",
+                                 str(tmp_path / "pw")])
+    assert r.exit_code == 2 and "before lot commitments" in r.output, r.output
+    assert "Traceback" not in r.output and not (tmp_path / "c.json").exists()
+    assert path.read_bytes() == before
+    # a v2 header around a v1 secret state (an altered file) is refused too
+    obj = json.loads(before)
+    obj["version"] = "evote/guardian-store/v2"
+    with pytest.raises(InvalidEncoding, match="guardian-secret/v1"):
+        open_guardian(canonical_json(obj), "pw")

@@ -74,6 +74,38 @@ def test_contribution_matches_the_reference(ceremony, m, k, r, s, i, others):
     assert not check_contribution(q, i, key, swapped, ct, proof)
 
 
+def _prove_anyway(q, cs, i, key, m):
+    """The honest prover's algorithm run for plaintext m*G against the records' lot
+    commitments cs, whether or not cs[i-1] commits to m (a false statement if not)."""
+    from evote.protocol.elgamal import Ciphertext
+    from evote.protocol.lot import ContributionProof, commitments_hash, contribution_challenge
+    k, r, s = Scalar.random(), Scalar.random(), Scalar.random()
+    ct = Ciphertext(G_TABLE.mul(k), G_TABLE.mul(m) + k * key)
+    t = (G_TABLE.mul(r), G_TABLE.mul(s) + r * key, H_LOT.mul(s))
+    c = contribution_challenge(q, commitments_hash(cs), i, key, cs[i - 1], ct, t)
+    return ct, ContributionProof(*t, r + c * k, s + c * m)
+
+
+@settings(max_examples=10, deadline=None)
+@given(m=scalars, delta=scalars, i=st.integers(1, 5))
+def test_a_contribution_whose_plaintext_is_not_the_committed_secret_is_refused(
+        ceremony, m, delta, i):
+    """Both sides (evote and the reference) accept the honest prover's proof for the
+    committed m and refuse it for any other plaintext m + delta (delta != 0)."""
+    ctx, _ = ceremony
+    q, key = ctx.base_hash, ctx.joint_key
+    cs = [rec.lot_commitment for rec in ctx.guardians]
+    cs[i - 1] = lot_commitment(Scalar.from_int(m))
+    cs_enc = [c.to_bytes() for c in cs]
+    for plaintext, ok in ((m, True), ((m + delta) % L, False)):
+        ct, proof = _prove_anyway(q, cs, i, key, Scalar.from_int(plaintext))
+        assert check_contribution(q, i, key, cs, ct, proof) is ok
+        assert ref_lot.verify(q, cs_enc, i, key.to_bytes(), ct.alpha.to_bytes(),
+                              ct.beta.to_bytes(), *_split(proof.to_bytes())) is ok
+    with pytest.raises(EvoteError, match="not this guardian's lot secret"):
+        make_contribution(q, i, key, cs, Scalar.from_int((m + delta) % L))
+
+
 def test_acknowledgement_digest_and_seed_match_the_reference(ceremony):
     ctx, _ = ceremony
     cs = [rec.lot_commitment for rec in ctx.guardians]
@@ -206,3 +238,22 @@ def test_a_replayed_canceling_or_missing_acknowledgement_is_refused(ceremony, wh
         with pytest.raises(EvoteError):
             ctx2 = ElectionContext.from_json_obj(json.loads(json.dumps(bad)))
             ctx2.require_acknowledgements()
+
+
+@settings(max_examples=25, deadline=None)
+@given(who=st.integers(0, 4), k=st.integers(0, 10 ** 6))
+def test_an_altered_lot_commitment_in_a_record_is_refused(ceremony, who, k):
+    """A record's lot_commitment changed (one hex digit, another guardian's, or the
+    commitment of a chosen secret) is refused: the record's signature, the commitment
+    round and the acknowledgements all bind it."""
+    ctx, _ = ceremony
+    obj = ctx.to_json_obj()
+    rec = obj["guardians"][who]
+    s = rec["lot_commitment"]
+    choices = [obj["guardians"][(who + 1 + k % 4) % 5]["lot_commitment"],
+               lot_commitment(Scalar.from_int(k + 1)).to_bytes().hex()]
+    j = (k * 7) % len(s)
+    choices.append(s[:j] + ("0" if s[j] != "0" else "1") + s[j + 1:])
+    rec["lot_commitment"] = choices[k % 3]
+    with pytest.raises(EvoteError):
+        ElectionContext.from_json_obj(json.loads(json.dumps(obj)))
