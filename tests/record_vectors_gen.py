@@ -153,6 +153,22 @@ def canonical_manifest():
 
 
 @vector
+def canonical_manifest_ascii_escapes():
+    m = base_json("manifest.json")
+    text = json.dumps(m, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    assert "\\u06" in text   # the base's Persian names, now escaped
+    return {"description": "manifest.json with its Persian names written as \\u escapes "
+            "(ASCII-only JSON: the same values, sorted, no whitespace), resealed: not the "
+            "canonical form, which keeps non-ASCII as UTF-8 bytes (record.md 3.0): V3 "
+            "fails, and V1 (package.json's manifest is not byte for byte manifest.json).",
+            "rule": "record.md 3.0",
+            "changes": [{"path": "manifest.json", "action": "replace", "text": text}],
+            "reseal": True,
+            "expected": {**verdict(1, V1="fail", V3="fail"),
+                         "failures": [["V3", "manifest.json"], ["V1", "package.json"]]}}
+
+
+@vector
 def canonical_context():
     return {"description": "context.json indented (still a valid context), resealed: V4 "
             "fails (not canonical) and V1 fails (package.json's context is no longer byte "
@@ -254,6 +270,29 @@ def index_wrong_version():
             "rule": "record.md 3.1, 9",
             "changes": [replace_json("record.json", index)], "reseal": False,
             "expected": all_not_run()}
+
+
+# Gap 11: box checks map onto V5/V6/V7 one way (record.md 4).
+
+@vector
+def box_empty():
+    (name,) = [n for n in sorted(os.listdir(os.path.join(BASE, "boxes")))
+               if n.startswith("village")]
+    kiosk = sorted(os.listdir(os.path.join(BASE, "boxes", name)))[0]
+    path = f"boxes/{name}/{kiosk}"
+    return {"description": f"{path} emptied (0 bytes), resealed: V6 names it (`empty`, "
+            "`not-closed`), V5 finds no certificate to check, V1 fails (its certificate "
+            "cannot be compared with the package's). The faulty box counts nothing "
+            "(record.md 8.2): the published tallies that hold its ballots fail V11, the "
+            "decryption of a district whose recomputed tally holds 0 ballots fails V12 "
+            "(so V14, V15, V18 are not run), and its station's declared forms issued no "
+            "longer match the CAST records (V16).",
+            "rule": "record.md 4, 8.2",
+            "changes": [{"path": path, "action": "replace", "hex": ""}], "reseal": True,
+            "expected": {**verdict(1, V1="fail", V6="fail", V11="fail", V12="fail",
+                                   V14="not run", V15="not run", V16="fail",
+                                   V18="not run"),
+                         "failures": [["V1", path], ["V6", path]]}}
 
 
 # Gap 9: the paper result's format has spoiled_forms (record.md 5.1).
