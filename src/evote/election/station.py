@@ -272,7 +272,7 @@ def _read_signed(path):
         return PaperResult.from_json_obj(obj, where), "paper", "paper result"
     if version == FALLBACK_VERSION:
         return PaperFallback.from_json_obj(obj, where), "electronic", "fallback decision"
-    raise StationStepRefused(f"{where}.version: {version!r} is not "
+    raise StationStepRefused(f"{where}.version: {version!r} is neither "
                              f"{DECLARATION_VERSION!r}, {PAPER_VERSION!r} nor "
                              f"{FALLBACK_VERSION!r}")
 

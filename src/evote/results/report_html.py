@@ -313,7 +313,7 @@ def _stations_table(er: ElectionResults, r: ContestResult,
                     cast_codes: Mapping[str, Sequence]) -> str:
     """Every station offering the contest, in manifest order: a paper station with its
     declared counts; an electronic one (in cast_codes) with its ballots cast (its CAST
-    records) and a link to its page of codes. Votes per candidate of an electronic
+    records) and a link to its page of codes; a fallback station both rows. Votes per candidate of an electronic
     station are never decrypted (only district totals are), so they are not shown."""
     m = er.manifest
     paper = {s.station_id: s for s in er.station_rows(r.contest_id)}
@@ -329,7 +329,9 @@ def _stations_table(er: ElectionResults, r: ContestResult,
                         '<td><span class="badge paper">کاغذی (اعلام‌شده)</span></td>'
                         f"<td class='n'>{_fa(k.ballots_cast)}</td><td class='n'>{_fa(k.blank)}"
                         f"</td><td class='n'>{_fa(k.valid)}</td></tr>")
-        elif sid in cast_codes and any(c.contest_id == r.contest_id
+        # a station that fell back to paper (specs/record.md 5.4) has both rows: its
+        # declared paper counts above, its boxes' ballots cast and codes page here
+        if sid in cast_codes and any(c.contest_id == r.contest_id
                                        for c in m.station_contests(sid)):
             electronic += 1
             rows.append(f'<tr><td><a href="{_station_link(sid)}">{_cell(st.name)}</a></td>'

@@ -366,7 +366,8 @@ def _declaration(r, sid, path):
     if sid in r.papers and sid not in r.fallbacks:   # record.md 5.4: only a fallback
         raise RecordError(f"station {sid!r} has a paper result ({r.papers[sid]}) and no "
                           f"valid fallback decision ({layout.fallback_path(sid)}): its "
-                          "forms issued are in its paper result, it has no declaration")
+                          "forms issued are in its paper result, it has no declaration "
+                          "(only a station that fell back to paper has both)")
     if sid not in r.boxes:
         raise RecordError(f"station {sid!r} has no ballot boxes ({layout.BOXES_DIR}/{sid}/)")
     return d
