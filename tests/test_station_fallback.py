@@ -185,3 +185,46 @@ def test_cli_fallback_then_sign(e, tmp_path):
                             e.passphrase_file])
     assert r.exit_code == 2 and "paper station" in r.output and "Traceback" not in r.output
     assert PASSPHRASE not in r.output
+
+
+# ---- a tampered decision never verifies (hypothesis) ------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st   # noqa: E402
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_change_to_a_signed_decision_is_refused(e, data):
+    """Whatever field of the body changes (the reason, a box hash bit, a kiosk dropped,
+    the station, the manifest hash), the officials' signatures no longer verify:
+    PaperFallback.verify raises, so V13 and `evote tally` refuse it."""
+    import dataclasses
+    from evote.tally.fallback import ClosedBox, PaperFallbackError
+    doc = PaperFallback.from_json_bytes(open(e.fallback, "rb").read())
+    what = data.draw(st.sampled_from(["reason", "hash", "drop", "station", "manifest"]))
+    if what == "reason":
+        reason = data.draw(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x6ff,
+                                                          exclude_categories=("Cs", "Cc")),
+                                   min_size=1, max_size=40).filter(lambda t: t != doc.reason))
+        forged = dataclasses.replace(doc, reason=reason)
+    elif what == "hash":
+        k = data.draw(st.integers(0, len(doc.closed_boxes) - 1))
+        bit = data.draw(st.integers(0, 255))
+        boxes = list(doc.closed_boxes)
+        h = bytearray(boxes[k].box_hash)
+        h[bit // 8] ^= 1 << (bit % 8)
+        boxes[k] = ClosedBox(boxes[k].kiosk_id, bytes(h))
+        forged = dataclasses.replace(doc, closed_boxes=tuple(boxes))
+    elif what == "drop":
+        k = data.draw(st.integers(0, len(doc.closed_boxes) - 1))
+        forged = dataclasses.replace(doc, closed_boxes=doc.closed_boxes[:k] +
+                                     doc.closed_boxes[k + 1:])
+    elif what == "station":
+        forged = dataclasses.replace(doc, station_id=e.village)
+    else:
+        h = bytearray(doc.manifest_hash)
+        h[data.draw(st.integers(0, 31))] ^= 1
+        forged = dataclasses.replace(doc, manifest_hash=bytes(h))
+    with pytest.raises(PaperFallbackError):
+        forged.verify(e.manifest)
