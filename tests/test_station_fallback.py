@@ -228,3 +228,18 @@ def test_any_change_to_a_signed_decision_is_refused(e, data):
         forged = dataclasses.replace(doc, manifest_hash=bytes(h))
     with pytest.raises(PaperFallbackError):
         forged.verify(e.manifest)
+
+
+def test_cli_tally_with_fallbacks(e, tmp_path):
+    """`evote tally --fallbacks FILE` writes the record (exit 0); without it the paper
+    result of the electronic station is a problem (exit 1, nothing written)."""
+    common = ["tally", "--package", e.package_path, "--boxes", e.path("boxes-in"),
+              "--declarations", e.path("declarations-in"), "--paper", e.papers]
+    runner = CliRunner()
+    r = runner.invoke(cli, common + ["--fallbacks", e.fallback, "--out",
+                                     str(tmp_path / "record")])
+    assert r.exit_code == 0, r.output
+    assert os.path.isfile(tmp_path / "record" / "fallback" / f"{e.city}.json")
+    r = runner.invoke(cli, common + ["--out", str(tmp_path / "other")])
+    assert r.exit_code == 1 and "--fallbacks" in r.output
+    assert not os.path.exists(tmp_path / "other")
