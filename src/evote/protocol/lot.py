@@ -4,7 +4,7 @@ ceremony, and the seed derived from the threshold decryption of their sum
 
 Guardian i draws its lot secret m_i at `generate` (OS CSPRNG; kept in its encrypted
 secret file) and its record, hidden by the commitment round until all n guardians have
-committed, publishes C_i = m_i*H_lot, H_lot = from_uniform(H64("evote/v1/lot-generator"))
+committed, publishes C_i = m_i*H_lot (L_i in the spec), H_lot = from_uniform(H64("evote/v1/lot-generator"))
 a generator whose discrete log nobody knows. After `finish` it picks a fresh k_i (OS
 CSPRNG, dropped once used) and publishes, under the joint key K of the context with base
 hash Q:
@@ -14,17 +14,17 @@ hash Q:
 with one proof of knowledge of (k_i, m_i) for three equations (commitments sent):
 
     T_1 = r*G,  T_2 = s*G + r*K,  T_3 = s*H_lot  (r, s fresh secret nonces)
-    L   = H32("evote/v1/lot-commitments"; u64(n), C_1, ..., C_n)   (all n records')
-    c   = H64("evote/v1/lot-contribution"; Q, L, u64(i), K, C_i, A_i, B_i, T_1, T_2, T_3) mod l
+    Lc  = H32("evote/v1/lot-commitments"; u64(n), C_1, ..., C_n)   (all n records')
+    c   = H64("evote/v1/lot-contribution"; Q, Lc, u64(i), K, C_i, A_i, B_i, T_1, T_2, T_3) mod l
     z_1 = r + c*k_i,   z_2 = s + c*m_i
     verify:  z_1*G == T_1 + c*A_i,  z_2*G + z_1*K == T_2 + c*B_i,  z_2*H_lot == T_3 + c*C_i
 
 so the plaintext m_i*G is the one fixed in the record, before K existed; and signs, with
 its identity key (Ed25519), the acknowledgement digest
 
-    H("evote/v1/guardian-acknowledgement"; Q, L, u64(i), A_i, B_i, T_1 || T_2 || T_3 || z_1 || z_2).
+    H("evote/v1/guardian-acknowledgement"; Q, Lc, u64(i), A_i, B_i, T_1 || T_2 || T_3 || z_1 || z_2).
 
-L binds every guardian's acknowledgement to the n lot commitments it saw: a guardian that
+Lc binds every guardian's acknowledgement to the n lot commitments it saw: a guardian that
 showed two records (two C_i) cannot pick one after reading the others' contributions.
 
 The lot ciphertext is (sum A_i, sum B_i) over all n guardians; guardians decrypt it with
@@ -110,7 +110,7 @@ def lot_commitment(lot_secret: Scalar) -> Point:
 
 
 def commitments_hash(lot_commitments) -> bytes:
-    """L = H32("evote/v1/lot-commitments"; u64(n), C_1, ..., C_n), records in index order."""
+    """Lc = H32("evote/v1/lot-commitments"; u64(n), C_1, ..., C_n), records in index order."""
     points = [w.require_point(f"lot commitment {j + 1}", p)
               for j, p in enumerate(lot_commitments)]
     w.require_int("number of lot commitments", len(points), 1, w.MAX_GUARDIANS)
@@ -128,7 +128,7 @@ def _own(lot_commitments, index: int) -> Point:
 def contribution_challenge(base_hash: bytes, commitments_digest: bytes, index: int,
                            joint_key: Point, commitment: Point, contribution: Ciphertext,
                            proof_commitments: tuple[Point, Point, Point]) -> Scalar:
-    """c = H64("evote/v1/lot-contribution"; Q, L, u64(i), K, C_i, A, B, T_1, T_2, T_3) mod l."""
+    """c = H64("evote/v1/lot-contribution"; Q, Lc, u64(i), K, C_i, A, B, T_1, T_2, T_3) mod l."""
     return Scalar.from_wide_bytes(digest64(
         CONTRIBUTION_TAG, base_hash, commitments_digest, u64(index), joint_key.to_bytes(),
         commitment.to_bytes(), contribution.alpha.to_bytes(), contribution.beta.to_bytes(),
@@ -139,7 +139,7 @@ def check_contribution(base_hash: bytes, index: int, joint_key: Point, lot_commi
                        contribution: Ciphertext, proof: ContributionProof) -> bool:
     """True iff the three verification equations of the module docstring hold: the
     contribution encrypts m*G for the m of C_i = lot_commitments[i-1] (the n records'
-    lot commitments in index order, all bound through L)."""
+    lot commitments in index order, all bound through Lc)."""
     commitment = _own(lot_commitments, index)
     c = contribution_challenge(base_hash, commitments_hash(lot_commitments), index,
                                joint_key, commitment, contribution,
