@@ -70,7 +70,7 @@ def guardian():
 @_OPS
 @_MEM
 def generate(manifest, manifest_hash, index, n, t, out, passphrase_file, kdf_ops, kdf_mem_kib):
-    """Step 1: new keys and polynomial, saved encrypted to --out."""
+    """Step 1: new keys, polynomial and lot secret, saved encrypted to --out."""
     from ..election import ceremony_steps
     from ..election.files import check_output
 
@@ -89,7 +89,7 @@ def generate(manifest, manifest_hash, index, n, t, out, passphrase_file, kdf_ops
               help="Commitment file (public).")
 @_PASS
 def commit(secret, out, passphrase_file):
-    """Step 1b: commit to this guardian's key part, before any record is published."""
+    """Step 1b: commit to this guardian's key part and lot commitment, before any record."""
     from ..election import ceremony_steps
 
     def step():
@@ -168,7 +168,8 @@ def finish(secret, records, share_paths, complaints_out, complain_missing, passp
               help="Acknowledgement file (public).")
 @_PASS
 def acknowledge(secret, records, out, passphrase_file):
-    """Step 5: acknowledge the context of the N records, with a fresh lot contribution."""
+    """Step 5: acknowledge the context of the N records, with the lot contribution (the
+    lot secret your record committed to, encrypted under the joint key)."""
     from ..election import ceremony_steps
 
     def step():
