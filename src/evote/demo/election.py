@@ -398,7 +398,9 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, faults,
         report = verify_record(out_dir, jobs=jobs, expected_package=bytes.fromhex(package_hash))
         step("verifier (pinned to the package hash): " +
              ("VALID" if report.valid else "NOT VALID"))
-    kept = challengers(voters_dir)   # voters who challenged took their printed opening home
+    kept = [home_dir for home_dir in challengers(voters_dir)   # voters who challenged took
+            if os.path.basename(os.path.dirname(home_dir)) != damaged_sid]  # their opening
+    # home; one whose ballot was in the box the board excluded has nothing to check
     if kept:
         exit_code, code, answer = as_party(check_challenge, out_dir, kept[0])
         if exit_code != 0:
