@@ -4,10 +4,10 @@ ceremony, and the seed derived from the threshold decryption of their sum
 
 Guardian i draws its lot secret m_i at `generate` (OS CSPRNG; kept in its encrypted
 secret file) and its record, hidden by the commitment round until all n guardians have
-committed, publishes C_i = m_i*H_lot (L_i in the spec), H_lot = from_uniform(H64("evote/v1/lot-generator"))
-a generator whose discrete log nobody knows. After `finish` it picks a fresh k_i (OS
-CSPRNG, dropped once used) and publishes, under the joint key K of the context with base
-hash Q:
+committed, publishes C_i = m_i*H_lot (L_i in the spec), with
+H_lot = from_uniform(H64("evote/v1/lot-generator")), a generator whose discrete log nobody
+knows. After `finish` it picks a fresh k_i (OS CSPRNG, dropped once used) and
+publishes, under the joint key K of the context with base hash Q:
 
     A_i = k_i*G,   B_i = m_i*G + k_i*K          (an ElGamal encryption of M_i = m_i*G)
 
@@ -22,7 +22,8 @@ with one proof of knowledge of (k_i, m_i) for three equations (commitments sent)
 so the plaintext m_i*G is the one fixed in the record, before K existed; and signs, with
 its identity key (Ed25519), the acknowledgement digest
 
-    H("evote/v1/guardian-acknowledgement"; Q, Lc, u64(i), A_i, B_i, T_1 || T_2 || T_3 || z_1 || z_2).
+    H("evote/v1/guardian-acknowledgement"; Q, Lc, u64(i), A_i, B_i,
+      T_1 || T_2 || T_3 || z_1 || z_2).
 
 Lc binds every guardian's acknowledgement to the n lot commitments it saw: a guardian that
 showed two records (two C_i) cannot pick one after reading the others' contributions.
