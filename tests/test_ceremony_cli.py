@@ -195,3 +195,26 @@ def test_acknowledge_before_finish_is_refused(tmp_path):
     r = _run(runner, "acknowledge", secrets[0], *records, "--out", out, "--passphrase-file",
              pw, code=2)
     assert "has not finished the key ceremony" in r.output and not out.exists()
+
+
+def test_acknowledge_refuses_records_where_its_own_carries_another_lot_commitment(tmp_path):
+    """Guardian 1 is handed records where its own is a re-signed one committing to
+    another lot secret (same polynomial, so the same base hash): acknowledge refuses,
+    writes nothing, and with its own record it acknowledges."""
+    import dataclasses
+    from evote.group import Scalar
+    from evote.protocol.ceremony import publish_record
+    from evote.protocol.ceremony_wire import canonical_json
+    runner, pw, secrets, records = _dealt(tmp_path)
+    sh = tmp_path / "sh"
+    _run(runner, "finish", secrets[0], *records, "--shares", sh / "share-2-to-1.json",
+         "--shares", sh / "share-3-to-1.json", "--passphrase-file", pw)
+    g1 = load_guardian(secrets[0], "pw")
+    other = tmp_path / "r1-other.json"
+    other.write_bytes(canonical_json(publish_record(
+        dataclasses.replace(g1, lot_secret=Scalar.random())).to_json_obj()))
+    out = tmp_path / "ack.json"
+    r = _run(runner, "acknowledge", secrets[0], other, *records[1:], "--out", out,
+             "--passphrase-file", pw, code=2)
+    assert "guardian 1's record is not the one" in r.output and not out.exists()
+    _run(runner, "acknowledge", secrets[0], *records, "--out", out, "--passphrase-file", pw)

@@ -11,14 +11,15 @@ along; verify() checks them, and from_json_obj / from_records call it.
 
 acknowledgements (lot.py, specs/key-ceremony.md section 12): empty, or one per guardian
 in index order, each signed by that guardian's identity key, acknowledging this base
-hash, its lot contribution proven under K (only with the guardian records, whose
-identity keys they are checked against). They are not part of the base hash (they sign
+hash and the records' lot commitments, its lot contribution proven under K to encrypt
+the lot secret its record committed to (only with the guardian records, whose identity
+keys and lot commitments they are checked against). They are not part of the base hash (they sign
 it); lot_ciphertext is their sum. A context for an election (V4, `evote package`) must
 carry all n: require_acknowledgements().
 
 ceremony_commitments (ceremony_commitment.py, specs/key-ceremony.md section 13): empty, or
 one per guardian in index order, signed, each the hash of the guardian's coefficient
-commitments published before any record; verify() checks every record against its
+commitments and lot commitment, published before any record; verify() checks every record against its
 commitment. An election's context carries all n: require_ceremony_commitments().
 specs/key-ceremony.md section 7 states this byte for byte.
 """
