@@ -1,0 +1,488 @@
+"""The choice-slot contest with ONE aggregated range proof (specs/slot-ballot.md section 10,
+wire version 2): L slot ciphertexts, L gap commitments, a Bulletproofs range proof that
+every gap is a b-bit number, and a Sigma proof linking each commitment to its gap
+ciphertext.
+
+    encrypt_range_slots(context, contest, plain, ballot_id[, rng]) -> (SlotRangeContest, values)
+    verify_range_slots(context, contest, ballot_id, rc)      raises InvalidProof (W1-W6)
+    verify_range_slots_batch(context, contest, items)        one MSM; SlotBatchError
+
+Invariant (section 10.7): when the proof verifies, each gap d_j = v_j - v_{j-1} - 1 is in
+[0, 2^b), so the slot values are strictly increasing in [1, L*2^b]: distinct, at most L
+candidates, each <= N a candidate of this contest, each > N an empty mark.
+
+Timing: every product of a secret scalar with a point uses a constant-time fixed-base
+table (G, K, H, g_t, h_t). The inner-product rounds use variable-time MSMs over the
+vectors l = l(x) and r = r(x): those may be sent in the clear without losing zero
+knowledge (Bulletproofs, section 4.2), so their timing reveals nothing the proof would
+not. The scalar arithmetic is Python ints (not constant time; as disjunctive.py says).
+Nothing in the manifest, kiosk, record or demo uses this module yet (next brick).
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable, List, NamedTuple, Sequence, Tuple
+
+from evote.errors import EvoteTypeError, EvoteValueError, InvalidEncoding, InvalidProof
+from evote.group import G_TABLE, Point, Scalar, msm_vartime_raw
+from evote.hashing import digest64, text, u64
+
+from .ballot import PlaintextContest
+from .context import check_context
+from .encrypted_ballot import BALLOT_ID_SIZE
+from .slot_ballot import (SlotBatchError, SlotFailure, SlotShape, draw_values, gaps_of,
+                          slot_shape)
+from .slot_generators import base_points, h_table, vector_points, vector_tables
+from .slot_range_codec import SlotRangeContest, vector_length
+
+L_ORDER = Scalar.ORDER
+G_BYTES = Point.generator().to_bytes()
+IDENTITY_BYTES = bytes(32)
+STATEMENT_TAG = "evote/v1/slot-range-statement"
+Y_TAG = "evote/v1/slot-range-y"
+Z_TAG = "evote/v1/slot-range-z"
+X_TAG = "evote/v1/slot-range-x"
+IPA_TAG = "evote/v1/slot-range-ipa"
+ROUND_TAG = "evote/v1/slot-range-round"
+E_TAG = "evote/v1/slot-range-link-e"
+LINK_TAG = "evote/v1/slot-range-link"
+Rng = Callable[[int], bytes]
+
+
+def _c(d: bytes) -> int:
+    return int.from_bytes(d, "little") % L_ORDER
+
+
+def _le(x: int) -> bytes:
+    return (x % L_ORDER).to_bytes(32, "little")
+
+
+def randomness_size(shape: SlotShape) -> int:
+    """Bytes the prover reads after the marks (section 10.5)."""
+    return 64 * (2 * shape.slots + 7 + 2 * vector_length(shape.slots, shape.bits))
+
+
+# ---------------------------------------------------------------- transcript (10.4)
+
+def statement_digest(base_hash: bytes, ballot_id: bytes, contest_id: str, shape: SlotShape,
+                     ciphertexts: Sequence[bytes], commitments: Sequence[bytes]) -> bytes:
+    return digest64(STATEMENT_TAG, base_hash, ballot_id, text(contest_id), u64(shape.n),
+                    u64(shape.slots), u64(shape.bits), b"".join(ciphertexts),
+                    b"".join(commitments))
+
+
+class Challenges(NamedTuple):
+    y: int
+    z: int
+    x: int
+    x_ip: int
+    us: Tuple[int, ...]
+    e: int
+    c: int
+
+
+def challenges(sigma: bytes, rc: SlotRangeContest) -> Challenges:
+    """Every challenge of a proof from its statement digest and its fields (10.4)."""
+    a_s = rc.a + rc.s
+    y = _c(digest64(Y_TAG, sigma, a_s))
+    z = _c(digest64(Z_TAG, sigma, a_s))
+    x = _c(digest64(X_TAG, sigma, a_s, rc.t1 + rc.t2))
+    rho = digest64(IPA_TAG, sigma, a_s, rc.t1 + rc.t2, rc.tau_x + rc.mu + rc.t_hat)
+    x_ip = _c(rho)
+    us = []
+    for lk, rk in zip(rc.ipa_l, rc.ipa_r):
+        rho = digest64(ROUND_TAG, rho, lk + rk)
+        us.append(_c(rho))
+    e = _c(digest64(E_TAG, sigma))
+    c = _c(digest64(LINK_TAG, rho, b"".join(rc.link_r)))
+    return Challenges(y, z, x, x_ip, tuple(us), e, c)
+
+
+def _powers(base: int, n: int, start: int = 1) -> List[int]:
+    out, acc = [], start
+    for _ in range(n):
+        out.append(acc)
+        acc = acc * base % L_ORDER
+    return out
+
+
+def weights_vector(shape: SlotShape, z: int) -> List[int]:
+    """w_t = z^(j+2) * 2^i for position t = j*b + i of gap j (0-based); the padding
+    positions t >= L*b form block L: z^(L+2) * 2^(t - L*b). Not reduced mod l."""
+    n_vec = vector_length(shape.slots, shape.bits)
+    b, big_l = shape.bits, shape.slots
+    zp = _powers(z, big_l + 3)
+    out = [zp[j + 2] << i for j in range(big_l) for i in range(b)]
+    out += [zp[big_l + 2] << i for i in range(n_vec - big_l * b)]
+    return out
+
+
+def _sum_w(shape: SlotShape, z: int) -> int:
+    """<1, w> = sum_j z^(j+2) (2^b - 1) + z^(L+2) (2^p - 1), p padding positions."""
+    big_l, b = shape.slots, shape.bits
+    zp = _powers(z, big_l + 3)
+    pad = vector_length(big_l, b) - big_l * b
+    return (sum(zp[2:big_l + 2]) * ((1 << b) - 1) + zp[big_l + 2] * ((1 << pad) - 1)) % L_ORDER
+
+
+# ---------------------------------------------------------------- prover
+
+def _mul2(table_a, a: int, table_b, b: int) -> Point:
+    return table_a.mul2(a % L_ORDER, table_b, b % L_ORDER)
+
+
+def prove_gaps(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
+               ballot_id: bytes, rand: bytes) -> SlotRangeContest:
+    """The proof for slot values with these gaps (v_j = j + d_1 + ... + d_j). A gap that is
+    not a b-bit number puts the whole gap in position j*b (tests: a cheating kiosk; the
+    proof then does not verify). `rand` is randomness_size(shape) bytes (section 10.5)."""
+    big_l, b = shape.slots, shape.bits
+    n_vec = vector_length(big_l, b)
+    if len(rand) != randomness_size(shape) or len(gaps) != big_l:
+        raise EvoteValueError("prove_gaps: wrong randomness size or number of gaps")
+    sc = [_c(rand[64 * i:64 * i + 64]) for i in range(len(rand) // 64)]
+    r, gam = sc[:big_l], sc[big_l:2 * big_l]
+    alpha, rho_s, tau1, tau2, k1, k2, k3 = sc[2 * big_l:2 * big_l + 7]
+    s_l = sc[2 * big_l + 7:2 * big_l + 7 + n_vec]
+    s_r = sc[2 * big_l + 7 + n_vec:]
+    k_table, htab = context.k_table, h_table()
+    gts, hts = vector_tables(n_vec)
+    gpts, hpts = vector_points(n_vec)
+    u_bytes = base_points()[1].to_bytes()
+
+    values, acc = [], 0
+    for d in gaps:
+        acc += d + 1
+        values.append(acc)
+    cts = tuple(G_TABLE.mul(r[j]).to_bytes() + _mul2(G_TABLE, values[j], k_table, r[j]).to_bytes()
+                for j in range(big_l))
+    vs = tuple(_mul2(G_TABLE, gaps[j], htab, gam[j]).to_bytes() for j in range(big_l))
+    sigma = statement_digest(context.base_hash, ballot_id, contest_id, shape, cts, vs)
+
+    a_l = [0] * n_vec
+    for j, d in enumerate(gaps):
+        if 0 <= d < (1 << b):
+            for i in range(b):
+                a_l[j * b + i] = (d >> i) & 1
+        else:
+            a_l[j * b] = d % L_ORDER
+    a_r = [(x - 1) % L_ORDER for x in a_l]
+    big_a = htab.mul(alpha)
+    big_s = htab.mul(rho_s)
+    for t in range(n_vec):
+        big_a = big_a + _mul2(gts[t], a_l[t], hts[t], a_r[t])
+        big_s = big_s + _mul2(gts[t], s_l[t], hts[t], s_r[t])
+    a_b, s_b = big_a.to_bytes(), big_s.to_bytes()
+
+    y = _c(digest64(Y_TAG, sigma, a_b + s_b))
+    z = _c(digest64(Z_TAG, sigma, a_b + s_b))
+    if y == 0 or z == 0:
+        raise EvoteValueError("prove_gaps: a zero challenge (probability 2^-252): retry")
+    yp = _powers(y, n_vec)
+    w = weights_vector(shape, z)
+    l0 = [(x - z) % L_ORDER for x in a_l]
+    r0 = [(yp[t] * (a_r[t] + z) + w[t]) % L_ORDER for t in range(n_vec)]
+    r1 = [yp[t] * s_r[t] % L_ORDER for t in range(n_vec)]
+    t1 = sum(l0[t] * r1[t] + s_l[t] * r0[t] for t in range(n_vec)) % L_ORDER
+    t2 = sum(s_l[t] * r1[t] for t in range(n_vec)) % L_ORDER
+    t1_b = _mul2(G_TABLE, t1, htab, tau1).to_bytes()
+    t2_b = _mul2(G_TABLE, t2, htab, tau2).to_bytes()
+    x = _c(digest64(X_TAG, sigma, a_b + s_b, t1_b + t2_b))
+    zp = _powers(z, big_l + 2)
+    tau_x = (tau2 * x * x + tau1 * x + sum(zp[j + 2] * gam[j] for j in range(big_l))) % L_ORDER
+    mu = (alpha + rho_s * x) % L_ORDER
+    lv = [(l0[t] + s_l[t] * x) % L_ORDER for t in range(n_vec)]
+    rv = [(r0[t] + r1[t] * x) % L_ORDER for t in range(n_vec)]
+    t_hat = sum(lv[t] * rv[t] for t in range(n_vec)) % L_ORDER
+    rho = digest64(IPA_TAG, sigma, a_b + s_b, t1_b + t2_b, _le(tau_x) + _le(mu) + _le(t_hat))
+    x_ip = _c(rho)
+
+    # Inner-product argument on (lv, rv) over g and h' = y^-t h, the folded generators
+    # kept as coefficients of the original ones (coef_g, coef_h).
+    y_inv = pow(y, -1, L_ORDER)
+    coef_g = [1] * n_vec
+    coef_h = _powers(y_inv, n_vec)
+    av, bv = lv, rv
+    ls, rs = [], []
+    n = n_vec
+    while n > 1:
+        half = n // 2
+        c_l = sum(av[i] * bv[half + i] for i in range(half)) % L_ORDER
+        c_r = sum(av[half + i] * bv[i] for i in range(half)) % L_ORDER
+        sl, pl, sr, pr = [], [], [], []
+        for t in range(n_vec):
+            i = t % n
+            if i >= half:
+                sl.append(av[i - half] * coef_g[t])
+                pl.append(gpts[t])
+                sr.append(bv[i - half] * coef_h[t])
+                pr.append(hpts[t])
+            else:
+                sl.append(bv[i + half] * coef_h[t])
+                pl.append(hpts[t])
+                sr.append(av[i + half] * coef_g[t])
+                pr.append(gpts[t])
+        sl.append(c_l * x_ip)
+        sr.append(c_r * x_ip)
+        lk = msm_vartime_raw(b"".join(_le(s) for s in sl), b"".join(pl) + u_bytes).to_bytes()
+        rk = msm_vartime_raw(b"".join(_le(s) for s in sr), b"".join(pr) + u_bytes).to_bytes()
+        ls.append(lk)
+        rs.append(rk)
+        rho = digest64(ROUND_TAG, rho, lk + rk)
+        u = _c(rho)
+        if u == 0:
+            raise EvoteValueError("prove_gaps: a zero challenge (probability 2^-252): retry")
+        ui = pow(u, -1, L_ORDER)
+        av = [(av[i] * u + av[half + i] * ui) % L_ORDER for i in range(half)]
+        bv = [(bv[i] * ui + bv[half + i] * u) % L_ORDER for i in range(half)]
+        for t in range(n_vec):
+            lo = t % n < half
+            coef_g[t] = coef_g[t] * (ui if lo else u) % L_ORDER
+            coef_h[t] = coef_h[t] * (u if lo else ui) % L_ORDER
+        n = half
+
+    # Link (10.3): e-weighted nonce, gap and blinding sums.
+    ep = _powers(e := _c(digest64(E_TAG, sigma)), big_l, e)     # e^1 .. e^L
+    r_prev = [0] + r[:-1]
+    rho_star = sum(ep[j] * (r[j] - r_prev[j]) for j in range(big_l)) % L_ORDER
+    d_star = sum(ep[j] * gaps[j] for j in range(big_l)) % L_ORDER
+    g_star = sum(ep[j] * gam[j] for j in range(big_l)) % L_ORDER
+    link_r = (G_TABLE.mul(k1).to_bytes(), _mul2(G_TABLE, k2, k_table, k1).to_bytes(),
+              _mul2(G_TABLE, k2, htab, k3).to_bytes())
+    c = _c(digest64(LINK_TAG, rho, b"".join(link_r)))
+    link_z = (_le(k1 + c * rho_star), _le(k2 + c * d_star), _le(k3 + c * g_star))
+    return SlotRangeContest(contest_id, big_l, b, cts, vs, a_b, s_b, t1_b, t2_b, _le(tau_x),
+                            _le(mu), _le(t_hat), tuple(ls), tuple(rs), _le(av[0]), _le(bv[0]),
+                            link_r, link_z)
+
+
+def encrypt_range_values(context, contest_id: str, shape: SlotShape, values: Sequence[int],
+                         ballot_id: bytes, rng: Rng) -> SlotRangeContest:
+    """Honest slot values only (strictly increasing in [1, 2^b]; else EvoteValueError)."""
+    check_context(context)
+    if not isinstance(ballot_id, bytes) or len(ballot_id) != BALLOT_ID_SIZE:
+        raise EvoteValueError(f"ballot_id must be {BALLOT_ID_SIZE} bytes")
+    if not isinstance(contest_id, str) or not contest_id:
+        raise EvoteTypeError("contest_id must be a non-empty str")
+    values = tuple(values)
+    top = 1 << shape.bits
+    if len(values) != shape.slots or \
+            any(isinstance(v, bool) or not isinstance(v, int) for v in values) or \
+            any(not 1 <= v <= top for v in values) or \
+            any(a >= b for a, b in zip(values, values[1:])):
+        raise EvoteValueError(f"contest {contest_id!r}: slot values must be {shape.slots} "
+                              f"strictly increasing integers in [1, {top}]")
+    size = randomness_size(shape)
+    rand = rng(size)
+    if not isinstance(rand, bytes) or len(rand) != size:
+        raise EvoteValueError(f"rng must return {size} bytes")
+    return prove_gaps(context, contest_id, shape, gaps_of(values), ballot_id, rand)
+
+
+def encrypt_range_slots(context, contest, plain: PlaintextContest, ballot_id: bytes,
+                        rng: Rng = os.urandom) -> Tuple[SlotRangeContest, Tuple[int, ...]]:
+    """The kiosk's call (as slot_ballot.encrypt_slots): marks, then the proof. Returns the
+    slot contest and the slot values (secret: never logged)."""
+    if not isinstance(plain, PlaintextContest) or plain.contest_id != contest.contest_id:
+        raise EvoteTypeError("encrypt_range_slots: plain must be the PlaintextContest of contest")
+    shape = slot_shape(contest)
+    if len(plain.votes) != shape.n:
+        raise EvoteValueError(f"encrypt_range_slots: {len(plain.votes)} votes for "
+                              f"{shape.n} candidates")
+    values = draw_values(shape, [i + 1 for i, m in enumerate(plain.votes) if m == 1], rng)
+    return encrypt_range_values(context, contest.contest_id, shape, values, ballot_id,
+                                rng), values
+
+
+# ---------------------------------------------------------------- verifier
+
+class Equation(NamedTuple):
+    """sum coef*point == identity: item points (local) and the shared generators."""
+    name: str
+    local: List[Tuple[int, bytes]]
+    shared: dict            # "G", "H", "U", "K" -> coefficient
+    g: List[int]            # coefficients of g_0..g_{N-1} (empty: none)
+    h: List[int]
+
+
+def _where(ballot_id, contest_id) -> str:
+    bid = ballot_id.hex() if isinstance(ballot_id, bytes) else repr(ballot_id)
+    return f"ballot {bid}: contest {contest_id!r}"
+
+
+def _structure(contest, ballot_id, rc) -> Tuple[SlotShape, str]:
+    """W1, W2, W3, W5 need no group arithmetic; W4 (points decode) is checked by the
+    exact path, and by the MSM in batch."""
+    where = _where(ballot_id, getattr(contest, "contest_id", "?"))
+    if not isinstance(ballot_id, bytes) or len(ballot_id) != BALLOT_ID_SIZE:
+        raise InvalidProof(f"{where}: ballot id is not 32 bytes")
+    if not isinstance(rc, SlotRangeContest):
+        raise InvalidProof(f"{where}: expected a SlotRangeContest, got {type(rc).__name__}")
+    shape = slot_shape(contest)
+    if rc.contest_id != contest.contest_id:
+        raise InvalidProof(f"{where}: W1 the slot contest is for contest {rc.contest_id!r}")
+    if (rc.slots, rc.bits) != (shape.slots, shape.bits):
+        raise InvalidProof(f"{where}: W1 slots/bits are {rc.slots}/{rc.bits}, the contest's "
+                           f"are {shape.slots}/{shape.bits}")
+    try:
+        rc.to_bytes()      # every count and size (the codec's rules)
+    except EvoteTypeError as exc:
+        raise InvalidProof(f"{where}: W2 {exc}") from None
+    for name in ("tau_x", "mu", "t_hat", "ipa_a", "ipa_b"):
+        if int.from_bytes(getattr(rc, name), "little") >= L_ORDER:
+            raise InvalidProof(f"{where}: W3 {name} is not a canonical scalar (>= l)")
+    for k, z in enumerate(rc.link_z, 1):
+        if int.from_bytes(z, "little") >= L_ORDER:
+            raise InvalidProof(f"{where}: W3 z_{k} is not a canonical scalar (>= l)")
+    return shape, where
+
+
+def equations(context, contest, ballot_id, rc, w_ip: int = 1) -> Tuple[List[Equation], str]:
+    """The five verification equations of section 10.7 (W6), after W1-W3 and W5. The
+    inner-product equation comes multiplied by w_ip (the batch weight: its 2N generator
+    coefficients are the costly part, so the weight is folded in as they are made)."""
+    shape, where = _structure(contest, ballot_id, rc)
+    big_l, n_vec = shape.slots, vector_length(shape.slots, shape.bits)
+    sigma = statement_digest(context.base_hash, ballot_id, rc.contest_id, shape,
+                             rc.ciphertexts, rc.commitments)
+    ch = challenges(sigma, rc)
+    if 0 in (ch.y, ch.z, ch.x, ch.x_ip, ch.e, ch.c) or 0 in ch.us:
+        raise InvalidProof(f"{where}: W5 a challenge is zero")
+    y, z, x, x_ip, e, c = ch.y, ch.z, ch.x, ch.x_ip, ch.e, ch.c
+    tau_x, mu, t_hat, a, b = (int.from_bytes(getattr(rc, f), "little")
+                              for f in ("tau_x", "mu", "t_hat", "ipa_a", "ipa_b"))
+    z1, z2, z3 = (int.from_bytes(v, "little") for v in rc.link_z)
+    sum_y = n_vec if y == 1 else \
+        (pow(y, n_vec, L_ORDER) - 1) * pow(y - 1, -1, L_ORDER) % L_ORDER   # <1, y^N>
+    zp = _powers(z, big_l + 2)
+    delta = ((z - z * z) * sum_y - z * _sum_w(shape, z)) % L_ORDER
+    e_t = Equation("t-hat", [(-zp[j + 2], rc.commitments[j]) for j in range(big_l)]
+                   + [(-x, rc.t1), (-x * x, rc.t2)],
+                   {"G": t_hat - delta, "H": tau_x}, [], [])
+    # s_t = prod_k u_k^(+1 if bit k of t, MSB first, else -1); 1/s_t = s_(N-1-t)
+    s = [1]
+    for u in ch.us:
+        ui = pow(u, -1, L_ORDER)
+        s = [v * f % L_ORDER for v in s for f in (ui, u)]
+    w = weights_vector(shape, z)
+    yw = _powers(pow(y, -1, L_ORDER), n_vec, w_ip)       # w_ip * y^-t
+    aw, zw = a * w_ip % L_ORDER, z * w_ip
+    g = [-zw - aw * st for st in s]
+    h = [zw + (wt - b * si) * ywt for wt, si, ywt in zip(w, reversed(s), yw)]
+    e_ip = Equation("inner product",
+                    [(w_ip, rc.a), (w_ip * x, rc.s)]
+                    + [(w_ip * u * u, lk) for u, lk in zip(ch.us, rc.ipa_l)]
+                    + [(w_ip * pow(u, -2, L_ORDER), rk) for u, rk in zip(ch.us, rc.ipa_r)],
+                    {"H": -mu * w_ip, "U": w_ip * x_ip * (t_hat - a * b)}, g, h)
+    ep = _powers(e, big_l + 1, e)          # e^1 .. e^(L+1)
+    f = [ep[j] - (ep[j + 1] if j + 1 < big_l else 0) for j in range(big_l)]
+    alphas = [ct[:32] for ct in rc.ciphertexts]
+    betas = [ct[32:] for ct in rc.ciphertexts]
+    link1 = Equation("link 1 (z_1*G == R_1 + c*alpha*)",
+                     [(-1, rc.link_r[0])] + [(-c * f[j], alphas[j]) for j in range(big_l)],
+                     {"G": z1}, [], [])
+    link2 = Equation("link 2 (z_2*G + z_1*K == R_2 + c*beta*)",
+                     [(-1, rc.link_r[1])] + [(-c * f[j], betas[j]) for j in range(big_l)],
+                     {"G": z2 + c * sum(ep[:big_l]), "K": z1}, [], [])
+    link3 = Equation("link 3 (z_2*G + z_3*H == R_3 + c*V*)",
+                     [(-1, rc.link_r[2])] + [(-c * ep[j], rc.commitments[j])
+                                             for j in range(big_l)],
+                     {"G": z2, "H": z3}, [], [])
+    return [e_t, e_ip, link1, link2, link3], where
+
+
+def _shared_points(context) -> dict:
+    h, u = base_points()
+    return {"G": G_BYTES, "H": h.to_bytes(), "U": u.to_bytes(),
+            "K": context.k_table.point.to_bytes()}
+
+
+def _msm_zero(scalars: List[int], points: List[bytes]) -> bool:
+    try:
+        return msm_vartime_raw(b"".join(_le(s) for s in scalars),
+                               b"".join(points)).to_bytes() == IDENTITY_BYTES
+    except InvalidEncoding:
+        return False
+
+
+def verify_range_slots(context, contest, ballot_id: bytes, rc: SlotRangeContest) -> None:
+    """W1-W6 one equation at a time (section 10.7); InvalidProof names the ballot, the
+    contest and the check (the proof is about all slots at once: no single slot can be
+    named for W6). Returns None when valid."""
+    check_context(context)
+    eqs, where = equations(context, contest, ballot_id, rc)
+    points = [("S_%d" % (j + 1), ct[k:k + 32]) for j, ct in enumerate(rc.ciphertexts)
+              for k in (0, 32)]
+    points += [("V_%d" % (j + 1), v) for j, v in enumerate(rc.commitments)]
+    points += [(n, getattr(rc, n)) for n in ("a", "s", "t1", "t2")]
+    points += [("L_%d" % (k + 1), p) for k, p in enumerate(rc.ipa_l)]
+    points += [("R_%d" % (k + 1), p) for k, p in enumerate(rc.ipa_r)]
+    points += [("link R_%d" % (k + 1), p) for k, p in enumerate(rc.link_r)]
+    for name, p in points:
+        try:
+            Point.from_bytes(p)
+        except InvalidEncoding:
+            raise InvalidProof(f"{where}: W4 {name} is not a valid point") from None
+    shared = _shared_points(context)
+    n_vec = vector_length(rc.slots, rc.bits)
+    gpts, hpts = vector_points(n_vec)
+    for eq in eqs:
+        scalars = [s for s, _ in eq.local] + list(eq.shared.values()) + eq.g + eq.h
+        pts = [p for _, p in eq.local] + [shared[k] for k in eq.shared] \
+            + list(gpts[:len(eq.g)]) + list(hpts[:len(eq.h)])
+        if not _msm_zero(scalars, pts):
+            raise InvalidProof(f"{where}: W6 equation {eq.name} fails")
+
+
+def verify_range_slots_batch(context, contest, items: Sequence[Tuple[bytes, SlotRangeContest]]
+                             ) -> int:
+    """Many (ballot_id, SlotRangeContest) of one contest in ONE MSM: every equation of
+    every item times its own 128-bit weight from os.urandom, the shared generators'
+    coefficients merged. Returns the number verified; raises SlotBatchError listing every
+    failing item with its verify_range_slots error."""
+    check_context(context)
+    items = list(items)
+    shared = {"G": 0, "H": 0, "U": 0, "K": 0}
+    n_vec = None
+    g_acc = h_acc = None
+    scalars: List[int] = []
+    points: List[bytes] = []
+    ok = True
+    for bid, rc in items:
+        raw = os.urandom(16 * 5)
+        wts = [int.from_bytes(raw[16 * k:16 * k + 16], "little") or 1 for k in range(5)]
+        try:
+            eqs, _ = equations(context, contest, bid, rc, wts[1])
+        except InvalidProof:
+            ok = False
+            break
+        if n_vec is None:
+            n_vec = vector_length(rc.slots, rc.bits)
+            g_acc, h_acc = [0] * n_vec, [0] * n_vec
+        for k, eq in enumerate(eqs):
+            wgt = 1 if k == 1 else wts[k]       # the inner product's weight is folded in
+            for s, p in eq.local:
+                scalars.append(s * wgt)
+                points.append(p)
+            for name, s in eq.shared.items():
+                shared[name] += s * wgt
+            if eq.g:
+                g_acc = [x + y for x, y in zip(g_acc, eq.g)]
+                h_acc = [x + y for x, y in zip(h_acc, eq.h)]
+    if ok and items:
+        sp = _shared_points(context)
+        gpts, hpts = vector_points(n_vec)
+        ok = _msm_zero(scalars + list(shared.values()) + g_acc + h_acc,
+                       points + [sp[k] for k in shared] + list(gpts) + list(hpts))
+    if ok:
+        return len(items)
+    failures = []
+    for n, (bid, rc) in enumerate(items):
+        try:
+            verify_range_slots(context, contest, bid, rc)
+        except InvalidProof as exc:
+            failures.append(SlotFailure(n, bid, exc))
+    if not failures:   # only a 2^-128 event or a bug: never pass silently
+        failures = [SlotFailure(-1, b"", InvalidProof(
+            "the batch equation fails but no item fails alone"))]
+    raise SlotBatchError(failures, len(items))
