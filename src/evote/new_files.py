@@ -172,6 +172,23 @@ def copy_new_file(source, dest, what: str = "copy") -> str:
     return dest
 
 
+def read_regular_file(path, what: str, limit: int) -> bytes:
+    """The one checked reader (the bottom layer's; election/files.read_input wraps it):
+    the bytes of a regular file, opened non-blocking (a FIFO, device or directory, or a
+    link to one, is refused, never waited on or read without end), at most `limit`
+    bytes; StepFileError naming the file otherwise."""
+    path = checked_path(path, what)
+    fd = _open_regular(path, what)
+    with os.fdopen(fd, "rb") as f:
+        try:
+            data = f.read(limit + 1)
+        except OSError as exc:
+            raise StepFileError(f"{what} {path}: cannot read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise StepFileError(f"{what} {path}: larger than the {limit} bytes allowed")
+    return data
+
+
 def _open_regular(path: str, what: str) -> int:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))

@@ -10,10 +10,10 @@
 The writer lives in evote.new_files (the bottom layer: the record writer uses it too);
 its invariants are stated there.
 """
-import os
 
 from ..new_files import (SECRET_FORMATS, StepFileError, _open_regular,  # noqa: F401 (re-exported)
-                         check_output, copy_new_file, write_new_file, write_new_json)
+                         check_output, copy_new_file, read_regular_file, write_new_file,
+                         write_new_json)
 from ..paths import checked_path
 
 __all__ = ["SECRET_FORMATS", "StepFileError", "check_output", "copy_new_file",
@@ -25,16 +25,7 @@ MAX_INPUT = 512 * 1024 * 1024      # no input file of a step is larger (the reco
 def read_input(path, what: str, limit: int = MAX_INPUT) -> bytes:
     """The bytes of a regular file (a FIFO or directory is refused, never waited on), at
     most `limit` bytes; StepFileError naming the file otherwise."""
-    path = checked_path(path, what)
-    fd = _open_regular(path, what)
-    with os.fdopen(fd, "rb") as f:
-        try:
-            data = f.read(limit + 1)
-        except OSError as exc:
-            raise StepFileError(f"{what} {path}: cannot read ({exc.strerror})") from None
-    if len(data) > limit:
-        raise StepFileError(f"{what} {path}: larger than the {limit} bytes allowed")
-    return data
+    return read_regular_file(path, what, limit)
 
 
 def read_json_input(path, what: str, limit: int = 64 * 1024 * 1024):

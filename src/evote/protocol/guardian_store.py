@@ -24,6 +24,7 @@ import nacl.utils
 from ..errors import EvoteError, EvoteTypeError, EvoteValueError, InvalidEncoding
 from ..fsync import fsync_directory
 from ..hashing import digest
+from ..new_files import StepFileError, read_regular_file
 from . import ceremony_wire as w
 from .guardian import Guardian
 from .threshold_errors import WrongPassphrase
@@ -36,6 +37,9 @@ DEFAULT_OPSLIMIT = 3                 # argon2id passes
 DEFAULT_MEMLIMIT = 64 * 1024 * 1024  # 64 MiB: a fraction of a second on a laptop
 MAX_OPSLIMIT = 16
 MAX_MEMLIMIT = 4 * 1024 * 1024 * 1024
+# The file holds at most MAX_GUARDIANS coefficients of 32 bytes (hex, then sealed and hex
+# again: about 130 bytes each) and a few fixed fields: 1 MiB is ample.
+MAX_FILE_BYTES = 1024 * 1024
 
 
 def _derive(passphrase: str | bytes, salt: bytes, opslimit: int, memlimit: int) -> tuple[bytes, bytes]:
@@ -149,8 +153,9 @@ def save_guardian(path: str | os.PathLike, guardian: Guardian, passphrase: str |
 def load_guardian(path: str | os.PathLike, passphrase: str | bytes) -> Guardian:
     """Read and decrypt a file written by save_guardian."""
     path = Path(path)
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise EvoteValueError(f"guardian file {path}: cannot read ({exc.strerror})") from None
+    try:   # the one checked reader: a FIFO or /dev/zero is refused, never read
+        content = read_regular_file(path, "guardian file", MAX_FILE_BYTES)
+    except StepFileError as exc:
+        reason = str(exc).removeprefix(f"guardian file {path}: ")
+        raise EvoteValueError(f"guardian file {path}: cannot read ({reason})") from None
     return open_guardian(content, passphrase, what=f"guardian file {path}")
