@@ -80,6 +80,25 @@ def test_forged_gaps_refused_by_both(gaps):
         assert _decrypt(ct) == _gv(v)      # the forgery encrypts what it claims to
 
 
+@pytest.mark.parametrize("values", [(1, 1), (0, 2), (2, 1), (1, 9)])
+def test_ciphertexts_that_do_not_match_the_commitments_refused_by_the_link(values):
+    """A valid range proof on commitments to honest gaps (0, 0), with slot ciphertexts of
+    a repeated, a zero, an unsorted or an out-of-range value: only the link catches it."""
+    contest = MANIFEST.contest("c2")
+    sh = slot_shape(contest)
+    rand = seeded_rng(b"link " + bytes(str(values), "ascii"))(randomness_size(sh))
+    rc = prove_gaps(CTX, "c2", sh, [0, 0], BID, rand, values=list(values))
+    wire = rc.to_bytes()
+    assert wire == ref.prove(K_ENC, CTX.base_hash, BID, "c2", tuple(sh), [0, 0], rand,
+                             values=list(values))
+    assert ref.verify(K_ENC, CTX.base_hash, BID, "c2", tuple(sh), wire) == \
+        (False, "W6 link 2")
+    with pytest.raises(InvalidProof, match="W6 equation link 2"):
+        verify_range_slots(CTX, contest, BID, rc)
+    with pytest.raises(SlotBatchError, match="W6 equation link 2"):
+        verify_range_slots_batch(CTX, contest, [(BID, rc)])
+
+
 # ---------------------------------------------------------------- the implementation
 
 @st.composite

@@ -80,7 +80,9 @@ def _sigma(base_hash, ballot_id, contest_id, shape, cts, vs):
                 b"".join(vs))
 
 
-def prove(k_enc, base_hash, ballot_id, contest_id, shape, gaps, rand):
+def prove(k_enc, base_hash, ballot_id, contest_id, shape, gaps, rand, values=None):
+    """values: encrypt these slot values instead of those the gaps give (a forgery whose
+    ciphertexts do not match its commitments)."""
     _n, big_l, b = shape
     n_vec = _vec_len(big_l, b)
     k_pt = ref.decode(k_enc)
@@ -92,10 +94,11 @@ def prove(k_enc, base_hash, ballot_id, contest_id, shape, gaps, rand):
     alpha, rho_s, tau1, tau2, k1, k2, k3 = sc[2 * big_l:2 * big_l + 7]
     s_l = sc[2 * big_l + 7:2 * big_l + 7 + n_vec]
     s_r = sc[2 * big_l + 7 + n_vec:2 * big_l + 7 + 2 * n_vec]
-    values, acc = [], 0
-    for d in gaps:
-        acc += d + 1
-        values.append(acc)
+    if values is None:
+        values, acc = [], 0
+        for d in gaps:
+            acc += d + 1
+            values.append(acc)
     cts = [ref.encode(_lin([(r[j], G)])) + ref.encode(_lin([(values[j], G), (r[j], k_pt)]))
            for j in range(big_l)]
     vs = [ref.encode(_lin([(gaps[j], G), (gam[j], h_pt)])) for j in range(big_l)]

@@ -132,10 +132,12 @@ def _mul2(table_a, a: int, table_b, b: int) -> Point:
 
 
 def prove_gaps(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
-               ballot_id: bytes, rand: bytes) -> SlotRangeContest:
+               ballot_id: bytes, rand: bytes, values: Sequence[int] = None) -> SlotRangeContest:
     """The proof for slot values with these gaps (v_j = j + d_1 + ... + d_j). A gap that is
     not a b-bit number puts the whole gap in position j*b (tests: a cheating kiosk; the
-    proof then does not verify). `rand` is randomness_size(shape) bytes (section 10.5)."""
+    proof then does not verify). `rand` is randomness_size(shape) bytes (section 10.5).
+    `values` (tests only) encrypts other slot values than the gaps give: ciphertexts that
+    do not match the commitments, which the link must refuse."""
     big_l, b = shape.slots, shape.bits
     n_vec = vector_length(big_l, b)
     if len(rand) != randomness_size(shape) or len(gaps) != big_l:
@@ -150,10 +152,11 @@ def prove_gaps(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
     gpts, hpts = vector_points(n_vec)
     u_bytes = base_points()[1].to_bytes()
 
-    values, acc = [], 0
-    for d in gaps:
-        acc += d + 1
-        values.append(acc)
+    if values is None:
+        values, acc = [], 0
+        for d in gaps:
+            acc += d + 1
+            values.append(acc)
     cts = tuple(G_TABLE.mul(r[j]).to_bytes() + _mul2(G_TABLE, values[j], k_table, r[j]).to_bytes()
                 for j in range(big_l))
     vs = tuple(_mul2(G_TABLE, gaps[j], htab, gam[j]).to_bytes() for j in range(big_l))
@@ -460,7 +463,7 @@ def verify_range_slots_batch(context, contest, items: Sequence[Tuple[bytes, Slot
             n_vec = vector_length(rc.slots, rc.bits)
             g_acc, h_acc = [0] * n_vec, [0] * n_vec
         for k, eq in enumerate(eqs):
-            wgt = 1 if k == 1 else wts[k]       # the inner product's weight is folded in
+            wgt = 1 if eq.g else wts[k]   # the inner product (with g, h) has wts[1] folded in
             for s, p in eq.local:
                 scalars.append(s * wgt)
                 points.append(p)
