@@ -8,6 +8,8 @@ import os
 import shutil
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from evote.record import layout
 from evote.record.jsonio import canonical_bytes
@@ -117,3 +119,57 @@ def test_base_is_small_and_sealed():
         total += sum(os.path.getsize(os.path.join(dirpath, n)) for n in filenames)
     assert total < 1_000_000
     assert "valid-base" in NAMES
+
+
+UNUSABLE = [n for n in NAMES if load_vector(n)["expected"]["exit_code"] == 2]
+
+
+@pytest.mark.parametrize("name", UNUSABLE)
+def test_unusable_report_says_so_first_and_passes_nothing(name, tmp_path):
+    """record.md 9: the report of an unusable record names what is unusable before any
+    check, and lists every check not run for that reason, counting and failing nothing."""
+    _, record = build(name, tmp_path)
+    rep = verify_record(record, jobs=1)
+    assert rep.exit_code == 2 and rep.unusable
+    lines = rep.to_text().splitlines()
+    first_check = next(i for i, ln in enumerate(lines) if ln.startswith("["))
+    assert lines[first_check - 1] == f"UNUSABLE INPUT: {rep.unusable}"
+    assert lines[-1] == "RESULT: UNUSABLE"
+    obj = json.loads(rep.to_json())
+    assert obj["unusable"] == rep.unusable and obj["valid"] is False
+    assert obj["winners"] == [] and obj["exclusions"] == []
+    for c in obj["checks"]:
+        assert (c["status"], c["checked"], c["failures"], c["failure_count"]) == \
+            ("not run", 0, [], 0), c
+        assert c["not_run_reason"] == f"unusable input: {rep.unusable}"
+
+
+def test_the_unusable_vectors_cover_manifest_context_and_version():
+    assert {"manifest-seats-out-of-range", "manifest-duplicate-key", "context-missing",
+            "index-wrong-version"} <= set(UNUSABLE)
+
+
+_BASE_INDEX = json.loads(open(os.path.join(VECTORS, "base", layout.INDEX), "rb").read())
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(len(_BASE_INDEX["files"]))))
+def test_index_order_is_checked_for_every_permutation(order, tmp_path_factory):
+    """record.md 3.1 as a property: record.json listing the base's files (same sizes,
+    hashes, root) in any order but the sorted one fails V1, and only V1; sorted, it is
+    valid."""
+    record = os.path.join(str(tmp_path_factory.mktemp("order")), "record")
+    shutil.copytree(os.path.join(VECTORS, "base"), record)
+    index = dict(_BASE_INDEX, files=[_BASE_INDEX["files"][k] for k in order])
+    with open(os.path.join(record, layout.INDEX), "wb") as f:
+        f.write(canonical_bytes(index))
+    rep = verify_record(record, jobs=1)
+    bad = {c.number for c in rep.checks if c.status != "pass"}
+    if list(order) == sorted(order):
+        assert rep.exit_code == 0, rep.to_text()
+    else:
+        assert (rep.exit_code, bad) == (1, {"V1"}), rep.to_text()
+        first = next(k for k in range(1, len(order)) if order[k] < order[k - 1])
+        assert any(f.location == f"{layout.INDEX} $.files[{first}]"
+                   for f in rep.get("V1").failures), rep.to_text()
