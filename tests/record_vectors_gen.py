@@ -169,6 +169,18 @@ def canonical_manifest_ascii_escapes():
 
 
 @vector
+def canonical_package():
+    return {"description": "package.json indented (same values), resealed: V1 fails at "
+            "package.json (the package file is canonical JSON, specs/election.md 4); its "
+            "package hash, over the canonical bytes of its body, is unchanged, so the "
+            "reports still show it (V18 passes).",
+            "rule": "record.md 3.0, 8.1",
+            "changes": [replace_json("package.json", base_json("package.json"), True)],
+            "reseal": True,
+            "expected": {**verdict(1, V1="fail"), "failures": [["V1", "package.json"]]}}
+
+
+@vector
 def canonical_context():
     return {"description": "context.json indented (still a valid context), resealed: V4 "
             "fails (not canonical) and V1 fails (package.json's context is no longer byte "
