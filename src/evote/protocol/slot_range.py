@@ -98,6 +98,20 @@ def challenges(sigma: bytes, rc: SlotRangeContest) -> Challenges:
     return Challenges(y, z, x, x_ip, tuple(us), e, c)
 
 
+def _batch_invert(xs: Sequence[int]) -> List[int]:
+    """Inverses mod l of nonzero xs with one pow (prefix products, then back)."""
+    prefix, acc = [], 1
+    for x in xs:
+        prefix.append(acc)
+        acc = acc * x % L_ORDER
+    inv = pow(acc, -1, L_ORDER)
+    out = [0] * len(xs)
+    for k in range(len(xs) - 1, -1, -1):
+        out[k] = inv * prefix[k] % L_ORDER
+        inv = inv * xs[k] % L_ORDER
+    return out
+
+
 def _powers(base: int, n: int, start: int = 1) -> List[int]:
     out, acc = [], start
     for _ in range(n):
@@ -355,8 +369,10 @@ def equations(context, contest, ballot_id, rc, w_ip: int = 1) -> Tuple[List[Equa
     tau_x, mu, t_hat, a, b = (int.from_bytes(getattr(rc, f), "little")
                               for f in ("tau_x", "mu", "t_hat", "ipa_a", "ipa_b"))
     z1, z2, z3 = (int.from_bytes(v, "little") for v in rc.link_z)
-    sum_y = n_vec if y == 1 else \
-        (pow(y, n_vec, L_ORDER) - 1) * pow(y - 1, -1, L_ORDER) % L_ORDER   # <1, y^N>
+    # one modular inversion for y, y - 1 and every u_k (Montgomery's trick)
+    inv = _batch_invert([y, y - 1 if y != 1 else 1, *ch.us])
+    y_inv, u_inv = inv[0], inv[2:]
+    sum_y = n_vec if y == 1 else (pow(y, n_vec, L_ORDER) - 1) * inv[1] % L_ORDER  # <1, y^N>
     zp = _powers(z, big_l + 2)
     delta = ((z - z * z) * sum_y - z * _sum_w(shape, z)) % L_ORDER
     e_t = Equation("t-hat", [(-zp[j + 2], rc.commitments[j]) for j in range(big_l)]
@@ -364,18 +380,17 @@ def equations(context, contest, ballot_id, rc, w_ip: int = 1) -> Tuple[List[Equa
                    {"G": t_hat - delta, "H": tau_x}, [], [])
     # s_t = prod_k u_k^(+1 if bit k of t, MSB first, else -1); 1/s_t = s_(N-1-t)
     s = [1]
-    for u in ch.us:
-        ui = pow(u, -1, L_ORDER)
+    for u, ui in zip(ch.us, u_inv):
         s = [v * f % L_ORDER for v in s for f in (ui, u)]
     w = weights_vector(shape, z)
-    yw = _powers(pow(y, -1, L_ORDER), n_vec, w_ip)       # w_ip * y^-t
+    yw = _powers(y_inv, n_vec, w_ip)       # w_ip * y^-t
     aw, zw = a * w_ip % L_ORDER, z * w_ip
     g = [-zw - aw * st for st in s]
     h = [zw + (wt - b * si) * ywt for wt, si, ywt in zip(w, reversed(s), yw)]
     e_ip = Equation("inner product",
                     [(w_ip, rc.a), (w_ip * x, rc.s)]
                     + [(w_ip * u * u, lk) for u, lk in zip(ch.us, rc.ipa_l)]
-                    + [(w_ip * pow(u, -2, L_ORDER), rk) for u, rk in zip(ch.us, rc.ipa_r)],
+                    + [(w_ip * ui * ui, rk) for ui, rk in zip(u_inv, rc.ipa_r)],
                     {"H": -mu * w_ip, "U": w_ip * x_ip * (t_hat - a * b)}, g, h)
     ep = _powers(e, big_l + 1, e)          # e^1 .. e^(L+1)
     f = [ep[j] - (ep[j + 1] if j + 1 < big_l else 0) for j in range(big_l)]
@@ -462,16 +477,18 @@ def verify_range_slots_batch(context, contest, items: Sequence[Tuple[bytes, Slot
         if n_vec is None:
             n_vec = vector_length(rc.slots, rc.bits)
             g_acc, h_acc = [0] * n_vec, [0] * n_vec
+        merged = {}                 # the item's points, each once (V_j is in two equations)
         for k, eq in enumerate(eqs):
             wgt = 1 if eq.g else wts[k]   # the inner product (with g, h) has wts[1] folded in
             for s, p in eq.local:
-                scalars.append(s * wgt)
-                points.append(p)
+                merged[p] = merged.get(p, 0) + s * wgt
             for name, s in eq.shared.items():
                 shared[name] += s * wgt
             if eq.g:
                 g_acc = [x + y for x, y in zip(g_acc, eq.g)]
                 h_acc = [x + y for x, y in zip(h_acc, eq.h)]
+        scalars.extend(merged.values())
+        points.extend(merged.keys())
     if ok and items:
         sp = _shared_points(context)
         gpts, hpts = vector_points(n_vec)
