@@ -201,12 +201,20 @@ def test_times_and_versions_the_reader_refuses(election, tmp_path):
 def test_a_spoiled_ballot_that_is_not_a_ballot_fails_v10(election, tmp_path):
     path, _, _ = _voter_day(election, tmp_path, {})
     frames, out, prev = raw_frames(open(path, "rb").read()), [], bytes(32)
+    code = None   # the kiosk's code chain, once the garbage is in it
     for rtype, seq, t, body in frames:
         if rtype == RecordType.SPOIL:   # garbage spoiled: the kiosk's code chain follows it
             garbage = b"not a ballot"
             prev_code = [b for r, s, _, b in frames if s == seq - 1][0][32:64]
-            body = body[:32] + next_code(prev_code, body[:32], garbage) + \
-                struct.pack(">I", len(garbage)) + garbage
+            code = next_code(prev_code, body[:32], garbage)
+            body = body[:32] + code + struct.pack(">I", len(garbage)) + garbage
+        elif rtype == RecordType.CAST and code is not None:   # every later code follows
+            # (else V7 fails and the box counts nothing, specs/record.md 8.2)
+            payload = body[68:68 + struct.unpack(">I", body[64:68])[0]]
+            code = next_code(code, body[:32], payload)
+            body = body[:32] + code + body[64:]
+        elif rtype == RecordType.CLOSE and code is not None:   # its chain head too
+            body = body[:-32] + code
         signed = signed_bytes(RecordType(rtype), seq, t, prev, body)
         prev = record_hash(signed)
         out.append(seal(signed, election.keys[K1].sign(prev).signature))
