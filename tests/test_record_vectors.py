@@ -8,7 +8,7 @@ import os
 import shutil
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from evote.record import layout
@@ -173,3 +173,55 @@ def test_index_order_is_checked_for_every_permutation(order, tmp_path_factory):
         first = next(k for k in range(1, len(order)) if order[k] < order[k - 1])
         assert any(f.location == f"{layout.INDEX} $.files[{first}]"
                    for f in rep.get("V1").failures), rep.to_text()
+
+
+# record.md 3.0's table: the check that refuses each file when it is not canonical (and
+# the other check that compares its bytes, for the files package.json embeds).
+_CANONICAL_CHECKS = {
+    layout.INDEX: {"V1"},
+    "manifest.json": {"V1", "V3"},
+    "context.json": {"V1", "V4"},
+    "tally/encrypted.json": {"V11"},
+    "tally/decryption.json": {"V12"},
+    "tally/lot.json": {"V12"},
+    "declarations/" + sorted(os.listdir(os.path.join(VECTORS, "base", "declarations")))[0]:
+        {"V16"},
+}
+
+
+def _reversed_keys(value):
+    if isinstance(value, dict):
+        return {k: _reversed_keys(value[k]) for k in reversed(list(value))}
+    if isinstance(value, list):
+        return [_reversed_keys(v) for v in value]
+    return value
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(sorted(_CANONICAL_CHECKS)),
+       indent=st.sampled_from([None, 0, 1, 2]), reverse=st.booleans(),
+       separators=st.sampled_from([(",", ":"), (", ", ": "), (",", ": ")]),
+       ascii_only=st.booleans(), newline=st.booleans())
+def test_any_other_serialization_fails_exactly_its_check(path, indent, reverse, separators,
+                                                         ascii_only, newline,
+                                                         tmp_path_factory):
+    """record.md 3.0 as a property: the same values written any other way (indented,
+    spaced, keys out of order, \\u-escaped, a trailing newline) and resealed fail exactly
+    the checks the table names for that file, and nothing else."""
+    base = os.path.join(VECTORS, "base", *path.split("/"))
+    raw = open(base, "rb").read()
+    value = json.loads(raw)
+    data = json.dumps(_reversed_keys(value) if reverse else value, indent=indent,
+                      separators=separators, ensure_ascii=ascii_only).encode()
+    data += b"\n" if newline else b""
+    assume(data != raw)
+    record = os.path.join(str(tmp_path_factory.mktemp("canon")), "record")
+    shutil.copytree(os.path.join(VECTORS, "base"), record)
+    with open(os.path.join(record, *path.split("/")), "wb") as f:
+        f.write(data)
+    if path != layout.INDEX:
+        reseal(record)
+    rep = verify_record(record, jobs=1)
+    bad = {c.number for c in rep.checks if c.status != "pass"}
+    assert (rep.exit_code, bad) == (1, _CANONICAL_CHECKS[path]), rep.to_text()
