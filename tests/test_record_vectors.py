@@ -152,7 +152,7 @@ def test_the_unusable_vectors_cover_manifest_context_and_version():
 _BASE_INDEX = json.loads(open(os.path.join(VECTORS, "base", layout.INDEX), "rb").read())
 
 
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(order=st.permutations(range(len(_BASE_INDEX["files"]))))
 def test_index_order_is_checked_for_every_permutation(order, tmp_path_factory):
@@ -197,7 +197,7 @@ def _reversed_keys(value):
     return value
 
 
-@settings(max_examples=10, deadline=None,
+@settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(path=st.sampled_from(sorted(_CANONICAL_CHECKS)),
        indent=st.sampled_from([None, 0, 1, 2]), reverse=st.booleans(),
