@@ -267,6 +267,8 @@ def prove_gaps(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
     link_r = (G_TABLE.mul(k1).to_bytes(), _mul2(G_TABLE, k2, k_table, k1).to_bytes(),
               _mul2(G_TABLE, k2, htab, k3).to_bytes())
     c = _c(digest64(LINK_TAG, rho, b"".join(link_r)))
+    if 0 in (x, x_ip, e, c):   # W5 would refuse the proof: never emit it
+        raise EvoteValueError("prove_gaps: a zero challenge (probability 2^-252): retry")
     link_z = (_le(k1 + c * rho_star), _le(k2 + c * d_star), _le(k3 + c * g_star))
     return SlotRangeContest(contest_id, big_l, b, cts, vs, a_b, s_b, t1_b, t2_b, _le(tau_x),
                             _le(mu), _le(t_hat), tuple(ls), tuple(rs), _le(av[0]), _le(bv[0]),
