@@ -170,3 +170,17 @@ def test_a_guardian_file_from_before_lot_commitments_is_refused_not_migrated(tmp
     obj["version"] = "evote/guardian-store/v2"
     with pytest.raises(InvalidEncoding, match="guardian-secret/v1"):
         open_guardian(canonical_json(obj), "pw")
+
+
+def test_a_guardian_file_is_never_replaced_even_when_asked(tmp_path):
+    """new_files refuses to replace a file holding secrets, replace=True or not: the
+    current (v2) guardian files and the old v1 ones alike."""
+    from evote.new_files import StepFileError, write_new_file
+    _, guardians = ceremony(3, 2)
+    for name, content in (("v2.json", seal_guardian(guardians[0], "pw", **FAST_KDF)),
+                          ("v1.json", _v1_file(guardians[0], "pw"))):
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(StepFileError):
+            write_new_file(str(path), b"{}", "report", replace=True)
+        assert path.read_bytes() == content
