@@ -307,6 +307,17 @@ def box_empty():
                          "failures": [["V1", path], ["V6", path]]}}
 
 
+@vector
+def index_unknown_member():
+    index = base_json("record.json")
+    index["signed_by"] = "nobody"
+    return {"description": "record.json has a member 3.1 does not define: not an index "
+            "this version reads, so unusable input (exit 2), every check not run.",
+            "rule": "record.md 3.1, 9",
+            "changes": [replace_json("record.json", index)], "reseal": False,
+            "expected": all_not_run()}
+
+
 # Gap 9: the paper result's format has spoiled_forms (record.md 5.1).
 
 @vector
