@@ -135,6 +135,7 @@ def test_unusable_report_says_so_first_and_passes_nothing(name, tmp_path):
     first_check = next(i for i, ln in enumerate(lines) if ln.startswith("["))
     assert lines[first_check - 1] == f"UNUSABLE INPUT: {rep.unusable}"
     assert lines[-1] == "RESULT: UNUSABLE"
+    assert "package hash: ?" in lines   # not read, never "(no package.json)"
     obj = json.loads(rep.to_json())
     assert obj["unusable"] == rep.unusable and obj["valid"] is False
     assert obj["winners"] == [] and obj["exclusions"] == []

@@ -157,7 +157,8 @@ class Report:
             f"evote verify: election {self.election_id or '?'} ({self.record_format or '?'})",
             f"root hash: {self.root_hash or '?'}",
             f"manifest hash: {self.manifest_hash or '?'}",
-            f"package hash: {self.package_hash or '(no package.json)'}"
+            "package hash: " + (self.package_hash or ("?" if self.unusable   # not read
+                                                      else "(no package.json)"))
             + (" (pinned: --package)" if self.pinned else ""),
         ]
         if self.unusable:   # said first: no check below ran
