@@ -157,6 +157,16 @@ def test_too_many_or_too_few_slots_refused():
     _refused(contest, bytes(32), _forge(contest, bytes(32), [0, 0, 0], bits=5), "V1")
 
 
+def test_malformed_fields_are_refused_not_a_traceback():
+    contest = MANIFEST.contest("c0")
+    sc, _ = encrypt_slots(CTX, contest, contest_selection(contest, [1]), bytes(32))
+    rec = sc.records[0]
+    for bad in (sc._replace(records=list(sc.records)), sc._replace(records=(1,) * len(sc.records)),
+                sc._replace(records=(rec._replace(alpha=b"x"),) + sc.records[1:]),
+                sc._replace(records=(rec._replace(proof=None),) + sc.records[1:])):
+        _refused(contest, bytes(32), bad, "V2")
+
+
 def test_wrong_statement_refused():
     contest = MANIFEST.contest("c0")
     sc, _ = encrypt_slots(CTX, contest, contest_selection(contest, [1]), bytes(32))

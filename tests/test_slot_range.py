@@ -165,6 +165,17 @@ def test_wrong_statement_refused():
         verify_range_slots(other, contest, BID, rc)
 
 
+def test_malformed_fields_are_refused_not_a_traceback():
+    contest = MANIFEST.contest("c0")
+    rc, _ = encrypt_range_slots(CTX, contest, contest_selection(contest, [2]), BID)
+    for bad in (rc._replace(ciphertexts=None), rc._replace(commitments=rc.commitments[:-1]),
+                rc._replace(t_hat=b"\0" * 31), rc._replace(link_z=(1, 2, 3))):
+        with pytest.raises(InvalidProof, match="W2"):
+            verify_range_slots(CTX, contest, BID, bad)
+        with pytest.raises(SlotBatchError, match="W2"):
+            verify_range_slots_batch(CTX, contest, [(BID, bad)])
+
+
 def test_too_many_slots_refused():
     contest = MANIFEST.contest("c0")                  # L = 3
     sh = shape_for(9, 4)                              # a proof for 4 slots, same b

@@ -347,6 +347,8 @@ def _structure(contest, ballot_id, rc) -> Tuple[SlotShape, str]:
         rc.to_bytes()      # every count and size (the codec's rules)
     except EvoteTypeError as exc:
         raise InvalidProof(f"{where}: W2 {exc}") from None
+    except (TypeError, AttributeError):   # a field that is not even a sequence of bytes
+        raise InvalidProof(f"{where}: W2 a field is not the type section 10.6 gives") from None
     for name in ("tau_x", "mu", "t_hat", "ipa_a", "ipa_b"):
         if int.from_bytes(getattr(rc, name), "little") >= L_ORDER:
             raise InvalidProof(f"{where}: W3 {name} is not a canonical scalar (>= l)")
