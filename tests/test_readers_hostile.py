@@ -352,7 +352,7 @@ def _preload():
 
 
 def _start_case(env, where, argv, kind):
-    """Fork a child running `evote ARGS` on a hostile file; (pid, args, x, out_dir, logs)."""
+    """Fork a child running `evote ARGS` on a hostile file; (pid, args, logs, x, out_dir)."""
     hostile_dir, out_dir = os.path.join(where, "hostile"), os.path.join(where, "out")
     os.makedirs(hostile_dir)
     os.makedirs(out_dir)
@@ -360,6 +360,11 @@ def _start_case(env, where, argv, kind):
     values = dict(env, X=x, out=os.path.join(out_dir, "file"),
                   outdir=os.path.join(out_dir, "dir"))
     args = [a.format(**values) for a in argv]
+    return (*_fork_cli(args, where), x, out_dir)
+
+
+def _fork_cli(args, where):
+    """(pid, args, logs) of a forked child running `evote ARGS`, its output in `where`."""
     logs = (os.path.join(where, "stdout"), os.path.join(where, "stderr"))
     pid = os.fork()
     if pid == 0:     # the child: the CLI's own entry point, its streams to the log files
@@ -385,10 +390,10 @@ def _start_case(env, where, argv, kind):
             sys.stderr.flush()
         finally:
             os._exit(code)
-    return pid, args, x, out_dir, logs
+    return pid, args, logs
 
 
-def _finish_case(pid, args, x, out_dir, logs, deadline):
+def _finish_case(pid, args, logs, x, out_dir, deadline):
     """Wait for the child until `deadline`; (args, x, out_dir, CompletedProcess or None
     when it was still running: killed, a hang)."""
     while True:
@@ -447,3 +452,23 @@ def test_hostile_file_argument_is_refused(runs, name, kind):
 def test_no_hostile_case_wrote_beside_its_inputs(runs):
     _, before, after = runs
     assert after == before, sorted(after ^ before)
+
+
+def test_decryption_log_that_is_a_fifo_is_refused(env, tmp_path):
+    # the log beside the secret file (evote.election.decrypt_log) was opened read-write and
+    # read to its end: a FIFO there hung `evote guardian decrypt` for ever
+    from evote.election.decrypt_log import log_path
+    _preload()
+    secret = str(tmp_path / "secret.json")
+    shutil.copyfile(env["secret"], secret)
+    os.mkfifo(log_path(secret))
+    out = str(tmp_path / "shares.json")
+    args = ["guardian", "decrypt", secret, env["tallied"], "--out", out, "--jobs", "1",
+            "--passphrase-file", env["pw"]]
+    *_, proc = _finish_case(*_fork_cli(args, str(tmp_path)), None, None,
+                            time.monotonic() + TIMEOUT)
+    assert proc is not None, f"evote {' '.join(args)} hangs on its decryption log"
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"evote guardian decrypt: decryption log {log_path(secret)}: not a regular file"]
+    assert not os.path.exists(out)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import stat
 
 from ..errors import EvoteError
 from ..fsync import fsync_directory
@@ -103,10 +104,13 @@ def record_decryptions(path, requests) -> tuple:
     path = os.fspath(path)
     created = not os.path.lexists(path)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW
+                     | os.O_NONBLOCK, 0o600)
     except OSError as exc:
         raise DecryptLogError(f"decryption log {path}: cannot open ({exc.strerror})") from None
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):   # a FIFO would block the read for ever
+            raise DecryptLogError(f"decryption log {path}: not a regular file")
         fcntl.flock(fd, fcntl.LOCK_EX)   # released when fd is closed
         if not os.path.samestat(os.fstat(fd), os.lstat(path)):
             raise DecryptLogError(f"decryption log {path}: replaced while being opened")
