@@ -472,3 +472,33 @@ def test_decryption_log_that_is_a_fifo_is_refused(env, tmp_path):
     assert proc.stderr.strip().splitlines() == [
         f"evote guardian decrypt: decryption log {log_path(secret)}: not a regular file"]
     assert not os.path.exists(out)
+
+
+@pytest.mark.parametrize("rel", ["tally/lot.json", "notes.txt"])
+@pytest.mark.parametrize("kind", ["fifo", "link-to-devzero"])
+def test_seal_refuses_a_record_file_that_is_not_regular(env, tmp_path, rel, kind):
+    # evote seal hashed every file under the record with open(): a FIFO hung it, a link
+    # to /dev/zero hashed for ever (record/roothash.py file_hash)
+    _preload()
+    record = str(tmp_path / "record")
+    shutil.copytree(env["record"], record, symlinks=True)
+    for sealed in ("record.json", "ROOT", "reports"):   # back to the step before the seal
+        path = os.path.join(record, sealed)
+        shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
+    target = os.path.join(record, rel)
+    if os.path.exists(target):
+        os.unlink(target)
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        os.symlink("/dev/zero", target)
+    before = sorted(os.listdir(record))
+    args = ["seal", record]
+    *_, proc = _finish_case(*_fork_cli(args, str(tmp_path)), None, None,
+                            time.monotonic() + TIMEOUT)
+    assert proc is not None, f"evote seal hangs on {rel}"
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"evote seal: record {record}: cannot hash a record file: {rel}: not a regular file "
+        "(a record holds regular files only)"]
+    assert sorted(os.listdir(record)) == before     # no record.json, ROOT or reports

@@ -10,6 +10,7 @@ evote.hashing.digest("evote/v1/record-file", path, content).
 """
 import hashlib
 import os
+import stat
 
 from ..hashing import digest, text, u64
 
@@ -28,8 +29,13 @@ def file_hash(root_dir: str, rel_path: str) -> bytes:
     h = hashlib.sha512()
     h.update(_enc_prefix(len(tag)) + tag)
     h.update(_enc_prefix(len(p)) + p)
-    with open(full, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
+    # non-blocking, and only a regular file: a FIFO would block the open or the read for
+    # ever, a link to /dev/zero never end (OSError, as for any unreadable file)
+    with os.fdopen(os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(f"{rel_path}: not a regular file (a record holds regular files only)")
+        size = st.st_size
         h.update(_enc_prefix(size))
         seen = 0
         while True:

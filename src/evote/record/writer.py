@@ -131,7 +131,10 @@ def seal_record(directory) -> bytes:
     directory = os.path.abspath(str(directory))
     manifest, _ = load_json_file(os.path.join(directory, layout.MANIFEST), layout.MANIFEST)
     files = list_covered_files(directory)
-    hashes = {p: file_hash(directory, p) for p in files}
+    try:
+        hashes = {p: file_hash(directory, p) for p in files}
+    except OSError as exc:   # a file that is not regular, or unreadable: named, no traceback
+        raise RecordError(f"cannot hash a record file: {exc.strerror or exc}") from None
     root = root_hash(hashes)
     index = {
         "format": layout.FORMAT,
