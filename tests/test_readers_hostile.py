@@ -502,3 +502,38 @@ def test_seal_refuses_a_record_file_that_is_not_regular(env, tmp_path, rel, kind
         f"evote seal: record {record}: cannot hash a record file: {rel}: not a regular file "
         "(a record holds regular files only)"]
     assert sorted(os.listdir(record)) == before     # no record.json, ROOT or reports
+
+
+def test_record_reader_checks_the_file_it_opened(tmp_path):
+    # record/jsonio.read_file_bounded checked the path with lstat, then opened it: a FIFO
+    # put in place of a regular file between the two blocked the open for ever. The
+    # child below sees every lstat answer "regular file" (the swap, made certain).
+    from evote.errors import RecordError
+    from evote.record import jsonio
+    fifo, regular = str(tmp_path / "fifo"), str(tmp_path / "regular")
+    os.mkfifo(fifo)
+    with open(regular, "wb") as f:
+        f.write(b"{}")
+    pid = os.fork()
+    if pid == 0:
+        code = 3
+        try:
+            real_lstat = os.lstat
+            os.lstat = lambda path, *a, **k: real_lstat(regular)
+            try:
+                jsonio.read_file_bounded(fifo, "record file x.json")
+            except RecordError as exc:
+                code = 0 if str(exc) == "record file x.json: not a regular file" else 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("read_file_bounded blocks on a FIFO that passed its lstat check")
+        time.sleep(0.01)
+    assert os.waitstatus_to_exitcode(status) == 0   # refused, with the message above

@@ -99,22 +99,29 @@ def is_canonical(value, raw: bytes) -> bool:
 
 def read_file_bounded(path: str, what: str, limit: int = MAX_JSON_BYTES) -> bytes:
     """A regular file's bytes (never following a symlink), at most `limit` bytes."""
+    import errno
+    import stat
+    # The type is checked on the open file, not on the path before opening it: a FIFO put
+    # in its place between the two would block the open for ever.
     try:
-        st = os.lstat(path)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
         raise RecordError(f"{what}: missing") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:     # a symbolic link, never followed
+            raise RecordError(f"{what}: not a regular file") from None
         raise RecordError(f"{what}: cannot be read: {exc.strerror}") from None
-    import stat
-    if not stat.S_ISREG(st.st_mode):
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):   # checked before fdopen, which refuses a directory
+        os.close(fd)
         raise RecordError(f"{what}: not a regular file")
-    if st.st_size > limit:
-        raise RecordError(f"{what}: {st.st_size} bytes, more than the {limit} allowed")
-    try:
-        with open(path, "rb") as f:
+    with os.fdopen(fd, "rb") as f:
+        if st.st_size > limit:
+            raise RecordError(f"{what}: {st.st_size} bytes, more than the {limit} allowed")
+        try:
             data = f.read(limit + 1)
-    except OSError as exc:
-        raise RecordError(f"{what}: cannot be read: {exc.strerror}") from None
+        except OSError as exc:
+            raise RecordError(f"{what}: cannot be read: {exc.strerror}") from None
     if len(data) > limit:
         raise RecordError(f"{what}: more than the {limit} bytes allowed")
     return data
