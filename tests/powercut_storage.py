@@ -107,7 +107,14 @@ class SimDisk:
                     else:
                         self.durable.pop(path, None)
         self.pending = {}
-        for f in set(self.durable.values()) | set(self.names.values()):
+        # In path order, never set order (which follows memory addresses): a seed must
+        # replay the same run.
+        files = {}
+        for path in sorted(set(self.durable) | set(self.names)):
+            for f in (self.durable.get(path), self.names.get(path)):
+                if f is not None:
+                    files.setdefault(id(f), f)
+        for f in files.values():
             f.durable = self._survivor(f)
             f.view, f.pending = bytearray(f.durable), []
         for path in set(self.names) | set(self.durable):

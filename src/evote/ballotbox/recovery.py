@@ -34,7 +34,7 @@ import os
 from dataclasses import dataclass, field
 
 from .durability import preserve_copy
-from .framing import FRAME_OVERHEAD, MAX_BODY
+from .framing import FRAME_OVERHEAD, MAX_BODY, RecordType
 from .highwater import encode_entry, holds, loss, mark_path, read_mark
 from .problems import (BoxDamaged, BoxError, BoxMismatch, BoxNotCreated, FramingError,
                        MirrorDivergence)
@@ -164,10 +164,12 @@ def _unacknowledged_damaged_tail(rep: ScanReport) -> bool:
     long? Only a write that was never acknowledged can be there when
     the copy holds the mark's record: the power cut it with sectors missing (zeros where
     a sector never reached the disk), so it may be complete in length yet fail its frame
-    check, or lack its header."""
+    check, or lack its header. That write may itself be a CLOSE (the scan then calls the
+    copy closed): what counts is the last *verified* record, since a box whose verified
+    records end in CLOSE never writes again, so nothing after that CLOSE is torn."""
     first = rep.problems[0] if rep.problems else None
     return (isinstance(first, FramingError) and first.check != "empty"
-            and not rep.closed  # a closed box never writes: nothing after CLOSE is torn
+            and rep.last_rtype is not RecordType.CLOSE
             and all(x.offset == rep.clean_length for x in rep.problems)  # one frame only
             and rep.file_size - rep.clean_length <= FRAME_OVERHEAD + MAX_BODY + _SECTOR)
 
