@@ -537,3 +537,42 @@ def test_record_reader_checks_the_file_it_opened(tmp_path):
             pytest.fail("read_file_bounded blocks on a FIFO that passed its lstat check")
         time.sleep(0.01)
     assert os.waitstatus_to_exitcode(status) == 0   # refused, with the message above
+
+
+@pytest.mark.parametrize("option", ["--boxes", "--declarations", "--paper", "--exclusions"])
+@pytest.mark.parametrize("kind", ["fifo", "link-to-devzero"])
+def test_tally_refuses_a_file_found_in_a_directory_that_is_not_regular(env, tmp_path, option,
+                                                                       kind):
+    # a directory given to evote tally is searched for *.box or *.json: what it finds is
+    # read through the same checked readers as a file named on the command line
+    _preload()
+    found = tmp_path / "given"
+    found.mkdir()
+    x = str(found / ("x.box" if option == "--boxes" else "x.json"))
+    if kind == "fifo":
+        os.mkfifo(x)
+    else:
+        os.symlink("/dev/zero", x)
+    given = {"--boxes": env["boxes"], "--declarations": env["declarations"],
+             "--paper": env["paper"]}
+    given[option] = str(found)
+    out = str(tmp_path / "record")
+    args = ["tally", "--package", env["package"], "--out", out, "--jobs", "1"]
+    for opt, value in given.items():
+        args += [opt, value]
+    *_, proc = _finish_case(*_fork_cli(args, str(tmp_path)), None, None,
+                            time.monotonic() + TIMEOUT)
+    assert proc is not None, f"evote tally hangs on {x}"
+    text = proc.stdout + proc.stderr
+    assert "Traceback" not in text, text
+    # tally refuses it in one of its two documented ways (today a box or exclusion found
+    # by the search is one of its "problems", exit 1, nothing written; a declaration or
+    # paper result is exit 2 with one line): named once either way, never read
+    assert proc.returncode in (1, 2), text
+    named = [ln for ln in proc.stderr.splitlines() if x in ln]
+    assert len(named) == 1 and named[0].endswith(f"{x}: not a regular file"), text
+    if proc.returncode == 1:
+        assert proc.stderr.rstrip().endswith("nothing was written"), text
+    else:
+        assert proc.stderr.strip().splitlines() == named, text
+    assert not os.path.exists(out) or os.listdir(out) == []
