@@ -201,6 +201,14 @@ CASES = [
     ("station sign IN",
      ["station", "sign", "{X}", "--package", "{package}", "--key", "{key}",
       "--certificate", "{cert}", "--out", "{out}", "--passphrase-file", "{pw}"]),
+    ("station fallback --box",
+     ["station", "fallback", "--package", "{package}", "--station", "{station}", "--box",
+      "{X}", "--reason", "kiosks failed", "--key", "{key}", "--certificate", "{cert}",
+      "--out", "{out}", "--passphrase-file", "{pw}"]),
+    ("station fallback --package",
+     ["station", "fallback", "--package", "{X}", "--station", "{station}", "--box",
+      "{box}", "--reason", "kiosks failed", "--key", "{key}", "--certificate", "{cert}",
+      "--out", "{out}", "--passphrase-file", "{pw}"]),
     ("exclusion decide --box",
      ["exclusion", "decide", "--package", "{package}", "--box", "{X}", "--station",
       "{station}", "--kiosk", "{kiosk}", "--forms-excluded", "1", "--reason", "disk error",
@@ -230,6 +238,10 @@ CASES = [
     ("tally --exclusions",
      ["tally", "--package", "{package}", "--boxes", "{boxes}", "--declarations",
       "{declarations}", "--paper", "{paper}", "--exclusions", "{X}", "--out", "{outdir}",
+      "--jobs", "1"]),
+    ("tally --fallbacks",
+     ["tally", "--package", "{package}", "--boxes", "{boxes}", "--declarations",
+      "{declarations}", "--paper", "{paper}", "--fallbacks", "{X}", "--out", "{outdir}",
       "--jobs", "1"]),
     ("guardian generate --manifest",
      ["guardian", "generate", "--manifest", "{X}", "--index", "1", "--guardians", "3",
@@ -299,7 +311,7 @@ CASES = [
 DIRECTORY_ARGS = {"verify RECORD", "results RECORD", "seal RECORD", "combine RECORD",
                   "ballot RECORD", "challenge check RECORD", "guardian decrypt RECORD",
                   "tally --boxes", "tally --declarations", "tally --paper",
-                  "tally --exclusions"}
+                  "tally --exclusions", "tally --fallbacks"}
 
 
 def _hostile(kind, where):
@@ -539,7 +551,8 @@ def test_record_reader_checks_the_file_it_opened(tmp_path):
     assert os.waitstatus_to_exitcode(status) == 0   # refused, with the message above
 
 
-@pytest.mark.parametrize("option", ["--boxes", "--declarations", "--paper", "--exclusions"])
+@pytest.mark.parametrize("option", ["--boxes", "--declarations", "--paper", "--exclusions",
+                                    "--fallbacks"])
 @pytest.mark.parametrize("kind", ["fifo", "link-to-devzero"])
 def test_tally_refuses_a_file_found_in_a_directory_that_is_not_regular(env, tmp_path, option,
                                                                        kind):
