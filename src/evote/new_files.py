@@ -5,6 +5,11 @@ guardian store's neighbours. It sits at the bottom layer so every layer can use 
     write_new_file(path, data, what=..., inputs=(), replace=False, secret=False)
     write_new_json(path, obj, what=..., inputs=(), replace=False, secret=False)
     copy_new_file(source, dest, what=...)       # a box into a record, streamed
+    read_regular_file(path, what, limit)        # the one checked reader's bottom half
+
+Invariants of a read: a regular file only, opened non-blocking and its type checked on
+the open file (a FIFO, device or directory, or a link to one, is refused without waiting
+or reading), at most `limit` bytes; StepFileError naming the file otherwise.
 
 Invariants of a write:
 - the file appears whole or not at all: the bytes go to a new temporary file in the same
