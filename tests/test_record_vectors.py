@@ -138,7 +138,7 @@ def test_unusable_report_says_so_first_and_passes_nothing(name, tmp_path):
     assert "package hash: ?" in lines   # not read, never "(no package.json)"
     obj = json.loads(rep.to_json())
     assert obj["unusable"] == rep.unusable and obj["valid"] is False
-    assert obj["winners"] == [] and obj["exclusions"] == []
+    assert obj["winners"] == [] and obj["exclusions"] == [] and obj["fallbacks"] == []
     for c in obj["checks"]:
         assert (c["status"], c["checked"], c["failures"], c["failure_count"]) == \
             ("not run", 0, [], 0), c

@@ -81,10 +81,20 @@ def test_honest_fallback_is_valid_and_counts_both(fallen):
         assert os.path.isfile(_full(record, rel))
     # a pure function of the record: any worker count gives the same verdict
     assert verify_record(record, jobs=2).valid
+    # listed in the report, never silent (specs/record.md 9)
+    (f,) = rep.fallbacks
+    assert (f["station_id"], f["path"]) == (STATION, FALLBACK)
+    assert f["kiosks"] == [f"{STATION}-k1", f"{STATION}-k2"]
+    assert sorted(f["signed_by"]) == ["observer", "station-head"]
+    assert rep.to_json_obj()["fallbacks"] == [f]
+    text = rep.to_text()
+    assert "PAPER FALLBACK decided by the station officials: 1 station(s)" in text
+    assert f"  {STATION} ({FALLBACK}): kiosks {STATION}-k1, {STATION}-k2;" in text
 
 
 def test_without_the_decision_the_paper_result_fails_v1(fallen, tmp_path):
     rep = _forged(fallen, tmp_path, lambda d: os.unlink(_full(d, FALLBACK)))
+    assert rep.fallbacks == () and "PAPER FALLBACK" not in rep.to_text()
     v1 = _failures(rep, "V1")
     assert [loc for loc, _ in v1] == [PAPER], v1
     assert "without a fallback decision" in v1[0][1] and "evote station fallback" in v1[0][1]

@@ -98,3 +98,8 @@ def check_fallbacks(r, pkg) -> None:
             v1.fail(path, w)
         if not wrong:
             r.fallbacks[sid] = doc
+    r.rep.fallbacks = tuple(
+        {"station_id": sid, "path": layout.fallback_path(sid),
+         "kiosks": [b.kiosk_id for b in doc.closed_boxes],
+         "reason": doc.reason, "signed_by": [o.role for o in doc.officials]}
+        for sid, doc in sorted(r.fallbacks.items()))

@@ -71,6 +71,8 @@ class Report:
     winners: tuple = ()       # winners.ContestWinners, set only after VALID
     exclusions: tuple = ()    # the valid exclusions (V17): dicts box, station_id, kiosk_id,
                               # forms_excluded, reason, signed_by; listed, never silent
+    fallbacks: tuple = ()     # the valid paper fallbacks (record.md 5.4): dicts station_id,
+                              # path, kiosks, reason, signed_by; listed, never silent
 
     def mark_unusable(self, reason: str) -> None:
         """The record is unusable input (exit 2, specs/record.md 9): no check ran to its
@@ -80,6 +82,7 @@ class Report:
         self.unusable = reason
         self.winners = ()
         self.exclusions = ()
+        self.fallbacks = ()
         for c in self.checks:
             c.checked = 0
             c.failures = []
@@ -120,6 +123,7 @@ class Report:
             "checks": [c.to_json_obj() for c in self.checks],
             "winners": [w.to_json_obj() for w in self.winners] if self.valid else [],
             "exclusions": [dict(e) for e in self.exclusions],
+            "fallbacks": [dict(f) for f in self.fallbacks],
         }
 
     def to_json(self) -> str:
@@ -152,6 +156,19 @@ class Report:
                        f"{', '.join(e['signed_by'])}")
         return out
 
+    def fallbacks_text(self) -> list:
+        """One line per electronic station whose officials fell back to paper (record.md
+        5.4): its boxes and its paper result are both counted; never left out."""
+        if not self.fallbacks:
+            return []
+        out = [f"PAPER FALLBACK decided by the station officials: {len(self.fallbacks)} "
+               "station(s); their kiosks' boxes and their paper results are both counted:"]
+        for f in self.fallbacks:
+            out.append(f"  {f['station_id']} ({f['path']}): kiosks {', '.join(f['kiosks'])}; "
+                       f"reason: {' '.join(f['reason'].split())}; signed by "
+                       f"{', '.join(f['signed_by'])}")
+        return out
+
     def to_text(self) -> str:
         lines = [
             f"evote verify: election {self.election_id or '?'} ({self.record_format or '?'})",
@@ -174,6 +191,7 @@ class Report:
             if len(uniq) > MAX_LISTED:
                 lines.append(f"         ... and {len(uniq) - MAX_LISTED} more failures")
         lines += self.exclusions_text()
+        lines += self.fallbacks_text()
         if not self.pinned and not self.unusable:
             lines.append(self.not_pinned_warning())
         lines.append("RESULT: " + ("VALID" if self.valid else
