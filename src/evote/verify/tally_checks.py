@@ -196,10 +196,7 @@ def check_listed(r, sid, doc):
     Without a verified package V1 has failed already and there is nothing to compare."""
     if r.election_package is None:
         return
-    plans = getattr(r, "_plans", None)
-    if plans is None:   # one dict for the run: package.station() is a linear scan
-        plans = r._plans = {p.station_id: p for p in r.election_package.stations}
-    plan = plans.get(sid)
+    plan = r.election_package.find_station(sid)
     if plan is None:
         return   # a station the manifest lacks: named by the caller's own checks
     listed = {(o.role, o.public_key, o.certificate) for o in plan.officials}
