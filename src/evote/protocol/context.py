@@ -223,23 +223,30 @@ class ElectionContext:
             com.verify_signature()
             com.check_record(rec)
 
+    def _one_per_guardian(self, items, what: str, twice: str, rule: str) -> tuple:
+        """items sorted by guardian_index; EvoteValueError naming the guardians when one
+        appears twice or one of the n is missing."""
+        out = sorted(items, key=lambda x: getattr(x, "guardian_index", 0))
+        indices = [getattr(x, "guardian_index", None) for x in out]
+        if len(set(indices)) != len(indices):
+            raise EvoteValueError(f"{what}: guardian(s) "
+                                  f"{sorted({i for i in indices if indices.count(i) > 1})} "
+                                  f"{twice}")
+        missing = [i for i in range(1, self.n_guardians + 1) if i not in indices]
+        if missing:
+            raise EvoteValueError(f"{what}: none from guardian(s) "
+                                  f"{', '.join(map(str, missing))}; {rule}")
+        return tuple(out)
+
     def with_ceremony_commitments(self, commitments) -> "ElectionContext":
         """This context carrying the n ceremony commitments (any order), each verified
         against its guardian's record."""
-        comms = sorted(commitments, key=lambda c: getattr(c, "guardian_index", 0))
-        indices = [getattr(c, "guardian_index", None) for c in comms]
-        if len(set(indices)) != len(indices):
-            raise EvoteValueError(f"ceremony commitments: guardian(s) "
-                                  f"{sorted({i for i in indices if indices.count(i) > 1})} "
-                                  "commit twice")
-        missing = [i for i in range(1, self.n_guardians + 1) if i not in indices]
-        if missing:
-            raise EvoteValueError(f"ceremony commitments: none from guardian(s) "
-                                  f"{', '.join(map(str, missing))}; every guardian commits "
-                                  "before the records are published")
+        comms = self._one_per_guardian(commitments, "ceremony commitments", "commit twice",
+                                       "every guardian commits before the records are "
+                                       "published")
         ctx = ElectionContext(self.manifest_hash, self.n_guardians, self.threshold,
                               self.guardian_commitments, self.joint_key, self.base_hash,
-                              self.guardians, self.acknowledgements, tuple(comms))
+                              self.guardians, self.acknowledgements, comms)
         ctx.verify()
         return ctx
 
@@ -254,20 +261,12 @@ class ElectionContext:
     def with_acknowledgements(self, acknowledgements) -> "ElectionContext":
         """This context carrying the n acknowledgements (any order; sorted by guardian),
         every one verified."""
-        acks = sorted(acknowledgements, key=lambda a: getattr(a, "guardian_index", 0))
-        indices = [getattr(a, "guardian_index", None) for a in acks]
-        if len(set(indices)) != len(indices):
-            raise EvoteValueError(f"acknowledgements: guardian(s) "
-                                  f"{sorted({i for i in indices if indices.count(i) > 1})} "
-                                  "acknowledge twice")
-        missing = [i for i in range(1, self.n_guardians + 1) if i not in indices]
-        if missing:
-            raise EvoteValueError(f"acknowledgements: none from guardian(s) "
-                                  f"{', '.join(map(str, missing))}; every guardian "
-                                  "acknowledges the context")
+        acks = self._one_per_guardian(acknowledgements, "acknowledgements",
+                                      "acknowledge twice",
+                                      "every guardian acknowledges the context")
         ctx = ElectionContext(self.manifest_hash, self.n_guardians, self.threshold,
                               self.guardian_commitments, self.joint_key, self.base_hash,
-                              self.guardians, tuple(acks), self.ceremony_commitments)
+                              self.guardians, acks, self.ceremony_commitments)
         ctx.verify()
         return ctx
 
