@@ -131,10 +131,11 @@ def _statement_head(base_hash: bytes, ballot_id: bytes, contest_id: str,
                       u64(shape.slots), u64(shape.bits))
 
 
-def encrypt_slot_values(context, contest_id: str, shape: SlotShape, values: Sequence[int],
-                        ballot_id: bytes, rng: Rng) -> Tuple[SlotContest, SlotSecrets]:
-    """Encrypt slot values that an honest kiosk may use (strictly increasing, in
-    [1, 2^b]; refused otherwise, EvoteValueError) with L*b*320 bytes from rng."""
+def honest_slot_values(context, contest_id: str, shape: SlotShape, values: Sequence[int],
+                       ballot_id: bytes) -> tuple:
+    """The arguments both slot encodings' encryptors take, checked: a valid context, a
+    ballot id, a contest id, and slot values an honest kiosk may use (shape.slots of
+    them, strictly increasing, in [1, 2^b]); the values as a tuple."""
     check_context(context)
     if not isinstance(ballot_id, bytes) or len(ballot_id) != BALLOT_ID_SIZE:
         raise EvoteValueError(f"ballot_id must be {BALLOT_ID_SIZE} bytes")
@@ -148,6 +149,14 @@ def encrypt_slot_values(context, contest_id: str, shape: SlotShape, values: Sequ
             any(a >= b for a, b in zip(values, values[1:])):
         raise EvoteValueError(f"contest {contest_id!r}: slot values must be {shape.slots} "
                               f"strictly increasing integers in [1, {top}]")
+    return values
+
+
+def encrypt_slot_values(context, contest_id: str, shape: SlotShape, values: Sequence[int],
+                        ballot_id: bytes, rng: Rng) -> Tuple[SlotContest, SlotSecrets]:
+    """Encrypt slot values that an honest kiosk may use (strictly increasing, in
+    [1, 2^b]; refused otherwise, EvoteValueError) with L*b*320 bytes from rng."""
+    values = honest_slot_values(context, contest_id, shape, values, ballot_id)
     b = shape.bits
     bits = bytes((d >> i) & 1 for d in gaps_of(values) for i in range(b))
     rand = _read(rng, len(bits) * BIT_RANDOMNESS)

@@ -31,7 +31,7 @@ from .ballot import PlaintextContest
 from .context import check_context
 from .encrypted_ballot import BALLOT_ID_SIZE
 from .slot_ballot import (SlotBatchError, SlotFailure, SlotShape, draw_values, gaps_of,
-                          slot_shape)
+                          honest_slot_values, slot_shape)
 from .slot_generators import base_points, h_table, vector_points, vector_tables
 from .slot_range_codec import SlotRangeContest, vector_length
 
@@ -278,19 +278,7 @@ def prove_gaps(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
 def encrypt_range_values(context, contest_id: str, shape: SlotShape, values: Sequence[int],
                          ballot_id: bytes, rng: Rng) -> SlotRangeContest:
     """Honest slot values only (strictly increasing in [1, 2^b]; else EvoteValueError)."""
-    check_context(context)
-    if not isinstance(ballot_id, bytes) or len(ballot_id) != BALLOT_ID_SIZE:
-        raise EvoteValueError(f"ballot_id must be {BALLOT_ID_SIZE} bytes")
-    if not isinstance(contest_id, str) or not contest_id:
-        raise EvoteTypeError("contest_id must be a non-empty str")
-    values = tuple(values)
-    top = 1 << shape.bits
-    if len(values) != shape.slots or \
-            any(isinstance(v, bool) or not isinstance(v, int) for v in values) or \
-            any(not 1 <= v <= top for v in values) or \
-            any(a >= b for a, b in zip(values, values[1:])):
-        raise EvoteValueError(f"contest {contest_id!r}: slot values must be {shape.slots} "
-                              f"strictly increasing integers in [1, {top}]")
+    values = honest_slot_values(context, contest_id, shape, values, ballot_id)
     size = randomness_size(shape)
     rand = rng(size)
     if not isinstance(rand, bytes) or len(rand) != size:
