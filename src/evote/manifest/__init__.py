@@ -7,10 +7,11 @@ from .load import load_manifest, manifest_from_json_obj, parse_manifest_json
 from .normalize import (name_key, normalize_name, parse_candidate_code, persian_digits,
                         to_persian_digits)
 from .demo import make_demo_manifest
+from .mix_servers import MixServer
 
 __all__ = [
     "Attributes", "BallotStyle", "Candidate", "Contest", "District", "Manifest",
     "NotInManifest", "PartyList", "Station", "VERSION", "load_manifest", "manifest_from_json_obj",
     "parse_manifest_json", "name_key", "normalize_name", "parse_candidate_code",
-    "persian_digits", "to_persian_digits", "make_demo_manifest",
+    "persian_digits", "to_persian_digits", "make_demo_manifest", "MixServer",
 ]

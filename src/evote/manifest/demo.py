@@ -59,12 +59,16 @@ def make_demo_manifest(seed: int, n_city_stations: int = 4, n_villages: int = 3,
                        city_candidates: int = 50, city_method: str = "plurality",
                        election_id: str = "demo-1405",
                        election_date: str = "2026-06-12",
-                       privacy_floor: int = 10) -> Manifest:
+                       privacy_floor: int = 10, city_encoding=None,
+                       mix_servers: tuple = ()) -> Manifest:
     """A demo election: one city (one district, `n_city_stations` stations, a council of
     city_seats/city_alternates among city_candidates) and `n_villages` villages (one
     district and `stations_per_village` stations each; councils alternate 3/2 and 5/3).
     One ballot style per district. city_method="proportional" puts most city candidates on
-    four party lists. The same arguments always give the same manifest (and hash)."""
+    four party lists. city_encoding ("per-candidate" or "slots"; None: the default for
+    city_candidates) and mix_servers (MixServer, mixing order; needed for slots) are the
+    manifest's fields of the same names. The same arguments always give the same manifest
+    (and hash)."""
     _int_arg(seed, "seed", 0)
     _int_arg(n_city_stations, "n_city_stations", 1)
     _int_arg(n_villages, "n_villages", 0)
@@ -95,7 +99,7 @@ def make_demo_manifest(seed: int, n_city_stations: int = 4, n_villages: int = 3,
                          lists=lists, tie_chain=("education",),
                          # result rules are the manifest's (result_settings.py): a city
                          # candidate needs one vote to win or be an alternate
-                         settings=ResultSettings(min_votes=1)))
+                         settings=ResultSettings(min_votes=1), encoding=city_encoding))
     used = {name_key(city)}
     for v in range(1, n_villages + 1):
         while True:
@@ -118,4 +122,5 @@ def make_demo_manifest(seed: int, n_city_stations: int = 4, n_villages: int = 3,
                     name="انتخابات شوراهای اسلامی شهر و روستا (نمونه)",
                     election_date=election_date, districts=tuple(districts),
                     stations=tuple(stations), contests=tuple(contests), styles=tuple(styles),
-                    authority_key=authority_key, privacy_floor=privacy_floor)
+                    authority_key=authority_key, privacy_floor=privacy_floor,
+                    mix_servers=tuple(mix_servers))

@@ -19,6 +19,7 @@ from .result_settings import (INDEPENDENTS, MAX_MIN_VOTES, QUOTAS, ROUNDINGS,
                               ResultSettings)
 from .anchors import (SigningRoles, signing_roles_from_json, supervisors_from_json,
                       voting_window_from_json)
+from .mix_servers import encoding_from_json, mix_servers_from_json
 from ..paths import checked_path
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -27,13 +28,13 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 _MANIFEST = {"version": True, "election_id": True, "name": True, "election_date": True,
              "authority_key": True, "districts": True, "stations": True, "contests": True,
              "styles": True, "privacy_floor": False, "signing_roles": False,
-             "supervisors": False, "voting_window": False}
+             "supervisors": False, "voting_window": False, "mix_servers": False}
 _DISTRICT = {"district_id": True, "name": True, "kind": True}
 _STATION = {"station_id": True, "name": True, "district_id": True, "style_id": True}
 _STYLE = {"style_id": True, "contest_ids": True}
 _CONTEST = {"contest_id": True, "name": True, "district_id": True, "seats": True,
             "alternates": True, "max_choices": False, "method": True, "tie_chain": False,
-            "lists": False, "candidates": True, "settings": False}
+            "lists": False, "candidates": True, "settings": False, "encoding": False}
 _SETTINGS = {"min_votes": False, "quota": False, "threshold": False, "independents": False,
              "alternate_rounding": False}
 _LIST = {"code": True, "name": True}
@@ -151,7 +152,9 @@ def _contest(obj, path: str) -> Contest:
                   max_choices=_int(obj.get("max_choices", seats), p("max_choices")),
                   method=_str(obj["method"], p("method")),
                   candidates=tuple(cands), lists=tuple(lists), tie_chain=tuple(tie_chain),
-                  settings=settings)
+                  settings=settings,
+                  encoding=(encoding_from_json(obj["encoding"], p("encoding"))
+                            if "encoding" in obj else None))
 
 
 _THRESHOLD = re.compile(r"(0|[1-9][0-9]{0,29})(/[1-9][0-9]{0,29})?\Z")
@@ -225,7 +228,8 @@ def manifest_from_json_obj(obj) -> Manifest:
                   signing_roles=(signing_roles_from_json(obj["signing_roles"])
                                  if "signing_roles" in obj else SigningRoles()),
                   supervisors=supervisors_from_json(obj.get("supervisors", [])),
-                  voting_window=voting_window_from_json(obj.get("voting_window")))
+                  voting_window=voting_window_from_json(obj.get("voting_window")),
+                  mix_servers=mix_servers_from_json(obj.get("mix_servers", [])))
 
 
 def _no_duplicate_keys(pairs):

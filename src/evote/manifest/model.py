@@ -26,6 +26,7 @@ from ..errors import ManifestError
 from .normalize import MAX_CODE_DIGITS, name_key
 from .result_settings import ResultSettings
 from .anchors import SigningRoles, VotingWindow, check_supervisors
+from .mix_servers import ENCODINGS, SLOTS, check_mix_servers, default_encoding
 
 VERSION = "evote-manifest/1"
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
@@ -217,6 +218,9 @@ class Contest:
     lists: Tuple[PartyList, ...] = ()
     tie_chain: Tuple[str, ...] = ()
     settings: ResultSettings = ResultSettings()   # result rules (result_settings.py)
+    # "per-candidate" or "slots" (mix_servers.py); None: the default for the candidate
+    # count (more than 200 candidates: slots). Always a str once constructed.
+    encoding: Optional[str] = None
     _index: dict = field(init=False, repr=False, compare=False)
     _members: dict = field(init=False, repr=False, compare=False)
 
@@ -275,8 +279,19 @@ class Contest:
                     raise manifest_error(
                         f"candidates[{i}].attributes",
                         f"candidate {c.code} needs an integer {attr!r} (it is in the tie chain)")
+        if self.encoding is None:
+            object.__setattr__(self, "encoding", default_encoding(n))
+        if self.encoding not in ENCODINGS:
+            raise manifest_error("encoding", f"encoding {self.encoding!r:.40} of contest "
+                                 f"{cid!r} is not one of {ENCODINGS}")
         object.__setattr__(self, "_index", {c.code: i for i, c in enumerate(self.candidates)})
         object.__setattr__(self, "_members", {k: tuple(v) for k, v in members.items()})
+
+    @property
+    def uses_slots(self) -> bool:
+        """True when ballots carry choice slots (mixed, then decrypted) rather than one
+        ciphertext per candidate (summed homomorphically)."""
+        return self.encoding == SLOTS
 
     @property
     def codes(self) -> Tuple[int, ...]:
@@ -376,6 +391,9 @@ class Manifest:
     signing_roles: SigningRoles = SigningRoles()
     supervisors: tuple = ()
     voting_window: Optional[VotingWindow] = None
+    # mix_servers.py: who mixes the slot contests, in mixing order (MixServer, at least
+    # one when a contest uses slots; empty otherwise)
+    mix_servers: tuple = ()
     _by: dict = field(init=False, repr=False, compare=False)
     _cache: dict = field(init=False, repr=False, compare=False)
 
@@ -397,6 +415,7 @@ class Manifest:
         object.__setattr__(self, "supervisors", check_supervisors(self.supervisors))
         if self.voting_window is not None and not isinstance(self.voting_window, VotingWindow):
             raise manifest_error("voting_window", "expected None or a VotingWindow")
+        object.__setattr__(self, "mix_servers", check_mix_servers(self.mix_servers))
         for fname, typ in (("districts", District), ("stations", Station),
                            ("contests", Contest), ("styles", BallotStyle)):
             object.__setattr__(self, fname, _check_list(getattr(self, fname), typ, fname))
@@ -414,6 +433,10 @@ class Manifest:
         contests = {x.contest_id: x for x in self.contests}
         styles = {x.style_id: x for x in self.styles}
         for i, c in enumerate(self.contests):
+            if c.uses_slots and not self.mix_servers:
+                raise manifest_error(f"contests[{i}].encoding",
+                                     f"contest {c.contest_id!r} uses slots but the manifest "
+                                     "names no mix server (mix_servers)")
             if c.district_id not in districts:
                 raise manifest_error(f"contests[{i}].district_id",
                                      f"contest {c.contest_id!r} is in unknown district "
@@ -473,6 +496,11 @@ class Manifest:
 
     def district(self, district_id: str) -> District:
         return self._get("district", district_id)
+
+    @property
+    def slot_contests(self) -> Tuple[Contest, ...]:
+        """The contests whose ballots carry choice slots, in manifest order."""
+        return tuple(c for c in self.contests if c.uses_slots)
 
     def station_contests(self, station_id: str) -> Tuple[Contest, ...]:
         """The contests on the ballot style of a station, in style order."""
