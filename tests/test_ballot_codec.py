@@ -73,7 +73,10 @@ def _fix_total(data):
     (_fix_total(RAW[:200]), "contest 0 ('c0') selections"),
     (_with(44, b"\x00"), "style id"),
     (_with(45, b"\xff"), "style id"),
-    (_with(49, b"\x00\x00"), "candidate count"),
+    # a 0 candidate count announces a slot contest (protocol.md 6.1): what follows is
+    # then read as its length and bytes, and refused here
+    (_with(49, b"\x00\x00"), "contest 0 ('c0') slot contest at offset 55"),
+    (_fix_total(RAW[:50]), "contest 0 ('c0') candidate count"),
     (_with(51, b"\x00\x04"), "max_choices"),
     (_with(51, b"\x00\x00"), "max_choices"),
     (_with(6, b"\x00\x03"), "contest 2 id"),

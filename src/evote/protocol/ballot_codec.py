@@ -13,6 +13,12 @@ All integers big-endian; every cryptographic field is exactly 32 bytes.
     45      S     style id (ASCII)
     then per contest, in the style's order:
             1     C = length of the contest id (1..255), then C bytes contest id (ASCII)
+          a slot contest (specs/protocol.md 6.1):
+            2     0 (no per-candidate records: announces a slot contest)
+            4     E = length of the slot contest (1 .. 2^24)
+            E     the slot contest, "EVSL" version 2 (slot_range_codec), its own contest
+                  id equal to the block's
+          a per-candidate contest:
             2     n = number of candidates (>= 1)
             2     L = max_choices (1 <= L <= n)
             288   per candidate, n times: a selection record
@@ -33,6 +39,7 @@ from evote.errors import EvoteTypeError, EvoteValueError, InvalidEncoding
 
 from .disjunctive import DisjunctiveProof
 from .encrypted_ballot import EncryptedBallot, EncryptedContest, EncryptedSelection
+from .slot_range_codec import SlotRangeContest, decode_range_contest, encode_range_contest
 
 MAGIC = b"EVBL"
 VERSION = 1
@@ -42,6 +49,9 @@ MAX_BALLOT_SIZE = 1 << 30
 
 _HEAD = struct.Struct(">4sBBHI")
 _U16 = struct.Struct(">H")
+_U32 = struct.Struct(">I")
+SLOT_MARK = 0                # the candidate count field of a slot contest's block
+MAX_SLOT_CONTEST = 1 << 24   # bytes of one slot contest (21 of 3,000 is about 3 KB)
 
 
 def range_proof_size(max_choices: int) -> int:
@@ -74,6 +84,9 @@ def encode_ballot(ballot: EncryptedBallot) -> bytes:
     _put_id(out, ballot.style_id, "style id")
     for c in ballot.contests:
         _put_id(out, c.contest_id, "contest id")
+        if isinstance(c, SlotRangeContest):
+            out.append(_slot_block(c))
+            continue
         rp = c.range_proof
         n, big_l = len(c.selections), rp.branches
         if not 1 <= big_l <= n <= 0xFFFF:
@@ -93,6 +106,38 @@ def encode_ballot(ballot: EncryptedBallot) -> bytes:
         out.extend(fields)
     body = b"".join(out)
     return _HEAD.pack(MAGIC, VERSION, 0, n_contests, HEADER_SIZE + len(body)) + body
+
+
+def _slot_block(c: SlotRangeContest) -> bytes:
+    """u16 0 || u32 E || the E bytes of the slot contest (EVSL version 2)."""
+    try:
+        raw = encode_range_contest(c)
+    except EvoteTypeError as exc:
+        raise EvoteValueError(f"contest {c.contest_id!r}: {exc}") from None
+    if len(raw) > MAX_SLOT_CONTEST:
+        raise EvoteValueError(f"contest {c.contest_id!r}: slot contest of {len(raw)} bytes "
+                              f"(at most {MAX_SLOT_CONTEST})")
+    return _U16.pack(SLOT_MARK) + _U32.pack(len(raw)) + raw
+
+
+def _read_slot_contest(rd: "_Reader", cid: str, where: str) -> SlotRangeContest:
+    """The slot contest after its block's 0 candidate count; InvalidEncoding names the
+    offset in the ballot (the slot codec's own offsets are relative to its first byte)."""
+    size = _U32.unpack(rd.take(4, f"{where} slot contest length"))[0]
+    if not 1 <= size <= MAX_SLOT_CONTEST:
+        raise InvalidEncoding(f"ballot bytes: {where} slot contest length at offset "
+                              f"{rd.pos - 4} is {size}, not in [1, {MAX_SLOT_CONTEST}]")
+    start = rd.pos
+    raw = rd.take(size, f"{where} slot contest")
+    try:
+        sc = decode_range_contest(raw)
+    except InvalidEncoding as exc:
+        raise InvalidEncoding(f"ballot bytes: {where} slot contest at offset {start} "
+                              f"(offsets below are from there): {exc}") from None
+    if sc.contest_id != cid:
+        raise InvalidEncoding(f"ballot bytes: {where} slot contest at offset {start} "
+                              f"names contest {sc.contest_id!r}, not its block's {cid!r}")
+    return sc
 
 
 class _Reader:
@@ -160,10 +205,10 @@ def decode_ballot(data: bytes) -> EncryptedBallot:
         cid = rd.ident(f"{where} id")
         where = f"contest {k} ({cid!r})"
         n = _U16.unpack(rd.take(2, f"{where} candidate count"))[0]
+        if n == SLOT_MARK:
+            contests.append(_read_slot_contest(rd, cid, where))
+            continue
         big_l = _U16.unpack(rd.take(2, f"{where} max_choices"))[0]
-        if n == 0:
-            raise InvalidEncoding(f"ballot bytes: {where} candidate count at offset "
-                                  f"{rd.pos - 4} is 0")
         if not 1 <= big_l <= n:
             raise InvalidEncoding(f"ballot bytes: {where} max_choices at offset {rd.pos - 2} "
                                   f"is {big_l}, not in [1, {n}]")

@@ -8,7 +8,10 @@ encryption), then encrypts with fresh randomness from os.urandom. The inner entr
 encrypt_plaintext(..., rng) takes the randomness source, so test vectors replay exactly
 (seeded_rng gives a deterministic one; never use it for a real election).
 
-Per contest with n candidates and L = max_choices, in this order:
+A slot contest (manifest encoding "slots") is encrypted by
+slot_range.encrypt_range_slots (specs/slot-ballot.md: its randomness is read from rng in
+the order that spec gives) and its secrets are the slot opening. Per per-candidate
+contest with n candidates and L = max_choices, in this order:
   1. selection i (0 <= i < n): nonce r_i, ciphertext (r_i*G, m_i*G + r_i*K), 0/1 proof;
   2. blank indicator b (1 when nothing was chosen): nonce r_b, ciphertext, 0/1 proof;
   3. range proof that (sum alpha_i + L*alpha_b, sum beta_i + L*beta_b), which encrypts
@@ -34,7 +37,8 @@ from . import disjunctive
 from .ballot import Code, PlaintextBallot, PlaintextContest, plaintext_ballot
 from .context import check_context
 from .encrypted_ballot import (BALLOT_ID_SIZE, BallotSecrets, ContestSecrets, EncryptedBallot,
-                               EncryptedContest, EncryptedSelection)
+                               EncryptedContest, EncryptedSelection, SlotContestSecrets)
+from . import slot_range
 from .proof_statements import blank_statement, contest_statement, selection_statement
 from .proof_statements import BLANK_TAG, CONTEST_TAG, SELECTION_TAG
 
@@ -188,6 +192,15 @@ def encrypt_plaintext(context, manifest, plaintext: PlaintextBallot, ballot_id: 
     contests, secrets = [], []
     for plain in plaintext.contests:
         contest = manifest.contest(plain.contest_id)
+        if contest.uses_slots:   # specs/slot-ballot.md: marks, slots, one range proof
+            try:
+                rc, opening = slot_range.encrypt_range_slots(context, contest, plain,
+                                                             ballot_id, rng)
+            except EvoteValueError as exc:
+                raise type(exc)(f"contest {plain.contest_id!r}: {exc}") from None
+            contests.append(rc)
+            secrets.append(SlotContestSecrets(contest.contest_id, plain.selected, opening))
+            continue
         size = contest_randomness_size(len(contest.candidates), contest.max_choices)
         rand = rng(size)
         if not isinstance(rand, bytes):

@@ -1,8 +1,10 @@
 """The encrypted ballot (public) and the ballot secrets (private), as immutable objects.
 
 EncryptedBallot is what the kiosk publishes: ballot id, style id and, per contest of the
-style (in style order), one ciphertext per candidate with its 0/1 proof, the blank
-indicator's ciphertext with its 0/1 proof, and the contest's range proof. Every crypto
+style (in style order), either (a per-candidate contest, EncryptedContest) one ciphertext
+per candidate with its 0/1 proof, the blank indicator's ciphertext with its 0/1 proof,
+and the contest's range proof, or (a slot contest, SlotRangeContest of slot_range_codec)
+max_choices slot ciphertexts with one aggregated range proof (specs/slot-ballot.md). Every crypto
 field is held as its raw 32-byte encoding, exactly as on the wire: it is checked by the
 verifier (verify_ballot), not on construction (a raw wire type, like a compressed point).
 
@@ -20,6 +22,7 @@ from evote.hashing import U64_MAX  # a revealed code is a u64 on the wire (chall
 
 from .disjunctive import DisjunctiveProof
 from .elgamal import Ciphertext
+from .slot_range_codec import SlotRangeContest
 
 BALLOT_ID_SIZE = 32
 
@@ -55,6 +58,14 @@ class EncryptedContest(NamedTuple):
             self.blank.alpha + self.blank.beta
 
 
+CONTEST_TYPES = (EncryptedContest, SlotRangeContest)
+
+
+def is_slot_contest(enc) -> bool:
+    """True for a contest block carried as choice slots."""
+    return isinstance(enc, SlotRangeContest)
+
+
 @dataclass(frozen=True)
 class EncryptedBallot:
     """The public encrypted ballot. to_bytes()/from_bytes() are the wire format
@@ -70,9 +81,30 @@ class EncryptedBallot:
         if not isinstance(self.style_id, str):
             raise EvoteTypeError("EncryptedBallot: style_id must be str")
         if not isinstance(self.contests, (tuple, list)) or \
-                not all(isinstance(c, EncryptedContest) for c in self.contests):
-            raise EvoteTypeError("EncryptedBallot: contests must be a tuple of EncryptedContest")
+                not all(isinstance(c, CONTEST_TYPES) for c in self.contests):
+            raise EvoteTypeError("EncryptedBallot: contests must be a tuple of EncryptedContest "
+                                 "or SlotRangeContest")
         object.__setattr__(self, "contests", tuple(self.contests))
+
+    def per_candidate_contests(self) -> Tuple[EncryptedContest, ...]:
+        """The contests summed homomorphically (one ciphertext per candidate)."""
+        return tuple(c for c in self.contests if isinstance(c, EncryptedContest))
+
+    def slot_contests(self) -> Tuple[SlotRangeContest, ...]:
+        """The contests carried as choice slots (mixed, then decrypted)."""
+        return tuple(c for c in self.contests if isinstance(c, SlotRangeContest))
+
+    def ciphertext_alphas(self) -> Tuple[bytes, ...]:
+        """Every ciphertext's alpha encoding, in ballot order: per contest, a per-candidate
+        contest's selections then its blank indicator, a slot contest's slots 1..L (the
+        keys of the record-wide duplicate-ciphertext check, V9)."""
+        out = []
+        for c in self.contests:
+            if isinstance(c, SlotRangeContest):
+                out.extend(ct[:32] for ct in c.ciphertexts)
+            else:
+                out.extend(s.alpha for s in (*c.selections, c.blank))
+        return tuple(out)
 
     def contest(self, contest_id: str) -> EncryptedContest:
         for c in self.contests:
@@ -119,6 +151,28 @@ class ContestSecrets:
 
 
 @dataclass(frozen=True, repr=False)
+class SlotContestSecrets:
+    """A slot contest's secrets: the chosen candidate codes (candidate order) and the
+    slot opening (slot_range.SlotOpening: the L slot values and nonces), which
+    reproduces the slot ciphertexts exactly (slot_range.check_slot_opening)."""
+
+    contest_id: str
+    selected: Tuple[int, ...]
+    opening: object
+
+    def __post_init__(self):
+        if not isinstance(self.contest_id, str):
+            raise EvoteTypeError("SlotContestSecrets: contest_id must be str")
+        if not isinstance(self.selected, tuple) or not all(
+                isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= U64_MAX for c in self.selected):
+            raise EvoteTypeError(f"SlotContestSecrets {self.contest_id!r}: selected must be a "
+                                 "tuple of codes (int, 0 .. 2**64 - 1)")
+
+    def __repr__(self) -> str:
+        return f"SlotContestSecrets({self.contest_id!r}, <hidden>)"
+
+
+@dataclass(frozen=True, repr=False)
 class BallotSecrets:
     """Everything needed to open a ballot. Never published except in a challenge."""
 
@@ -132,8 +186,9 @@ class BallotSecrets:
         if not isinstance(self.style_id, str):
             raise EvoteTypeError("BallotSecrets: style_id must be str")
         if not isinstance(self.contests, tuple) or \
-                not all(isinstance(c, ContestSecrets) for c in self.contests):
-            raise EvoteTypeError("BallotSecrets: contests must be a tuple of ContestSecrets")
+                not all(isinstance(c, (ContestSecrets, SlotContestSecrets)) for c in self.contests):
+            raise EvoteTypeError("BallotSecrets: contests must be a tuple of ContestSecrets "
+                                 "or SlotContestSecrets")
 
     def __repr__(self) -> str:
         return f"BallotSecrets({self.ballot_id.hex()}, <hidden>)"

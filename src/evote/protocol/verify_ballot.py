@@ -24,6 +24,12 @@ also returns the homomorphic sums of the counted ballots' ciphertexts, taken fro
 points the MSM decodes anyway (the verifier's tally recomputation, V11, at no extra
 decoding); on any failure it raises like verify_ballots_batch and makes no sums.
 
+Slot contests (manifest encoding "slots", specs/slot-ballot.md) are checked by
+slot_range: one by one in the exact path's contest order, in batch by ONE
+verify_range_slots_batch per contest over the batch's ballots; they have no homomorphic
+sums (their slots are mixed, then decrypted). A ballot whose contest has the other
+encoding than the manifest's is refused by the structure check.
+
 Everything here is public data: Python ints mod l, variable-time C routines.
 """
 from __future__ import annotations
@@ -39,7 +45,9 @@ from evote.group import (Point, Scalar, aggregate_vartime, double_mul_vartime,
                          msm_colsum_vartime_raw, msm_vartime_raw)
 
 from .disjunctive import DisjunctiveProof, challenge_int
-from .encrypted_ballot import BALLOT_ID_SIZE, EncryptedBallot
+from .encrypted_ballot import BALLOT_ID_SIZE, EncryptedBallot, EncryptedContest, is_slot_contest
+from .slot_range import verify_range_slots, verify_range_slots_batch
+from .slot_ballot import SlotBatchError
 from evote.hashing import HashPrefix, digest64, text, u64
 from evote.manifest import Manifest
 
@@ -126,6 +134,13 @@ def _structure(manifest, ballot) -> List[_Contest]:
     for enc in ballot.contests:
         contest = manifest.contest(enc.contest_id)
         where = f"ballot {bid}: contest {enc.contest_id!r}"
+        if is_slot_contest(enc) != contest.uses_slots:
+            raise InvalidProof(f"{where}: the manifest's encoding is {contest.encoding!r}, the "
+                               "ballot carries " + ("choice slots" if is_slot_contest(enc)
+                                                    else "per-candidate ciphertexts"))
+        if is_slot_contest(enc):   # slot_range checks its shape (W1-W2) and proofs
+            out.append(_Contest(enc, contest, where))
+            continue
         n = len(contest.candidates)
         if len(enc.selections) != n:
             raise InvalidProof(f"{where}: {len(enc.selections)} selections, the contest has "
@@ -201,7 +216,13 @@ def verify_ballot(context, manifest, ballot: EncryptedBallot, *, exact: bool = F
         except InvalidProof as e:
             raise _first_fault(context, manifest, ballot, e) from None
         if _msm_is_identity([prepared], context.joint_key.to_bytes()):
-            return
+            try:
+                for enc in ballot.slot_contests():
+                    verify_range_slots(context, manifest.contest(enc.contest_id),
+                                       ballot.ballot_id, enc)
+                return
+            except InvalidProof as e:   # the exact path names the first fault
+                raise _first_fault(context, manifest, ballot, e) from None
     _verify_exact(context, manifest, ballot)
     if not exact:  # unreachable: a sum of true equations is the identity
         raise InvalidProof(f"ballot {_bid(ballot)}: the ballot's weighted equation fails")
@@ -223,6 +244,9 @@ def _verify_exact(context, manifest, ballot: EncryptedBallot) -> None:
     base, bid, k_bytes = context.base_hash, ballot.ballot_id, context.joint_key.to_bytes()
     for ct in contests:
         enc, contest, where = ct
+        if is_slot_contest(enc):
+            verify_range_slots(context, contest, bid, enc)
+            continue
         cid = enc.contest_id
         n = len(contest.candidates)
         for i, sel in enumerate(enc.selections):
@@ -275,7 +299,7 @@ def _prepare(context, manifest, ballot) -> _Prepared:
     one C call; the range proof's few terms are computed here. A commitment's coefficient
     is its weight itself: 16 random bytes then 16 zero bytes (little-endian).
     """
-    contests = _structure(manifest, ballot)
+    contests = [c for c in _structure(manifest, ballot) if not is_slot_contest(c.enc)]
     base, bid = context.base_hash, ballot.ballot_id
     n_w = sum(4 * (len(c.enc.selections) + 1) + 2 * c.contest.max_choices for c in contests)
     rnd = os.urandom(WEIGHT_BYTES * n_w)
@@ -371,7 +395,7 @@ def _msm_is_identity(items: Sequence[_Prepared], k_bytes: bytes) -> bool:
 def _column_template(manifest, ballot) -> Tuple[Tuple[str, int], ...]:
     """The ballot's contests as (contest id, n candidates), in its (checked) order."""
     return tuple((c.contest_id, len(manifest.contest(c.contest_id).candidates))
-                 for c in ballot.contests)
+                 for c in ballot.contests if isinstance(c, EncryptedContest))
 
 
 _NONE = -1
@@ -455,6 +479,7 @@ def _verify(context, manifest, ballots, counted):
         bisect(group[:half])
         bisect(group[half:])
 
+    _verify_slots(context, manifest, ballots, ready, failures)
     sums = None
     cols = None if counted is None or failures or not ready else \
         _batch_columns(manifest, ballots, ready, counted)
@@ -472,8 +497,39 @@ def _verify(context, manifest, ballots, counted):
             sums = {cid: flat[off:off + w] for cid, (off, w) in offsets.items()}
         else:
             failing(ready)
+    once = {}   # a ballot failing in both its slot and its per-candidate contests: once
+    for f in failures:
+        once.setdefault(f.index, f)
+    failures[:] = list(once.values())
     failures.sort(key=lambda f: f.index)
     return failures, sums
+
+
+def _verify_slots(context, manifest, ballots, ready, failures) -> None:
+    """The slot contests of the ready ballots: ONE verify_range_slots_batch per contest;
+    each failing ballot is added to `failures` with the exact path's first fault."""
+    groups: dict = {}   # contest id -> [ballot index]
+    for idx, _ in ready:
+        for enc in ballots[idx].slot_contests():
+            groups.setdefault(enc.contest_id, []).append(idx)
+    bad = set()
+    for cid, idxs in groups.items():
+        contest = manifest.contest(cid)
+        items = [(ballots[i].ballot_id, ballots[i].contest(cid)) for i in idxs]
+        try:
+            verify_range_slots_batch(context, contest, items)
+        except SlotBatchError as exc:
+            located = [idxs[f.index] for f in exc.failures if 0 <= f.index < len(idxs)]
+            bad.update(located or idxs)   # not located (2^-128 or a bug): every item
+        except InvalidProof:
+            bad.update(idxs)
+    for idx in sorted(bad):
+        try:
+            _verify_exact(context, manifest, ballots[idx])
+            err = InvalidProof(f"ballot {_bid(ballots[idx])}: the slot batch equation fails")
+        except InvalidProof as e:
+            err = e
+        failures.append(BallotFailure(idx, ballots[idx].ballot_id, err))
 
 
 def verify_ballots_batch(context, manifest, ballots: Sequence[EncryptedBallot]) -> int:
@@ -510,7 +566,7 @@ def _sums_apart(manifest, ballots, counted) -> dict:
     """The sums of verify_ballots_batch_summed by aggregate_vartime, per contest."""
     rows: dict = {}
     for ballot, c in zip(ballots, counted):
-        for enc in ballot.contests:
+        for enc in ballot.per_candidate_contests():
             rows.setdefault(enc.contest_id, [])
             if c:
                 rows[enc.contest_id].append(enc.ciphertexts_bytes())
