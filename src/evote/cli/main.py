@@ -30,6 +30,7 @@ COMMANDS = {
     "guardian": "evote.cli.guardian:guardian",
     "kiosk": "evote.cli.kiosk:kiosk",
     "manifest": "evote.cli.manifest:manifest",
+    "mix": "evote.cli.mix:mix",
     "official": "evote.cli.official:official",
     "package": "evote.cli.package:package",
     "results": "evote.cli.results:results",

@@ -22,6 +22,9 @@ TALLY = "tally/encrypted.json"     # encrypted station and district tallies
 DECRYPTION = "tally/decryption.json"  # decryption shares and proofs per district tally
 LOT = "tally/lot.json"             # the lot ciphertext's shares, point and seed (V12)
 RESULTS = "results/results.json"   # counts, winners, alternates, ties
+MIX_DIR = "mix"                # mix/<contest_id>/...: a slot contest's mix input and mixes
+                               # (specs/mix.md), only when the manifest has a slot contest
+MIX_INPUT_NAME = "input.bin"   # mix/<contest_id>/input.bin, written by evote tally
 REPORTS_DIR = "reports"        # the reports people read (specs/record.md section 1.1):
                                # not covered by the root (they show it), checked by V18
 REPORT_HTML = "reports/results.html"   # the results page
@@ -50,6 +53,34 @@ def declaration_path(station_id: str) -> str:
 
 def fallback_path(station_id: str) -> str:
     return f"{FALLBACK_DIR}/{station_id}.json"
+
+
+def mix_input_path(contest_id: str) -> str:
+    """mix/<contest_id>/input.bin: the slot ciphertexts the first mix shuffles."""
+    return f"{MIX_DIR}/{contest_id}/{MIX_INPUT_NAME}"
+
+
+def mix_file_path(contest_id: str, k: int, mix_id: str) -> str:
+    """mix/<contest_id>/<k>-<mix_id>.bin: the k-th mix of the contest (specs/mix.md 3)."""
+    return f"{MIX_DIR}/{contest_id}/{k}-{mix_id}.bin"
+
+
+_MIX_NAME = re.compile(r"^([1-9][0-9]{0,9})-(.+)\.bin$")
+
+
+def parse_mix_path(path: str):
+    """("input", contest_id) for mix/<C>/input.bin, ("mix", contest_id, k, mix_id) for
+    mix/<C>/<k>-<mix_id>.bin (k decimal, no leading zero), else None. Other files
+    under mix/<C>/ (the slot decryption's, specs/slot-decryption.md) are not named here."""
+    parts = path.split("/")
+    if len(parts) != 3 or parts[0] != MIX_DIR or not is_safe_id(parts[1]):
+        return None
+    if parts[2] == MIX_INPUT_NAME:
+        return ("input", parts[1])
+    m = _MIX_NAME.match(parts[2])
+    if m and is_safe_id(m.group(2)):
+        return ("mix", parts[1], int(m.group(1)), m.group(2))
+    return None
 
 
 def report_contest_csv_path(contest_id: str) -> str:
