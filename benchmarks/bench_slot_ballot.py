@@ -1,27 +1,26 @@
-"""The choice-slot ballot (specs/slot-ballot.md), version 1 (bit decomposition) and
-version 2 (one aggregated range proof), beside today's per-candidate ballot of the same
-contest, all measured in the same run.
+"""The choice-slot ballot elections use (specs/slot-ballot.md: slot ciphertexts with one
+aggregated range proof) beside today's per-candidate ballot of the same contest, measured
+in the same run.
 
     PYTHONPATH=src python benchmarks/bench_slot_ballot.py              # 21 of 3,000
     PYTHONPATH=src python benchmarks/bench_slot_ballot.py --n 200 --choices 21 --quick
 
 One plurality contest of N candidates with L choices; every ballot chooses L candidates
 (a full ballot: the per-candidate ballot costs the same whatever is chosen; the slot
-ballot too, since blank slots hold empty marks). What is timed, per ballot, min over
-rounds, CPU time of this process (time.process_time; --wall for perf_counter):
-- encrypt: slot_ballot.encrypt_slots (v1: marks drawn, L*b bit ciphertexts with 0/1
-  proofs), slot_range.encrypt_range_slots (v2: marks, L slot ciphertexts, the range
-  proof and the link) and encrypt.encrypt_ballot (N + 1 ciphertexts with 0/1 proofs);
-- verify one by one: verify_slots, verify_range_slots (every equation on its own) and
-  verify_ballot;
-- verify in batch: verify_slots_batch / verify_range_slots_batch / verify_ballots_batch
-  over B ballots in ONE MSM,
-  per ballot (D distinct ballots repeated B / D times: the verifier treats every copy
-  independently, own weights, own hashes, every point decoded again);
-- size: the wire bytes (SlotContest / SlotRangeContest / EncryptedBallot .to_bytes()).
+ballot too, since empty slots hold marks). What is timed, per ballot, min over rounds,
+CPU time of this process (time.process_time; --wall for perf_counter):
+- encrypt: slot_range.encrypt_range_slots (marks, L slot ciphertexts, the range proof and
+  the link), split into its vote-independent part (slot_range.precompute, which a kiosk
+  runs before the voter arrives) and the online part (from the choice to the ballot);
+  encrypt.encrypt_ballot (N + 1 ciphertexts with 0/1 proofs);
+- verify one by one: verify_range_slots (every equation on its own) and verify_ballot;
+- verify in batch: verify_range_slots_batch / verify_ballots_batch over B ballots in ONE
+  MSM, per ballot (D distinct ballots repeated B / D times: the verifier treats every
+  copy independently, own weights, own hashes, every point decoded again);
+- size: the wire bytes (SlotRangeContest / EncryptedBallot .to_bytes()).
 Targets of issue 15 (21 of 3,000): ballot <= 4 KB, encryption < 20 ms, batch validity
-< 1 ms per ballot (spec sections 9 and 10.9); the last column says, for v2, which are met
-and by how much the others are missed.
+< 1 ms per ballot (spec section 12); the last column says which are met and by how much
+the others are missed.
 """
 import os as _os
 _os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # no BLAS pool spinning in the CPU clock
@@ -37,8 +36,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
 from ballot_support import make_context, make_manifest  # noqa: E402
 from evote.protocol.ballot import contest_selection  # noqa: E402
 from evote.protocol.encrypt import encrypt_ballot  # noqa: E402
-from evote.protocol.slot_ballot import (encrypt_slots, slot_shape, verify_slots,  # noqa: E402
-                                        verify_slots_batch)
+from evote.protocol.slot_ballot import slot_shape  # noqa: E402
 from evote.protocol.slot_range import (encrypt_range_slots, verify_range_slots,  # noqa: E402
                                        verify_range_slots_batch)
 from evote.protocol.verify_ballot import verify_ballot, verify_ballots_batch  # noqa: E402
@@ -70,18 +68,6 @@ def measure(n: int, choices: int, batch: int, distinct: int, per_candidate_batch
     bids = [bytes([i % 256, i // 256]) + bytes(30) for i in range(distinct)]
     out = {"n": n, "choices": choices, "bits": slot_shape(contest).bits}
 
-    # slot ballot
-    made = [encrypt_slots(ctx, contest, plain, b)[0] for b in bids]
-    out["slot_size"] = len(made[0].to_bytes())
-    out["slot_encrypt"] = _best(lambda: encrypt_slots(ctx, contest, plain, bids[0]), rounds,
-                                clock)
-    out["slot_verify_one"] = _best(lambda: verify_slots(ctx, contest, bids[0], made[0]),
-                                   rounds, clock)
-    items = [(bids[i % distinct], made[i % distinct]) for i in range(batch)]
-    out["slot_batch"] = _best(lambda: verify_slots_batch(ctx, contest, items), rounds,
-                              clock) / batch
-    out["slot_batch_size"] = batch
-
     # version 2: one aggregated range proof
     made2 = [encrypt_range_slots(ctx, contest, plain, b)[0] for b in bids]
     out["range_size"] = len(made2[0].to_bytes())
@@ -92,6 +78,7 @@ def measure(n: int, choices: int, batch: int, distinct: int, per_candidate_batch
     items2 = [(bids[i % distinct], made2[i % distinct]) for i in range(batch)]
     out["range_batch"] = _best(lambda: verify_range_slots_batch(ctx, contest, items2), rounds,
                                clock) / batch
+    out["slot_batch_size"] = batch
 
     # today's per-candidate ballot of the same contest, same choices
     pc = [encrypt_ballot(ctx, manifest, "s", {"c0": codes}, b)[0]
@@ -114,21 +101,19 @@ def table(r: dict) -> str:
     def verdict(value, target):
         return "met" if value <= target else f"missed, {value / target:.1f}x over"
     rows = [
-        ("ballot bytes", f"{r['slot_size']:,}", f"{r['range_size']:,}", f"{r['pc_size']:,}",
+        ("ballot bytes", f"{r['range_size']:,}", f"{r['pc_size']:,}",
          f"<= {TARGETS['size']:,}", verdict(r["range_size"], TARGETS["size"])),
-        ("encrypt", ms(r["slot_encrypt"]), ms(r["range_encrypt"]), ms(r["pc_encrypt"]),
+        ("encrypt", ms(r["range_encrypt"]), ms(r["pc_encrypt"]),
          "< 20 ms", verdict(r["range_encrypt"], TARGETS["encrypt"])),
-        ("verify one by one", ms(r["slot_verify_one"]), ms(r["range_verify_one"]),
-         ms(r["pc_verify_one"]), "", ""),
-        (f"verify in batch, per ballot (B = {r['slot_batch_size']} / {r['slot_batch_size']}"
-         f" / {r['pc_batch_size']})", ms(r["slot_batch"]), ms(r["range_batch"]),
+        ("verify one by one", ms(r["range_verify_one"]), ms(r["pc_verify_one"]), "", ""),
+        (f"verify in batch, per ballot (B = {r['slot_batch_size']} / {r['pc_batch_size']})",
+         ms(r["range_batch"]),
          ms(r["pc_batch"]), "< 1 ms", verdict(r["range_batch"], TARGETS["batch"])),
     ]
-    head = (f"{r['choices']} of {r['n']:,} candidates (b = {r['bits']}): v1 = "
-            f"{r['choices'] * r['bits']} bit proofs, v2 = one range proof, per-candidate = "
-            f"{r['n'] + 1} proofs; same run\n")
-    lines = ["| | slot v1 (bits) | slot v2 (range proof) | per-candidate | target | v2 |",
-             "|---|---|---|---|---|---|"]
+    head = (f"{r['choices']} of {r['n']:,} candidates (b = {r['bits']}): slots = one range "
+            f"proof, per-candidate = {r['n'] + 1} proofs; same run\n")
+    lines = ["| | slots (range proof) | per-candidate | target | slots |",
+             "|---|---|---|---|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return head + "\n".join(lines)
 
@@ -154,7 +139,7 @@ def test_bench_slot_ballot_quick():
     """Under pytest (benchmarks/ only, not the default suite): a small shape, the table."""
     r = measure(200, 21, 20, 2, 2, 1, False)
     print("\n" + table(r))
-    assert r["range_size"] < r["slot_size"] < r["pc_size"]
+    assert r["range_size"] < r["pc_size"]
 
 
 if __name__ == "__main__":

@@ -45,33 +45,35 @@ def test_same_bytes_as_the_reference_and_cross_verification(cid, codes):
     contest = MANIFEST.contest(cid)
     sh = slot_shape(contest)
     seed = f"range {cid} {codes}".encode()
-    rc, values = encrypt_range_slots(CTX, contest, contest_selection(contest, codes), BID,
-                                     seeded_rng(seed))
+    rc, opening = encrypt_range_slots(CTX, contest, contest_selection(contest, codes), BID,
+                                      seeded_rng(seed))
+    values = opening.values
     rng = seeded_rng(seed)
     positions = [i + 1 for i, c in enumerate(contest.candidates) if c.code in codes]
-    ref_values = ref_slots.draw_values(tuple(sh), positions, rng)
+    ref_values = ref_slots.draw_values(tuple(sh)[:3], positions, rng)
     assert tuple(ref_values) == values
     gaps = [v - p - 1 for v, p in zip(values, (0,) + values[:-1])]
-    wire = ref.prove(K_ENC, CTX.base_hash, BID, cid, tuple(sh), gaps,
+    wire = ref.prove(K_ENC, CTX.base_hash, BID, cid, tuple(sh)[:3], gaps,
                      rng(randomness_size(sh)))
     assert rc.to_bytes() == wire
-    assert ref.verify(K_ENC, CTX.base_hash, BID, cid, tuple(sh), wire) == (True, "")
+    assert ref.verify(K_ENC, CTX.base_hash, BID, cid, tuple(sh)[:3], wire) == (True, "")
     verify_range_slots(CTX, contest, BID, decode_range_contest(wire))
     for ct, v in zip(rc.ciphertexts, values):
         assert _decrypt(ct) == _gv(v)
 
 
-@pytest.mark.parametrize("gaps", [(0, -1), (-1, 1), (2, -2), (0, 4)])
+@pytest.mark.parametrize("gaps", [(0, -1), (-1, 1), (2, -2), (0, 2 ** 24)])
 def test_forged_gaps_refused_by_both(gaps):
     """(0, -1): a candidate twice; (-1, 1): v_1 = 0, outside the contest; (2, -2):
-    unsorted; (0, 4): a gap of 2^b. Each puts a non-bit in a_L."""
+    unsorted; (0, 2^24): a gap of 2^b. Each puts a non-bit in a_L."""
     contest = MANIFEST.contest("c2")
     sh = slot_shape(contest)
     rand = seeded_rng(b"forge " + bytes(str(gaps), "ascii"))(randomness_size(sh))
     rc = prove_gaps(CTX, "c2", sh, list(gaps), BID, rand)
     wire = rc.to_bytes()
-    assert wire == ref.prove(K_ENC, CTX.base_hash, BID, "c2", tuple(sh), list(gaps), rand)
-    assert ref.verify(K_ENC, CTX.base_hash, BID, "c2", tuple(sh), wire) == (False, "W6 t-hat")
+    assert wire == ref.prove(K_ENC, CTX.base_hash, BID, "c2", tuple(sh)[:3], list(gaps), rand)
+    assert ref.verify(K_ENC, CTX.base_hash, BID, "c2", tuple(sh)[:3], wire) == \
+        (False, "W6 t-hat")
     with pytest.raises(InvalidProof, match="W6 equation t-hat fails"):
         verify_range_slots(CTX, contest, BID, rc)
     with pytest.raises(SlotBatchError, match="W6 equation t-hat fails"):
@@ -89,9 +91,9 @@ def test_ciphertexts_that_do_not_match_the_commitments_refused_by_the_link(value
     rand = seeded_rng(b"link " + bytes(str(values), "ascii"))(randomness_size(sh))
     rc = prove_gaps(CTX, "c2", sh, [0, 0], BID, rand, values=list(values))
     wire = rc.to_bytes()
-    assert wire == ref.prove(K_ENC, CTX.base_hash, BID, "c2", tuple(sh), [0, 0], rand,
+    assert wire == ref.prove(K_ENC, CTX.base_hash, BID, "c2", tuple(sh)[:3], [0, 0], rand,
                              values=list(values))
-    assert ref.verify(K_ENC, CTX.base_hash, BID, "c2", tuple(sh), wire) == \
+    assert ref.verify(K_ENC, CTX.base_hash, BID, "c2", tuple(sh)[:3], wire) == \
         (False, "W6 link 2")
     with pytest.raises(InvalidProof, match="W6 equation link 2"):
         verify_range_slots(CTX, contest, BID, rc)
@@ -117,23 +119,25 @@ def honest_ballots(draw):
 @given(honest_ballots())
 def test_honest_ballots_verify_and_decrypt(case):
     contest, codes, bid = case
-    rc, values = encrypt_range_slots(CTX, contest, contest_selection(contest, codes), bid)
+    rc, opening = encrypt_range_slots(CTX, contest, contest_selection(contest, codes), bid)
+    values = opening.values
     verify_range_slots(CTX, contest, bid, rc)
     assert verify_range_slots_batch(CTX, contest, [(bid, rc), (bid, rc)]) == 2
     assert decode_range_contest(rc.to_bytes()) == rc
     positions = sorted(i + 1 for i, c in enumerate(contest.candidates) if c.code in codes)
-    assert list(values[:len(codes)]) == positions
+    head = positions or [len(contest.candidates) + 1]       # a blank ballot: N + 1
+    assert list(values[:len(head)]) == head
     lo, hi = slot_shape(contest).marks
-    assert all(lo <= v <= hi for v in values[len(codes):])
+    assert all(lo <= v <= hi for v in values[len(head):])
     for ct, v in zip(rc.ciphertexts, values):
         assert _decrypt(ct) == _gv(v)
 
 
 def test_size_for_tehran_shape():
     shape = shape_for(3000, 21)
-    assert vector_length(21, shape.bits) == 256
+    assert vector_length(21, shape.bits) == shape.length == 512
     rc = encrypt_range_values(CTX, "c0", shape, list(range(1, 22)), BID, os.urandom)
-    assert len(rc.to_bytes()) == 10 + 2 + 96 * 21 + 32 * (15 + 2 * 8) == 3020
+    assert len(rc.to_bytes()) == 10 + 2 + 96 * 21 + 32 * (15 + 2 * 9) == 3084
 
 
 @FAST
@@ -201,7 +205,7 @@ def test_batch_names_every_failing_item():
 
 def test_kiosk_refuses_invalid_values_and_codec_refusals():
     shape = shape_for(9, 3)
-    for values in ([2, 2, 5], [5, 2, 7], [0, 1, 2], [1, 2, 17], [1, 2]):
+    for values in ([2, 2, 5], [5, 2, 7], [0, 1, 2], [1, 2, 2 ** 24 + 1], [1, 10, 11], [1, 2]):
         with pytest.raises(EvoteValueError):
             encrypt_range_values(CTX, "c0", shape, values, BID, os.urandom)
     wire = encrypt_range_values(CTX, "c0", shape, draw_values(shape, [], os.urandom), BID,

@@ -1,26 +1,30 @@
-"""The choice-slot contest with ONE aggregated range proof (specs/slot-ballot.md section 10,
-wire version 2): L slot ciphertexts, L gap commitments, a Bulletproofs range proof that
-every gap is a b-bit number, and a Sigma proof linking each commitment to its gap
-ciphertext.
+"""The choice-slot contest's validity proof (specs/slot-ballot.md): L slot ciphertexts,
+L gap commitments, a Bulletproofs range proof that every gap is a b-bit number, and a
+Sigma proof linking each commitment to its gap ciphertext (wire version 2).
 
-    encrypt_range_slots(context, contest, plain, ballot_id[, rng]) -> (SlotRangeContest, values)
+    precompute(context, contest[, rng]) -> SlotPrecomputation     before the voter; once
+    encrypt_range_slots(context, contest, plain, ballot_id[, rng, precomputed])
+        -> (SlotRangeContest, SlotOpening)
+    slot_ciphertexts(rc) -> S_1..S_L (64 bytes each): what the mix shuffles
     verify_range_slots(context, contest, ballot_id, rc)      raises InvalidProof (W1-W6)
     verify_range_slots_batch(context, contest, items)        one MSM; SlotBatchError
 
-Invariant (section 10.7): when the proof verifies, each gap d_j = v_j - v_{j-1} - 1 is in
+Invariant (section 10.1): when the proof verifies, each gap d_j = v_j - v_{j-1} - 1 is in
 [0, 2^b), so the slot values are strictly increasing in [1, L*2^b]: distinct, at most L
-candidates, each <= N a candidate of this contest, each > N an empty mark.
+candidates, each <= N a candidate of this contest, N+1 the blank mark, larger an empty
+mark.
 
-Timing: every product of a secret scalar with a point uses a constant-time fixed-base
-table (G, K, H, g_t, h_t). The inner-product rounds use variable-time MSMs over the
-vectors l = l(x) and r = r(x): those may be sent in the clear without losing zero
-knowledge (Bulletproofs, section 4.2), so their timing reveals nothing the proof would
-not. The scalar arithmetic is Python ints (not constant time; as disjunctive.py says).
-Nothing in the manifest, kiosk, record or demo uses this module yet (next brick).
+Timing: every product of a secret scalar with a point uses constant-time code (fixed-base
+tables of G, K, H, g_t, h_t; A as a constant-time selection sum). The inner-product
+rounds use variable-time MSMs over the vectors l = l(x) and r = r(x): those may be sent in
+the clear without losing zero knowledge (Bulletproofs, section 4.2), so their timing
+reveals nothing the proof would not. The scalar arithmetic in Python is Python ints (not
+constant time; as disjunctive.py says).
 """
 from __future__ import annotations
 
 import os
+import threading
 from typing import Callable, List, NamedTuple, Sequence, Tuple
 
 from evote.errors import EvoteTypeError, EvoteValueError, InvalidEncoding, InvalidProof
@@ -30,8 +34,9 @@ from evote.hashing import digest64, text, u64
 from .ballot import PlaintextContest
 from .context import check_context
 from .encrypted_ballot import BALLOT_ID_SIZE
-from .slot_ballot import (SlotBatchError, SlotFailure, SlotShape, draw_values, gaps_of,
-                          honest_slot_values, slot_shape)
+from .slot_ballot import (SlotBatchError, SlotFailure, SlotShape, draw_marks, gaps_of,
+                          honest_slot_values, slot_shape, values_from_marks)
+from .slot_opening import SlotOpening
 from .slot_generators import base_points, h_table, vector_points, vector_tables
 from .slot_range_codec import SlotRangeContest, vector_length
 
@@ -145,35 +150,102 @@ def _mul2(table_a, a: int, table_b, b: int) -> Point:
     return table_a.mul2(a % L_ORDER, table_b, b % L_ORDER)
 
 
-def prove_gaps(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
-               ballot_id: bytes, rand: bytes, values: Sequence[int] = None) -> SlotRangeContest:
-    """The proof for slot values with these gaps (v_j = j + d_1 + ... + d_j). A gap that is
-    not a b-bit number puts the whole gap in position j*b (tests: a cheating kiosk; the
-    proof then does not verify). `rand` is randomness_size(shape) bytes (section 10.5).
-    `values` (tests only) encrypts other slot values than the gaps give: ciphertexts that
-    do not match the commitments, which the link must refuse."""
-    big_l, b = shape.slots, shape.bits
-    n_vec = vector_length(big_l, b)
-    if len(rand) != randomness_size(shape) or len(gaps) != big_l:
-        raise EvoteValueError("prove_gaps: wrong randomness size or number of gaps")
-    sc = [_c(rand[64 * i:64 * i + 64]) for i in range(len(rand) // 64)]
-    r, gam = sc[:big_l], sc[big_l:2 * big_l]
-    alpha, rho_s, tau1, tau2, k1, k2, k3 = sc[2 * big_l:2 * big_l + 7]
-    s_l = sc[2 * big_l + 7:2 * big_l + 7 + n_vec]
-    s_r = sc[2 * big_l + 7 + n_vec:]
-    k_table, htab = context.k_table, h_table()
-    gts, hts = vector_tables(n_vec)
-    gpts, hpts = vector_points(n_vec)
-    u_bytes = base_points()[1].to_bytes()
+class SlotPrecomputation:
+    """One ballot's vote-independent prover work (spec 10.5, "before the voter"): the
+    marks, the prover's randomness, and every product of it with a generator (r_j*G,
+    r_j*K, gamma_j*H, alpha*H, S, tau_i*H, the link's R_1..R_3). Secret; consumed by ONE
+    encryption (a second use raises EvoteValueError: reused nonces would reveal votes)."""
 
+    def __init__(self, base_hash: bytes, contest_id: str, shape: SlotShape,
+                 marks: Tuple[int, ...], rand: bytes):
+        self.base_hash, self.contest_id, self.shape = base_hash, contest_id, shape
+        self.marks = marks
+        self._state = None
+        self._rand = rand
+        self._lock = threading.Lock()
+        self._used = False
+
+    def __repr__(self) -> str:
+        return f"SlotPrecomputation({self.contest_id!r}, <hidden>)"
+
+    def take(self, context, contest_id: str, shape: SlotShape):
+        """The state for one encryption, once."""
+        with self._lock:
+            if self._used:
+                raise EvoteValueError("slot precomputation already used: one per ballot")
+            self._used = True
+        if (context.base_hash, contest_id, shape) != (self.base_hash, self.contest_id,
+                                                      self.shape):
+            raise EvoteValueError("slot precomputation made for another election or contest")
+        state, self._state, self._rand = self._state, None, None
+        return state
+
+
+def _offline(context, shape: SlotShape, rand: bytes) -> dict:
+    """The vote-independent part of the proof (spec 10.5) from the prover's randomness."""
+    big_l, n_vec = shape.slots, shape.length
+    sc = [_c(rand[64 * i:64 * i + 64]) for i in range(len(rand) // 64)]
+    st = {"r": sc[:big_l], "gam": sc[big_l:2 * big_l]}
+    (st["alpha"], st["rho"], st["tau1"], st["tau2"], st["k1"], st["k2"],
+     st["k3"]) = sc[2 * big_l:2 * big_l + 7]
+    st["s_l"] = sc[2 * big_l + 7:2 * big_l + 7 + n_vec]
+    st["s_r"] = sc[2 * big_l + 7 + n_vec:]
+    k_table, htab = context.k_table, h_table()
+    st["rG"] = [G_TABLE.mul(r).to_bytes() for r in st["r"]]
+    st["rK"] = [k_table.mul(r) for r in st["r"]]
+    st["gH"] = [htab.mul(g) for g in st["gam"]]
+    gts, hts = vector_tables(n_vec)
+    big_s = htab.mul(st["rho"])
+    for t in range(n_vec):
+        big_s = big_s + _mul2(gts[t], st["s_l"][t], hts[t], st["s_r"][t])
+    st["S"] = big_s.to_bytes()
+    st["tau1H"], st["tau2H"] = htab.mul(st["tau1"]), htab.mul(st["tau2"])
+    k1, k2, k3 = st["k1"], st["k2"], st["k3"]
+    st["link_r"] = (G_TABLE.mul(k1).to_bytes(), _mul2(G_TABLE, k2, k_table, k1).to_bytes(),
+                    _mul2(G_TABLE, k2, htab, k3).to_bytes())
+    return st
+
+
+def precompute(context, contest, rng: Rng = os.urandom) -> SlotPrecomputation:
+    """The kiosk's work for one future ballot of this contest, before the voter chooses:
+    reads the marks (spec 5.1) then randomness_size bytes from rng, as encryption does."""
+    check_context(context)
+    shape = slot_shape(contest)
+    marks = draw_marks(shape, rng)
+    size = randomness_size(shape)
+    rand = rng(size)
+    if not isinstance(rand, bytes) or len(rand) != size:
+        raise EvoteValueError(f"rng must return {size} bytes")
+    pre = SlotPrecomputation(context.base_hash, contest.contest_id, shape, marks, rand)
+    pre._state = _offline(context, shape, rand)
+    return pre
+
+
+def _a_point(shape: SlotShape, alpha: int, a_l: Sequence[int]) -> bytes:
+    """A = alpha*H + sum a_L[t]*g_t + (a_L[t] - 1)*h_t
+         = alpha*H - sum_t h_t + sum_t a_L[t]*(g_t + h_t)."""
+    gts, hts = vector_tables(shape.length)
+    acc = h_table().mul(alpha)
+    for t, a in enumerate(a_l):
+        acc = acc + _mul2(gts[t], a, hts[t], (a - 1) % L_ORDER)
+    return acc.to_bytes()
+
+
+def _prove(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
+           ballot_id: bytes, st: dict, values: Sequence[int] = None) -> SlotRangeContest:
+    """The vote-dependent part: slot ciphertexts, commitments, A, T_1, T_2, the
+    inner-product rounds and the link's responses (spec 10.5 steps 1-6)."""
+    big_l, b, n_vec = shape.slots, shape.bits, shape.length
+    r, gam = st["r"], st["gam"]
     if values is None:
         values, acc = [], 0
         for d in gaps:
             acc += d + 1
             values.append(acc)
-    cts = tuple(G_TABLE.mul(r[j]).to_bytes() + _mul2(G_TABLE, values[j], k_table, r[j]).to_bytes()
+    cts = tuple(st["rG"][j] + (G_TABLE.mul(values[j] % L_ORDER) + st["rK"][j]).to_bytes()
                 for j in range(big_l))
-    vs = tuple(_mul2(G_TABLE, gaps[j], htab, gam[j]).to_bytes() for j in range(big_l))
+    vs = tuple((G_TABLE.mul(gaps[j] % L_ORDER) + st["gH"][j]).to_bytes()
+               for j in range(big_l))
     sigma = statement_digest(context.base_hash, ballot_id, contest_id, shape, cts, vs)
 
     a_l = [0] * n_vec
@@ -183,13 +255,8 @@ def prove_gaps(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
                 a_l[j * b + i] = (d >> i) & 1
         else:
             a_l[j * b] = d % L_ORDER
-    a_r = [(x - 1) % L_ORDER for x in a_l]
-    big_a = htab.mul(alpha)
-    big_s = htab.mul(rho_s)
-    for t in range(n_vec):
-        big_a = big_a + _mul2(gts[t], a_l[t], hts[t], a_r[t])
-        big_s = big_s + _mul2(gts[t], s_l[t], hts[t], s_r[t])
-    a_b, s_b = big_a.to_bytes(), big_s.to_bytes()
+    a_b, s_b = _a_point(shape, st["alpha"], a_l), st["S"]
+    s_l, s_r = st["s_l"], st["s_r"]
 
     y = _c(digest64(Y_TAG, sigma, a_b + s_b))
     z = _c(digest64(Z_TAG, sigma, a_b + s_b))
@@ -198,28 +265,51 @@ def prove_gaps(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
     yp = _powers(y, n_vec)
     w = weights_vector(shape, z)
     l0 = [(x - z) % L_ORDER for x in a_l]
-    r0 = [(yp[t] * (a_r[t] + z) + w[t]) % L_ORDER for t in range(n_vec)]
+    r0 = [(yp[t] * (a_l[t] - 1 + z) + w[t]) % L_ORDER for t in range(n_vec)]
     r1 = [yp[t] * s_r[t] % L_ORDER for t in range(n_vec)]
     t1 = sum(l0[t] * r1[t] + s_l[t] * r0[t] for t in range(n_vec)) % L_ORDER
     t2 = sum(s_l[t] * r1[t] for t in range(n_vec)) % L_ORDER
-    t1_b = _mul2(G_TABLE, t1, htab, tau1).to_bytes()
-    t2_b = _mul2(G_TABLE, t2, htab, tau2).to_bytes()
+    t1_b = (G_TABLE.mul(t1) + st["tau1H"]).to_bytes()
+    t2_b = (G_TABLE.mul(t2) + st["tau2H"]).to_bytes()
     x = _c(digest64(X_TAG, sigma, a_b + s_b, t1_b + t2_b))
     zp = _powers(z, big_l + 2)
-    tau_x = (tau2 * x * x + tau1 * x + sum(zp[j + 2] * gam[j] for j in range(big_l))) % L_ORDER
-    mu = (alpha + rho_s * x) % L_ORDER
+    tau_x = (st["tau2"] * x * x + st["tau1"] * x
+             + sum(zp[j + 2] * gam[j] for j in range(big_l))) % L_ORDER
+    mu = (st["alpha"] + st["rho"] * x) % L_ORDER
     lv = [(l0[t] + s_l[t] * x) % L_ORDER for t in range(n_vec)]
     rv = [(r0[t] + r1[t] * x) % L_ORDER for t in range(n_vec)]
     t_hat = sum(lv[t] * rv[t] for t in range(n_vec)) % L_ORDER
     rho = digest64(IPA_TAG, sigma, a_b + s_b, t1_b + t2_b, _le(tau_x) + _le(mu) + _le(t_hat))
     x_ip = _c(rho)
+    ls, rs, a_fin, b_fin, rho = _ipa(shape, y, x_ip, lv, rv, rho)
 
-    # Inner-product argument on (lv, rv) over g and h' = y^-t h, the folded generators
-    # kept as coefficients of the original ones (coef_g, coef_h).
+    # Link (10.3): e-weighted nonce, gap and blinding sums.
+    ep = _powers(e := _c(digest64(E_TAG, sigma)), big_l, e)     # e^1 .. e^L
+    r_prev = [0] + r[:-1]
+    rho_star = sum(ep[j] * (r[j] - r_prev[j]) for j in range(big_l)) % L_ORDER
+    d_star = sum(ep[j] * gaps[j] for j in range(big_l)) % L_ORDER
+    g_star = sum(ep[j] * gam[j] for j in range(big_l)) % L_ORDER
+    link_r = st["link_r"]
+    c = _c(digest64(LINK_TAG, rho, b"".join(link_r)))
+    if 0 in (x, x_ip, e, c):   # W5 would refuse the proof: never emit it
+        raise EvoteValueError("prove_gaps: a zero challenge (probability 2^-252): retry")
+    link_z = (_le(st["k1"] + c * rho_star), _le(st["k2"] + c * d_star),
+              _le(st["k3"] + c * g_star))
+    return SlotRangeContest(contest_id, big_l, b, cts, vs, a_b, s_b, t1_b, t2_b, _le(tau_x),
+                            _le(mu), _le(t_hat), tuple(ls), tuple(rs), _le(a_fin),
+                            _le(b_fin), link_r, link_z)
+
+
+def _ipa(shape: SlotShape, y: int, x_ip: int, av: List[int], bv: List[int], rho: bytes):
+    """Inner-product argument on (l, r) over g and h' = y^-t h (spec 10.5 step 5), the
+    folded generators kept as coefficients of the original ones. Public scalars only
+    (variable time). Returns (L_k list, R_k list, a, b, last rho)."""
+    n_vec = shape.length
+    gpts, hpts = vector_points(n_vec)
+    u_bytes = base_points()[1].to_bytes()
     y_inv = pow(y, -1, L_ORDER)
     coef_g = [1] * n_vec
     coef_h = _powers(y_inv, n_vec)
-    av, bv = lv, rv
     ls, rs = [], []
     n = n_vec
     while n > 1:
@@ -257,27 +347,25 @@ def prove_gaps(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
             coef_g[t] = coef_g[t] * (ui if lo else u) % L_ORDER
             coef_h[t] = coef_h[t] * (u if lo else ui) % L_ORDER
         n = half
+    return ls, rs, av[0], bv[0], rho
 
-    # Link (10.3): e-weighted nonce, gap and blinding sums.
-    ep = _powers(e := _c(digest64(E_TAG, sigma)), big_l, e)     # e^1 .. e^L
-    r_prev = [0] + r[:-1]
-    rho_star = sum(ep[j] * (r[j] - r_prev[j]) for j in range(big_l)) % L_ORDER
-    d_star = sum(ep[j] * gaps[j] for j in range(big_l)) % L_ORDER
-    g_star = sum(ep[j] * gam[j] for j in range(big_l)) % L_ORDER
-    link_r = (G_TABLE.mul(k1).to_bytes(), _mul2(G_TABLE, k2, k_table, k1).to_bytes(),
-              _mul2(G_TABLE, k2, htab, k3).to_bytes())
-    c = _c(digest64(LINK_TAG, rho, b"".join(link_r)))
-    if 0 in (x, x_ip, e, c):   # W5 would refuse the proof: never emit it
-        raise EvoteValueError("prove_gaps: a zero challenge (probability 2^-252): retry")
-    link_z = (_le(k1 + c * rho_star), _le(k2 + c * d_star), _le(k3 + c * g_star))
-    return SlotRangeContest(contest_id, big_l, b, cts, vs, a_b, s_b, t1_b, t2_b, _le(tau_x),
-                            _le(mu), _le(t_hat), tuple(ls), tuple(rs), _le(av[0]), _le(bv[0]),
-                            link_r, link_z)
+
+def prove_gaps(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
+               ballot_id: bytes, rand: bytes, values: Sequence[int] = None) -> SlotRangeContest:
+    """The proof for slot values with these gaps (v_j = j + d_1 + ... + d_j). A gap that is
+    not a b-bit number puts the whole gap in position j*b (tests: a cheating kiosk; the
+    proof then does not verify). `rand` is randomness_size(shape) bytes (section 10.5).
+    `values` (tests only) encrypts other slot values than the gaps give: ciphertexts that
+    do not match the commitments, which the link must refuse."""
+    if len(rand) != randomness_size(shape) or len(gaps) != shape.slots:
+        raise EvoteValueError("prove_gaps: wrong randomness size or number of gaps")
+    return _prove(context, contest_id, shape, gaps, ballot_id,
+                  _offline(context, shape, rand), values)
 
 
 def encrypt_range_values(context, contest_id: str, shape: SlotShape, values: Sequence[int],
                          ballot_id: bytes, rng: Rng) -> SlotRangeContest:
-    """Honest slot values only (strictly increasing in [1, 2^b]; else EvoteValueError)."""
+    """Honest slot values only (slot_ballot.honest_values_error; else EvoteValueError)."""
     values = honest_slot_values(context, contest_id, shape, values, ballot_id)
     size = randomness_size(shape)
     rand = rng(size)
@@ -287,18 +375,38 @@ def encrypt_range_values(context, contest_id: str, shape: SlotShape, values: Seq
 
 
 def encrypt_range_slots(context, contest, plain: PlaintextContest, ballot_id: bytes,
-                        rng: Rng = os.urandom) -> Tuple[SlotRangeContest, Tuple[int, ...]]:
-    """The kiosk's call (as slot_ballot.encrypt_slots): marks, then the proof. Returns the
-    slot contest and the slot values (secret: never logged)."""
+                        rng: Rng = os.urandom, precomputed: SlotPrecomputation = None
+                        ) -> Tuple[SlotRangeContest, SlotOpening]:
+    """The kiosk's call: a validated PlaintextContest (ballot.plaintext_ballot did every
+    refusal) as a slot contest, and its opening (slot values and nonces: secret, for the
+    voter's challenge). With `precomputed` (precompute(context, contest), used once) rng
+    is not read: the marks and randomness were drawn then."""
     if not isinstance(plain, PlaintextContest) or plain.contest_id != contest.contest_id:
         raise EvoteTypeError("encrypt_range_slots: plain must be the PlaintextContest of contest")
     shape = slot_shape(contest)
     if len(plain.votes) != shape.n:
         raise EvoteValueError(f"encrypt_range_slots: {len(plain.votes)} votes for "
                               f"{shape.n} candidates")
-    values = draw_values(shape, [i + 1 for i, m in enumerate(plain.votes) if m == 1], rng)
-    return encrypt_range_values(context, contest.contest_id, shape, values, ballot_id,
-                                rng), values
+    positions = [i + 1 for i, m in enumerate(plain.votes) if m == 1]
+    if precomputed is None:
+        precomputed = precompute(context, contest, rng)
+    if not isinstance(precomputed, SlotPrecomputation):
+        raise EvoteTypeError("encrypt_range_slots: precomputed must come from precompute()")
+    marks = precomputed.marks
+    st = precomputed.take(context, contest.contest_id, shape)
+    values = values_from_marks(shape, positions, marks)
+    values = honest_slot_values(context, contest.contest_id, shape, values, ballot_id)
+    rc = _prove(context, contest.contest_id, shape, gaps_of(values), ballot_id, st)
+    return rc, SlotOpening(contest.contest_id, values, tuple(st["r"]))
+
+
+def slot_ciphertexts(rc: SlotRangeContest) -> Tuple[bytes, ...]:
+    """S_1..S_L as 64-byte enc(alpha_j) || enc(beta_j): what the mix shuffles (spec 4).
+    Raw fields of the wire; the verifier (W2, W4) checks their sizes and encodings."""
+    if not isinstance(rc, SlotRangeContest):
+        raise EvoteTypeError(f"slot_ciphertexts: expected SlotRangeContest, got "
+                             f"{type(rc).__name__}")
+    return tuple(rc.ciphertexts)
 
 
 # ---------------------------------------------------------------- verifier
@@ -434,7 +542,7 @@ def verify_range_slots(context, contest, ballot_id: bytes, rc: SlotRangeContest)
         except InvalidEncoding:
             raise InvalidProof(f"{where}: W4 {name} is not a valid point") from None
     shared = _shared_points(context)
-    n_vec = vector_length(rc.slots, rc.bits)
+    n_vec = slot_shape(contest).length
     gpts, hpts = vector_points(n_vec)
     for eq in eqs:
         scalars = [s for s, _ in eq.local] + list(eq.shared.values()) + eq.g + eq.h
@@ -467,7 +575,7 @@ def verify_range_slots_batch(context, contest, items: Sequence[Tuple[bytes, Slot
             ok = False
             break
         if n_vec is None:
-            n_vec = vector_length(rc.slots, rc.bits)
+            n_vec = slot_shape(contest).length
             g_acc, h_acc = [0] * n_vec, [0] * n_vec
         merged = {}                 # the item's points, each once (V_j is in two equations)
         for k, eq in enumerate(eqs):
