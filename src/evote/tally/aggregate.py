@@ -13,6 +13,12 @@ for each contest the alpha||beta columns (the first 64 bytes of each 288-byte se
 record: candidates then the blank indicator) are cut out as a strided view, made
 contiguous, and summed by ONE group.aggregate_vartime call per contest per chunk (decode
 each point once, add in extended coordinates, encode once per column).
+
+A slot contest (manifest encoding "slots") has no homomorphic tally and no entry in the
+result: its block (u16 0, u32 length, the EVSL bytes: protocol.md 6.1) has a fixed length
+for the contest too, so its L slot ciphertexts are cut out the same way, validated as
+points, and kept in add order (`slot_bytes()`): the box's part of the contest's mix input
+(slot_inputs.py).
 """
 from __future__ import annotations
 
@@ -25,6 +31,9 @@ from ..errors import EvoteError, EvoteTypeError, InvalidEncoding
 from ..group import aggregate_vartime, validate_points
 from ..protocol.ballot_codec import (HEADER_SIZE, MAGIC, SELECTION_SIZE, VERSION,
                                      decode_ballot, range_proof_size)
+from ..protocol.slot_ballot import slot_shape
+from ..protocol.slot_range_codec import MAGIC as SLOT_MAGIC, VERSION as SLOT_VERSION
+from .slot_inputs import SLOT_CIPHERTEXT, slot_contest_size
 from .errors import BallotRefused, TallyInputError
 from .model import ContestTally, EncryptedTally, merge_contest_tallies
 
@@ -50,10 +59,25 @@ class StyleLayout:
         structural.append((pos, pos + 1 + len(sid)))
         pos += 1 + len(sid)
         self.contests = []  # (contest_id, offset of the first selection record, n, L)
+        self.slot_contests = []  # (contest_id, offset of the first slot ciphertext, L)
         for cid in style.contest_ids:
             contest = manifest.contest(cid)
             n, big_l = len(contest.candidates), contest.max_choices
             raw = cid.encode("ascii")
+            if contest.uses_slots:   # u16 0, u32 E, EVSL header and id, then the slots
+                shape = slot_shape(contest)
+                size = slot_contest_size(big_l, shape.bits, cid)
+                head = (bytes([len(raw)]) + raw + struct.pack(">HI", 0, size)
+                        + struct.pack(">4sBHBH", SLOT_MAGIC, SLOT_VERSION, big_l, shape.bits,
+                                      len(raw)) + raw)
+                parts.append(head)
+                structural.append((pos, pos + len(head)))
+                pos += len(head)
+                self.slot_contests.append((cid, pos, big_l))
+                body = size - (10 + len(raw))   # the EVSL bytes after its header and id
+                parts.append(bytes(body))
+                pos += body
+                continue
             head = bytes([len(raw)]) + raw + struct.pack(">HH", n, big_l)
             parts.append(head)
             structural.append((pos, pos + len(head)))
@@ -63,9 +87,15 @@ class StyleLayout:
             parts.append(bytes(body))
             pos += body
         self.length = pos
+        self.manifest_order = tuple(style.contest_ids)
         # First 8 bytes of every alpha (contest order; candidates then blank): the keys
         # of the duplicate-ciphertext check.
-        alphas = [off + SELECTION_SIZE * k for _, off, n, _ in self.contests for k in range(n + 1)]
+        # Ballot order, as EncryptedBallot.ciphertext_alphas (boxes.py locates by it).
+        first = {cid: (off, SELECTION_SIZE, n + 1) for cid, off, n, _ in self.contests}
+        first.update({cid: (off, SLOT_CIPHERTEXT, big_l)
+                      for cid, off, big_l in self.slot_contests})
+        alphas = [first[cid][0] + first[cid][1] * k for cid in style.contest_ids
+                  for k in range(first[cid][2])]
         self.key_idx = (np.array(alphas)[:, None] + np.arange(8)).ravel()
         self.per_ballot = len(alphas)
         parts[0] = struct.pack(">4sBBHI", MAGIC, VERSION, 0, len(style.contest_ids), pos)
@@ -109,8 +139,11 @@ def describe_bad_blob(blob: bytes, layout: Optional[StyleLayout], style_raw: byt
         return str(exc)
     if layout is None:
         return f"ballot style {style_raw.decode('ascii', 'replace')!r} is not in the manifest"
-    got = [(c.contest_id, len(c.selections), c.range_proof.branches) for c in ballot.contests]
-    want = [(cid, n, big_l) for cid, _, n, big_l in layout.contests]
+    got = [(c.contest_id, "slots", c.slots) if hasattr(c, "slots") else
+           (c.contest_id, len(c.selections), c.range_proof.branches) for c in ballot.contests]
+    kinds = {cid: (cid, n, big_l) for cid, _, n, big_l in layout.contests}
+    kinds.update({cid: (cid, "slots", big_l) for cid, _, big_l in layout.slot_contests})
+    want = [kinds[cid] for cid in layout.manifest_order]
     return (f"contests (id, candidates, max_choices) {got} differ from style "
             f"{layout.style_id!r} in the manifest {want}")
 
@@ -134,6 +167,8 @@ class Tallier:
         self.keep_keys = keep_keys
         self.keys: list = []       # keep_keys: uint64 arrays, alpha prefixes in add() order
         self.key_wheres: list = []  # ... and the `where` of each ballot they come from
+        self._added = 0            # add() calls so far: the order slot bytes are kept in
+        self._slots: dict = {}     # contest id -> [(add order, L slot ciphertexts)]
 
     def add(self, blob, where) -> None:
         if not isinstance(blob, bytes):
@@ -148,16 +183,19 @@ class Tallier:
                                 f"{describe_bad_blob(blob, layout, style_raw)}", where)
         entry = self._pending.get(style_raw)
         if entry is None:
-            entry = self._pending[style_raw] = (layout, [], [])
+            entry = self._pending[style_raw] = (layout, [], [], [])
         entry[1].append(blob)
         entry[2].append(where)
+        entry[3].append(self._added)
+        self._added += 1
         self._bytes += len(blob)
         if self._bytes >= self.chunk_bytes:
             self.flush()
 
     def flush(self) -> None:
-        for layout, blobs, wheres in self._pending.values():
+        for layout, blobs, wheres, orders in self._pending.values():
             self._aggregate(layout, blobs, wheres)
+            self._keep_slots(layout, blobs, wheres, orders)
         self._pending.clear()
         self._bytes = 0
 
@@ -183,6 +221,39 @@ class Tallier:
             self.keys.append(np.ascontiguousarray(rows[:, layout.key_idx]).view("<u8").ravel())
             self.key_wheres.extend((w, layout.per_ballot) for w in wheres)
 
+    def _keep_slots(self, layout: StyleLayout, blobs: list, wheres: list, orders: list) -> None:
+        """The slot contests' ciphertexts of the rows (after _aggregate checked their
+        structure), each a valid point, kept with the row's add order."""
+        if not layout.slot_contests:
+            return
+        rows = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(blobs), layout.length)
+        for cid, off, big_l in layout.slot_contests:
+            block = np.ascontiguousarray(rows[:, off:off + SLOT_CIPHERTEXT * big_l]).tobytes()
+            unit = SLOT_CIPHERTEXT * big_l
+            try:
+                validate_points(block)
+            except InvalidEncoding:
+                for i in range(len(blobs)):
+                    for j in range(2 * big_l):
+                        try:
+                            validate_points(block[i * unit + 32 * j:i * unit + 32 * j + 32])
+                        except InvalidEncoding:
+                            raise BallotRefused(
+                                f"{self.name(wheres[i])}: contest {cid!r}, slot {j // 2 + 1}: "
+                                f"{'beta' if j % 2 else 'alpha'} is not a valid ristretto255 "
+                                "encoding", wheres[i]) from None
+                raise TallyInputError(f"contest {cid!r}: invalid encoding (not located)")
+            kept = self._slots.setdefault(cid, [])
+            kept.extend((orders[i], block[i * unit:(i + 1) * unit]) for i in range(len(blobs)))
+
+    def slot_bytes(self) -> dict:
+        """contest id -> the slot ciphertexts of every ballot added (in add order) that
+        holds that slot contest: this Tallier's part of its mix input (slot_inputs.py).
+        Flushes first."""
+        self.flush()
+        return {cid: b"".join(row for _, row in sorted(kept, key=lambda x: x[0]))
+                for cid, kept in self._slots.items()}
+
     def _bad_point(self, cols: bytes, nb: int, n: int, cid: str, wheres: list):
         row = (n + 1) * _CT
         for i in range(nb):
@@ -206,6 +277,8 @@ class Tallier:
         self.flush()
         out = {cid: merge_contest_tallies(parts) for cid, parts in self._partials.items()}
         for cid in contest_ids:
+            if self.layouts.manifest.contest(cid).uses_slots:
+                continue   # mixed, then decrypted: no homomorphic tally (slot_inputs.py)
             if cid not in out:
                 out[cid] = ContestTally.zero(cid, len(self.layouts.manifest.contest(cid)
                                                       .candidates) + 1)

@@ -39,6 +39,7 @@ from ..protocol.ballot_codec import MAGIC
 from .aggregate import (BALLOT_ID, STYLE_OFFSET, Layouts, Tallier, describe_bad_blob,
                         style_of)
 from .errors import BallotRefused
+from .slot_inputs import mix_inputs, station_slots
 from .model import EncryptedTally, merge_tallies
 
 
@@ -90,6 +91,9 @@ class TallyRun:
     districts: Mapping[str, EncryptedTally]
     boxes: tuple
     problems: tuple
+    # slot contest id -> its canonical mix input (tally/slot_inputs.py: the counted CAST
+    # ballots' slot ciphertexts; every slot contest of the manifest, b"" if none)
+    slot_inputs: Mapping[str, bytes] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -110,6 +114,7 @@ class _Outcome:
     seqs: list = field(default_factory=list)          # their record sequences
     keys: np.ndarray = field(default_factory=lambda: np.zeros(0, "<u8"))
     per_ballot: int = 0
+    slots: dict = field(default_factory=dict)         # slot contest id -> bytes (record order)
 
 
 # ------------------------------------------------------------------ one box (worker)
@@ -200,7 +205,8 @@ def _pass(index, path, exclude, problems) -> _Outcome:
                          None if close is None else close.n_cast,
                          None if close is None else close.n_spoiled)
     ids = b"".join(ids_by_seq[w] for w in seqs)  # record order, as the keys
-    return _Outcome(index, summary, tally, problems, ids, seqs, keys, per_ballot)
+    return _Outcome(index, summary, tally, problems, ids, seqs, keys, per_ballot,
+                    tallier.slot_bytes())
 
 
 def _verify(items) -> list:
@@ -366,6 +372,11 @@ def _ciphertext_at(loc, authority_key) -> tuple:
     o, seq, pos = loc
     ballot = decode_ballot(_ballot_payload(o.summary.path, seq, authority_key))
     for c in ballot.contests:
+        if hasattr(c, "slots"):   # a slot contest: its L slot ciphertexts (aggregate.py)
+            if pos < c.slots:
+                return c.ciphertexts[pos], f"contest {c.contest_id!r} slot {pos + 1}"
+            pos -= c.slots
+            continue
         if pos <= len(c.selections):
             what = "the blank indicator" if pos == len(c.selections) else f"position {pos}"
             return (c.ciphertexts_bytes()[64 * pos:64 * pos + 64],
@@ -426,8 +437,13 @@ def _assemble(manifest, outcomes, problems) -> TallyRun:
         if o.tally is not None:
             by_station.setdefault(o.summary.station_id, []).append(o.tally)
     stations = {sid: merge_tallies(ts) for sid, ts in sorted(by_station.items())}
+    slot_boxes: dict = {}   # station id -> [(kiosk id, {contest id: bytes})]
+    for o in outcomes:
+        if o.tally is not None:
+            slot_boxes.setdefault(o.summary.station_id, []).append((o.summary.kiosk_id, o.slots))
+    slots = mix_inputs(manifest, {sid: station_slots(b) for sid, b in slot_boxes.items()})
     return TallyRun(stations, district_tallies(manifest, stations),
-                    tuple(o.summary for o in outcomes), tuple(problems))
+                    tuple(o.summary for o in outcomes), tuple(problems), slots)
 
 
 def district_tallies(manifest, stations: Mapping[str, EncryptedTally]) -> dict:

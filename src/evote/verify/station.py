@@ -6,11 +6,17 @@ manifest and context bytes; it returns plain, picklable data (so it runs the sam
 process, in a multiprocessing pool or on a Dask worker): file hashes, how many items each
 check saw, failures (check, location, message), the recomputed station tally, the
 ballot ids and ciphertext fingerprints for the record-wide duplicate check, and each
-box's CAST, SPOIL and CLOSE counts for the station reconciliation (V16).
+box's CAST, SPOIL and CLOSE counts for the station reconciliation (V16), and per slot
+contest the station's part of its mix input (tally/slot_inputs.py: the slot ciphertexts
+of the CAST ballots that verify, boxes in kiosk-id order, records in box order), from the
+same pass as the tallies, so V19 and `evote tally` share one definition.
 
 The faulty-box rule (specs/record.md 8.2): V5, V6 and V7 read every box; only a box with
 no V5, V6 or V7 problem has its ballots checked (V8, V10), fingerprinted (V9) and its
-CAST ballots that verify summed (V11). A faulty box contributes nothing else.
+CAST ballots that verify summed (V11) or, for a slot contest, kept for the mix input.
+A faulty box contributes nothing else. Slot contests are verified in V8/V10 (in the same
+batches: verify_ballot runs one slot batch per contest) and fingerprinted in V9 (16 bytes
+of each slot's alpha); they have no tally.
 
 Never raises for anything in the record: every problem becomes a failure at its location.
 """
@@ -24,6 +30,7 @@ from ..protocol.encrypted_ballot import EncryptedBallot
 from ..protocol.verify_ballot import BatchVerificationError, verify_ballots_batch_summed
 from ..record.election import parsed_election
 from ..record.roothash import file_hash
+from ..tally.slot_inputs import ballot_slots, station_slots
 
 BATCH = 256                 # ballots per batch verification (one MSM each)
 FINGERPRINT = 16            # bytes of alpha kept for the duplicate-ciphertext check
@@ -37,7 +44,7 @@ class _Out:
         self.d = {"station_id": station_id, "file_hashes": {}, "failures": [],
                   "checked": {"V5": 0, "V6": 0, "V7": 0, "V8": 0, "V10": 0},
                   "kiosks": [], "tallies": {}, "ballot_ids": b"", "ballot_locs": [],
-                  "alphas": b"", "per_ballot": 1, "boxes": [],
+                  "alphas": b"", "per_ballot": 1, "boxes": [], "slot_inputs": {},
                   "cast_codes": []}   # (kiosk id, record, code) of every CAST record (V18)
 
     def fail(self, check, location, message):
@@ -77,12 +84,15 @@ class _Ballots:
     been read without a V5, V6 or V7 problem; `kill` drops everything of a faulty box
     and stops its proof work."""
 
-    def __init__(self, context, manifest, contests):
+    def __init__(self, context, manifest, contests, slot_contests=(), per_ballot=None,
+                 kiosk_id=""):
         self.context, self.manifest, self.contests = context, manifest, contests
         self.pending = []
         self.sums = {cid: (0, [bytes(32)] * (2 * (n + 1))) for cid, n in contests}
+        self.slot_contests, self.kiosk_id = tuple(slot_contests), kiosk_id
+        self.slots = {cid: [] for cid in self.slot_contests}   # CAST ballots that verify
         self.ids, self.locs, self.alphas, self.owners = [], [], [], []
-        self.per_ballot = sum(n + 1 for _, n in contests)
+        self.per_ballot = sum(n + 1 for _, n in contests) if per_ballot is None else per_ballot
         self.failures, self.counts = [], {"V8": 0, "V10": 0}
         self.dead = False
 
@@ -122,14 +132,15 @@ class _Ballots:
                 self.fail("V8" if chunk[f.index][2] else "V10", chunk[f.index][1],
                           msg[len(prefix):] if msg.startswith(prefix) else msg)
         for ballot, where, _ in chunk:
-            fps = [s.alpha[:FINGERPRINT] for c in ballot.contests
-                   for s in (*c.selections, c.blank)]
+            fps = [a[:FINGERPRINT] for a in ballot.ciphertext_alphas()]
             if len(fps) == self.per_ballot:  # else it failed V8 for its shape
                 self.owners.append(len(self.locs))
                 self.alphas.extend(fps)
             self.ids.append(ballot.ballot_id)
             self.locs.append(where)
         good = [chunk[i][0] for i in range(len(chunk)) if i not in bad and chunk[i][2]]
+        for cid in self.slot_contests:   # record order (the mix input, slot_inputs.py)
+            self.slots[cid].extend(ballot_slots(b.contest(cid)) for b in good)
         for cid, n in self.contests:
             ballots, prev = self.sums[cid]
             if sums is not None and cid in sums:   # every ballot verified: merge the sums
@@ -145,14 +156,19 @@ class _StationBallots:
 
     def __init__(self, out, context, manifest, style_id):
         self.out, self.context, self.manifest = out, context, manifest
-        self.contests = [(cid, len(manifest.contest(cid).candidates))
-                         for cid in manifest.style(style_id).contest_ids]
+        style = [manifest.contest(cid) for cid in manifest.style(style_id).contest_ids]
+        self.contests = [(c.contest_id, len(c.candidates)) for c in style if not c.uses_slots]
+        self.slot_contests = [c.contest_id for c in style if c.uses_slots]
         self.sums = {cid: (0, [bytes(32)] * (2 * (n + 1))) for cid, n in self.contests}
         self.ids, self.locs, self.alphas, self.owners = [], [], [], []
-        self.per_ballot = sum(n + 1 for _, n in self.contests)
+        # ciphertexts per ballot: n + 1 per per-candidate contest, L per slot contest
+        self.per_ballot = sum(n + 1 for _, n in self.contests) + sum(
+            c.max_choices for c in style if c.uses_slots)
+        self.slot_boxes = []   # (kiosk id, {contest id: bytes}) of the boxes that verify
 
-    def box(self) -> _Ballots:
-        return _Ballots(self.context, self.manifest, self.contests)
+    def box(self, kiosk_id: str = "") -> _Ballots:
+        return _Ballots(self.context, self.manifest, self.contests, self.slot_contests,
+                        self.per_ballot, kiosk_id)
 
     def take(self, box: _Ballots):
         """Merge a box read without a V5-V7 problem: its checks' failures and counts,
@@ -169,6 +185,8 @@ class _StationBallots:
         self.ids.extend(box.ids)
         self.locs.extend(box.locs)
         self.alphas.extend(box.alphas)
+        self.slot_boxes.append((box.kiosk_id, {cid: b"".join(rows)
+                                               for cid, rows in box.slots.items()}))
         for cid, n in self.contests:
             (a, prev), (b, more) = self.sums[cid], box.sums[cid]
             self.sums[cid] = (a + b, aggregate_vartime(b"".join(prev) + b"".join(more), 2,
@@ -181,6 +199,7 @@ class _StationBallots:
         d["alphas"] = b"".join(self.alphas)
         d["per_ballot"] = self.per_ballot
         d["alpha_owners"] = self.owners  # ballot index of each per_ballot run of alphas
+        d["slot_inputs"] = station_slots(self.slot_boxes)   # slot contest id -> bytes
         for cid, n in self.contests:
             ballots, cols = self.sums[cid]
             d["tallies"][cid] = (ballots, [cols[2 * k] + cols[2 * k + 1] for k in range(n + 1)])
@@ -294,7 +313,7 @@ def verify_station(record_dir: str, station_id: str, box_paths, manifest_bytes: 
     station = _StationBallots(out, context, manifest, style_id)
     for rel in box_paths:
         kiosk_id = rel.rsplit("/", 1)[-1][:-len(".box")]
-        ballots = station.box()
+        ballots = station.box(kiosk_id)
         try:
             out.d["file_hashes"][rel] = file_hash(record_dir, rel).hex()
             if _read_box(out, record_dir, rel, station_id, kiosk_id, manifest, style_id,

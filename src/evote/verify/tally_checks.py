@@ -28,6 +28,10 @@ def _slots(manifest, style_id):
     """Slot number -> 'contest X candidate C' / 'contest X blank indicator'."""
     out = []
     for cid in manifest.style(style_id).contest_ids:
+        if manifest.contest(cid).uses_slots:   # slot ciphertexts 1..L (station.py)
+            out += [f"contest {cid} slot {j}" for j in range(1, manifest.contest(cid)
+                                                             .max_choices + 1)]
+            continue
         out += [f"contest {cid} candidate {c.code}" for c in manifest.contest(cid).candidates]
         out.append(f"contest {cid} blank indicator")
     return out
@@ -250,9 +254,18 @@ def check_counts_total(r):
             v14.not_run_reason = (f"the decrypted counts are not all valid (V12, "
                                   f"{layout.DECRYPTION})")
         return
+    slot_counts = getattr(r, "slot_counts", {})
+    if slot_counts is None:   # a slot contest's counts did not verify (V19, V20)
+        if not v14.failures:
+            v14.not_run_reason = ("the slot contests' decrypted counts are not all valid "
+                                  "(V19, V20)")
+        return
+    decrypted = dict(r.decrypted)   # the slot contests' counts join their districts'
+    for did, items in slot_counts.items():
+        decrypted[did] = tuple(decrypted.get(did, ())) + tuple(items)
     try:
         counts, paper_of = combine_counts(   # a fallback station's paper counts add
-            m, r.decrypted, tuple(r.paper.values()),   # to its boxes' (record.md 5.4)
+            m, decrypted, tuple(r.paper.values()),   # to its boxes' (record.md 5.4)
             tuple(s for s in r.electronic if s not in r.fallbacks))
     except EvoteError as exc:
         v14.fail("counts", str(exc))
@@ -439,12 +452,15 @@ def check_declarations(r):
                          f"station {rec.station_id!r}: {msg}{note.get(rec.station_id, '')}")
 
 
-def run_all(r):
+def run_all(r, after_decryption=lambda: None):
     """Each check in turn; an unexpected exception fails that check (with the error's
-    text) instead of ending the run, so no record can make the verifier crash."""
+    text) instead of ending the run, so no record can make the verifier crash.
+    after_decryption: run after V12 and before V13-V16 (the slot contests' V19 and V20,
+    whose counts V14 combines: verify/run.py)."""
     for num, fn, needs in (("V9", check_duplicates, ()),
                            ("V11", check_tallies, ("districts", "tally_bytes")),
                            ("V12", check_decryption, ("decrypted", "lot_seed")),
+                           ("V19", lambda r: after_decryption(), ()),
                            ("V13", check_paper, ("paper",)),
                            ("V14", check_counts_total, ("totals", "paper_of")),
                            ("V15", check_results, ()),
