@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 VECTORS = os.path.join(os.path.dirname(HERE), "specs", "vectors", "records")
 BASE = os.path.join(VECTORS, "base")
-CHECKS = tuple(f"V{k}" for k in range(1, 19))
+CHECKS = tuple(f"V{k}" for k in range(1, 21))   # V19, V20: mixes, slot decryption
 # Small: three stations (two electronic with three kiosks, one paper), four voters each.
 BASE_OPTIONS = dict(stations=3, voters_per_station=4, seed=7)
 

@@ -16,7 +16,7 @@ def test_demo_record_verifies(tmp_path_factory):
     rep = outcome.report
     assert rep.valid and rep.exit_code == 0
     checks = {c.number: c for c in rep.checks}
-    assert [c.number for c in rep.checks] == [f"V{i}" for i in range(1, 19)]
+    assert [c.number for c in rep.checks] == [f"V{i}" for i in range(1, 21)]
     # Everything the demo promises is in the record and was looked at.
     assert checks["V8"].checked > 0 and checks["V10"].checked > 0   # ballots, challenges
     assert checks["V13"].checked == 1                               # one paper station
@@ -40,7 +40,7 @@ def test_cli_verify_exit_code_and_json(tmp_path_factory, tmp_path):
     assert result.exit_code == 0, result.output
     assert "RESULT: VALID" in result.output
     rep = json.loads(out.read_text())
-    assert rep["valid"] is True and len(rep["checks"]) == 18
+    assert rep["valid"] is True and len(rep["checks"]) == 20
     root = open(os.path.join(record, "ROOT")).read().strip()
     ok = CliRunner().invoke(cli, ["verify", record, "--jobs", "1", "--root", root])
     assert ok.exit_code == 0

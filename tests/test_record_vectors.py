@@ -1,6 +1,6 @@
 """The record vectors (specs/vectors/records/, format in its README.md): each one applied
 to a copy of the base record, verified, and its verdict asserted exactly: the exit code,
-every check's status (V1-V18), and the failures it lists. The expected verdicts are the
+every check's status (V1-V20), and the failures it lists. The expected verdicts are the
 spec's (each vector names the section it pins), so a second verifier written from specs/
 can run the same files and must reach the same verdicts."""
 import json
@@ -20,7 +20,7 @@ from test_verify_support import rerender_reports
 
 VECTORS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                        "specs", "vectors", "records")
-CHECKS = [f"V{k}" for k in range(1, 19)]
+CHECKS = [f"V{k}" for k in range(1, 21)]
 NAMES = sorted(n[:-5] for n in os.listdir(VECTORS) if n.endswith(".json"))
 
 

@@ -83,6 +83,21 @@ def parse_mix_path(path: str):
     return None
 
 
+# Files of the slot decryption under mix/<contest_id>/ (specs/slot-decryption.md), by
+# name; their owner lists them here.
+SLOT_DECRYPTION_NAMES: tuple = ()
+
+
+def is_mix_record_path(path: str) -> bool:
+    """A path the record format defines under mix/: mix/<C>/input.bin, mix/<C>/<k>-<id>.bin
+    or one of SLOT_DECRYPTION_NAMES under mix/<C>/ (C a safe id; which contests have
+    them is V19's and V20's to check)."""
+    parts = path.split("/")
+    return parse_mix_path(path) is not None or (
+        len(parts) == 3 and parts[0] == MIX_DIR and is_safe_id(parts[1])
+        and parts[2] in SLOT_DECRYPTION_NAMES)
+
+
 def report_contest_csv_path(contest_id: str) -> str:
     """reports/contest-<contest_id>.csv: a row per candidate."""
     return f"{REPORTS_DIR}/contest-{contest_id}.csv"

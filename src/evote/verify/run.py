@@ -8,6 +8,8 @@
                                                       V16 station reconciliation
                                                       V17 exclusions
                                                       V18 reports
+                                                      V19 mixes
+                                                      V20 slot decryption
 
 The station-level work (V5-V8, V10, parts of V9 and V11) runs as one task per station
 (station.py) on executors.py; everything else runs here. Unusable input (no record, no
@@ -34,6 +36,7 @@ from .package_check import PACKAGE, check_package
 from .report import Report
 from .reports_check import check_reports
 from .exclusions import check_exclusions, exclusion_file_place
+from .mixes import check_mixes, slot_contests
 from .station import verify_station
 from .winners import verified_winners
 
@@ -62,6 +65,10 @@ CHECKS = (
      "required roles, and present in the record", "exclusions"),
     ("V18", "reports: every file under reports/ regenerated from the verified results, "
      "byte for byte", "reports"),
+    ("V19", "mixes of the slot contests: input recomputed from the ballots, each mix "
+     "signed by the manifest's mix server and its shuffle proof", "files"),
+    ("V20", "slot decryption: guardians' shares and proofs, decrypted values, counts",
+     "contests"),
 )
 
 
@@ -96,6 +103,9 @@ class _Run:
         # Filled by tally_checks, each check for the next (None: not available).
         self.districts = self.tally_bytes = self.decrypted = self.totals = None
         self.electronic, self.paper, self.paper_of = (), {}, {}
+        self.mixed = {}         # slot contest id -> its last mix's path, V19 passed (mixes.py)
+        self.slot_counts = {}   # district id -> ContestCounts of its slot contests (V20);
+                                # None: not all available (V14 does not run)
 
     def c(self, num):
         return self.rep.get(num)
@@ -194,6 +204,9 @@ class _Run:
                     continue
             elif exclusion_file_place(parts):   # exclusions/<station>/<kiosk>.json (V17)
                 self.exclusion_files.append(path)
+                self.hash_here(path)
+                continue
+            elif layout.is_mix_record_path(path):   # mix/<contest>/... (V19, V20)
                 self.hash_here(path)
                 continue
             elif path in (layout.MANIFEST, layout.CONTEXT, layout.TALLY, layout.DECRYPTION,
@@ -372,6 +385,37 @@ class _Run:
             self.c("V18").fail(layout.REPORTS_DIR, f"unexpected error: {type(exc).__name__}: "
                                f"{exc}")
 
+    def slot_checks(self):
+        """V19 (mixes.py), then V20 (the slot decryption); both run before V14, which
+        counts what V20 decrypted. An unexpected error fails the check, never the run."""
+        try:
+            check_mixes(self)
+        except Exception as exc:
+            self.mixed = {}
+            self.c("V19").fail(layout.MIX_DIR, f"unexpected error: {type(exc).__name__}: "
+                               f"{exc}")
+        try:
+            self.slot_decryption()
+        except Exception as exc:
+            self.slot_counts = None
+            self.c("V20").fail(layout.MIX_DIR, f"unexpected error: {type(exc).__name__}: "
+                               f"{exc}")
+
+    def slot_decryption(self):
+        """V20 (specs/slot-decryption.md): sets self.slot_counts. Without slot contests
+        there is nothing to decrypt (pass, 0 checked)."""
+        self.slot_counts = {}
+        if not slot_contests(self.manifest):
+            return
+        self.slot_counts = None
+        v20 = self.c("V20")
+        if self.context is None:
+            v20.not_run_reason = "the election context is not valid (V4)"
+            return
+        for c in slot_contests(self.manifest):
+            v20.fail(f"{layout.MIX_DIR}/{c.contest_id}", "the slot decryption is not "
+                     "checked by this verifier yet (specs/slot-decryption.md)")
+
     def run(self):
         try:
             self.read_index()
@@ -383,7 +427,7 @@ class _Run:
             self.run_stations()
             self.compare_hashes()
             self.package()
-            tally_checks.run_all(self)
+            tally_checks.run_all(self, after_decryption=self.slot_checks)
             self.reports()
             if self.rep.valid:
                 self.rep.winners = verified_winners(self.dir, self.manifest,

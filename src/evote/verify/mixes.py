@@ -1,0 +1,214 @@
+"""Check V19, the mixes of the slot contests (specs/mix.md 6; specs/record.md 8).
+
+    check_mixes(r)      # r: verify.run._Run, after the station tasks
+
+For each slot contest of the manifest, in manifest order:
+1. mix/<C>/input.bin parses, names C, and its ciphertexts are byte for byte the list
+   recomputed from the station tasks (recomputed_inputs: each station's slot ciphertexts
+   of the CAST ballots that verified in boxes that are not faulty or excluded,
+   concatenated in the order of specs/record.md 6.1);
+2. the mix files are exactly 1-<id_1>.bin .. m-<id_m>.bin for the manifest's mix servers;
+3. each mix is valid at its place (protocol.mix_file.check_mix), chained from input.bin.
+
+Step 3's work (the shuffle proofs) runs as one task per mix (verify_mix_task, a pure
+function of the record's files returning plain data) on executors.run_tasks, so --jobs
+and --scheduler apply; results are merged in (contest, k) order, so the report does not
+depend on scheduling. r.mixed[C] is the last mix's outputs (the list V20 decrypts) for
+each contest whose every step passed, and is absent otherwise.
+
+Never raises for anything in the record: each problem is a failure at its path.
+"""
+from __future__ import annotations
+
+import os
+
+from ..errors import EvoteError
+from ..record import layout
+from .executors import run_tasks
+
+V19 = "V19"
+
+
+def slot_contests(manifest) -> tuple:
+    return tuple(getattr(manifest, "slot_contests", ()))
+
+
+def mix_paths(present) -> dict:
+    """contest id -> {"input": rel or None, "mixes": {k: (mix_id, rel)}, "dupes": [rel]}
+    over the record's files (parse_mix_path); paths under mix/ it does not name are V1's."""
+    out: dict = {}
+    for rel in sorted(present):
+        kind = layout.parse_mix_path(rel)
+        if kind is None:
+            continue
+        entry = out.setdefault(kind[1], {"input": None, "mixes": {}, "dupes": []})
+        if kind[0] == "input":
+            entry["input"] = rel
+        elif kind[2] in entry["mixes"]:
+            entry["dupes"].append(rel)
+        else:
+            entry["mixes"][kind[2]] = (kind[3], rel)
+    return out
+
+
+def recomputed_inputs(r) -> dict:
+    """contest id -> the slot ciphertexts the verifier recomputed (bytes), or None when
+    the station tasks did not return them. Stations in manifest order (r.outputs is in
+    that order); within a station the task's own order (boxes by kiosk id, records in
+    box order, slots 1..L: specs/record.md 6.1)."""
+    out = {}
+    for c in slot_contests(r.manifest):
+        district = {s.station_id for s in r.manifest.stations
+                    if s.district_id == c.district_id}
+        parts = []
+        for o in r.outputs:
+            if o["station_id"] not in district:
+                continue
+            got = o.get("slot_inputs")
+            if got is None:
+                parts = None
+                break
+            parts.append(got.get(c.contest_id, b""))
+        out[c.contest_id] = None if parts is None else b"".join(parts)
+    return out
+
+
+def _first_difference(have: bytes, want: bytes) -> str:
+    n_have, n_want = len(have) // 64, len(want) // 64
+    for i in range(min(n_have, n_want)):
+        if have[64 * i:64 * i + 64] != want[64 * i:64 * i + 64]:
+            return (f"ciphertext {i} differs from the recomputed list's (a replaced, added, "
+                    "dropped or reordered slot ciphertext)")
+    return (f"{n_have} ciphertexts, but the counted CAST ballots' slots are {n_want} "
+            "(ciphertexts added or dropped at the end)")
+
+
+def _read(directory, rel, limit):
+    from ..election.mix import read_sized
+    return read_sized(os.path.join(directory, *rel.split("/")), rel, limit)
+
+
+def verify_mix_task(directory: str, manifest_bytes: bytes, context_bytes: bytes,
+                    contest_id: str, k: int, rel: str, prev_rel: str):
+    """One mix: (failures [(location, message)], hash of its outputs or None). The list
+    it shuffled is read from prev_rel (input.bin for k = 1, mix k-1 otherwise)."""
+    from ..election.mix import MAX_MIX_FILE, MAX_MIX_INPUT
+    from ..protocol.mix_file import MixFile, MixInput, check_mix, check_mix_claims, list_hash
+    from ..record.election import parsed_election
+    try:
+        manifest, context = parsed_election(manifest_bytes, context_bytes)
+        server = manifest.mix_servers[k - 1]
+        mix = MixFile.from_bytes(_read(directory, rel, MAX_MIX_FILE), rel)
+    except (EvoteError, IndexError) as exc:
+        return [(rel, str(exc))], None
+    common = dict(manifest_hash=manifest.hash(), contest_id=contest_id, k=k,
+                  mix_id=server.mix_id, server_key=server.key)
+    try:
+        data = _read(directory, prev_rel, max(MAX_MIX_FILE, MAX_MIX_INPUT))
+        inputs = (MixInput.from_bytes(data, prev_rel).ciphertexts if k == 1
+                  else MixFile.from_bytes(data, prev_rel).outputs)
+    except EvoteError:
+        try:   # no list to chain to: still check what the file claims and its signature
+            check_mix_claims(mix, **common)
+            return [(rel, f"not chained: the list it shuffles ({prev_rel}) does not "
+                     "read")], None
+        except EvoteError as exc:
+            return [(rel, f"not chained ({prev_rel} does not read), and {exc}")], None
+    try:
+        check_mix(mix, inputs, base_hash=context.base_hash, joint_key=context.joint_key,
+                  **common)
+    except EvoteError as exc:
+        return [(rel, str(exc))], None
+    return [], list_hash(contest_id, mix.outputs)
+
+
+def check_mixes(r) -> None:
+    v19 = r.c(V19)
+    r.mixed = {}
+    m = r.manifest
+    found = mix_paths(r.present)
+    slots = {c.contest_id for c in slot_contests(m)}
+    for cid in sorted(set(found) - slots):
+        for rel in ([found[cid]["input"]] if found[cid]["input"] else []) + \
+                [p for _, p in found[cid]["mixes"].values()] + found[cid]["dupes"]:
+            v19.checked += 1
+            v19.fail(rel, f"contest {cid!r} is not a slot contest of the manifest: it has "
+                     "no mix input and no mix")
+    if not slots:   # nothing to mix: pass with 0 checked (or the stray files above)
+        return
+    if r.context is None:
+        v19.not_run_reason = "the election context is not valid (V4)"
+        return
+    want_inputs = recomputed_inputs(r)
+    servers = tuple(getattr(m, "mix_servers", ()))
+    tasks, places, good_input = [], [], {}
+    for c in slot_contests(m):
+        cid = c.contest_id
+        entry = found.get(cid, {"input": None, "mixes": {}, "dupes": []})
+        good_input[cid] = _check_input(r, v19, cid, entry["input"], want_inputs.get(cid))
+        for rel in entry["dupes"]:
+            v19.fail(rel, "a second mix file at the same position")
+        for k in sorted(entry["mixes"]):
+            mix_id, rel = entry["mixes"][k]
+            if k > len(servers):
+                v19.checked += 1
+                v19.fail(rel, f"mix {k}, but the manifest names {len(servers)} mix server(s)")
+        prev = layout.mix_input_path(cid)
+        for k, server in enumerate(servers, 1):
+            want = layout.mix_file_path(cid, k, server.mix_id)
+            have = entry["mixes"].get(k)
+            if have is None or have[1] != want:
+                v19.fail(have[1] if have else want,
+                         f"mix {k} of contest {cid!r} must be {want} (the manifest's mix "
+                         f"server {k} is {server.mix_id!r})" + ("" if have else
+                                                                ": missing"))
+                prev = have[1] if have else None
+                if have is None:
+                    break
+                continue
+            v19.checked += 1
+            if prev is not None:
+                tasks.append((r.dir, r.manifest_bytes, r.context_bytes, cid, k, want, prev))
+                places.append((cid, k))
+            prev = want
+    results = run_tasks(verify_mix_task, tasks, r.jobs, r.scheduler) if tasks else []
+    done = {}
+    for (cid, k), (failures, out_hash) in zip(places, results):
+        for loc, msg in failures:
+            v19.fail(loc, msg)
+        if not failures:
+            done[cid] = done.get(cid, 0) + 1
+    for c in slot_contests(m):   # V20 decrypts only a contest whose every step passed
+        cid = c.contest_id
+        prefix = f"{layout.MIX_DIR}/{cid}/"
+        if good_input.get(cid) and servers and done.get(cid) == len(servers) and \
+                not any(f.location.startswith(prefix) for f in v19.failures):
+            r.mixed[cid] = layout.mix_file_path(cid, len(servers), servers[-1].mix_id)
+
+
+def _check_input(r, v19, cid, rel, want) -> bool:
+    """Step 1 for contest cid; True when input.bin is the recomputed list."""
+    from ..election.mix import MAX_MIX_INPUT
+    from ..protocol.mix_file import MixInput
+    path = rel or layout.mix_input_path(cid)
+    v19.checked += 1
+    if rel is None:
+        v19.fail(path, f"missing: slot contest {cid!r} has no mix input (evote tally "
+                 "writes it)")
+        return False
+    try:
+        mi = MixInput.from_bytes(_read(r.dir, rel, MAX_MIX_INPUT), rel)
+    except EvoteError as exc:
+        v19.fail(rel, str(exc))
+        return False
+    if mi.contest_id != cid:
+        v19.fail(rel, f"holds the input of contest {mi.contest_id!r}, not {cid!r}")
+        return False
+    if want is None:
+        v19.fail(rel, "the verifier could not recompute the contest's slot ciphertexts "
+                 "from the boxes (the station tasks returned none)")
+        return False
+    if mi.ciphertexts != want:
+        v19.fail(rel, _first_difference(mi.ciphertexts, want))
+        return False
+    return True
