@@ -11,7 +11,7 @@ MIX_KEY = nacl.signing.SigningKey(bytes([7]) * 32).verify_key.encode()
 
 
 def slot_manifest(n_slot=12, l_slot=3, method="proportional", n_pc=4, l_pc=2,
-                  stations=("st1", "st2")):
+                  stations=("st1", "st2"), authority_key=bytes(32)):
     """Contest "pc" (per-candidate, n_pc candidates, codes 1..n_pc) and contest "sl"
     (slots, n_slot candidates, codes 1001.., max_choices l_slot; proportional: lists 901
     (first half) and 902 (the rest)); style "s" holds both ("pc" first), style "t" only
@@ -29,4 +29,4 @@ def slot_manifest(n_slot=12, l_slot=3, method="proportional", n_pc=4, l_pc=2,
     return Manifest("e", "election", "2026-06-19", (District("d", "district", "city"),),
                     tuple(Station(s, f"station {s}", "d", "s") for s in stations),
                     (pc, sl), (BallotStyle("s", ("pc", "sl")), BallotStyle("t", ("sl",))),
-                    bytes(32), mix_servers=(MixServer("mix-1", MIX_KEY),))
+                    authority_key, mix_servers=(MixServer("mix-1", MIX_KEY),))
