@@ -18,7 +18,10 @@ record says, its kiosk certificate listed in the package for that station and ki
 every certified kiosk has exactly one box; every electronic station has one declaration
 and every paper station one paper result, each signed only by officials the package
 lists for the station; every station reconciles (specs/tally.md section 6);
-package.json is the package file byte for byte. An electronic station with a complete
+package.json is the package file byte for byte; every slot contest of the manifest has
+its mix input mix/<contest>/input.bin (specs/mix.md 2: the counted CAST ballots' slot
+ciphertexts in the one order of tally/slot_inputs.py), which the mix servers shuffle
+next (evote mix shuffle / evote mix add). An electronic station with a complete
 fallback decision (fallback_inputs, specs/record.md 5.4: signed by every required role,
 officials listed in the package, naming exactly the package's kiosks of the station
 with the record hash of the box given for each) has its boxes, its declaration (the
@@ -41,12 +44,14 @@ from ..ballotbox import read_box
 from ..ballotbox.records import OpenRecord
 from ..errors import EvoteError
 from ..fsync import fsync_directory
+from ..protocol.mix_file import MixInput
+from ..record import layout
 from ..record.tallies import RecordTallies
 from ..record.writer import RecordWriter
 from ..tally import PaperResult, StationDeclaration, reconcile_stations, tally_boxes
 from ..tally.declaration import DECLARATION_VERSION
 from ..tally.paper import PAPER_VERSION
-from .files import copy_new_file, read_input, read_json_input
+from .files import copy_new_file, read_input, read_json_input, write_new_file
 from .package import MAX_PACKAGE_BYTES, parse_package_bytes
 from .exclusion import box_file_hash, load_exclusions
 from ..tally.fallback import FALLBACK_VERSION, PaperFallback, package_mismatches
@@ -392,6 +397,12 @@ def tally(package_path, box_inputs, declaration_inputs, paper_inputs, out_dir, *
         for doc, _ in fallbacks.values():
             writer.write_fallback(doc)
         writer.write_encrypted_tallies(RecordTallies(m.hash(), run.stations, run.districts))
+        for contest in m.slot_contests:   # the first mix's input (specs/mix.md 2)
+            rel = layout.mix_input_path(contest.contest_id)
+            os.makedirs(os.path.dirname(writer.path_of(rel)), exist_ok=True)
+            write_new_file(writer.path_of(rel), MixInput(
+                contest.contest_id, run.slot_inputs.get(contest.contest_id, b"")).to_bytes(),
+                f"record file {rel}")
         _fsync_tree(tmp)
         try:
             os.rename(tmp, out_dir)   # replaces only an empty directory, atomically

@@ -52,25 +52,19 @@ def mix_paths(present) -> dict:
 
 
 def recomputed_inputs(r) -> dict:
-    """contest id -> the slot ciphertexts the verifier recomputed (bytes), or None when
-    the station tasks did not return them. Stations in manifest order (r.outputs is in
-    that order); within a station the task's own order (boxes by kiosk id, records in
-    box order, slots 1..L: specs/record.md 6.1)."""
-    out = {}
-    for c in slot_contests(r.manifest):
-        district = {s.station_id for s in r.manifest.stations
-                    if s.district_id == c.district_id}
-        parts = []
-        for o in r.outputs:
-            if o["station_id"] not in district:
-                continue
-            got = o.get("slot_inputs")
-            if got is None:
-                parts = None
-                break
-            parts.append(got.get(c.contest_id, b""))
-        out[c.contest_id] = None if parts is None else b"".join(parts)
-    return out
+    """contest id -> the slot ciphertexts the verifier recomputed (bytes; the one
+    definition, tally.slot_inputs.mix_inputs, over each station task's part), or
+    {} when a station task returned none."""
+    from ..tally.slot_inputs import mix_inputs
+    stations = {}
+    for o in r.outputs:
+        if "slot_inputs" not in o:
+            return {}
+        stations[o["station_id"]] = o["slot_inputs"]
+    try:
+        return mix_inputs(r.manifest, stations)
+    except EvoteError:   # a station's part is not whole ballots: named by _check_input
+        return {}
 
 
 def _first_difference(have: bytes, want: bytes) -> str:
