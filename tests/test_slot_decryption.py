@@ -274,3 +274,33 @@ def test_decryption_decoder_strict(slots, edit, match):
     data = slots[4].to_bytes()
     with pytest.raises(InvalidEncoding, match=match):
         SlotDecryption.from_bytes(edit(data))
+
+
+def test_cancelling_forgery_refused(slots):
+    """Why the weights come after the shares (spec section 3): guardian 1 shifts two
+    shares so that the errors cancel under the weights of its honest shares, then proves
+    honestly for the forged list. Under the old weights the forgery would satisfy the one
+    batched equation; the weights of the forged shares are new, and it is refused."""
+    from evote.group import msm_vartime_raw
+    ctx, guardians, cts, shares, dec = slots
+    g, honest = guardians[0], shares[0]
+    k1 = ctx.public_share(1).to_bytes()
+    old = sd.rho(sd.weight_seed(honest.label, 1, k1, honest.shares), 0, len(VALUES))
+    x = G_TABLE.mul(Scalar.from_int(12345))
+    e0 = x
+    e1 = -(Scalar.from_int(old[0]) * Scalar.from_int(old[1]).invert()) * x
+    d0 = Point.from_bytes(honest.share(0)) + e0
+    d1 = Point.from_bytes(honest.share(1)) + e1
+    forged = d0.to_bytes() + d1.to_bytes() + honest.shares[64:]
+    blob = lambda rs: b"".join(r.to_bytes(32, "little") for r in rs)  # noqa: E731
+    alphas = b"".join(cts[k:k + 32] for k in range(0, len(cts), 64))
+    # under the honest shares' weights the forged shares satisfy D* = s A*:
+    assert msm_vartime_raw(blob(old), forged) == g.key_share * msm_vartime_raw(blob(old), alphas)
+    seed = sd.weight_seed(honest.label, 1, k1, forged)
+    a_star = msm_vartime_raw(blob(sd.rho(seed, 0, len(VALUES))), alphas)
+    u = Scalar.random()
+    a, b = G_TABLE.mul(u).to_bytes(), (u * a_star).to_bytes()
+    v = u + Scalar.from_int(sd.proof_challenge(seed, a, b)) * g.key_share
+    bad = SlotShares(1, len(VALUES), honest.label, a + b + v.to_bytes(), forged)
+    with pytest.raises(InvalidProof, match="guardian 1: the batched Chaum-Pedersen"):
+        sd.verify_slot_shares(ctx, CONTEST, cts, [bad] + list(shares[1:3]))
