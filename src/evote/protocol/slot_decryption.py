@@ -29,14 +29,14 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 from ..errors import EvoteTypeError, EvoteValueError, InvalidEncoding, InvalidProof, \
     TallyMismatch
-from ..group import G_TABLE, Point, Scalar, msm_vartime_raw, multiples_vartime, \
-    validate_points
+from ..group import G_TABLE, Point, Scalar, msm_vartime_raw, validate_points
 from ..hashing import HashPrefix, digest, digest64, text, u64
 from .batch_check import random_weights
 from .context import ElectionContext
 from .decryption import _check_guardian, lagrange_coefficients
 from .elgamal import Ciphertext
 from .guardian import Guardian
+from .slot_ballot import shape_for, slot_value_points
 from .slot_decryption_codec import MARK, MAX_CANDIDATES, MAX_SLOTS, SlotDecryption, SlotShares
 from .threshold_errors import NotEnoughShares
 
@@ -144,12 +144,12 @@ def _bad_ciphertext(contest_id: str, cts: bytes) -> Optional[str]:
 
 @functools.lru_cache(maxsize=8)
 def value_table(n_candidates: int) -> dict:
-    """enc(v*G) -> v for the published values v = 1..N+1 (N+1: a blank ballot)."""
+    """enc(v*G) -> v for the published values v = 1..N+1 (N+1: a blank ballot): the
+    slot ballot's own table (slot_ballot.slot_value_points, which reads only N)."""
     if isinstance(n_candidates, bool) or not isinstance(n_candidates, int) or \
             not 1 <= n_candidates <= MAX_CANDIDATES:
         raise EvoteValueError(f"n_candidates {n_candidates!r} is not in 1..{MAX_CANDIDATES}")
-    encs = multiples_vartime(Point.generator(), n_candidates + 2)
-    return {encs[v]: v for v in range(1, n_candidates + 2)}
+    return slot_value_points(shape_for(n_candidates, 1))
 
 
 # ------------------------------------------------------------------ guardian (section 4)
