@@ -414,7 +414,8 @@ def _columns(layout, offsets, manifest) -> np.ndarray:
         block[6 * idx] = offsets[cid] + 2 * idx
         block[6 * idx + 1] = offsets[cid] + 2 * idx + 1
         parts.append(block)
-    return np.concatenate(parts)
+    # a style of slot contests only has no per-candidate column (X: the demo's city)
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
 
 
 def _batch_columns(manifest, ballots, ready, counted):
