@@ -20,7 +20,13 @@ Challenge wire format, version 1 (big-endian):
     then per contest of the ballot, in order:
         2         k = number of chosen candidates
         8 * k     their codes (u64), in candidate order
+      a per-candidate contest:
         32*(n+1)  the nonces of the n selections then of the blank indicator (scalars, LE)
+      a slot contest (the ballot says which):
+        4 + E     u32 E, then the slot opening "EVSO" (slot_opening.py: values and nonces)
+
+A slot contest's revealed codes must be exactly the candidates its opened slots hold
+(check_slot_opening reproduces every slot ciphertext from the opening).
 
 Opening (the voter's printout), format EVOP version 1: section 8.3, Opening below.
 """
@@ -42,7 +48,9 @@ from .ballot import contest_selection
 from .ballot_codec import HEADER_SIZE as BALLOT_HEADER_SIZE
 from .ballot_codec import decode_ballot
 from .context import check_context
-from .encrypted_ballot import BallotSecrets, ContestSecrets, EncryptedBallot
+from .encrypted_ballot import (BallotSecrets, ContestSecrets, EncryptedBallot,
+                               SlotContestSecrets, is_slot_contest)
+from .slot_opening import SlotOpening, check_slot_opening, decode_opening, encode_opening
 from .verify_ballot import verify_ballot
 
 MAGIC = b"EVCH"
@@ -51,6 +59,31 @@ _HEAD = struct.Struct(">4sBBHI")
 _U16 = struct.Struct(">H")
 _U32 = struct.Struct(">I")
 _U64 = struct.Struct(">Q")
+MAX_SLOT_OPENING = 1 << 20   # bytes of one slot contest's opening (21 slots: ~800)
+
+
+def _slot_opening_bytes(c: SlotContestSecrets) -> bytes:
+    """u32 E || the E bytes of the contest's slot opening (EVSO)."""
+    if not isinstance(c.opening, SlotOpening):
+        raise EvoteTypeError(f"contest {c.contest_id!r}: a slot contest's secrets need a "
+                             "SlotOpening")
+    raw = encode_opening(c.opening)
+    return _U32.pack(len(raw)) + raw
+
+
+def _read_slot_opening(take, where: str, what: str, offset) -> SlotOpening:
+    """The u32-prefixed slot opening at the cursor (`take(size, field)`), strictly."""
+    size = _U32.unpack(take(4, f"{where} slot opening length"))[0]
+    if not 1 <= size <= MAX_SLOT_OPENING:
+        raise InvalidEncoding(f"{what}: {where} slot opening length at offset {offset() - 4} "
+                              f"is {size}, not in [1, {MAX_SLOT_OPENING}]")
+    at = offset()
+    raw = take(size, f"{where} slot opening")
+    try:
+        return decode_opening(raw)
+    except InvalidEncoding as exc:
+        raise InvalidEncoding(f"{what}: {where} slot opening at offset {at} (offsets below "
+                              f"are from there): {exc}") from None
 
 
 class ChallengeMismatch(InvalidProof):
@@ -77,6 +110,9 @@ class ChallengeRecord:
         for c in self.secrets.contests:
             parts.append(_U16.pack(len(c.selected)))
             parts.extend(_U64.pack(code) for code in c.selected)
+            if isinstance(c, SlotContestSecrets):
+                parts.append(_slot_opening_bytes(c))
+                continue
             parts.extend(r.to_bytes() for r in c.nonces)
         body = b"".join(parts)
         return _HEAD.pack(MAGIC, VERSION, 0, len(self.secrets.contests),
@@ -122,6 +158,10 @@ class ChallengeRecord:
             where = f"contest {enc.contest_id!r}"
             k = _U16.unpack(take(2, f"{where} choice count"))[0]
             codes = tuple(_U64.unpack(take(8, f"{where} code {i}"))[0] for i in range(k))
+            if is_slot_contest(enc):
+                contests.append(SlotContestSecrets(enc.contest_id, codes, _read_slot_opening(
+                    take, where, "challenge bytes", lambda: pos)))
+                continue
             nonces = []
             for i in range(len(enc.selections) + 1):
                 raw = take(32, f"{where} nonce {i}")
@@ -175,6 +215,9 @@ def verify_challenge(context, manifest, record: ChallengeRecord, check_proofs: b
             raise ChallengeMismatch(f"{where}: the revealed choices are not valid: {e}") from None
         if plain.selected != tuple(sec.selected):
             raise ChallengeMismatch(f"{where}: the revealed codes are not in candidate order")
+        if is_slot_contest(enc) or isinstance(sec, SlotContestSecrets):
+            _check_slot_contest(context, contest, ballot.ballot_id, enc, sec, plain, where)
+            continue
         if len(sec.nonces) != len(enc.selections) + 1:
             raise ChallengeMismatch(f"{where}: {len(sec.nonces)} nonces for "
                                     f"{len(enc.selections) + 1} ciphertexts")
@@ -191,6 +234,23 @@ def verify_challenge(context, manifest, record: ChallengeRecord, check_proofs: b
                 raise ChallengeMismatch(f"{where}: {slot}: the ciphertext is not the "
                                         f"encryption of {m} with the revealed nonce ({half} "
                                         "differs)")
+
+
+def _check_slot_contest(context, contest, ballot_id, enc, sec, plain, where) -> None:
+    """A slot contest of a challenge: the opening reproduces every slot ciphertext
+    (check_slot_opening) and its slots hold exactly the revealed candidates."""
+    if not (is_slot_contest(enc) and isinstance(sec, SlotContestSecrets)):
+        raise ChallengeMismatch(f"{where}: the ballot and the secrets disagree on the "
+                                "contest's encoding (slots or per candidate)")
+    try:
+        positions = check_slot_opening(context, contest, ballot_id, enc, sec.opening)
+    except InvalidProof as e:
+        raise ChallengeMismatch(f"{where}: {e}") from None
+    chosen = tuple(i for i, m in enumerate(plain.votes) if m == 1)
+    if tuple(sorted(positions)) != chosen:
+        held = [contest.candidates[i].code for i in sorted(positions)]
+        raise ChallengeMismatch(f"{where}: the slots hold candidates {held}, the revealed "
+                                f"choices are {list(plain.selected)}")
 
 
 # -- the voter's printed opening (specs/protocol.md section 8.3) ----------------------
@@ -241,8 +301,10 @@ class Opening:
                 not 1 <= self.seq < 2 ** 64:
             raise EvoteValueError("Opening: seq must be a ballot record's position (1 .. 2**64-1)")
         if not isinstance(self.contests, tuple) or not self.contests or \
-                not all(isinstance(c, ContestSecrets) for c in self.contests):
-            raise EvoteTypeError("Opening: contests must be a non-empty tuple of ContestSecrets")
+                not all(isinstance(c, (ContestSecrets, SlotContestSecrets))
+                        for c in self.contests):
+            raise EvoteTypeError("Opening: contests must be a non-empty tuple of ContestSecrets "
+                                 "or SlotContestSecrets")
         if not isinstance(self.signature, bytes) or len(self.signature) != _SIG:
             raise EvoteValueError(f"Opening: signature must be {_SIG} bytes")
         _label(self.station_id, "station_id")
@@ -260,6 +322,9 @@ class Opening:
             parts.append(_label(c.contest_id, "contest id"))
             parts.append(_U16.pack(len(c.selected)))
             parts.extend(_U64.pack(code) for code in c.selected)
+            if isinstance(c, SlotContestSecrets):   # nonce count 0 announces a slot opening
+                parts.append(_U16.pack(0) + _slot_opening_bytes(c))
+                continue
             parts.append(_U16.pack(len(c.nonces)))
             parts.extend(r.to_bytes() for r in c.nonces)
         body = b"".join(parts)
@@ -329,6 +394,10 @@ class Opening:
             k = _U16.unpack(take(2, f"{where} choice count"))[0]
             codes = tuple(_U64.unpack(take(8, f"{where} code {i}"))[0] for i in range(k))
             m = _U16.unpack(take(2, f"{where} nonce count"))[0]
+            if m == 0:   # a slot contest (a per-candidate contest has n + 1 >= 2 nonces)
+                contests.append(SlotContestSecrets(cid, codes, _read_slot_opening(
+                    take, where, "opening bytes", lambda: pos)))
+                continue
             nonces = []
             for i in range(m):
                 raw = take(32, f"{where} nonce {i}")
