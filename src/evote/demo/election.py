@@ -48,7 +48,7 @@ from ..election.files import write_new_file, write_new_json
 from ..election.requests import keygen
 from ..results.model import ElectionResults
 from ..verify.run import verify_record
-from . import board
+from . import board, mixing
 from .parties import as_party, parties_in_parallel
 from .station import paper_counts, run_kiosk
 from .voters import challengers, check_challenge
@@ -82,14 +82,16 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
              jobs=None, log=print, villages=None, paper: bool = True,
              damaged_box: bool = False,
              verify: bool = True, voters_dir=None,
-             paper_fallback: bool = False) -> DemoOutcome:
+             paper_fallback: bool = False, slots: bool = False) -> DemoOutcome:
     """The whole election (module docstring). villages: how many of the stations are
     villages (default: up to 3, one station each); paper: one city station votes on
     paper (when the city has two stations or more); verify: run the verifier at the end
     (report None otherwise); voters_dir: where voters who challenge keep their printed
     opening (default: with the parties' files, removed at the end); paper_fallback: one
     city station's kiosks are closed during the day and its officials finish on paper
-    (specs/record.md 5.4: its boxes and its paper count are both counted)."""
+    (specs/record.md 5.4: its boxes and its paper count are both counted); slots: the
+    city's council uses the choice-slot encoding (issue 15), mixed by two mix servers
+    (specs/mix.md) before the guardians decrypt it."""
     if not isinstance(stations, int) or stations < 1:
         raise EvoteValueError("demo: --stations must be at least 1")
     if not isinstance(voters_per_station, int) or voters_per_station < 1:
@@ -110,7 +112,7 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
                          f"{exc.strerror or exc}") from None
     try:
         return _run(out_dir, work, stations, voters_per_station, seed, jobs, log,
-                    (damaged_box, paper_fallback), villages,
+                    (damaged_box, paper_fallback, slots), villages,
                     paper, verify, os.path.abspath(str(voters_dir)) if voters_dir else
                     os.path.join(work, "voters"))
     except (EvoteError, OSError) as exc:
@@ -210,7 +212,7 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, faults,
          villages, paper,
          verify, voters_dir) -> DemoOutcome:
     """The steps; every one that holds a party's secret runs as_party (parties.py)."""
-    damaged_box, paper_fallback = faults
+    damaged_box, paper_fallback, slots = faults
     t0 = time.monotonic()
 
     def step(msg):
@@ -225,8 +227,13 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, faults,
     auth_key = home("authority", "authority.key")
     authority_public = as_party(_init_authority, auth_key, seed)
     n_city, n_villages = _shape(stations, villages)
+    # With slots, the city's council is counted by a shuffle: its two mix servers make
+    # their keys first, and the authority lists them in the manifest (specs/mix.md 1).
+    servers = mixing.mix_servers(work, as_party, PASSPHRASE, KDF) if slots else ()
     manifest = make_demo_manifest(seed, n_city, n_villages, authority_key=authority_public,
-                                  privacy_floor=min(10, voters_per_station))
+                                  privacy_floor=min(10, voters_per_station),
+                                  city_encoding="slots" if slots else None,
+                                  mix_servers=servers)
     # The manifest also states who must sign (the default signing_roles), the supervising
     # board's keys (made by each member first) and the voting window (board.py).
     manifest = dataclasses.replace(manifest, supervisors=board.supervisors(work, as_party),
@@ -236,8 +243,10 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, faults,
     city = manifest.contests[0]
     step(f"manifest {manifest.election_id}: {len(manifest.contests)} contests "
          f"({city.seats} seats / {city.alternates} alternates / {len(city.candidates)} "
-         f"candidates in the city), {len(manifest.stations)} stations; hash "
-         f"{manifest.hash().hex()[:16]}...")
+         f"candidates in the city" + (f", in choice slots mixed by "
+                                      f"{', '.join(s.mix_id for s in servers)}"
+                                      if slots else "") +
+         f"), {len(manifest.stations)} stations; hash {manifest.hash().hex()[:16]}...")
 
     # The key ceremony, guardian by guardian; only public files pass between them.
     secrets = {g: home(f"guardian-{g}", "secret.json") for g in range(1, N_GUARDIANS + 1)}
@@ -374,6 +383,9 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, faults,
     step(f"tally: {len(boxes) - len(exclusions)} boxes verified and tallied"
          + (f", {len(exclusions)} excluded by the board" if exclusions else "")
          + ", every station reconciled (forms issued = ballots cast = CLOSE counts)")
+
+    # The mix servers shuffle each slot contest in turn, each on its own (specs/mix.md).
+    mixing.mix_every_slot_contest(work, out_dir, manifest, as_party, PASSPHRASE, step)
 
     # Guardians decrypt, each from the record alone; guardian ABSENT_GUARDIAN is away.
     present = [g for g in secrets if g != ABSENT_GUARDIAN]
