@@ -1,4 +1,4 @@
-"""The canonical mix input of a slot contest (specs/record.md 6.5): the ONE definition that
+"""The canonical mix input of a slot contest (specs/record.md 6.1): the ONE definition that
 `evote tally` (tally/boxes.py, written as mix/<contest_id>/input.bin), the guardians and
 the verifier (V19, from its station tasks) share.
 
