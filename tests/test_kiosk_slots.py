@@ -97,6 +97,22 @@ def test_kiosk_encrypts_challenges_and_casts_a_slot_contest(election, tmp_path):
         check_opening(context, manifest, resigned(
             (SlotContestSecrets(sec.contest_id, sec.selected[1:], o),)), **args)
 
+    # the voter's check (`evote challenge check --opening`): names the slot contest's
+    # choices, refuses an opening whose slots do not reproduce the published ballot
+    from types import SimpleNamespace
+    from evote.voter.challenge_check import check_opening as voter_check
+    view = SimpleNamespace(manifest=manifest, context=context,
+                           full=lambda rel: str(tmp_path / rel))
+    checked = SimpleNamespace(record=spoil, match=SimpleNamespace(
+        path="k1.box", station_id=CITY, kiosk_id=KID))
+    shown = voter_check(view, checked, spoiled.opening)
+    assert shown.ok and [c.contest_id for c in shown.choices] == [contest.contest_id]
+    assert shown.choices[0].candidates == [(code, contest.candidate(code).name)
+                                           for code in sec.selected]
+    forged = resigned((SlotContestSecrets(sec.contest_id, sec.selected, bad),)).to_bytes()
+    refused = voter_check(view, checked, forged)
+    assert not refused.ok and "slot 1: the opening does not reproduce" in refused.failure
+
 
 def test_codec_and_challenge_record_with_mixed_contests():
     m, ctx = slot_manifest(l_slot=6), make_context(4)
