@@ -43,6 +43,7 @@ def mix_every_slot_contest(work, record_dir, manifest, as_party, passphrase, ste
         cid = contest.contest_id
         for server in manifest.mix_servers:
             out = os.path.join(work, "mix-servers", server.mix_id, f"{cid}.mix")
+            os.makedirs(os.path.dirname(out), exist_ok=True)
             k, n, seconds = as_party(_shuffle, record_dir, key_path(work, server.mix_id),
                                      passphrase, cid, out)
             mix_steps.add_mixes(record_dir, [out])

@@ -20,6 +20,7 @@ from ..results.report_json import results_to_json_bytes
 from ..tally import (BoxSummary, ContestTally, DecryptionRecord, EncryptedTally, PaperResult,
                      StationDeclaration, TallyRun, combine_counts, district_tallies,
                      reconcile_stations, verify_decryption_record)
+from ..tally.slot_counts import merge_decrypted
 from .exclusions import excluded_forms
 from .station import FINGERPRINT
 
@@ -260,9 +261,7 @@ def check_counts_total(r):
             v14.not_run_reason = ("the slot contests' decrypted counts are not all valid "
                                   "(V19, V20)")
         return
-    decrypted = dict(r.decrypted)   # the slot contests' counts join their districts'
-    for did, items in slot_counts.items():
-        decrypted[did] = tuple(decrypted.get(did, ())) + tuple(items)
+    decrypted = merge_decrypted(r.decrypted, slot_counts)   # V20's, in their districts
     try:
         counts, paper_of = combine_counts(   # a fallback station's paper counts add
             m, decrypted, tuple(r.paper.values()),   # to its boxes' (record.md 5.4)
