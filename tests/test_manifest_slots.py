@@ -164,3 +164,18 @@ def test_load_manifest_file_names_the_file(tmp_path):
     p.write_text(json.dumps(obj), "utf-8")
     with pytest.raises(ManifestError, match=r"m\.json: \$\.mix_servers\[0\]\.key"):
         load_manifest(p)
+
+
+def test_manifest_check_command_shows_slots_and_mix_servers(tmp_path):
+    from evote.election.manifest_check import check_manifest_file
+    p = tmp_path / "m.json"
+    p.write_text(json.dumps(with_slots()), "utf-8")
+    lines = check_manifest_file(str(p)).summary_lines()
+    assert any(x.startswith("mix servers, in mixing order: mix-1 (") for x in lines)
+    assert any(x.startswith("contest c ") and x.endswith("choice slots (mixed, then "
+                                                         "decrypted)") for x in lines)
+    bad = with_slots()
+    bad["mix_servers"][1]["mix_id"] = "mix-1"
+    p.write_text(json.dumps(bad), "utf-8")
+    assert check_manifest_file(str(p)).errors == [
+        "$.mix_servers[1].mix_id: duplicate mix server id 'mix-1' (also at index 0)"]

@@ -39,10 +39,14 @@ class ManifestCheck:
                  f"{len(m.districts)} districts, {len(m.stations)} stations, "
                  f"{len(m.contests)} contests, {sum(len(c.candidates) for c in m.contests)} "
                  f"candidates; privacy floor {m.privacy_floor} ballots"]
+        if m.mix_servers:   # specs/manifest.md 1.3: every slot contest, in this order
+            lines.append("mix servers, in mixing order: " + ", ".join(
+                f"{x.mix_id} ({x.key.hex()[:16]}...)" for x in m.mix_servers))
         for c in m.contests:
             lines.append(f"contest {c.contest_id} ({c.name}): {c.seats} seats, "
                          f"{c.alternates} alternates, up to {c.max_choices} choices, "
-                         f"{len(c.candidates)} candidates, {c.method}")
+                         f"{len(c.candidates)} candidates, {c.method}"
+                         + (", choice slots (mixed, then decrypted)" if c.uses_slots else ""))
             if names:
                 for k in c.candidates:
                     lines.append(f"  {k.code}  {k.name}  [normalized: {name_key(k.name)}]")
