@@ -342,6 +342,52 @@ int evote_msm_colsum_vartime(uint8_t out[32], uint8_t *sums, const uint8_t *scal
     return msm_impl(out, 1, sums, scalars, points, columns, n, n_columns, bad_index);
 }
 
+int evote_msm_uniform_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *uniform,
+                              size_t n, size_t *bad_index) {
+    /* The points are made here by the one-way map and never encoded nor decoded: a
+       verifier's generators cost two lockstep square roots each, not four. */
+    ge_p3 *pts = NULL, r, acc;
+    fe *scratch = NULL;
+    size_t i, start;
+    int rc = EVOTE_OK;
+    if ((n > 0 && (scalars == NULL || uniform == NULL)) || n > ((size_t)-1) / 64) {
+        rc = EVOTE_ERR_ARGUMENT;
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        if (!sc_is_canonical(scalars + 32 * i)) {
+            if (bad_index != NULL) *bad_index = i;
+            rc = EVOTE_ERR_SCALAR;
+            goto done;
+        }
+    }
+    ge_p3_0(&acc);
+    if (n > 0) {
+        pts = malloc((n < MSM_CHUNK ? n : MSM_CHUNK) * sizeof *pts);
+        scratch = malloc((n < MSM_CHUNK ? n : MSM_CHUNK) * sizeof *scratch);
+        if (pts == NULL || scratch == NULL) {
+            rc = EVOTE_ERR_ARGUMENT;
+            goto done;
+        }
+    }
+    for (start = 0; start < n; start += MSM_CHUNK) {
+        size_t m = n - start < MSM_CHUNK ? n - start : MSM_CHUNK;
+        ristretto_from_uniform_batch(pts, uniform + 64 * start, m);
+        msm_normalize_batch(pts, scratch, m);
+        if (!ge_msm_vartime(&r, scalars + 32 * start, pts, m)) {
+            rc = EVOTE_ERR_ARGUMENT;
+            goto done;
+        }
+        ge_p3_add(&acc, &acc, &r);
+    }
+    ristretto_encode(out, &acc);
+done:
+    free(pts);
+    free(scratch);
+    if (rc != EVOTE_OK) memset(out, 0, 32);
+    return rc;
+}
+
 int evote_multiples_vartime(uint8_t *out, const uint8_t base[32], size_t n) {
     int rc;
     if ((n > 0 && out == NULL) || n > ((size_t)-1) / 32) return EVOTE_ERR_ARGUMENT;

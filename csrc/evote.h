@@ -86,6 +86,11 @@ int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *po
 int evote_msm_colsum_vartime(uint8_t out[32], uint8_t *sums, const uint8_t *scalars,
                              const uint8_t *points, const int32_t *columns, size_t n,
                              size_t n_columns, size_t *bad_index);
+/* sum scalars[i] * from_uniform(uniform + 64 i) (RFC 9496 one-way map), i < n: an msm
+   over hash-to-group points (generators) without encoding or decoding them. Errors as
+   evote_msm_vartime (no point can be invalid). Variable time: public data only. */
+int evote_msm_uniform_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *uniform,
+                              size_t n, size_t *bad_index);
 /* The batch verifier's scalar work for k 0/1 proofs (specs/protocol.md 7.2; public data).
    proofs: k * 160 bytes, per proof its Fiat-Shamir digest (64 bytes, reduced mod l here:
    c), c_0, v_0, v_1; weights: k * 64 bytes, per proof w_1..w_4 (16 bytes each, 128-bit
@@ -143,5 +148,41 @@ int evote_disjunctive_commit(uint8_t *out, const uint8_t *table_k, uint32_t valu
 int evote_disjunctive_respond(uint8_t *out, uint32_t value, uint32_t lo, uint32_t hi,
                               const uint8_t nonce[32], const uint8_t *randomness,
                               const uint8_t challenge[64]);
+
+/* ---- choice-slot range proof (csrc/slot_range.c; specs/slot-ballot.md 7, 9) ----
+   Vector length n = the smallest power of two >= slots * bits (bits <= 64, n <= 2^16).
+   The verifier's scalar work for one proof (public data): acc (2n * 32 bytes, in and
+   out, canonical) gets the inner-product equation's coefficients of g_0..g_{n-1}, then
+   h_0..h_{n-1}, added mod l; scalars: y^-1, z, a, b, w (the batch weight), 32 bytes
+   each; us, u_invs: the rounds' challenges and their inverses (log2 n * 32 bytes). */
+int evote_slot_range_coefs_vartime(uint8_t *acc, const uint8_t scalars[160],
+                                   const uint8_t *us, const uint8_t *u_invs, size_t slots,
+                                   size_t bits);
+/* The prover's generator buffer: evote_slot_gens_size(n) bytes (0 for a bad n), filled
+   from the encodings of g_0..g_{n-1}, h_0..h_{n-1} (n * 32 bytes each) and U. */
+size_t evote_slot_gens_size(size_t n);
+int evote_slot_gens_init(uint8_t *buf, const uint8_t *g, const uint8_t *h,
+                         const uint8_t u[32], size_t n);
+/* A = alpha_h - sum h_t + sum bits[t] (g_t + h_t), bits: n bytes in {0, 1}. Constant
+   time in bits and alpha_h. */
+int evote_slot_a_commit(uint8_t out[32], const uint8_t *gens, const uint8_t *bits,
+                        const uint8_t alpha_h[32]);
+/* t_1, t_2 (out, 64 bytes) from the bits (n bytes), s_L, s_R (n * 32 bytes) and y, z
+   (yz, 64 bytes). Constant time in bits, s_L, s_R. */
+int evote_slot_prover_t(uint8_t out[64], const uint8_t *bits, const uint8_t *s_l,
+                        const uint8_t *s_r, const uint8_t yz[64], size_t slots, size_t b);
+/* l = l(x), r = r(x) and t_hat = <l, r> (yzx: y, z, x); state (4n * 32 bytes): l, r,
+   then the inner-product coefficients 1 and y^-t (Montgomery form). Constant time in
+   bits, s_L, s_R. */
+int evote_slot_prover_lr(uint8_t *state, uint8_t t_hat[32], const uint8_t *bits,
+                         const uint8_t *s_l, const uint8_t *s_r, const uint8_t yzx[96],
+                         const uint8_t y_inv[32], size_t slots, size_t b);
+/* One inner-product round on a state of current length n_cur ((2 n_cur + 2n) * 32
+   bytes): lr = L_k || R_k. Then the fold with the round's challenge u into next
+   ((n_cur + 2n) * 32 bytes, may not alias state). Variable time (l, r are public). */
+int evote_slot_ipa_round_vartime(uint8_t lr[64], const uint8_t *state, const uint8_t *gens,
+                                 size_t n_cur, const uint8_t x_ip[32]);
+int evote_slot_ipa_fold(uint8_t *next, const uint8_t *state, const uint8_t *gens,
+                        size_t n_cur, const uint8_t u[32]);
 
 #endif

@@ -285,6 +285,30 @@ static int pippenger_window(size_t n) {
     return 4 + lg / 2 > 12 ? 12 : 4 + lg / 2;
 }
 
+void msm_normalize_batch(ge_p3 *p, fe *scratch, size_t n) {
+    fe inv, zi, t;
+    size_t i;
+    if (n == 0) return;
+    scratch[0] = p[0].Z;                         /* scratch[i] = Z_0 Z_1 ... Z_i */
+    for (i = 1; i < n; i++) fe_mul(&scratch[i], &scratch[i - 1], &p[i].Z);
+    fe_invert(&inv, &scratch[n - 1]);            /* 1 / (Z_0 ... Z_(n-1)) */
+    for (i = n; i-- > 0;) {
+        if (i > 0) {
+            fe_mul(&zi, &inv, &scratch[i - 1]);  /* 1 / Z_i */
+            fe_mul(&inv, &inv, &p[i].Z);         /* 1 / (Z_0 ... Z_(i-1)) */
+        } else {
+            zi = inv;
+        }
+        fe_mul(&t, &p[i].X, &zi);
+        p[i].X = t;
+        fe_mul(&t, &p[i].Y, &zi);
+        p[i].Y = t;
+        fe_mul(&t, &p[i].T, &zi);
+        p[i].T = t;
+        fe_1(&p[i].Z);
+    }
+}
+
 #define MSM_STRAUS_MAX 48   /* Straus wins below (instruction counts, bench.c tune) */
 
 int ge_msm_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *points, size_t n) {

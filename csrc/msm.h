@@ -24,6 +24,12 @@ void ge_double_scalarmult_vartime(ge_p3 *r, const uint8_t a[32], const ge_p3 *p,
    Returns 1, or 0 when memory could not be allocated (then *r is the identity). */
 int ge_msm_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *points, size_t n);
 
+/* The same points with Z = 1 (X, Y, T divided by Z), as ge_msm_vartime needs them, by
+   Montgomery's trick: one inversion and about 9 multiplications per point. Every Z must
+   be nonzero (true of any point from decoding, the one-way map or the group law);
+   scratch holds n field elements. Variable time only in n. */
+void msm_normalize_batch(ge_p3 *p, fe *scratch, size_t n);
+
 /* The two methods, exposed for tests and tuning. */
 int ge_msm_straus_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *points, size_t n);
 int ge_msm_pippenger_vartime(ge_p3 *r, const uint8_t *scalars, const ge_p3 *points,

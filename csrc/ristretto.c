@@ -177,32 +177,42 @@ int ristretto_eq(const ge_p3 *p, const ge_p3 *q) {
     return e1 | e2;
 }
 
-/* RFC 9496 4.3.4, MAP(t): the Elligator-style map of one field element. */
-static void ristretto_map(ge_p3 *p, const fe *t) {
-    fe r, u, v, s, s_prime, c, n, w0, w1, w2, w3, one, tmp, tmp2;
-    int was_square;
+/* RFC 9496 4.3.4, MAP(t): the Elligator-style map of one field element, in two halves
+   around its square root SQRT_RATIO_M1(u, v), so that the batch form can run FE_LANES
+   roots in lockstep. */
+typedef struct { fe t, r, u, v; } map_state;
+
+static void map_begin(map_state *st, const fe *t) {
+    fe one, tmp, tmp2;
     fe_1(&one);
-    fe_sq(&r, t);
-    fe_mul(&r, &r, &FE_SQRT_M1);          /* r = SQRT_M1 t^2 */
-    fe_add(&u, &r, &one);
-    fe_mul(&u, &u, &FE_ONE_MINUS_D_SQ);   /* u = (r + 1) ONE_MINUS_D_SQ */
-    fe_mul(&tmp, &r, &FE_D);
+    st->t = *t;
+    fe_sq(&st->r, t);
+    fe_mul(&st->r, &st->r, &FE_SQRT_M1);  /* r = SQRT_M1 t^2 */
+    fe_add(&st->u, &st->r, &one);
+    fe_mul(&st->u, &st->u, &FE_ONE_MINUS_D_SQ);   /* u = (r + 1) ONE_MINUS_D_SQ */
+    fe_mul(&tmp, &st->r, &FE_D);
     fe_neg(&tmp2, &one);
     fe_sub(&tmp, &tmp2, &tmp);            /* -1 - r D */
-    fe_add(&tmp2, &r, &FE_D);             /* r + D */
-    fe_mul(&v, &tmp, &tmp2);              /* v = (-1 - r D)(r + D) */
-    was_square = fe_sqrt_ratio_m1(&s, &u, &v);
-    fe_mul(&s_prime, &s, t);
+    fe_add(&tmp2, &st->r, &FE_D);         /* r + D */
+    fe_mul(&st->v, &tmp, &tmp2);          /* v = (-1 - r D)(r + D) */
+}
+
+/* The rest of MAP from (was_square, s) = SQRT_RATIO_M1(u, v). */
+static void map_end(ge_p3 *p, const map_state *st, const fe *root, int was_square) {
+    fe s, s_prime, c, n, w0, w1, w2, w3, one, tmp;
+    fe_1(&one);
+    s = *root;
+    fe_mul(&s_prime, &s, &st->t);
     fe_abs(&s_prime, &s_prime);
     fe_neg(&s_prime, &s_prime);           /* s' = -|s t| */
     fe_cmov(&s, &s_prime, (unsigned int)(1 ^ was_square));
     fe_neg(&c, &one);
-    fe_cmov(&c, &r, (unsigned int)(1 ^ was_square));   /* c = was_square ? -1 : r */
-    fe_sub(&tmp, &r, &one);
+    fe_cmov(&c, &st->r, (unsigned int)(1 ^ was_square));   /* c = was_square ? -1 : r */
+    fe_sub(&tmp, &st->r, &one);
     fe_mul(&n, &c, &tmp);
     fe_mul(&n, &n, &FE_D_MINUS_ONE_SQ);
-    fe_sub(&n, &n, &v);                   /* N = c (r - 1) D_MINUS_ONE_SQ - v */
-    fe_mul(&w0, &s, &v);
+    fe_sub(&n, &n, &st->v);               /* N = c (r - 1) D_MINUS_ONE_SQ - v */
+    fe_mul(&w0, &s, &st->v);
     fe_add(&w0, &w0, &w0);                /* w0 = 2 s v (2x tight) */
     fe_mul(&w1, &n, &FE_SQRT_AD_MINUS_ONE);
     fe_sq(&tmp, &s);
@@ -214,6 +224,15 @@ static void ristretto_map(ge_p3 *p, const fe *t) {
     fe_mul(&p->T, &w0, &w2);
 }
 
+static void ristretto_map(ge_p3 *p, const fe *t) {
+    map_state st;
+    fe s;
+    int was_square;
+    map_begin(&st, t);
+    was_square = fe_sqrt_ratio_m1(&s, &st.u, &st.v);
+    map_end(p, &st, &s, was_square);
+}
+
 void ristretto_from_uniform(ge_p3 *p, const uint8_t in[64]) {
     fe t1, t2;
     ge_p3 p1, p2;
@@ -223,6 +242,40 @@ void ristretto_from_uniform(ge_p3 *p, const uint8_t in[64]) {
     ristretto_map(&p1, &t1);
     ristretto_map(&p2, &t2);
     ge_p3_add(p, &p1, &p2);
+}
+
+void ristretto_from_uniform_batch(ge_p3 *p, const uint8_t *in, size_t n) {
+    /* Lane k of a round maps half (k % 2) of input i + k / 2. SQRT_RATIO_M1(u, v) is
+       |u * SQRT_RATIO_M1(1, u v)| with the same was_square whenever u v != 0 (the
+       nonnegative root of u/v, or of SQRT_M1 u/v, is unique); u is never 0 (r = -1
+       would need SQRT_M1 to be a square, and p = 5 mod 8), v is 0 for a few t, which
+       take the one-at-a-time root. */
+    map_state st[FE_LANES];
+    fe ratio[FE_LANES], root[FE_LANES], t;
+    ge_p3 half[FE_LANES];
+    int was_square[FE_LANES];
+    size_t i, k;
+    for (i = 0; i < n; i += FE_LANES / 2) {
+        size_t items = n - i < FE_LANES / 2 ? n - i : FE_LANES / 2;
+        for (k = 0; k < FE_LANES; k++) {
+            /* a short last round repeats its first input in the spare lanes */
+            size_t item = i + (k / 2 < items ? k / 2 : 0);
+            fe_frombytes(&t, in + 64 * item + 32 * (k % 2));   /* masks bit 255 */
+            map_begin(&st[k], &t);
+            fe_mul(&ratio[k], &st[k].u, &st[k].v);
+        }
+        fe_invsqrt_x4(root, was_square, ratio);
+        for (k = 0; k < FE_LANES; k++) {
+            if (fe_iszero(&st[k].v)) {
+                was_square[k] = fe_sqrt_ratio_m1(&root[k], &st[k].u, &st[k].v);
+            } else {
+                fe_mul(&root[k], &root[k], &st[k].u);
+                fe_abs(&root[k], &root[k]);
+            }
+            map_end(&half[k], &st[k], &root[k], was_square[k]);
+        }
+        for (k = 0; k < items; k++) ge_p3_add(&p[i + k], &half[2 * k], &half[2 * k + 1]);
+    }
 }
 
 void ristretto_generator(ge_p3 *p) {

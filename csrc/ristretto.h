@@ -25,6 +25,11 @@ void ristretto_encode_batch(uint8_t *out, const ge_p3 *p, size_t n);
 int ristretto_eq(const ge_p3 *p, const ge_p3 *q);
 /* RFC 9496 4.3.4: element derivation (one-way map) from 64 bytes. Constant time. */
 void ristretto_from_uniform(ge_p3 *p, const uint8_t in[64]);
+/* n one-way maps at once (p[i] = ristretto_from_uniform of in + 64 i), FE_LANES square
+   roots in lockstep. Same points as the loop (test_core checks); the representatives
+   have any Z. Variable time only in a branch taken for the rare t where v = 0 (the batch
+   serves public inputs: generators); otherwise as ristretto_from_uniform. */
+void ristretto_from_uniform_batch(ge_p3 *p, const uint8_t *in, size_t n);
 /* The generator (RFC 8032 basepoint). */
 void ristretto_generator(ge_p3 *p);
 

@@ -371,6 +371,27 @@ def msm_vartime(scalars, points) -> bytes:
     return _copy(out)
 
 
+def msm_uniform_vartime(scalars, uniform) -> bytes:
+    """sum scalars[i] * from_uniform(uniform[i]): n*32 bytes of scalars, n*64 bytes of
+    one-way-map inputs (RFC 9496), one C call; the points are never encoded or decoded.
+
+    Variable time: public data only. Raises InvalidEncoding naming the first bad scalar.
+    """
+    fn = "msm_uniform_vartime"
+    scalars = _blob(fn, "scalars", scalars)
+    uniform = _blob(fn, "uniform", uniform, 64)
+    n = len(uniform) // 64
+    if len(scalars) // 32 != n:
+        raise EvoteValueError(
+            f"{fn}: {len(scalars) // 32} scalars but {n} uniform strings (the counts must match)"
+        )
+    out = _out()
+    bad = ffi.new("size_t *")
+    rc = lib.evote_msm_uniform_vartime(out, scalars, uniform, n, bad)
+    _array_check(rc, fn, bad, "scalars", "uniform")
+    return _copy(out)
+
+
 def msm_colsum_vartime(scalars, points, columns, n_columns) -> tuple:
     """(msm, sums): msm_vartime(scalars, points), and from the same decoded points the
     column sums sums[c] = sum of points[i] with columns[i] == c (n_columns*32 bytes).
@@ -552,3 +573,160 @@ def disjunctive_respond(value, lo, hi, nonce, randomness, challenge) -> bytes:
         raise EvoteValueError(f"{fn}: value is not in [{lo}, {hi}]")
     _check(rc, fn, scalars={"nonce": nonce})
     return _copy(out, 32 * (2 * nb - 1))
+
+
+# ---------------------------------------------------------------- choice-slot range proof
+
+def _slot_shape(fn: str, slots, bits) -> int:
+    """The vector length n (smallest power of two >= slots * bits), checked."""
+    slots = _count(fn, "slots", slots)
+    bits = _count(fn, "bits", bits)
+    if not 1 <= bits <= 64 or not 1 <= slots <= 1 << 16 or slots * bits > 1 << 16:
+        raise EvoteValueError(f"{fn}: slots ({slots}) and bits ({bits}) out of range")
+    return 1 << max(0, (slots * bits - 1).bit_length())
+
+
+def slot_range_coefs_vartime(acc, scalars, us, u_invs, slots, bits) -> bytes:
+    """acc (2n * 32 bytes: coefficients of g_0..g_{n-1} then h_0..h_{n-1}) plus one
+    proof's inner-product coefficients (evote.h, evote_slot_range_coefs_vartime);
+    scalars: y^-1, z, a, b, w (160 bytes); us, u_invs: log2(n) * 32 bytes each."""
+    fn = "slot_range_coefs_vartime"
+    n = _slot_shape(fn, slots, bits)
+    rounds = n.bit_length() - 1
+    acc = _bytes(fn, "acc", acc, 64 * n)
+    scalars = _bytes(fn, "scalars", scalars, 160)
+    us = _bytes(fn, "us", us, 32 * rounds)
+    u_invs = _bytes(fn, "u_invs", u_invs, 32 * rounds)
+    out = _out(64 * n)
+    _buffer(out, 64 * n)[:] = acc
+    rc = lib.evote_slot_range_coefs_vartime(out, scalars, us, u_invs, slots, bits)
+    if rc == _ERR_SCALAR:
+        raise InvalidEncoding(f"{fn}: a scalar of acc, scalars, us or u_invs is not "
+                              f"canonical (>= l)")
+    _check(rc, fn)
+    return _copy(out, 64 * n)
+
+
+class SlotGenerators:
+    """The prover's decoded vector generators (C memory, owned by this object): made only
+    by slot_gens_init(); read by slot_a_commit and the inner-product rounds. Public."""
+
+    __slots__ = ("_buf", "n")
+
+    def __init__(self, buf, n: int):
+        self._buf = buf
+        self.n = n
+
+
+def slot_gens_init(g, h, u) -> SlotGenerators:
+    """Decode g_0..g_{n-1}, h_0..h_{n-1} (n * 32 bytes each) and U once."""
+    fn = "slot_gens_init"
+    g = _blob(fn, "g", g)
+    n = len(g) // 32
+    h = _bytes(fn, "h", h, 32 * n)
+    u = _bytes(fn, "u", u, 32)
+    size = int(lib.evote_slot_gens_size(n))
+    if size == 0:
+        raise EvoteValueError(f"{fn}: {n} generators is not a power of two in [1, 2^16]")
+    buf = _out(size)
+    rc = lib.evote_slot_gens_init(buf, g, h, u, n)
+    if rc == _ERR_ENCODING:
+        raise InvalidEncoding(f"{fn}: a generator is not a valid ristretto255 encoding")
+    _check(rc, fn)
+    return SlotGenerators(buf, n)
+
+
+def _gens(fn: str, gens) -> SlotGenerators:
+    if not isinstance(gens, SlotGenerators):
+        raise EvoteTypeError(f"{fn}: gens must be SlotGenerators, not {type(gens).__name__}")
+    return gens
+
+
+def slot_a_commit(gens, bits, alpha_h) -> bytes:
+    """A = alpha_h - sum h_t + sum bits[t] (g_t + h_t); bits: n bytes in {0, 1}.
+    Constant time in bits and alpha_h."""
+    fn = "slot_a_commit"
+    gens = _gens(fn, gens)
+    bits = _bytes(fn, "bits", bits, gens.n)
+    alpha_h = _bytes(fn, "alpha_h", alpha_h, 32)
+    out = _out()
+    rc = lib.evote_slot_a_commit(out, gens._buf, bits, alpha_h)
+    if rc == _ERR_ARGUMENT:
+        raise EvoteValueError(f"{fn}: bits must be bytes 0 or 1")
+    _check(rc, fn, points={"alpha_h": alpha_h})
+    return _copy(out)
+
+
+def _poly_args(fn: str, bits, s_l, s_r, slots, b) -> tuple:
+    n = _slot_shape(fn, slots, b)
+    return (n, _bytes(fn, "bits", bits, n), _bytes(fn, "s_l", s_l, 32 * n),
+            _bytes(fn, "s_r", s_r, 32 * n))
+
+
+def _poly_check(rc: int, fn: str) -> None:
+    if rc == _ERR_ARGUMENT:
+        raise EvoteValueError(f"{fn}: bits must be bytes 0 or 1")
+    if rc == _ERR_SCALAR:
+        raise InvalidEncoding(f"{fn}: a scalar argument is not canonical (>= l)")
+    _check(rc, fn)
+
+
+def slot_prover_t(bits, s_l, s_r, yz, slots, b) -> tuple:
+    """(t_1, t_2) of the range proof (evote.h). Constant time in bits, s_l, s_r."""
+    fn = "slot_prover_t"
+    n, bits, s_l, s_r = _poly_args(fn, bits, s_l, s_r, slots, b)
+    yz = _bytes(fn, "yz", yz, 64)
+    out = _out(64)
+    _poly_check(lib.evote_slot_prover_t(out, bits, s_l, s_r, yz, slots, b), fn)
+    raw = _copy(out, 64)
+    return raw[:32], raw[32:]
+
+
+def slot_prover_lr(bits, s_l, s_r, yzx, y_inv, slots, b) -> tuple:
+    """(state, t_hat): l(x), r(x) and the inner-product coefficients as the state of
+    slot_ipa_round_vartime (4n * 32 bytes), and <l, r>. Constant time in bits, s_l, s_r."""
+    fn = "slot_prover_lr"
+    n, bits, s_l, s_r = _poly_args(fn, bits, s_l, s_r, slots, b)
+    yzx = _bytes(fn, "yzx", yzx, 96)
+    y_inv = _bytes(fn, "y_inv", y_inv, 32)
+    state = _out(128 * n)
+    t_hat = _out()
+    _poly_check(lib.evote_slot_prover_lr(state, t_hat, bits, s_l, s_r, yzx, y_inv, slots, b),
+                fn)
+    return _copy(state, 128 * n), _copy(t_hat)
+
+
+def _ipa_state(fn: str, gens, state, n_cur) -> tuple:
+    gens = _gens(fn, gens)
+    n_cur = _count(fn, "n_cur", n_cur)
+    if not 2 <= n_cur <= gens.n or n_cur & (n_cur - 1):
+        raise EvoteValueError(f"{fn}: n_cur must be a power of two in [2, {gens.n}]")
+    return gens, _bytes(fn, "state", state, 64 * (n_cur + gens.n)), n_cur
+
+
+def slot_ipa_round_vartime(state, gens, n_cur, x_ip) -> tuple:
+    """(L_k, R_k) of one inner-product round over the state of length n_cur."""
+    fn = "slot_ipa_round_vartime"
+    gens, state, n_cur = _ipa_state(fn, gens, state, n_cur)
+    x_ip = _bytes(fn, "x_ip", x_ip, 32)
+    out = _out(64)
+    rc = lib.evote_slot_ipa_round_vartime(out, state, gens._buf, n_cur, x_ip)
+    if rc == _ERR_SCALAR:
+        raise InvalidEncoding(f"{fn}: a scalar of state or x_ip is not canonical (>= l)")
+    _check(rc, fn)
+    raw = _copy(out, 64)
+    return raw[:32], raw[32:]
+
+
+def slot_ipa_fold(state, gens, n_cur, u) -> bytes:
+    """The state of length n_cur / 2 after the round's challenge u (nonzero)."""
+    fn = "slot_ipa_fold"
+    gens, state, n_cur = _ipa_state(fn, gens, state, n_cur)
+    u = _bytes(fn, "u", u, 32)
+    size = 32 * (n_cur + 2 * gens.n)
+    out = _out(size)
+    rc = lib.evote_slot_ipa_fold(out, state, gens._buf, n_cur, u)
+    if rc == _ERR_SCALAR:
+        raise InvalidEncoding(f"{fn}: a scalar of state or u is not canonical (>= l)")
+    _check(rc, fn)
+    return _copy(out, size)

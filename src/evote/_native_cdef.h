@@ -33,6 +33,8 @@ int evote_msm_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *po
 int evote_msm_colsum_vartime(uint8_t out[32], uint8_t *sums, const uint8_t *scalars,
                              const uint8_t *points, const int32_t *columns, size_t n,
                              size_t n_columns, size_t *bad_index);
+int evote_msm_uniform_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *uniform,
+                              size_t n, size_t *bad_index);
 int evote_verify01_coefs_vartime(uint8_t *out, uint8_t gk[64], const uint8_t *proofs,
                                  const uint8_t *weights, const uint8_t extra[128], size_t k,
                                  size_t *bad);
@@ -49,3 +51,20 @@ int evote_disjunctive_commit(uint8_t *out, const uint8_t *table_k, uint32_t valu
 int evote_disjunctive_respond(uint8_t *out, uint32_t value, uint32_t lo, uint32_t hi,
                               const uint8_t nonce[32], const uint8_t *randomness,
                               const uint8_t challenge[64]);
+int evote_slot_range_coefs_vartime(uint8_t *acc, const uint8_t scalars[160],
+                                   const uint8_t *us, const uint8_t *u_invs, size_t slots,
+                                   size_t bits);
+size_t evote_slot_gens_size(size_t n);
+int evote_slot_gens_init(uint8_t *buf, const uint8_t *g, const uint8_t *h,
+                         const uint8_t u[32], size_t n);
+int evote_slot_a_commit(uint8_t out[32], const uint8_t *gens, const uint8_t *bits,
+                        const uint8_t alpha_h[32]);
+int evote_slot_prover_t(uint8_t out[64], const uint8_t *bits, const uint8_t *s_l,
+                        const uint8_t *s_r, const uint8_t yz[64], size_t slots, size_t b);
+int evote_slot_prover_lr(uint8_t *state, uint8_t t_hat[32], const uint8_t *bits,
+                         const uint8_t *s_l, const uint8_t *s_r, const uint8_t yzx[96],
+                         const uint8_t y_inv[32], size_t slots, size_t b);
+int evote_slot_ipa_round_vartime(uint8_t lr[64], const uint8_t *state, const uint8_t *gens,
+                                 size_t n_cur, const uint8_t x_ip[32]);
+int evote_slot_ipa_fold(uint8_t *next, const uint8_t *state, const uint8_t *gens,
+                        size_t n_cur, const uint8_t u[32]);

@@ -25,7 +25,7 @@ _D = (-121665 * pow(121666, _P - 2, _P)) % _P
 
 __all__ = [
     "Scalar", "Point", "FixedBase", "G_TABLE", "msm_vartime", "msm_vartime_raw",
-    "msm_colsum_vartime_raw",
+    "msm_colsum_vartime_raw", "msm_uniform_vartime_raw",
     "double_mul_vartime", "points_from_bytes", "validate_points", "aggregate_vartime",
     "multiples_vartime", "scalars_to_blob",
 ]
@@ -449,6 +449,16 @@ def msm_vartime_raw(scalar_blob: bytes, point_blob: bytes) -> Point:
     non-canonical scalar. Variable time: public data only.
     """
     return _point(_b.msm_vartime(scalar_blob, point_blob))
+
+
+def msm_uniform_vartime_raw(scalar_blob: bytes, uniform_blob: bytes) -> Point:
+    """sum of scalar i times Point.from_uniform_bytes(uniform i) over blobs of n canonical
+    scalars (n*32 bytes) and n one-way-map inputs (n*64 bytes, e.g. digest64 outputs):
+    an msm over derived generators that never encodes nor decodes them (two lockstep
+    square roots per point in C). InvalidEncoding names the index of the first
+    non-canonical scalar. Variable time: public data only.
+    """
+    return _point(_b.msm_uniform_vartime(scalar_blob, uniform_blob))
 
 
 def msm_colsum_vartime_raw(scalar_blob: bytes, point_blob: bytes, columns: bytes,

@@ -17,12 +17,12 @@ and evaluates equations one by one only to name the first that fails.
 from __future__ import annotations
 
 import os
-from typing import Callable, List, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 from evote.errors import EvoteTypeError, EvoteValueError, InvalidEncoding, InvalidProof
-from evote.group import (G_TABLE, FixedBase, Point, Scalar, msm_vartime, msm_vartime_raw,
-                         validate_points)
-from evote.hashing import digest64, u64
+from evote.group import (G_TABLE, FixedBase, Point, Scalar, msm_uniform_vartime_raw,
+                         msm_vartime, msm_vartime_raw, validate_points)
+from evote.hashing import HashPrefix, digest64, u64
 
 from .elgamal import Ciphertext
 from .shuffle_codec import MAX_N, ShuffleProof
@@ -37,8 +37,8 @@ MAX_LABEL = 2**16
 L = Scalar.ORDER
 _G_BYTES = Point.generator().to_bytes()
 
-__all__ = ["shuffle", "verify_shuffle", "generators", "statement_fields", "u_values",
-           "challenge_fields", "ShuffleProof"]
+__all__ = ["shuffle", "verify_shuffle", "prepare_verify", "verify_chunk", "ShuffleCheck",
+           "generators", "statement_fields", "u_values", "challenge_fields", "ShuffleProof"]
 
 
 # ------------------------------------------------------------------ public values (3, 4.2)
@@ -63,8 +63,7 @@ def statement_fields(pk: bytes, label: bytes, inputs: bytes, outputs: bytes,
 
 def u_values(sigma: bytes, n: int) -> List[int]:
     """u_1..u_N as ints in [0, l) (section 4.2)."""
-    return [int.from_bytes(digest64(TAG_U, sigma, u64(j)), "little") % L
-            for j in range(1, n + 1)]
+    return u_chunk(sigma, 0, n)
 
 
 def challenge_fields(sigma: bytes, chain: bytes, t: bytes, t_hat: bytes) -> Tuple[bytes, ...]:
@@ -219,8 +218,20 @@ def _prove(pk: Point, k_table: FixedBase, inputs: List[Ciphertext],
 
 # ------------------------------------------------------------------ verifier (6)
 
+DEFAULT_CHUNK = 1 << 16   # ciphertexts per task of prepare_verify (about 7 x 2^16 points)
+MapTasks = Callable[[Callable, List[tuple]], List]
+
+
 def _fail(msg: str) -> InvalidProof:
     return InvalidProof(f"shuffle proof: {msg}")
+
+
+def _canonical(blob: bytes) -> bool:
+    """Every 32-byte item of blob is < l: true at once when every top byte is below 0x10
+    (then the item is < 2^252 < l), else item by item."""
+    tops = blob[31::32]
+    return not tops or max(tops) < 0x10 or all(
+        int.from_bytes(blob[k:k + 32], "little") < L for k in range(0, len(blob), 32))
 
 
 def _scalars(name: str, blob: bytes) -> List[int]:
@@ -234,8 +245,16 @@ def _scalars(name: str, blob: bytes) -> List[int]:
     return out
 
 
+def _ints(blob: bytes) -> List[int]:
+    return [int.from_bytes(blob[k:k + 32], "little") for k in range(0, len(blob), 32)]
+
+
 def _items(blob: bytes) -> List[bytes]:
     return [blob[k:k + 32] for k in range(0, len(blob), 32)]
+
+
+def _le32(values) -> bytes:
+    return b"".join([(x % L).to_bytes(32, "little") for x in values])
 
 
 def _wire_ciphertexts(what: str, cts) -> bytes:
@@ -250,14 +269,119 @@ def _wire_ciphertexts(what: str, cts) -> bytes:
     return _blob(_check_ciphertexts(f"verify_shuffle: {what}", cts))
 
 
-def verify_shuffle(pk: Point, inputs, outputs, proof: ShuffleProof,
-                   label: bytes = b"") -> None:
-    """Raise InvalidProof naming the first failed check of section 6; return None if the
-    proof shows that `outputs` re-encrypt a permutation of `inputs` under pk.
+def u_chunk(sigma: bytes, first: int, count: int) -> List[int]:
+    """u_{first+1}..u_{first+count} (section 4.2), the head (tag; sigma) hashed once."""
+    head = HashPrefix(TAG_U, sigma)
+    return [int.from_bytes(head.digest64(u64(j)), "little") % L
+            for j in range(first + 1, first + count + 1)]
 
-    inputs and outputs: lists of Ciphertext, or raw blobs of 64-byte ciphertexts (as
-    read from a file; decoded and validated once, inside the MSM)."""
+
+def _generator_inputs(first: int, count: int) -> bytes:
+    """digest64("evote/v1/shuffle-generator"; u64(k)) for k = first+1..first+count: the
+    one-way-map inputs of h_{first+1}..h_{first+count} (section 3)."""
+    head = HashPrefix(TAG_GENERATOR)
+    return b"".join([head.digest64(u64(k)) for k in range(first + 1, first + count + 1)])
+
+
+def verify_chunk(first: int, n: int, sigma: bytes, c: int, x: bytes, y: bytes,
+                 y_next: bytes, sp_next: bytes, commitments: bytes, chain: bytes,
+                 t_hat: bytes, s_hat: bytes, s_prime: bytes, inputs: bytes,
+                 outputs: bytes) -> Optional[bytes]:
+    """One task of the batch check (section 6), a pure function of its arguments: the
+    ciphertexts with 0-based indices first..first+m-1 and their proof items (m = len(y)
+    // 16). Returns enc(P) || le32(prod of their u_j) || le32(sum of y_i shat_i), where P
+    is their share of the weighted sum (every term of the batch table but those of G, K,
+    Q and the t's), or None when one of their points does not decode. x: the weights
+    x_1, x_2, x_3, x_a, x_b (16 bytes each); y_next, sp_next: y and sp of item first+m
+    (empty for the last chunk). Scalars are canonical (the caller checked)."""
+    m = len(y) // 16
+    x1, x2, x3, xa, xb = (int.from_bytes(x[16 * k:16 * k + 16], "little") for k in range(5))
+    ys = [int.from_bytes(y[16 * k:16 * k + 16], "little") for k in range(m)]
+    sp, sh = _ints(s_prime), _ints(s_hat)
+    u = u_chunk(sigma, first, m)
+    u_prod = 1
+    for uj in u:
+        u_prod = u_prod * uj % L
+    g_part = sum(yi * si for yi, si in zip(ys, sh)) % L
+    x1c, x3c, xac, xbc = x1 * c, x3 * c, xa * c, xb * c
+    coef_h = [x1c + x3 * s for s in sp]
+    coef_c = [-x1c - x3c * uj for uj in u]
+    nxt_y = ys[1:] + ([int.from_bytes(y_next, "little")] if y_next else [])
+    nxt_sp = sp[1:] + ([int.from_bytes(sp_next, "little")] if sp_next else [])
+    coef_chain = [yn * sn - yi * c for yn, sn, yi in zip(nxt_y, nxt_sp, ys)]
+    if first + m == n and m:
+        coef_chain.append(-x2 * c - ys[-1] * c)      # chat_N (S2 and S5(N))
+    coef_that = [-yi for yi in ys]
+    coef_in, coef_out = [], []
+    for uj in u:
+        coef_in += (-xac * uj, -xbc * uj)
+    for s in sp:
+        coef_out += (xa * s, xb * s)
+    sblob = _le32(coef_c + coef_chain + coef_that + coef_in + coef_out)
+    pblob = commitments + chain + t_hat + inputs + outputs
+    try:
+        part = msm_vartime_raw(sblob, pblob)
+    except InvalidEncoding:
+        return None
+    part = part + msm_uniform_vartime_raw(_le32(coef_h), _generator_inputs(first, m))
+    return part.to_bytes() + _le32([u_prod, g_part])
+
+
+class ShuffleCheck:
+    """A verification cut into tasks (prepare_verify): run verify_chunk(*args) for each
+    args in .tasks anywhere (here, a process pool, Dask), then finish(results) with the
+    results in task order. The verdict does not depend on the cut nor on where tasks ran.
+    """
+
+    def __init__(self, pk, in_blob, out_blob, proof, sigma, c, s, x, y, tasks):
+        self._pk, self._in, self._out, self._proof = pk, in_blob, out_blob, proof
+        self._sigma, self._c, self._s, self._x, self._y = sigma, c, s, x, y
+        self.tasks: List[tuple] = tasks
+
+    def finish(self, results: Sequence[Optional[bytes]]) -> None:
+        """Raise InvalidProof naming the first failed check; return None if valid."""
+        proof, n, c = self._proof, self._proof.n, self._c
+        if len(results) != len(self.tasks):
+            raise EvoteValueError(f"ShuffleCheck.finish: {len(results)} results for "
+                                  f"{len(self.tasks)} tasks")
+        if any(r is None for r in results):
+            _name_bad_point(self._in, self._out, proof)
+            raise _fail("check 4: a point does not decode")   # unreachable: named above
+        s1, s2, s3, s4 = self._s
+        x1, x2, x3, xa, xb = self._x
+        big_u, g_part, total = 1, 0, Point.identity()
+        for r in results:
+            total = total + Point.from_bytes(r[:32])
+            big_u = big_u * int.from_bytes(r[32:64], "little") % L
+            g_part += int.from_bytes(r[64:96], "little")
+        coef_g = x1 * s1 + x2 * s2 + x3 * s3 - xa * s4 + g_part
+        # Q is chat_0; with N = 0 it is also chat_N (S2's -c*chat_N lands on Q).
+        y0 = int.from_bytes(self._y[:16], "little")
+        coef_q = x2 * c * big_u + (y0 * int.from_bytes(proof.s_prime[:32], "little")
+                                   if n else -x2 * c)
+        sblob = _le32([coef_g, -xb * s4, coef_q, -x1, -x2, -x3, -xa, -xb])
+        pblob = _G_BYTES + self._pk.to_bytes() + generators(0)[0] + proof.t
+        try:
+            total = total + msm_vartime_raw(sblob, pblob)
+        except InvalidEncoding:
+            _name_bad_point(self._in, self._out, proof)
+            raise _fail("check 4: a point does not decode") from None   # unreachable
+        if total.is_identity():
+            return
+        s_hat, s_p = _ints(proof.s_hat), _ints(proof.s_prime)
+        _name_failed_equation(self._pk, self._in, self._out, proof, generators(n),
+                              u_chunk(self._sigma, 0, n), c, self._s, s_hat, s_p)
+        raise _fail("check 5: the batch of equations fails")  # unreachable (prob. <= 2^-128)
+
+
+def prepare_verify(pk: Point, inputs, outputs, proof: ShuffleProof, label: bytes = b"",
+                   chunk: int = DEFAULT_CHUNK) -> ShuffleCheck:
+    """Checks 1-3 of section 6 here (shape, scalars, sigma and c); checks 4-5 cut into
+    tasks of at most `chunk` ciphertexts (ShuffleCheck). Raises InvalidProof on checks
+    1-2. Arguments as verify_shuffle."""
     pk, label = _check_pk(pk), _check_label(label)
+    if not isinstance(chunk, int) or isinstance(chunk, bool) or chunk < 1:
+        raise EvoteValueError(f"prepare_verify: chunk must be a positive int, not {chunk!r}")
     in_blob = _wire_ciphertexts("inputs", inputs)
     out_blob = _wire_ciphertexts("outputs", outputs)
     if not isinstance(proof, ShuffleProof):
@@ -267,57 +391,50 @@ def verify_shuffle(pk: Point, inputs, outputs, proof: ShuffleProof,
     if len(in_blob) != 64 * n or len(out_blob) != 64 * n:        # check 1
         raise _fail(f"check 1: {len(in_blob) // 64} inputs and {len(out_blob) // 64} "
                     f"outputs, but the proof is for N = {n}")
-    s1, s2, s3, s4 = _scalars("s", proof.s)                      # check 2
-    s_hat = _scalars("s_hat", proof.s_hat)
-    s_p = _scalars("s_prime", proof.s_prime)
+    s = tuple(_scalars("s", proof.s))                            # check 2
+    for name in ("s_hat", "s_prime"):
+        if not _canonical(getattr(proof, name)):
+            _scalars(name, getattr(proof, name))                 # names the first bad one
 
     sigma = digest64(TAG_STATEMENT, *statement_fields(pk.to_bytes(), label, in_blob,
                                                        out_blob, proof.commitments, n))
-    u = u_values(sigma, n)
     c = _challenge(challenge_fields(sigma, proof.chain, proof.t, proof.t_hat))
-    gens = generators(n)
 
-    # Checks 4 and 5 in one MSM (section 6, batch form): weights from the OS CSPRNG.
+    # Weights of the batch form (section 6) from the OS CSPRNG: x_1, x_2, x_3, x_a, x_b,
+    # then y_1..y_N, 16 bytes each.
     wb = os.urandom(16 * (5 + n))
-    w = [int.from_bytes(wb[16 * k:16 * k + 16], "little") for k in range(5 + n)]
-    x1, x2, x3, xa, xb, y = w[0], w[1], w[2], w[3], w[4], w[5:]
-    big_u = 1
-    for uj in u:
-        big_u = big_u * uj % L
-    coef_g = x1 * s1 + x2 * s2 + x3 * s3 - xa * s4 + sum(yi * si for yi, si in zip(y, s_hat))
-    # Q is chat_0; with N = 0 it is also chat_N (S2's -c*chat_N lands on Q).
-    coef_q = x2 * c * big_u + (y[0] * s_p[0] if n else -x2 * c)
-    x1c = x1 * c
-    coef_h = [x1c + x3 * sp for sp in s_p]
-    coef_c = [-x1c - x3 * c * uj for uj in u]
-    coef_chain = [y[i + 1] * s_p[i + 1] - y[i] * c for i in range(n - 1)]
-    if n:
-        coef_chain.append(-x2 * c - y[n - 1] * c)
-    coef_t = [-x1, -x2, -x3, -xa, -xb]
-    coef_that = [-yi for yi in y]
-    xac, xbc = xa * c, xb * c
-    coef_in = []
-    for uj in u:
-        coef_in += (-xac * uj, -xbc * uj)
-    coef_out = []
-    for sp in s_p:
-        coef_out += (xa * sp, xb * sp)
-    scalars = ([coef_g, -xb * s4, coef_q] + coef_h + coef_c + coef_chain + coef_t
-               + coef_that + coef_in + coef_out)
-    sblob = b"".join([(x % L).to_bytes(32, "little") for x in scalars])
-    pblob = b"".join([_G_BYTES, pk.to_bytes()] + gens + [proof.commitments, proof.chain,
-                                                         proof.t, proof.t_hat, in_blob,
-                                                         out_blob])
-    try:
-        total = msm_vartime_raw(sblob, pblob)
-    except InvalidEncoding:
-        _name_bad_point(in_blob, out_blob, proof)
-        raise _fail("check 4: a point does not decode")  # unreachable: one is named above
-    if total.is_identity():
-        return
-    _name_failed_equation(pk, in_blob, out_blob, proof, gens, u, c,
-                          (s1, s2, s3, s4), s_hat, s_p)
-    raise _fail("check 5: the batch of equations fails")  # unreachable (prob. <= 2^-128)
+    x = tuple(int.from_bytes(wb[16 * k:16 * k + 16], "little") for k in range(5))
+    xb, y = wb[:80], wb[80:]
+    tasks = []
+    for a in range(0, n, chunk):
+        b = min(n, a + chunk)
+        tasks.append((a, n, sigma, c, xb, y[16 * a:16 * b], y[16 * b:16 * b + 16],
+                      proof.s_prime[32 * b:32 * b + 32], proof.commitments[32 * a:32 * b],
+                      proof.chain[32 * a:32 * b], proof.t_hat[32 * a:32 * b],
+                      proof.s_hat[32 * a:32 * b], proof.s_prime[32 * a:32 * b],
+                      in_blob[64 * a:64 * b], out_blob[64 * a:64 * b]))
+    return ShuffleCheck(pk, in_blob, out_blob, proof, sigma, c, s, x, y, tasks)
+
+
+def _map_here(fn: Callable, task_args: List[tuple]) -> List:
+    return [fn(*args) for args in task_args]
+
+
+def verify_shuffle(pk: Point, inputs, outputs, proof: ShuffleProof, label: bytes = b"",
+                   map_tasks: Optional[MapTasks] = None,
+                   chunk: Optional[int] = None) -> None:
+    """Raise InvalidProof naming the first failed check of section 6; return None if the
+    proof shows that `outputs` re-encrypt a permutation of `inputs` under pk.
+
+    inputs and outputs: lists of Ciphertext, or raw blobs of 64-byte ciphertexts (as
+    read from a file; decoded and validated once, inside the MSM). map_tasks(fn, args
+    list) -> results in order (e.g. a process pool or Dask: verify/executors.run_tasks)
+    runs the chunk tasks of at most `chunk` ciphertexts (DEFAULT_CHUNK); by default
+    they run here, one after the other. The verdict is the same whatever the chunk and
+    wherever the tasks run."""
+    check = prepare_verify(pk, inputs, outputs, proof, label,
+                           DEFAULT_CHUNK if chunk is None else chunk)
+    check.finish((map_tasks or _map_here)(verify_chunk, check.tasks))
 
 
 def _name_bad_point(in_blob: bytes, out_blob: bytes, proof: ShuffleProof) -> None:
