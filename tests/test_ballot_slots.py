@@ -88,3 +88,28 @@ def test_any_altered_byte_of_a_slot_contest_is_refused(pos, x):
         verify_ballot(CTX, M, b)
     with pytest.raises(BatchVerificationError):
         verify_ballots_batch(CTX, M, [BALLOTS[0], b])
+
+
+def test_a_style_of_slot_contests_only():
+    """Style "t" holds only the slot contest: no per-candidate column, no sums (the
+    demo's slot city found np.concatenate of nothing raising here)."""
+    ballots = [encrypt_ballot(CTX, M, "t", {"sl": ["1008"]} if k else {}, bytes([9, k]) * 16)[0]
+               for k in range(3)]
+    assert verify_ballots_batch(CTX, M, ballots) == 3
+    assert verify_ballots_batch_summed(CTX, M, ballots, [True, False, True]) == {}
+    forged = [ballots[0], _forge_only_slot(ballots[1]), ballots[2]]
+    with pytest.raises(BatchVerificationError) as e:
+        verify_ballots_batch_summed(CTX, M, forged, [True] * 3)
+    assert [f.index for f in e.value.failures] == [1]
+    from evote.tally.aggregate import Layouts, Tallier
+    t = Tallier(Layouts(M))
+    for k, b in enumerate(ballots):
+        t.add(b.to_bytes(), k)
+    assert dict(t.result(["sl"]).items()) == {}
+    assert t.slot_bytes() == {"sl": b"".join(b"".join(b.contests[0].ciphertexts)
+                                             for b in ballots)}
+
+
+def _forge_only_slot(b):
+    rc = b.contests[0]
+    return EncryptedBallot(b.ballot_id, b.style_id, (rc._replace(mu=_bump(rc.mu)),))

@@ -42,7 +42,7 @@ def _forge(payload: bytes) -> bytes:
 
 def _box(record, station, kiosk, ops, rng):
     """boxes/<station>/<kiosk>.box with ops: 'c' cast, 's' spoil, 'f' cast a forged slot
-    ballot, 'g' spoil a forged one. Returns the CAST ballots' slot bytes (honest only)."""
+    ballot, 'g' spoil a forged one, 'd' cast one whose slot contest is the previous one's. Returns the CAST ballots' slot bytes (honest only)."""
     key = nacl.signing.SigningKey(rng.randbytes(32))
     cert = issue_certificate(AUTHORITY, election_hash=MANIFEST.hash(), station_id=station,
                              kiosk_id=kiosk, kiosk_key=bytes(key.verify_key))
@@ -50,12 +50,16 @@ def _box(record, station, kiosk, ops, rng):
     os.makedirs(d, exist_ok=True)
     box = open_box(os.path.join(d, f"{kiosk}.box"), kiosk_key=key, certificate=cert,
                    authority_key=bytes(AUTHORITY.verify_key), durable=False)
-    slots, forged = b"", []
+    slots, forged, last = b"", [], None
     try:
         for op in ops:
             bid = box.next_ballot_id()
             sl = rng.sample([c.code for c in MANIFEST.contest("sl").candidates], rng.randint(0, 3))
             ballot, _ = encrypt_ballot(CONTEXT, MANIFEST, "s", {"sl": sl}, bid)
+            if op == "d":   # a copy of the previous ballot's slot contest (proof now false)
+                ballot = EncryptedBallot(bid, "s", (ballot.contests[0], last.contests[1]))
+                op = "f"
+            last = ballot
             payload = ballot.to_bytes()
             if op in "fg":
                 payload = _forge(payload)
@@ -157,3 +161,17 @@ def test_mix_inputs_order_and_refusals():
     assert mix_inputs(m, {}) == {"sl": b""}
     with pytest.raises(ValueError, match="not a whole number of ballots"):
         mix_inputs(m, {"st1": {"sl": b"x" * 65}})
+
+
+def test_a_copied_slot_ciphertext_is_a_duplicate_for_the_tally(tmp_path):
+    """Without proof checks (verify_proofs=False) the tally still refuses the second copy
+    of a slot ciphertext, naming the contest and slot (tally/boxes.py, aggregate keys)."""
+    rng = random.Random(17)
+    rel, _, _ = _box(str(tmp_path), "st1", "k1", "cd", rng)
+    run = tally_boxes(MANIFEST, CONTEXT, [os.path.join(str(tmp_path), *rel.split("/"))],
+                      bytes(AUTHORITY.verify_key), jobs=1, progress=False,
+                      verify_proofs=False)
+    dups = [p for p in run.problems if p.kind == "duplicate-ciphertext"]
+    assert len(dups) == 1 and dups[0].seq == 2, run.problems
+    assert "contest 'sl' slot 1" in dups[0].detail
+    assert ballots_in(MANIFEST.contest("sl"), run.slot_inputs["sl"]) == 1
