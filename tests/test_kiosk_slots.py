@@ -159,3 +159,23 @@ def test_tehran_shape_ballot_is_at_most_4_kb():
     for b in (full, blank):
         assert len(b.to_bytes()) <= 4096, len(b.to_bytes())
         verify_ballot(ctx, m, EncryptedBallot.from_bytes(b.to_bytes()))
+
+
+def test_prepare_precomputes_one_ballot_only(election, tmp_path):
+    manifest, context, package, key, cert = election
+    cid = "council-city-1"
+    code = manifest.contest(cid).codes[0]
+    with Kiosk.from_parts(package, key, cert, tmp_path / "k1.box", durable=False) as kiosk:
+        kiosk.prepare()
+        pre = dict(kiosk._prepared)
+        assert list(pre) == [cid] and "hidden" in repr(pre[cid])
+        draft = kiosk.encrypt({cid: str(code)})
+        assert kiosk._prepared is None            # used by this ballot, then dropped
+        verify_ballot(context, manifest, draft.ballot)
+        with pytest.raises(Exception, match="already used"):
+            encrypt_ballot(context, manifest, kiosk.style_id, {cid: [code]},
+                           kiosk.box.next_ballot_id(), pre)
+        again = kiosk.encrypt({cid: str(code)})   # nothing prepared: computed inline
+        verify_ballot(context, manifest, again.ballot)
+        assert again.ballot.contest(cid).commitments != draft.ballot.contest(cid).commitments
+        kiosk.cast(again)

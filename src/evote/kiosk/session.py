@@ -135,6 +135,7 @@ class Kiosk:
         self.style_id = self.manifest.station(certificate.station_id).style_id
         self.contests = self.manifest.station_contests(certificate.station_id)
         self._contest = {c.contest_id: c for c in self.contests}
+        self._prepared = None   # slot contest id -> precomputation for the next ballot
 
     # -- construction ---------------------------------------------------------------
 
@@ -289,13 +290,25 @@ class Kiosk:
 
     # -- the voter's ballot ----------------------------------------------------------
 
+    def prepare(self) -> None:
+        """The slot contests' vote-independent work for the next ballot (marks, nonces
+        and their products with the generators: slot_range.precompute), done while no
+        voter waits, e.g. right after a ballot is cast; the next encrypt then does only
+        the part that depends on the choices. Held secret (never in a repr), used by one
+        encrypt and dropped, whether or not that ballot is cast. No slot contest: nothing."""
+        from ..protocol.slot_range import precompute
+        self._prepared = {c.contest_id: precompute(self.context, c)
+                          for c in self.contests if c.uses_slots} or None
+
     def encrypt(self, choices) -> Draft:
         """Encrypt `choices` (contest id -> typed text or codes) for the box's next ballot
-        id; the Draft's short_code is what the voter sees before casting or challenging."""
+        id; the Draft's short_code is what the voter sees before casting or challenging.
+        Uses (and drops) what prepare() made, if anything."""
         codes = self.choices(choices)
         ballot_id = self.box.next_ballot_id()
+        prepared, self._prepared = self._prepared, None   # never used for two ballots
         ballot, secrets = encrypt_ballot(self.context, self.manifest, self.style_id, codes,
-                                         ballot_id)
+                                         ballot_id, prepared)
         return Draft(ballot, secrets, self.box.preview_code(ballot_id, ballot.to_bytes()))
 
     def _admissible(self, item) -> tuple:

@@ -177,8 +177,11 @@ def _encrypt_contest(context, contest, plain, ballot_id: bytes, rand: bytes):
 
 
 def encrypt_plaintext(context, manifest, plaintext: PlaintextBallot, ballot_id: bytes,
-                      rng: Rng) -> Tuple[EncryptedBallot, BallotSecrets]:
-    """Encrypt a validated plaintext ballot with randomness from rng(n) -> n bytes."""
+                      rng: Rng, precomputed: Mapping[str, object] = None
+                      ) -> Tuple[EncryptedBallot, BallotSecrets]:
+    """Encrypt a validated plaintext ballot with randomness from rng(n) -> n bytes.
+    precomputed: slot contest id -> slot_range.precompute(context, contest) made before
+    the voter chose (each consumed here, once; a slot contest without one reads rng)."""
     _check_ballot_id(ballot_id)
     check_context(context)
     if not isinstance(manifest, Manifest):
@@ -193,9 +196,10 @@ def encrypt_plaintext(context, manifest, plaintext: PlaintextBallot, ballot_id: 
     for plain in plaintext.contests:
         contest = manifest.contest(plain.contest_id)
         if contest.uses_slots:   # specs/slot-ballot.md: marks, slots, one range proof
+            pre = (precomputed or {}).get(contest.contest_id)
             try:
                 rc, opening = slot_range.encrypt_range_slots(context, contest, plain,
-                                                             ballot_id, rng)
+                                                             ballot_id, rng, precomputed=pre)
             except EvoteValueError as exc:
                 raise type(exc)(f"contest {plain.contest_id!r}: {exc}") from None
             contests.append(rc)
@@ -219,14 +223,16 @@ def encrypt_plaintext(context, manifest, plaintext: PlaintextBallot, ballot_id: 
 
 
 def encrypt_ballot(context, manifest, style_id: str, choices: Mapping[str, Sequence[Code]],
-                   ballot_id: bytes) -> Tuple[EncryptedBallot, BallotSecrets]:
+                   ballot_id: bytes, precomputed: Mapping[str, object] = None
+                   ) -> Tuple[EncryptedBallot, BallotSecrets]:
     """Validate the voter's choices for `style_id` and encrypt them under the election key.
 
     context: ElectionContext (base_hash, k_table); manifest: evote.manifest.Manifest;
     choices: contest id -> typed codes (a style contest not named is blank);
-    ballot_id: 32 bytes from the ballot box (bound into every proof).
+    ballot_id: 32 bytes from the ballot box (bound into every proof);
+    precomputed: slot contest id -> slot_range.precompute(...) (see encrypt_plaintext).
     Raises BallotError (before any encryption) for choices that cannot be cast.
     """
     _check_ballot_id(ballot_id)
     plaintext = plaintext_ballot(manifest, style_id, choices)
-    return encrypt_plaintext(context, manifest, plaintext, ballot_id, os.urandom)
+    return encrypt_plaintext(context, manifest, plaintext, ballot_id, os.urandom, precomputed)
