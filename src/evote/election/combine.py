@@ -14,7 +14,12 @@ and the DecryptionRecord (the JSON the verifier reads) written through
 files.write_new_json. The same guardians' lot shares (each file's "lot") are verified
 against the context's lot ciphertext and combined into tally/lot.json (record/lot.py:
 the point and the lot seed; any t guardians give the same seed). Both files are checked
-before either is written. The tally centre holds no secret: shares are public.
+before either is written. Each slot contest (specs/slot-decryption.md): every file lists
+the guardian's slot shares of exactly the slot contests with ballots (a binary file
+beside it, checked against its hash); each share set's batched proof is verified against
+the last mix's outputs (the guardian and file of one that fails are named); all are
+combined into mix/<C>/shares.bin and mix/<C>/decryption.bin (slot_shares.py), written
+before tally/decryption.json. The tally centre holds no secret: shares are public.
 """
 from __future__ import annotations
 
@@ -30,6 +35,8 @@ from ..tally.decrypt import contest_ciphertexts, decrypt_with_shares
 from .files import read_json_input, write_new_json
 from .guardian_shares import GuardianShares, tally_file_hash
 from .record_inputs import read_election, read_tallies
+from .slot_shares import (SlotStepRefused, check_not_written, combine_slot_contests,
+                          write_slot_decryptions)
 
 
 class CombineRefused(EvoteError):
@@ -44,6 +51,7 @@ class CombineOutcome:
     lot: object          # record.lot.LotDecryption written to tally/lot.json
     present: tuple       # guardian indices whose shares were combined
     missing: tuple       # the context's guardians who sent no share file
+    slots: tuple = ()    # slot_shares.CombinedSlot of each decrypted slot contest
 
 
 def _load(path, election, th: bytes) -> GuardianShares:
@@ -101,6 +109,10 @@ def combine(record_dir, share_paths) -> CombineOutcome:
         if os.path.lexists(path):
             raise CombineRefused(f"{rel}: already exists in the record; it is never "
                                  "replaced")
+    try:
+        check_not_written(election)
+    except SlotStepRefused as exc:
+        raise CombineRefused(str(exc)) from None
     tallies, tally_bytes = read_tallies(election)
     th = tally_file_hash(tally_bytes)
     paths = list(share_paths)
@@ -135,8 +147,13 @@ def combine(record_dir, share_paths) -> CombineOutcome:
         lot = decrypt_lot(ctx, [shares.lot for _, shares in files.values()])
     except EvoteError as exc:
         raise CombineRefused(f"share files: {exc}") from None
+    try:
+        slots = combine_slot_contests(election, files)
+    except SlotStepRefused as exc:
+        raise CombineRefused(str(exc)) from None
+    write_slot_decryptions(election, slots, inputs=tuple(paths))
     path = write_new_json(out, record.to_json_obj(), f"record file {layout.DECRYPTION}",
                           inputs=tuple(paths))
     write_new_json(lot_out, lot.to_json_obj(), f"record file {layout.LOT}",
                    inputs=tuple(paths))
-    return CombineOutcome(record, path, lot, present, missing)
+    return CombineOutcome(record, path, lot, present, missing, tuple(slots))

@@ -13,11 +13,18 @@ unless every check passes:
    OPEN record names another station or kiosk than its path: refused. The station and
    district tallies are recomputed and must equal tally/encrypted.json exactly;
 3. no district contest tally of fewer than the manifest's privacy_floor ballots;
-4. the decryption log (decrypt_log.py) accepts every contest, and the new entries are
-   fsynced before the share file is written;
+   for each slot contest (slot_shares.verified_slot_lists): mix/<C>/input.bin is byte
+   for byte the mix input recomputed from the boxes verified in step 2, every mix of
+   the manifest's mix servers is in the record, in order, each valid (signature and
+   shuffle proof), and the contest has at least privacy_floor ballots;
+4. the decryption log (decrypt_log.py) accepts every contest (a slot contest's entry
+   holds its decryption label, which binds the last mix's outputs), and the new entries
+   are fsynced before the share file is written;
 5. the shares are computed (the tallies' and the lot ciphertext's: the sum of the
-   context's n lot contributions, specs/key-ceremony.md 12) and the share file written
-   through files.write_new_json.
+   context's n lot contributions, specs/key-ceremony.md 12; each slot contest's last
+   mix outputs, specs/slot-decryption.md 3, written as a binary file beside the share
+   file and listed in it by name and hash) and the share file written through
+   files.write_new_json.
 """
 from __future__ import annotations
 
@@ -39,6 +46,8 @@ from . import decrypt_log
 from .files import check_output, read_input, write_new_json
 from .guardian_shares import ContestShare, GuardianShares, tally_file_hash
 from .record_inputs import box_files, read_election, read_tallies
+from .slot_shares import (SlotStepRefused, decrypt_log_entries, guardian_slot_shares,
+                          verified_slot_lists, write_guardian_slot_files)
 
 PACKAGE = getattr(layout, "PACKAGE", "package.json")
 MAX_PACKAGE_BYTES = 256 * 1024 * 1024
@@ -143,8 +152,8 @@ def _first_difference(kind: str, recorded: dict, recomputed: dict):
 
 def verified_district_tallies(election, jobs=None) -> tuple:
     """Steps 1 (boxes, package), 2 and 3 on the record: (district tallies recomputed
-    from the boxes, bytes of tally/encrypted.json, boxes, ballots). DecryptRefused
-    naming the first problem."""
+    from the boxes, bytes of tally/encrypted.json, boxes, ballots, slot contests' lists
+    to decrypt). DecryptRefused naming the first problem."""
     m = election.manifest
     excluded = record_exclusions(election.directory, m)   # the board's (V17): not read
     rels = [r for r in box_files(election) if r not in excluded]
@@ -175,7 +184,11 @@ def verified_district_tallies(election, jobs=None) -> tuple:
         raise DecryptRefused(f"below the privacy floor of {m.privacy_floor} ballots: "
                              f"{'; '.join(low)}; such a tally is never decrypted")
     ballots = sum(b.counted for b in run.boxes)
-    return run.districts, tally_bytes, len(rels), ballots
+    try:
+        slot_lists = verified_slot_lists(election, run.slot_inputs)
+    except SlotStepRefused as exc:
+        raise DecryptRefused(str(exc)) from None
+    return run.districts, tally_bytes, len(rels), ballots, slot_lists
 
 
 def decrypt(secret_path, passphrase, record_dir, out, *, jobs=None) -> SharesOutcome:
@@ -185,13 +198,14 @@ def decrypt(secret_path, passphrase, record_dir, out, *, jobs=None) -> SharesOut
     guardian = load_guardian(secret_path, passphrase)
     election = read_election(record_dir)
     _check_guardian(guardian, election)
-    districts, tally_bytes, n_boxes, n_ballots = verified_district_tallies(election, jobs)
+    districts, tally_bytes, n_boxes, n_ballots, slot_lists = \
+        verified_district_tallies(election, jobs)
     contests = [(did, ct) for did, t in sorted(districts.items())
                 for ct in sorted(t.contests, key=lambda c: c.contest_id)]
     repeated = decrypt_log.record_decryptions(
         decrypt_log.log_path(secret_path),
         [(did, ct.contest_id, decrypt_log.ciphertexts_hash(ct.ciphertexts))
-         for did, ct in contests])
+         for did, ct in contests] + decrypt_log_entries(election.context, slot_lists))
     entries = []
     for did, ct in contests:
         share = compute_decryption_share(guardian, election.context, _vector(ct),
@@ -201,7 +215,11 @@ def decrypt(secret_path, passphrase, record_dir, out, *, jobs=None) -> SharesOut
     lot = compute_decryption_share(guardian, election.context,
                                    [election.context.lot_ciphertext], [LOT_LABEL])
     th = tally_file_hash(tally_bytes)
-    shares = GuardianShares(guardian.manifest_hash, guardian.index, th, tuple(entries), lot)
+    slot_entries = write_guardian_slot_files(
+        out, guardian_slot_shares(guardian, election.context, slot_lists),
+        inputs=(secret_path, decrypt_log.log_path(secret_path)))
+    shares = GuardianShares(guardian.manifest_hash, guardian.index, th, tuple(entries), lot,
+                            slot_entries)
     path = write_new_json(out, shares.to_json_obj(), "share file",
                           inputs=(secret_path, decrypt_log.log_path(secret_path)))
     return SharesOutcome(path, guardian.index, th, len(entries), n_boxes, n_ballots,

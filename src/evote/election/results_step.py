@@ -45,6 +45,7 @@ from .fallback import record_fallbacks
 from .files import check_output, read_input, read_json_input, write_new_file
 from .package import MAX_PACKAGE_BYTES, parse_package_bytes
 from .record_inputs import read_election, read_tallies
+from .slot_shares import record_slot_counts
 
 
 class ResultsRefused(EvoteError):
@@ -106,6 +107,11 @@ def results(record_dir) -> ElectionResults:
         msg = str(exc)
         raise ResultsRefused(msg if msg.startswith(layout.DECRYPTION)
                              else f"{layout.DECRYPTION}: {msg}") from None
+    try:   # slot contests: the verified slot decryption's counts (slot_shares.py)
+        for did, items in record_slot_counts(election).items():
+            decrypted[did] = tuple(decrypted.get(did, ())) + items
+    except EvoteError as exc:
+        raise ResultsRefused(str(exc)) from None
     papers = _paper_results(election)
     lot_seed = verified_lot_seed(election)
     fallbacks = record_fallbacks(election)   # record.md 5.4: boxes and paper both count

@@ -201,3 +201,33 @@ class SlotDecryption:
             raise InvalidEncoding(f"{what}: {len(data)} bytes, but {m} marks need "
                                   f"{at + 32 * m}")
         return cls(n_cand, guardians, label, values, data[at:])
+
+
+def join_shares(shares) -> bytes:
+    """The record's mix/<C>/shares.bin: the combined guardians' EVDS files, concatenated
+    in increasing guardian order (each file's length follows from its own n)."""
+    return b"".join(s.to_bytes() for s in shares)
+
+
+def split_shares(data, what: str = "slot shares") -> Tuple[SlotShares, ...]:
+    """Parse join_shares' bytes: one or more EVDS files, guardians strictly increasing;
+    InvalidEncoding names the file's position and byte offset."""
+    data = _bytes(what, data)
+    out, at = [], 0
+    while at < len(data):
+        if len(data) - at < _SHARES_HEAD.size:
+            raise InvalidEncoding(f"{what}: {len(data) - at} trailing bytes at offset {at} "
+                                  "are not a share file")
+        n = struct.unpack_from(">I", data, at + 12)[0]
+        size = shares_size(n)
+        sh = SlotShares.from_bytes(data[at:at + size],
+                                   f"{what}: share file {len(out) + 1} at offset {at}")
+        if out and sh.guardian_index <= out[-1].guardian_index:
+            raise InvalidEncoding(f"{what}: share file {len(out) + 1} at offset {at} is "
+                                  f"guardian {sh.guardian_index}'s, after guardian "
+                                  f"{out[-1].guardian_index}'s (increasing order)")
+        out.append(sh)
+        at += size
+    if not out:
+        raise InvalidEncoding(f"{what}: empty")
+    return tuple(out)

@@ -85,7 +85,7 @@ def parse_mix_path(path: str):
 
 # Files of the slot decryption under mix/<contest_id>/ (specs/slot-decryption.md), by
 # name; their owner lists them here.
-SLOT_DECRYPTION_NAMES: tuple = ()
+SLOT_DECRYPTION_NAMES: tuple = ("shares.bin", "decryption.bin")   # election/slot_shares.py
 
 
 def is_mix_record_path(path: str) -> bool:
