@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Mapping, Optional
 
 from ..errors import EvoteError
-from ..protocol.mix_file import MixFile
+from ..protocol.mix_file import MixFile, MixInput
 from ..protocol.slot_decryption import (compute_slot_shares, decrypt_slots, slot_counts,
                                         slot_label, verify_slot_decryption)
 from ..protocol.slot_decryption_codec import (SlotDecryption, SlotShares, join_shares,
@@ -32,7 +32,7 @@ from ..record import layout
 from ..results.model import ContestCounts
 from .files import write_new_file
 from .guardian_shares import SlotSharesEntry, slot_file_hash
-from .mix import MAX_MIX_FILE, MixStepRefused, read_chain, read_sized
+from .mix import MAX_MIX_FILE, MAX_MIX_INPUT, MixStepRefused, read_chain, read_sized
 
 SHARES_NAME = "shares.bin"          # mix/<C>/shares.bin: the combined guardians' EVDS files
 DECRYPTION_NAME = "decryption.bin"  # mix/<C>/decryption.bin: the EVDV values and marks
@@ -93,14 +93,21 @@ def verified_slot_lists(election, recomputed: Mapping[str, bytes], progress=None
     for contest in m.slot_contests:
         cid = contest.contest_id
         want = recomputed.get(cid, b"")
+        rel = layout.mix_input_path(cid)
+        try:   # the input first: a list not from the boxes is refused before any mix
+            have = MixInput.from_bytes(read_sized(election.full(rel), f"record file {rel}",
+                                                  MAX_MIX_INPUT), rel).ciphertexts
+        except EvoteError as exc:
+            raise SlotStepRefused(str(exc)) from None
+        if have != want:
+            raise SlotStepRefused(f"{rel}: not the contest's mix input: "
+                                  f"{_first_difference(have, want)}")
         try:
             chain = read_chain(election, cid, progress)
         except (MixStepRefused, EvoteError) as exc:
             raise SlotStepRefused(f"contest {cid}: {exc}") from None
-        rel = layout.mix_input_path(cid)
-        if chain.input.ciphertexts != want:
-            raise SlotStepRefused(f"{rel}: not the contest's mix input: "
-                                  f"{_first_difference(chain.input.ciphertexts, want)}")
+        if chain.input.ciphertexts != want:   # read again by the chain: the same file
+            raise SlotStepRefused(f"{rel}: changed while it was read")
         if len(chain.mixes) != len(servers) or not servers:
             k = len(chain.mixes) + 1
             raise SlotStepRefused(
