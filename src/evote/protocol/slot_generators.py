@@ -7,13 +7,15 @@
 
 Nobody knows a discrete-log relation among them, G and K (the map is a random oracle into
 the group): all the commitments' binding needs. Fixed for every election; cached per
-process. The prover's constant-time fixed-base tables (53 KB each) are built on first use.
+process. The prover's constant-time fixed-base tables (53 KB each, for S) and its decoded
+generators in C memory (prover_generators) are built on first use.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Tuple
 
+from evote._bindings import SlotGenerators, slot_gens_init
 from evote.group import FixedBase, Point
 from evote.hashing import digest64, text, u64
 
@@ -48,3 +50,11 @@ def vector_tables(n: int) -> Tuple[Tuple[FixedBase, ...], Tuple[FixedBase, ...]]
     gs, hs = vector_points(n)
     return (tuple(FixedBase(Point.from_bytes(p)) for p in gs),
             tuple(FixedBase(Point.from_bytes(p)) for p in hs))
+
+
+@lru_cache(maxsize=4)
+def prover_generators(n: int) -> SlotGenerators:
+    """g_0..g_{n-1}, h_0..h_{n-1} and U decoded once in C memory, with the sums g_t + h_t
+    and -sum_t h_t (csrc/slot_range.c: A's selection sum and the inner-product rounds)."""
+    gs, hs = vector_points(n)
+    return slot_gens_init(b"".join(gs), b"".join(hs), base_points()[1].to_bytes())

@@ -28,6 +28,8 @@ import threading
 from typing import Callable, List, NamedTuple, Sequence, Tuple
 
 from evote.errors import EvoteTypeError, EvoteValueError, InvalidEncoding, InvalidProof
+from evote._bindings import (slot_a_commit, slot_ipa_fold, slot_ipa_round_vartime,
+                             slot_prover_lr, slot_prover_t, slot_range_coefs_vartime)
 from evote.group import G_TABLE, Point, Scalar, msm_vartime_raw
 from evote.hashing import digest64, text, u64
 
@@ -37,7 +39,8 @@ from .encrypted_ballot import BALLOT_ID_SIZE
 from .slot_ballot import (SlotBatchError, SlotFailure, SlotShape, draw_marks, gaps_of,
                           honest_slot_values, slot_shape, values_from_marks)
 from .slot_opening import SlotOpening
-from .slot_generators import base_points, h_table, vector_points, vector_tables
+from .slot_generators import (base_points, h_table, prover_generators, vector_points,
+                              vector_tables)
 from .slot_range_codec import SlotRangeContest, vector_length
 
 L_ORDER = Scalar.ORDER
@@ -195,6 +198,9 @@ def _offline(context, shape: SlotShape, rand: bytes) -> dict:
     st["rK"] = [k_table.mul(r) for r in st["r"]]
     st["gH"] = [htab.mul(g) for g in st["gam"]]
     gts, hts = vector_tables(n_vec)
+    st["alpha_h"] = htab.mul(st["alpha"]).to_bytes()
+    st["s_l_b"] = b"".join(_le(v) for v in st["s_l"])
+    st["s_r_b"] = b"".join(_le(v) for v in st["s_r"])
     big_s = htab.mul(st["rho"])
     for t in range(n_vec):
         big_s = big_s + _mul2(gts[t], st["s_l"][t], hts[t], st["s_r"][t])
@@ -248,6 +254,10 @@ def _prove(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
                for j in range(big_l))
     sigma = statement_digest(context.base_hash, ballot_id, contest_id, shape, cts, vs)
 
+    # a_L: the gaps' bits. An honest kiosk's gaps are b-bit numbers and everything below
+    # runs in C (csrc/slot_range.c); a gap that is not (tests: a cheating kiosk) goes whole
+    # into position j*b and takes the Python path, which computes the same formulas.
+    honest = all(0 <= d < (1 << b) for d in gaps)
     a_l = [0] * n_vec
     for j, d in enumerate(gaps):
         if 0 <= d < (1 << b):
@@ -255,20 +265,29 @@ def _prove(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
                 a_l[j * b + i] = (d >> i) & 1
         else:
             a_l[j * b] = d % L_ORDER
-    a_b, s_b = _a_point(shape, st["alpha"], a_l), st["S"]
+    s_b = st["S"]
+    if honest:
+        bits, gens = bytes(a_l), prover_generators(n_vec)
+        a_b = slot_a_commit(gens, bits, st["alpha_h"])
+    else:
+        a_b = _a_point(shape, st["alpha"], a_l)
     s_l, s_r = st["s_l"], st["s_r"]
 
     y = _c(digest64(Y_TAG, sigma, a_b + s_b))
     z = _c(digest64(Z_TAG, sigma, a_b + s_b))
     if y == 0 or z == 0:
         raise EvoteValueError("prove_gaps: a zero challenge (probability 2^-252): retry")
-    yp = _powers(y, n_vec)
-    w = weights_vector(shape, z)
-    l0 = [(x - z) % L_ORDER for x in a_l]
-    r0 = [(yp[t] * (a_l[t] - 1 + z) + w[t]) % L_ORDER for t in range(n_vec)]
-    r1 = [yp[t] * s_r[t] % L_ORDER for t in range(n_vec)]
-    t1 = sum(l0[t] * r1[t] + s_l[t] * r0[t] for t in range(n_vec)) % L_ORDER
-    t2 = sum(s_l[t] * r1[t] for t in range(n_vec)) % L_ORDER
+    if honest:
+        t1, t2 = (int.from_bytes(v, "little") for v in
+                  slot_prover_t(bits, st["s_l_b"], st["s_r_b"], _le(y) + _le(z), big_l, b))
+    else:
+        yp = _powers(y, n_vec)
+        w = weights_vector(shape, z)
+        l0 = [(x - z) % L_ORDER for x in a_l]
+        r0 = [(yp[t] * (a_l[t] - 1 + z) + w[t]) % L_ORDER for t in range(n_vec)]
+        r1 = [yp[t] * s_r[t] % L_ORDER for t in range(n_vec)]
+        t1 = sum(l0[t] * r1[t] + s_l[t] * r0[t] for t in range(n_vec)) % L_ORDER
+        t2 = sum(s_l[t] * r1[t] for t in range(n_vec)) % L_ORDER
     t1_b = (G_TABLE.mul(t1) + st["tau1H"]).to_bytes()
     t2_b = (G_TABLE.mul(t2) + st["tau2H"]).to_bytes()
     x = _c(digest64(X_TAG, sigma, a_b + s_b, t1_b + t2_b))
@@ -276,12 +295,21 @@ def _prove(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
     tau_x = (st["tau2"] * x * x + st["tau1"] * x
              + sum(zp[j + 2] * gam[j] for j in range(big_l))) % L_ORDER
     mu = (st["alpha"] + st["rho"] * x) % L_ORDER
-    lv = [(l0[t] + s_l[t] * x) % L_ORDER for t in range(n_vec)]
-    rv = [(r0[t] + r1[t] * x) % L_ORDER for t in range(n_vec)]
-    t_hat = sum(lv[t] * rv[t] for t in range(n_vec)) % L_ORDER
+    if honest:
+        state, t_hat_b = slot_prover_lr(bits, st["s_l_b"], st["s_r_b"],
+                                        _le(y) + _le(z) + _le(x), _le(pow(y, -1, L_ORDER)),
+                                        big_l, b)
+        t_hat = int.from_bytes(t_hat_b, "little")
+    else:
+        lv = [(l0[t] + s_l[t] * x) % L_ORDER for t in range(n_vec)]
+        rv = [(r0[t] + r1[t] * x) % L_ORDER for t in range(n_vec)]
+        t_hat = sum(lv[t] * rv[t] for t in range(n_vec)) % L_ORDER
     rho = digest64(IPA_TAG, sigma, a_b + s_b, t1_b + t2_b, _le(tau_x) + _le(mu) + _le(t_hat))
     x_ip = _c(rho)
-    ls, rs, a_fin, b_fin, rho = _ipa(shape, y, x_ip, lv, rv, rho)
+    if honest:
+        ls, rs, a_fin, b_fin, rho = _ipa_c(gens, n_vec, x_ip, state, rho)
+    else:
+        ls, rs, a_fin, b_fin, rho = _ipa(shape, y, x_ip, lv, rv, rho)
 
     # Link (10.3): e-weighted nonce, gap and blinding sums.
     ep = _powers(e := _c(digest64(E_TAG, sigma)), big_l, e)     # e^1 .. e^L
@@ -298,6 +326,26 @@ def _prove(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
     return SlotRangeContest(contest_id, big_l, b, cts, vs, a_b, s_b, t1_b, t2_b, _le(tau_x),
                             _le(mu), _le(t_hat), tuple(ls), tuple(rs), _le(a_fin),
                             _le(b_fin), link_r, link_z)
+
+
+def _ipa_c(gens, n_vec: int, x_ip: int, state: bytes, rho: bytes):
+    """The inner-product rounds in C (csrc/slot_range.c; the same values as _ipa): per
+    round L_k, R_k from the state, the challenge u_k here, then the fold."""
+    x_b = _le(x_ip)
+    ls, rs = [], []
+    n = n_vec
+    while n > 1:
+        lk, rk = slot_ipa_round_vartime(state, gens, n, x_b)
+        ls.append(lk)
+        rs.append(rk)
+        rho = digest64(ROUND_TAG, rho, lk + rk)
+        u = _c(rho)
+        if u == 0:
+            raise EvoteValueError("prove_gaps: a zero challenge (probability 2^-252): retry")
+        state = slot_ipa_fold(state, gens, n, _le(u))
+        n //= 2
+    return (ls, rs, int.from_bytes(state[:32], "little"),
+            int.from_bytes(state[32:64], "little"), rho)
 
 
 def _ipa(shape: SlotShape, y: int, x_ip: int, av: List[int], bv: List[int], rho: bytes):
@@ -416,8 +464,8 @@ class Equation(NamedTuple):
     name: str
     local: List[Tuple[int, bytes]]
     shared: dict            # "G", "H", "U", "K" -> coefficient
-    g: List[int]            # coefficients of g_0..g_{N-1} (empty: none)
-    h: List[int]
+    gh: bytes = b""         # coefficients of g_0..g_{N-1}, h_0..h_{N-1} (le32 each);
+                            # empty: none. In batch: the accumulator including this item.
 
 
 def _where(ballot_id, contest_id) -> str:
@@ -454,10 +502,12 @@ def _structure(contest, ballot_id, rc) -> Tuple[SlotShape, str]:
     return shape, where
 
 
-def equations(context, contest, ballot_id, rc, w_ip: int = 1) -> Tuple[List[Equation], str]:
-    """The five verification equations of section 10.7 (W6), after W1-W3 and W5. The
+def equations(context, contest, ballot_id, rc, w_ip: int = 1,
+              acc: bytes = None) -> Tuple[List[Equation], str]:
+    """The five verification equations of section 9 (W6), after W1-W3 and W5. The
     inner-product equation comes multiplied by w_ip (the batch weight: its 2N generator
-    coefficients are the costly part, so the weight is folded in as they are made)."""
+    coefficients are the costly part, so the weight is folded in as they are made) and
+    its coefficients added to acc (a batch's running sums) when given."""
     shape, where = _structure(contest, ballot_id, rc)
     big_l, n_vec = shape.slots, vector_length(shape.slots, shape.bits)
     sigma = statement_digest(context.base_hash, ballot_id, rc.contest_id, shape,
@@ -477,35 +527,35 @@ def equations(context, contest, ballot_id, rc, w_ip: int = 1) -> Tuple[List[Equa
     delta = ((z - z * z) * sum_y - z * _sum_w(shape, z)) % L_ORDER
     e_t = Equation("t-hat", [(-zp[j + 2], rc.commitments[j]) for j in range(big_l)]
                    + [(-x, rc.t1), (-x * x, rc.t2)],
-                   {"G": t_hat - delta, "H": tau_x}, [], [])
-    # s_t = prod_k u_k^(+1 if bit k of t, MSB first, else -1); 1/s_t = s_(N-1-t)
-    s = [1]
-    for u, ui in zip(ch.us, u_inv):
-        s = [v * f % L_ORDER for v in s for f in (ui, u)]
-    w = weights_vector(shape, z)
-    yw = _powers(y_inv, n_vec, w_ip)       # w_ip * y^-t
-    aw, zw = a * w_ip % L_ORDER, z * w_ip
-    g = [-zw - aw * st for st in s]
-    h = [zw + (wt - b * si) * ywt for wt, si, ywt in zip(w, reversed(s), yw)]
+                   {"G": t_hat - delta, "H": tau_x})
+    # The 2N generator coefficients (C: csrc/slot_range.c), with s_t = prod_k
+    # u_k^(+1 if bit k of t, MSB first, else -1) and 1/s_t = s_(N-1-t):
+    #   g_t: -w z - w a s_t,   h_t: w z + (w_t - b s_(N-1-t)) w y^-t,   w = w_ip,
+    # added into acc (the batch's running sums; zeros for one proof).
+    gh = slot_range_coefs_vartime(
+        acc if acc is not None else bytes(64 * n_vec),
+        b"".join(_le(v) for v in (y_inv, z, a, b, w_ip)),
+        b"".join(_le(u) for u in ch.us), b"".join(_le(u) for u in u_inv),
+        big_l, shape.bits)
     e_ip = Equation("inner product",
                     [(w_ip, rc.a), (w_ip * x, rc.s)]
                     + [(w_ip * u * u, lk) for u, lk in zip(ch.us, rc.ipa_l)]
                     + [(w_ip * ui * ui, rk) for ui, rk in zip(u_inv, rc.ipa_r)],
-                    {"H": -mu * w_ip, "U": w_ip * x_ip * (t_hat - a * b)}, g, h)
+                    {"H": -mu * w_ip, "U": w_ip * x_ip * (t_hat - a * b)}, gh)
     ep = _powers(e, big_l + 1, e)          # e^1 .. e^(L+1)
     f = [ep[j] - (ep[j + 1] if j + 1 < big_l else 0) for j in range(big_l)]
     alphas = [ct[:32] for ct in rc.ciphertexts]
     betas = [ct[32:] for ct in rc.ciphertexts]
     link1 = Equation("link 1 (z_1*G == R_1 + c*alpha*)",
                      [(-1, rc.link_r[0])] + [(-c * f[j], alphas[j]) for j in range(big_l)],
-                     {"G": z1}, [], [])
+                     {"G": z1})
     link2 = Equation("link 2 (z_2*G + z_1*K == R_2 + c*beta*)",
                      [(-1, rc.link_r[1])] + [(-c * f[j], betas[j]) for j in range(big_l)],
-                     {"G": z2 + c * sum(ep[:big_l]), "K": z1}, [], [])
+                     {"G": z2 + c * sum(ep[:big_l]), "K": z1})
     link3 = Equation("link 3 (z_2*G + z_3*H == R_3 + c*V*)",
                      [(-1, rc.link_r[2])] + [(-c * ep[j], rc.commitments[j])
                                              for j in range(big_l)],
-                     {"G": z2, "H": z3}, [], [])
+                     {"G": z2, "H": z3})
     return [e_t, e_ip, link1, link2, link3], where
 
 
@@ -515,9 +565,11 @@ def _shared_points(context) -> dict:
             "K": context.k_table.point.to_bytes()}
 
 
-def _msm_zero(scalars: List[int], points: List[bytes]) -> bool:
+def _msm_zero(scalars: List[int], points: List[bytes], tail: bytes = b"") -> bool:
+    """sum scalars*points (then the le32 scalars of `tail` for the remaining points) is
+    the identity; False also when a point does not decode."""
     try:
-        return msm_vartime_raw(b"".join(_le(s) for s in scalars),
+        return msm_vartime_raw(b"".join(_le(s) for s in scalars) + tail,
                                b"".join(points)).to_bytes() == IDENTITY_BYTES
     except InvalidEncoding:
         return False
@@ -545,10 +597,11 @@ def verify_range_slots(context, contest, ballot_id: bytes, rc: SlotRangeContest)
     n_vec = slot_shape(contest).length
     gpts, hpts = vector_points(n_vec)
     for eq in eqs:
-        scalars = [s for s, _ in eq.local] + list(eq.shared.values()) + eq.g + eq.h
-        pts = [p for _, p in eq.local] + [shared[k] for k in eq.shared] \
-            + list(gpts[:len(eq.g)]) + list(hpts[:len(eq.h)])
-        if not _msm_zero(scalars, pts):
+        scalars = [s for s, _ in eq.local] + list(eq.shared.values())
+        pts = [p for _, p in eq.local] + [shared[k] for k in eq.shared]
+        if eq.gh:
+            pts += list(gpts) + list(hpts)
+        if not _msm_zero(scalars, pts, eq.gh):
             raise InvalidProof(f"{where}: W6 equation {eq.name} fails")
 
 
@@ -561,8 +614,7 @@ def verify_range_slots_batch(context, contest, items: Sequence[Tuple[bytes, Slot
     check_context(context)
     items = list(items)
     shared = {"G": 0, "H": 0, "U": 0, "K": 0}
-    n_vec = None
-    g_acc = h_acc = None
+    gh = None                       # le32 sums of the g_t, h_t coefficients (C, mod l)
     scalars: List[int] = []
     points: List[bytes] = []
     ok = True
@@ -570,30 +622,26 @@ def verify_range_slots_batch(context, contest, items: Sequence[Tuple[bytes, Slot
         raw = os.urandom(16 * 5)
         wts = [int.from_bytes(raw[16 * k:16 * k + 16], "little") or 1 for k in range(5)]
         try:
-            eqs, _ = equations(context, contest, bid, rc, wts[1])
+            eqs, _ = equations(context, contest, bid, rc, wts[1], gh)
         except InvalidProof:
             ok = False
             break
-        if n_vec is None:
-            n_vec = slot_shape(contest).length
-            g_acc, h_acc = [0] * n_vec, [0] * n_vec
         merged = {}                 # the item's points, each once (V_j is in two equations)
         for k, eq in enumerate(eqs):
-            wgt = 1 if eq.g else wts[k]   # the inner product (with g, h) has wts[1] folded in
-            for s, p in eq.local:
-                merged[p] = merged.get(p, 0) + s * wgt
-            for name, s in eq.shared.items():
-                shared[name] += s * wgt
-            if eq.g:
-                g_acc = [x + y for x, y in zip(g_acc, eq.g)]
-                h_acc = [x + y for x, y in zip(h_acc, eq.h)]
+            wgt = 1 if eq.gh else wts[k]  # the inner product (with g, h) has wts[1] folded in
+            for s_, p in eq.local:
+                merged[p] = merged.get(p, 0) + s_ * wgt
+            for name, s_ in eq.shared.items():
+                shared[name] += s_ * wgt
+            if eq.gh:
+                gh = eq.gh
         scalars.extend(merged.values())
         points.extend(merged.keys())
     if ok and items:
         sp = _shared_points(context)
-        gpts, hpts = vector_points(n_vec)
-        ok = _msm_zero(scalars + list(shared.values()) + g_acc + h_acc,
-                       points + [sp[k] for k in shared] + list(gpts) + list(hpts))
+        gpts, hpts = vector_points(slot_shape(contest).length)
+        ok = _msm_zero(scalars + list(shared.values()),
+                       points + [sp[k] for k in shared] + list(gpts) + list(hpts), gh)
     if ok:
         return len(items)
     failures = []
