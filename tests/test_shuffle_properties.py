@@ -44,7 +44,7 @@ def test_honest_shuffles_verify_and_keep_the_multiset(plaintexts, label):
     outputs, proof = shuffle(PK, inputs, label=label)
     verify_shuffle(PK, inputs, outputs, ShuffleProof.from_bytes(proof.to_bytes()),
                    label=label)
-    assert len(proof.to_bytes()) == proof_size(len(inputs)) == 300 + 160 * len(inputs)
+    assert len(proof.to_bytes()) == proof_size(len(inputs)) == 364 + 96 * len(inputs)
     assert sorted(map(decrypt, outputs)) == sorted(map(decrypt, inputs))
     # fresh nonces: no output equals any input
     assert not {c.to_bytes() for c in outputs} & {c.to_bytes() for c in inputs}
@@ -160,10 +160,9 @@ def test_each_equation_is_in_the_batch():
     fail for the one-by-one pass (which names it) to run at all."""
     inputs = encrypt_all([1, 2, 3])
     outputs, proof = shuffle(PK, inputs)
-    s_at = HEADER_SIZE + 96 * 3 + 160
+    s_at = HEADER_SIZE + 64 * 3 + 192
     for offset, name in ((s_at, "S1"), (s_at + 32, "S2"), (s_at + 64, "S3"),
-                         (s_at + 96, "S4a"), (s_at + 128 + 64, r"S5\(3\)"),
-                         (s_at + 128 + 96, "S3")):
+                         (s_at + 96, "S4a"), (s_at + 128, "S5"), (s_at + 160 + 64, "S3")):
         raw = bytearray(proof.to_bytes())
         raw[offset] ^= 2
         with pytest.raises(InvalidProof, match=f"equation {name} fails"):

@@ -79,7 +79,7 @@ def test_same_randomness_same_bytes_and_transcript(monkeypatch, n):
     assert [c.to_bytes() for c in outputs] == r_out
     assert proof.to_bytes() == r_proof
     assert rec.hashed == _without_generators(r_hashed)
-    assert len(rec.hashed) == n + 2   # sigma, u_1..u_N, c
+    assert len(rec.hashed) == n + 3   # sigma, u_1..u_N, e, c
 
     rec.hashed.clear()
     verify_shuffle(PK, inputs, outputs, proof, label=label)
@@ -109,7 +109,7 @@ def test_both_refuse_the_same_tampering():
     raw = proof.to_bytes()
     in_b, out_b = [c.to_bytes() for c in inputs], [c.to_bytes() for c in outputs]
     bad = bytearray(raw)
-    bad[12 + 96 * 2 + 160 + 32] ^= 4                          # s_2
+    bad[12 + 64 * 2 + 192 + 32] ^= 4                          # s_2
     with pytest.raises(InvalidProof, match="S2"):
         verify_shuffle(PK, inputs, outputs, ShuffleProof.from_bytes(bytes(bad)))
     assert not ref.verify(PK.to_bytes(), in_b, out_b, bytes(bad))[0]

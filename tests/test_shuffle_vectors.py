@@ -1,4 +1,4 @@
-"""specs/vectors/shuffle-v1.json: every case reproduces byte for byte from its seed, the
+"""specs/vectors/shuffle-v2.json: every case reproduces byte for byte from its seed, the
 implementation and the pure-Python reference (tests/reference/shuffle.py) both accept the
 positive cases, and every negative case is refused by the check it names (and by the
 reference)."""
@@ -53,7 +53,7 @@ def test_positive_cases_verify_under_the_reference(vectors, name):
 
 def test_negative_cases_refused_by_the_named_check(vectors):
     pk = Point.from_bytes(bytes.fromhex(vectors["public_key"]))
-    assert len(vectors["invalid"]) == 11
+    assert len(vectors["invalid"]) == 13
     for case in vectors["invalid"]:
         proof = ShuffleProof.from_bytes(bytes.fromhex(case["proof"]))
         with pytest.raises(InvalidProof, match=case["expect"].replace("(", r"\(")

@@ -72,6 +72,12 @@ def _statement(tr, pk, label, inputs, outputs, commitments, n):
     return sigma, u
 
 
+def _chain_weights(tr, sigma, chain_enc, n):
+    """e_1..e_N = e, e^2, ..., e^N with e from the chain (section 4.3)."""
+    e = int.from_bytes(tr.h64("evote/v1/shuffle-chain", sigma, chain_enc), "little") % L
+    return [pow(e, i, L) for i in range(1, n + 1)]
+
+
 def prove(pk: bytes, inputs, rng, label: bytes = b""):
     """Section 4 with the randomness order of 4.6."""
     tr = Transcript()
@@ -106,20 +112,19 @@ def prove(pk: bytes, inputs, rng, label: bytes = b""):
     for i in range(n):
         prev = ref.add(_g(r_hat[i]), ref.mul(up[i], prev))
         chain.append(prev)
-    w1, w2, w3, w4 = (scalar() for _ in range(4))
-    w_hat = [scalar() for _ in range(n)]
+    chain_enc = b"".join(_enc(p) for p in chain)
+    e = _chain_weights(tr, sigma, chain_enc, n)
+    w1, w2, w3, w4, w5 = (scalar() for _ in range(5))
     w_p = [scalar() for _ in range(n)]
+    links = [q] + chain[:-1]
     t = [_g(w1), _g(w2),
          _lin([(w3, ref.GENERATOR)] + [(w_p[i], h[i]) for i in range(n)]),
          _lin([(-w4, ref.GENERATOR)] + [(w_p[i], outs[i][0]) for i in range(n)]),
-         _lin([(-w4, K)] + [(w_p[i], outs[i][1]) for i in range(n)])]
-    links = [q] + chain[:-1]
-    t_hat = [ref.add(_g(w_hat[i]), ref.mul(w_p[i], links[i])) for i in range(n)]
-    chain_enc = b"".join(_enc(p) for p in chain)
+         _lin([(-w4, K)] + [(w_p[i], outs[i][1]) for i in range(n)]),
+         _lin([(w5, ref.GENERATOR)] + [(e[i] * w_p[i], links[i]) for i in range(n)])]
     t_enc = b"".join(_enc(p) for p in t)
-    t_hat_enc = b"".join(_enc(p) for p in t_hat)
-    c = int.from_bytes(tr.h64("evote/v1/shuffle-challenge", sigma, chain_enc, t_enc,
-                              t_hat_enc), "little") % L
+    c = int.from_bytes(tr.h64("evote/v1/shuffle-challenge", sigma, chain_enc, t_enc),
+                       "little") % L
     r_hat_total = 0
     for i in range(n):
         v = 1
@@ -128,12 +133,12 @@ def prove(pk: bytes, inputs, rng, label: bytes = b""):
         r_hat_total += r_hat[i] * v
     s = [w1 + c * sum(r), w2 + c * r_hat_total,
          w3 + c * sum(r[j] * u[j] for j in range(n)),
-         w4 + c * sum(rho[i] * up[i] for i in range(n))]
-    s_hat = [w_hat[i] + c * r_hat[i] for i in range(n)]
+         w4 + c * sum(rho[i] * up[i] for i in range(n)),
+         w5 + c * sum(e[i] * r_hat[i] for i in range(n))]
     s_p = [w_p[i] + c * up[i] for i in range(n)]
-    proof = (b"EVSH" + bytes([1, 0, 0, 0]) + n.to_bytes(4, "big") + b"".join(com_enc)
-             + chain_enc + t_enc + t_hat_enc + b"".join(_le(x) for x in s)
-             + b"".join(_le(x) for x in s_hat) + b"".join(_le(x) for x in s_p))
+    proof = (b"EVSH" + bytes([2, 0, 0, 0]) + n.to_bytes(4, "big") + b"".join(com_enc)
+             + chain_enc + t_enc + b"".join(_le(x) for x in s)
+             + b"".join(_le(x) for x in s_p))
     return out_enc, proof, tr.hashed
 
 
@@ -141,23 +146,24 @@ def verify(pk: bytes, inputs, outputs, proof: bytes, label: bytes = b""):
     """Section 6 checks 1-5, every equation on its own. (ok, hashed)."""
     tr = Transcript()
     n = len(inputs)
-    if (len(outputs) != n or len(proof) != 300 + 160 * n or proof[:8] != b"EVSH\x01\x00\x00\x00"
+    if (len(outputs) != n or len(proof) != 364 + 96 * n or proof[:8] != b"EVSH\x02\x00\x00\x00"
             or int.from_bytes(proof[8:12], "big") != n):
         return False, tr.hashed
     at = 12
     fields = {}
-    for name, size in (("c", 32 * n), ("chain", 32 * n), ("t", 160), ("t_hat", 32 * n),
-                       ("s", 128), ("s_hat", 32 * n), ("s_p", 32 * n)):
+    for name, size in (("c", 32 * n), ("chain", 32 * n), ("t", 192), ("s", 160),
+                       ("s_p", 32 * n)):
         fields[name] = proof[at:at + size]
         at += size
     scal = {k: [int.from_bytes(b, "little") for b in _split(fields[k], 32)]
-            for k in ("s", "s_hat", "s_p")}
+            for k in ("s", "s_p")}
     if any(x >= L for v in scal.values() for x in v):          # check 2
         return False, tr.hashed
     com_enc = _split(fields["c"], 32)
     sigma, u = _statement(tr, pk, label, list(inputs), list(outputs), com_enc, n)
+    e = _chain_weights(tr, sigma, fields["chain"], n)
     c = int.from_bytes(tr.h64("evote/v1/shuffle-challenge", sigma, fields["chain"],
-                              fields["t"], fields["t_hat"]), "little") % L
+                              fields["t"]), "little") % L
     try:                                                       # check 4
         K = ref.decode(pk)
         ins = [(ref.decode(e[:32]), ref.decode(e[32:])) for e in inputs]
@@ -165,13 +171,12 @@ def verify(pk: bytes, inputs, outputs, proof: bytes, label: bytes = b""):
         com = [ref.decode(b) for b in com_enc]
         chain = [ref.decode(b) for b in _split(fields["chain"], 32)]
         t = [ref.decode(b) for b in _split(fields["t"], 32)]
-        t_hat = [ref.decode(b) for b in _split(fields["t_hat"], 32)]
     except ref.DecodeError:
         return False, tr.hashed
     q = generator(0, tr)
     h = [generator(k, tr) for k in range(1, n + 1)]
-    s1, s2, s3, s4 = scal["s"]
-    s_hat, s_p = scal["s_hat"], scal["s_p"]
+    s1, s2, s3, s4, s5 = scal["s"]
+    s_p = scal["s_p"]
     U = 1
     for x in u:
         U = U * x % L
@@ -189,7 +194,6 @@ def verify(pk: bytes, inputs, outputs, proof: bytes, label: bytes = b""):
          ref.add(t[4], ref.mul(c, _lin([(u[j], ins[j][1]) for j in range(n)])))),
     ]
     links = [q] + chain[:-1]
-    for i in range(n):                                                              # S5(i)
-        lhs_rhs.append((ref.add(_g(s_hat[i]), ref.mul(s_p[i], links[i])),
-                        ref.add(t_hat[i], ref.mul(c, chain[i]))))
+    lhs_rhs.append((_lin([(s5, G)] + [(e[i] * s_p[i], links[i]) for i in range(n)]),  # S5
+                    ref.add(t[5], _lin([(c * e[i], chain[i]) for i in range(n)]))))
     return all(ref.equal(a, b) for a, b in lhs_rhs), tr.hashed

@@ -11,8 +11,10 @@ Invariants: the prover's secrets (pi, the nonces, the sigma-protocol randomness,
 u'_i = u_{pi(i)}, which would reveal pi) enter the C core only through constant-time
 products (fixed-base tables for G and pk, Scalar * Point) and constant-time Scalar
 arithmetic; none is kept or returned. The verifier hashes the raw bytes, then checks
-every equation at once with random weights in ONE msm_vartime_raw over 8N + 8 points,
-and evaluates equations one by one only to name the first that fails.
+every equation at once with random weights: one msm over the 6N decoded points and the N
+generators (made inside C), which prepare_verify cuts into chunk tasks (pure functions of
+bytes) for a process pool or Dask; it evaluates equations one by one only to name the
+first that fails.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ Rng = Callable[[int], bytes]
 TAG_GENERATOR = "evote/v1/shuffle-generator"
 TAG_STATEMENT = "evote/v1/shuffle-statement"
 TAG_U = "evote/v1/shuffle-u"
+TAG_CHAIN = "evote/v1/shuffle-chain"
 TAG_CHALLENGE = "evote/v1/shuffle-challenge"
 MAX_LABEL = 2**16
 L = Scalar.ORDER
@@ -66,9 +69,15 @@ def u_values(sigma: bytes, n: int) -> List[int]:
     return u_chunk(sigma, 0, n)
 
 
-def challenge_fields(sigma: bytes, chain: bytes, t: bytes, t_hat: bytes) -> Tuple[bytes, ...]:
+def chain_challenge(sigma: bytes, chain: bytes) -> int:
+    """e = digest64("evote/v1/shuffle-chain"; sigma, chat_1..chat_N) mod l (section 4.3);
+    the chain equations are weighted by e_i = e^i."""
+    return int.from_bytes(digest64(TAG_CHAIN, sigma, chain), "little") % L
+
+
+def challenge_fields(sigma: bytes, chain: bytes, t: bytes) -> Tuple[bytes, ...]:
     """The fields of c = digest64("evote/v1/shuffle-challenge"; ...) (section 4.4)."""
-    return (sigma, chain, t, t_hat)
+    return (sigma, chain, t)
 
 
 def _challenge(fields: Tuple[bytes, ...]) -> int:
@@ -134,6 +143,15 @@ def _sum(points: Sequence[Point], start: Point) -> Point:
     return acc
 
 
+def _powers(e: int, n: int, first: int = 0) -> List[int]:
+    """e^(first+1), ..., e^(first+n) mod l (public: the chain weights e_i of 4.3)."""
+    out, x = [], pow(e, first + 1, L)
+    for _ in range(n):
+        out.append(x)
+        x = x * e % L
+    return out
+
+
 def shuffle(pk: Point, ciphertexts: Sequence[Ciphertext], rng: Rng = os.urandom,
             label: bytes = b"") -> Tuple[List[Ciphertext], ShuffleProof]:
     """Re-encrypt and permute `ciphertexts` under pk; return (outputs, proof).
@@ -158,7 +176,7 @@ def shuffle(pk: Point, ciphertexts: Sequence[Ciphertext], rng: Rng = os.urandom,
 def _prove(pk: Point, k_table: FixedBase, inputs: List[Ciphertext],
            outputs: List[Ciphertext], perm: List[int], rho: List[Scalar], rng: Rng,
            label: bytes) -> ShuffleProof:
-    """Sections 4.1-4.4 for the witness (perm, rho), randomness steps 3-7 of 4.6. It
+    """Sections 4.1-4.4 for the witness (perm, rho), randomness steps 3-6 of 4.6. It
     trusts its caller that (R) holds: tests call it with a false witness to check that
     the verifier refuses what an honest algorithm proves about a false statement."""
     n = len(inputs)
@@ -183,20 +201,20 @@ def _prove(pk: Point, k_table: FixedBase, inputs: List[Ciphertext],
         prev = G_TABLE.mul(r_hat[i]) + u_p[i] * prev
         chain.append(prev)
 
-    w1, w2, w3, w4 = (_scalar(rng) for _ in range(4))            # step 5
-    w_hat = [_scalar(rng) for _ in range(n)]                     # step 6
-    w_p = [_scalar(rng) for _ in range(n)]                       # step 7
+    chain_blob = b"".join([p.to_bytes() for p in chain])
+    e_pow = _powers(chain_challenge(sigma, chain_blob), n)      # e_1..e_N, public
+    w1, w2, w3, w4, w5 = (_scalar(rng) for _ in range(5))        # step 5
+    w_p = [_scalar(rng) for _ in range(n)]                       # step 6
     t1, t2 = G_TABLE.mul(w1), G_TABLE.mul(w2)                    # 4.4
     t3 = _sum([w_p[i] * h[i] for i in range(n)], G_TABLE.mul(w3))
     t4a = _sum([w_p[i] * outputs[i].alpha for i in range(n)], -G_TABLE.mul(w4))
     t4b = _sum([w_p[i] * outputs[i].beta for i in range(n)], -k_table.mul(w4))
     links = [q] + chain[:-1] if n else []
-    t_hat = [G_TABLE.mul(w_hat[i]) + w_p[i] * links[i] for i in range(n)]
+    t5 = _sum([(Scalar.from_int(e_pow[i]) * w_p[i]) * links[i] for i in range(n)],
+              G_TABLE.mul(w5))
 
-    chain_blob = b"".join([p.to_bytes() for p in chain])
-    t_blob = b"".join([p.to_bytes() for p in (t1, t2, t3, t4a, t4b)])
-    t_hat_blob = b"".join([p.to_bytes() for p in t_hat])
-    c = Scalar.from_int(_challenge(challenge_fields(sigma, chain_blob, t_blob, t_hat_blob)))
+    t_blob = b"".join([p.to_bytes() for p in (t1, t2, t3, t4a, t4b, t5)])
+    c = Scalar.from_int(_challenge(challenge_fields(sigma, chain_blob, t_blob)))
 
     zero = Scalar.zero()
     r_bar = sum(r, zero)
@@ -206,32 +224,24 @@ def _prove(pk: Point, k_table: FixedBase, inputs: List[Ciphertext],
     for i in range(n - 1, -1, -1):
         r_hat_total = r_hat_total + r_hat[i] * v
         v = v * u_p[i]
-    s = (w1 + c * r_bar, w2 + c * r_hat_total, w3 + c * r_tilde, w4 + c * rho_tilde)
-    s_hat = [w_hat[i] + c * r_hat[i] for i in range(n)]
+    r_hat_e = sum((Scalar.from_int(e_pow[i]) * r_hat[i] for i in range(n)), zero)
+    s = (w1 + c * r_bar, w2 + c * r_hat_total, w3 + c * r_tilde, w4 + c * rho_tilde,
+         w5 + c * r_hat_e)
     s_p = [w_p[i] + c * u_p[i] for i in range(n)]
     return ShuffleProof(
-        n=n, commitments=c_blob, chain=chain_blob, t=t_blob, t_hat=t_hat_blob,
+        n=n, commitments=c_blob, chain=chain_blob, t=t_blob,
         s=b"".join([x.to_bytes() for x in s]),
-        s_hat=b"".join([x.to_bytes() for x in s_hat]),
         s_prime=b"".join([x.to_bytes() for x in s_p]))
 
 
 # ------------------------------------------------------------------ verifier (6)
 
-DEFAULT_CHUNK = 1 << 16   # ciphertexts per task of prepare_verify (about 7 x 2^16 points)
+DEFAULT_CHUNK = 1 << 16   # ciphertexts per task: 6 x 2^16 points, about 100 MB in C
 MapTasks = Callable[[Callable, List[tuple]], List]
 
 
 def _fail(msg: str) -> InvalidProof:
     return InvalidProof(f"shuffle proof: {msg}")
-
-
-def _canonical(blob: bytes) -> bool:
-    """Every 32-byte item of blob is < l: true at once when every top byte is below 0x10
-    (then the item is < 2^252 < l), else item by item."""
-    tops = blob[31::32]
-    return not tops or max(tops) < 0x10 or all(
-        int.from_bytes(blob[k:k + 32], "little") < L for k in range(0, len(blob), 32))
 
 
 def _scalars(name: str, blob: bytes) -> List[int]:
@@ -243,6 +253,14 @@ def _scalars(name: str, blob: bytes) -> List[int]:
             raise _fail(f"check 2: {name}[{i + 1}] is not a canonical scalar (>= l)")
         out.append(x)
     return out
+
+
+def _check_canonical(name: str, blob: bytes) -> None:
+    """Check 2 for a long blob: at C speed when every top byte is below 0x10 (then the
+    item is < 2^252 < l), else item by item, naming the first bad one."""
+    tops = blob[31::32]
+    if tops and max(tops) >= 0x10:
+        _scalars(name, blob)
 
 
 def _ints(blob: bytes) -> List[int]:
@@ -283,48 +301,44 @@ def _generator_inputs(first: int, count: int) -> bytes:
     return b"".join([head.digest64(u64(k)) for k in range(first + 1, first + count + 1)])
 
 
-def verify_chunk(first: int, n: int, sigma: bytes, c: int, x: bytes, y: bytes,
-                 y_next: bytes, sp_next: bytes, commitments: bytes, chain: bytes,
-                 t_hat: bytes, s_hat: bytes, s_prime: bytes, inputs: bytes,
-                 outputs: bytes) -> Optional[bytes]:
+def verify_chunk(first: int, n: int, sigma: bytes, c: int, e: int, x: bytes,
+                 sp_next: bytes, commitments: bytes, chain: bytes, s_prime: bytes,
+                 inputs: bytes, outputs: bytes) -> Optional[bytes]:
     """One task of the batch check (section 6), a pure function of its arguments: the
-    ciphertexts with 0-based indices first..first+m-1 and their proof items (m = len(y)
-    // 16). Returns enc(P) || le32(prod of their u_j) || le32(sum of y_i shat_i), where P
-    is their share of the weighted sum (every term of the batch table but those of G, K,
-    Q and the t's), or None when one of their points does not decode. x: the weights
-    x_1, x_2, x_3, x_a, x_b (16 bytes each); y_next, sp_next: y and sp of item first+m
-    (empty for the last chunk). Scalars are canonical (the caller checked)."""
-    m = len(y) // 16
-    x1, x2, x3, xa, xb = (int.from_bytes(x[16 * k:16 * k + 16], "little") for k in range(5))
-    ys = [int.from_bytes(y[16 * k:16 * k + 16], "little") for k in range(m)]
-    sp, sh = _ints(s_prime), _ints(s_hat)
+    ciphertexts with 0-based indices first..first+m-1 and their proof items (m =
+    len(s_prime) // 32). Returns enc(P) || le32(prod of their u_j), where P is their
+    share of the weighted sum (the table's terms for their h_i, c_j, chat_i and input
+    and output components), or None when one of their points does not decode.
+    x: the weights x_1, x_2, x_3, x_a, x_b, x_5 (16 bytes each); sp_next: sp of item
+    first+m (empty for the last chunk). Scalars are canonical (the caller checked)."""
+    m = len(s_prime) // 32
+    x1, x2, x3, xa, xb, x5 = (int.from_bytes(x[16 * k:16 * k + 16], "little")
+                              for k in range(6))
+    sp = _ints(s_prime)
     u = u_chunk(sigma, first, m)
     u_prod = 1
     for uj in u:
         u_prod = u_prod * uj % L
-    g_part = sum(yi * si for yi, si in zip(ys, sh)) % L
-    x1c, x3c, xac, xbc = x1 * c, x3 * c, xa * c, xb * c
+    ep = _powers(e, m + 1, first)                     # e_{first+1}..e_{first+m+1}
+    x1c, x3c, xac, xbc, x5c = x1 * c, x3 * c, xa * c, xb * c, x5 * c
     coef_h = [x1c + x3 * s for s in sp]
     coef_c = [-x1c - x3c * uj for uj in u]
-    nxt_y = ys[1:] + ([int.from_bytes(y_next, "little")] if y_next else [])
-    nxt_sp = sp[1:] + ([int.from_bytes(sp_next, "little")] if sp_next else [])
-    coef_chain = [yn * sn - yi * c for yn, sn, yi in zip(nxt_y, nxt_sp, ys)]
+    nxt = sp[1:] + ([int.from_bytes(sp_next, "little")] if sp_next else [])
+    coef_chain = [x5 * (ep[i + 1] * nxt[i]) - x5c * ep[i] for i in range(len(nxt))]
     if first + m == n and m:
-        coef_chain.append(-x2 * c - ys[-1] * c)      # chat_N (S2 and S5(N))
-    coef_that = [-yi for yi in ys]
+        coef_chain.append(-x2 * c - x5c * ep[m - 1])  # chat_N (S2 and S5)
     coef_in, coef_out = [], []
     for uj in u:
         coef_in += (-xac * uj, -xbc * uj)
     for s in sp:
         coef_out += (xa * s, xb * s)
-    sblob = _le32(coef_c + coef_chain + coef_that + coef_in + coef_out)
-    pblob = commitments + chain + t_hat + inputs + outputs
+    sblob = _le32(coef_c + coef_chain + coef_in + coef_out)
     try:
-        part = msm_vartime_raw(sblob, pblob)
+        part = msm_vartime_raw(sblob, commitments + chain + inputs + outputs)
     except InvalidEncoding:
         return None
     part = part + msm_uniform_vartime_raw(_le32(coef_h), _generator_inputs(first, m))
-    return part.to_bytes() + _le32([u_prod, g_part])
+    return part.to_bytes() + _le32([u_prod])
 
 
 class ShuffleCheck:
@@ -333,33 +347,31 @@ class ShuffleCheck:
     results in task order. The verdict does not depend on the cut nor on where tasks ran.
     """
 
-    def __init__(self, pk, in_blob, out_blob, proof, sigma, c, s, x, y, tasks):
+    def __init__(self, pk, in_blob, out_blob, proof, sigma, c, e, s, x, tasks):
         self._pk, self._in, self._out, self._proof = pk, in_blob, out_blob, proof
-        self._sigma, self._c, self._s, self._x, self._y = sigma, c, s, x, y
+        self._sigma, self._c, self._e, self._s, self._x = sigma, c, e, s, x
         self.tasks: List[tuple] = tasks
 
     def finish(self, results: Sequence[Optional[bytes]]) -> None:
         """Raise InvalidProof naming the first failed check; return None if valid."""
-        proof, n, c = self._proof, self._proof.n, self._c
+        proof, n, c, e = self._proof, self._proof.n, self._c, self._e
         if len(results) != len(self.tasks):
             raise EvoteValueError(f"ShuffleCheck.finish: {len(results)} results for "
                                   f"{len(self.tasks)} tasks")
         if any(r is None for r in results):
             _name_bad_point(self._in, self._out, proof)
             raise _fail("check 4: a point does not decode")   # unreachable: named above
-        s1, s2, s3, s4 = self._s
-        x1, x2, x3, xa, xb = self._x
-        big_u, g_part, total = 1, 0, Point.identity()
+        s1, s2, s3, s4, s5 = self._s
+        x1, x2, x3, xa, xb, x5 = self._x
+        big_u, total = 1, Point.identity()
         for r in results:
             total = total + Point.from_bytes(r[:32])
             big_u = big_u * int.from_bytes(r[32:64], "little") % L
-            g_part += int.from_bytes(r[64:96], "little")
-        coef_g = x1 * s1 + x2 * s2 + x3 * s3 - xa * s4 + g_part
-        # Q is chat_0; with N = 0 it is also chat_N (S2's -c*chat_N lands on Q).
-        y0 = int.from_bytes(self._y[:16], "little")
-        coef_q = x2 * c * big_u + (y0 * int.from_bytes(proof.s_prime[:32], "little")
+        coef_g = x1 * s1 + x2 * s2 + x3 * s3 - xa * s4 + x5 * s5
+        # Q is chat_0 (S5's first link); with N = 0 it is also chat_N (S2's -c*chat_N).
+        coef_q = x2 * c * big_u + (x5 * e * int.from_bytes(proof.s_prime[:32], "little")
                                    if n else -x2 * c)
-        sblob = _le32([coef_g, -xb * s4, coef_q, -x1, -x2, -x3, -xa, -xb])
+        sblob = _le32([coef_g, -xb * s4, coef_q, -x1, -x2, -x3, -xa, -xb, -x5])
         pblob = _G_BYTES + self._pk.to_bytes() + generators(0)[0] + proof.t
         try:
             total = total + msm_vartime_raw(sblob, pblob)
@@ -368,17 +380,17 @@ class ShuffleCheck:
             raise _fail("check 4: a point does not decode") from None   # unreachable
         if total.is_identity():
             return
-        s_hat, s_p = _ints(proof.s_hat), _ints(proof.s_prime)
         _name_failed_equation(self._pk, self._in, self._out, proof, generators(n),
-                              u_chunk(self._sigma, 0, n), c, self._s, s_hat, s_p)
+                              u_chunk(self._sigma, 0, n), c, e, self._s,
+                              _ints(proof.s_prime))
         raise _fail("check 5: the batch of equations fails")  # unreachable (prob. <= 2^-128)
 
 
 def prepare_verify(pk: Point, inputs, outputs, proof: ShuffleProof, label: bytes = b"",
                    chunk: int = DEFAULT_CHUNK) -> ShuffleCheck:
-    """Checks 1-3 of section 6 here (shape, scalars, sigma and c); checks 4-5 cut into
-    tasks of at most `chunk` ciphertexts (ShuffleCheck). Raises InvalidProof on checks
-    1-2. Arguments as verify_shuffle."""
+    """Checks 1-3 of section 6 here (shape, scalars, sigma, e and c; the u_j are derived
+    by the tasks); checks 4-5 cut into tasks of at most `chunk` ciphertexts
+    (ShuffleCheck). Raises InvalidProof on checks 1-2. Arguments as verify_shuffle."""
     pk, label = _check_pk(pk), _check_label(label)
     if not isinstance(chunk, int) or isinstance(chunk, bool) or chunk < 1:
         raise EvoteValueError(f"prepare_verify: chunk must be a positive int, not {chunk!r}")
@@ -392,28 +404,25 @@ def prepare_verify(pk: Point, inputs, outputs, proof: ShuffleProof, label: bytes
         raise _fail(f"check 1: {len(in_blob) // 64} inputs and {len(out_blob) // 64} "
                     f"outputs, but the proof is for N = {n}")
     s = tuple(_scalars("s", proof.s))                            # check 2
-    for name in ("s_hat", "s_prime"):
-        if not _canonical(getattr(proof, name)):
-            _scalars(name, getattr(proof, name))                 # names the first bad one
+    _check_canonical("s_prime", proof.s_prime)
 
     sigma = digest64(TAG_STATEMENT, *statement_fields(pk.to_bytes(), label, in_blob,
                                                        out_blob, proof.commitments, n))
-    c = _challenge(challenge_fields(sigma, proof.chain, proof.t, proof.t_hat))
+    e = chain_challenge(sigma, proof.chain)                      # check 3
+    c = _challenge(challenge_fields(sigma, proof.chain, proof.t))
 
-    # Weights of the batch form (section 6) from the OS CSPRNG: x_1, x_2, x_3, x_a, x_b,
-    # then y_1..y_N, 16 bytes each.
-    wb = os.urandom(16 * (5 + n))
-    x = tuple(int.from_bytes(wb[16 * k:16 * k + 16], "little") for k in range(5))
-    xb, y = wb[:80], wb[80:]
+    # The batch weights x_1, x_2, x_3, x_a, x_b, x_5 (section 6), 16 bytes each, from the
+    # OS CSPRNG (never from the data), drawn after the proof exists.
+    xb = os.urandom(16 * 6)
+    x = tuple(int.from_bytes(xb[16 * k:16 * k + 16], "little") for k in range(6))
     tasks = []
     for a in range(0, n, chunk):
         b = min(n, a + chunk)
-        tasks.append((a, n, sigma, c, xb, y[16 * a:16 * b], y[16 * b:16 * b + 16],
-                      proof.s_prime[32 * b:32 * b + 32], proof.commitments[32 * a:32 * b],
-                      proof.chain[32 * a:32 * b], proof.t_hat[32 * a:32 * b],
-                      proof.s_hat[32 * a:32 * b], proof.s_prime[32 * a:32 * b],
-                      in_blob[64 * a:64 * b], out_blob[64 * a:64 * b]))
-    return ShuffleCheck(pk, in_blob, out_blob, proof, sigma, c, s, x, y, tasks)
+        tasks.append((a, n, sigma, c, e, xb, proof.s_prime[32 * b:32 * b + 32],
+                      proof.commitments[32 * a:32 * b], proof.chain[32 * a:32 * b],
+                      proof.s_prime[32 * a:32 * b], in_blob[64 * a:64 * b],
+                      out_blob[64 * a:64 * b]))
+    return ShuffleCheck(pk, in_blob, out_blob, proof, sigma, c, e, s, x, tasks)
 
 
 def _map_here(fn: Callable, task_args: List[tuple]) -> List:
@@ -428,10 +437,10 @@ def verify_shuffle(pk: Point, inputs, outputs, proof: ShuffleProof, label: bytes
 
     inputs and outputs: lists of Ciphertext, or raw blobs of 64-byte ciphertexts (as
     read from a file; decoded and validated once, inside the MSM). map_tasks(fn, args
-    list) -> results in order (e.g. a process pool or Dask: verify/executors.run_tasks)
-    runs the chunk tasks of at most `chunk` ciphertexts (DEFAULT_CHUNK); by default
-    they run here, one after the other. The verdict is the same whatever the chunk and
-    wherever the tasks run."""
+    list) -> results in task order (e.g. a process pool or Dask, as
+    evote/verify/executors.run_tasks does) runs the chunk tasks of at most `chunk`
+    ciphertexts (DEFAULT_CHUNK); by default they run here, one after the other. The
+    verdict is the same whatever the chunk and wherever the tasks run."""
     check = prepare_verify(pk, inputs, outputs, proof, label,
                            DEFAULT_CHUNK if chunk is None else chunk)
     check.finish((map_tasks or _map_here)(verify_chunk, check.tasks))
@@ -439,10 +448,10 @@ def verify_shuffle(pk: Point, inputs, outputs, proof: ShuffleProof, label: bytes
 
 def _name_bad_point(in_blob: bytes, out_blob: bytes, proof: ShuffleProof) -> None:
     """Check 4 on its own: name the first point that does not decode, in the order
-    inputs, outputs, c, chat, t, that (a ciphertext's point k is item k // 2's alpha
-    when k is even, its beta when odd; indices 0-based as validate_points gives them)."""
+    inputs, outputs, c, chat, t (a ciphertext's point k is item k // 2's alpha when k is
+    even, its beta when odd; indices 0-based as validate_points gives them)."""
     blobs = [("inputs", in_blob), ("outputs", out_blob)] + [
-        (name, getattr(proof, name)) for name in ("commitments", "chain", "t", "t_hat")]
+        (name, getattr(proof, name)) for name in ("commitments", "chain", "t")]
     for name, blob in blobs:
         try:
             validate_points(blob)
@@ -450,17 +459,16 @@ def _name_bad_point(in_blob: bytes, out_blob: bytes, proof: ShuffleProof) -> Non
             raise _fail(f"check 4: {name}: {exc}") from None
 
 
-def _name_failed_equation(pk, in_blob, out_blob, proof, gens, u, c, s, s_hat, s_p) -> None:
+def _name_failed_equation(pk, in_blob, out_blob, proof, gens, u, c, e, s, s_p) -> None:
     """Check 5 one equation at a time, in the order of section 6; raise on the first."""
     n = proof.n
     g = Point.generator()
-    cs, chain, t, t_hat = (_items(proof.commitments), _items(proof.chain),
-                           _items(proof.t), _items(proof.t_hat))
-    s1, s2, s3, s4 = s
+    cs, chain, t = _items(proof.commitments), _items(proof.chain), _items(proof.t)
+    s1, s2, s3, s4, s5 = s
     ins, outs = _items(in_blob), _items(out_blob)     # alpha_1, beta_1, alpha_2, ...
 
     def zero(name, scalars, points):
-        if not msm_vartime(scalars, points).is_identity():
+        if not msm_vartime([x % L for x in scalars], points).is_identity():
             raise _fail(f"check 5: equation {name} fails")
 
     big_u = 1
@@ -478,6 +486,7 @@ def _name_failed_equation(pk, in_blob, out_blob, proof, gens, u, c, s, s_hat, s_
          outs[0::2] + [g] + ins[0::2] + [t[3]])
     zero("S4b", s_p + [-s4] + [-c * uj for uj in u] + [-1],
          outs[1::2] + [pk] + ins[1::2] + [t[4]])
-    links = [gens[0]] + chain[:-1]
-    for i in range(n):   # S5(i): shat_i*G + sp_i*chat_{i-1} - c*chat_i - that_i
-        zero(f"S5({i + 1})", [s_hat[i], s_p[i], -c, -1], [g, links[i], chain[i], t_hat[i]])
+    # S5: s_5*G + sum e_i sp_i*chat_{i-1} - c*sum e_i*chat_i - t_5
+    ep = _powers(e, n)
+    zero("S5", [s5] + [ep[i] * s_p[i] for i in range(n)] + [-c * x for x in ep] + [-1],
+         [g] + ([gens[0]] + chain[:-1] if n else []) + chain + [t[5]])

@@ -1,8 +1,8 @@
-"""Wire format of a shuffle proof, version 1 (specs/shuffle.md section 5).
+"""Wire format of a shuffle proof, version 2 (specs/shuffle.md section 5).
 
-    "EVSH" | version 1 | 3 reserved zero bytes | N (be32)
-    c_1..c_N | chat_1..chat_N | t_1 t_2 t_3 t_4a t_4b | that_1..that_N
-    s_1 s_2 s_3 s_4 | shat_1..shat_N | sp_1..sp_N               (300 + 160N bytes)
+    "EVSH" | version 2 | 3 reserved zero bytes | N (be32)
+    c_1..c_N | chat_1..chat_N | t_1 t_2 t_3 t_4a t_4b t_5 | s_1..s_5 | sp_1..sp_N
+                                                                (364 + 96N bytes)
 
 ShuffleProof keeps every field as the raw bytes sent (blobs of 32-byte items): parsing
 checks structure and lengths only, and the verifier hashes these bytes, then decodes
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from evote.errors import EvoteTypeError, InvalidEncoding
 
 MAGIC = b"EVSH"
-VERSION = 1
+VERSION = 2
 HEADER_SIZE = 12
 MAX_N = 2**31 - 1
 _HEADER = struct.Struct(">4sB3sI")
@@ -25,17 +25,15 @@ _HEADER = struct.Struct(">4sB3sI")
 _LAYOUT = (
     ("commitments", 1, 0),   # c_1..c_N
     ("chain", 1, 0),         # chat_1..chat_N
-    ("t", 0, 5),             # t_1, t_2, t_3, t_4a, t_4b
-    ("t_hat", 1, 0),         # that_1..that_N
-    ("s", 0, 4),             # s_1..s_4
-    ("s_hat", 1, 0),         # shat_1..shat_N
+    ("t", 0, 6),             # t_1, t_2, t_3, t_4a, t_4b, t_5
+    ("s", 0, 5),             # s_1..s_5
     ("s_prime", 1, 0),       # sp_1..sp_N
 )
 
 
 def proof_size(n: int) -> int:
     """Bytes of a proof for n ciphertexts."""
-    return HEADER_SIZE + 32 * (5 + 4) + 32 * 5 * n
+    return HEADER_SIZE + 32 * (6 + 5) + 32 * 3 * n
 
 
 @dataclass(frozen=True)
@@ -46,9 +44,7 @@ class ShuffleProof:
     commitments: bytes
     chain: bytes
     t: bytes
-    t_hat: bytes
     s: bytes
-    s_hat: bytes
     s_prime: bytes
 
     def __post_init__(self) -> None:
