@@ -1,0 +1,153 @@
+"""The shuffle verification cut into chunk tasks (specs/shuffle.md 6, "Chunks"): the same
+verdict and the same failure message for every cut (one ciphertext per task up to one
+task for all), run here, on a local process pool (verify/executors.run_tasks) or on Dask;
+with the weights fixed, the tasks' shares add up to the same point whatever the cut (the
+cut is exact, not merely accepted); the tasks' arguments are plain bytes and ints."""
+import os
+import pickle
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evote.errors import InvalidProof
+from evote.group import G_TABLE, FixedBase, Point, Scalar
+from evote.protocol import shuffle as shuffle_mod
+from evote.protocol.elgamal import encrypt_with_tables
+from evote.protocol.shuffle import prepare_verify, shuffle, verify_chunk, verify_shuffle
+from evote.protocol.shuffle_codec import HEADER_SIZE, ShuffleProof
+from evote.verify.executors import run_tasks
+
+PK = G_TABLE.mul(Scalar.from_int(0xC4A1))
+K_TABLE = FixedBase(PK)
+
+
+def _encrypt(plaintexts):
+    return [encrypt_with_tables(Scalar.from_int(m), Scalar.random(), K_TABLE)
+            for m in plaintexts]
+
+
+def _verdict(inputs, outputs, proof, **kw):
+    try:
+        verify_shuffle(PK, inputs, outputs, proof, **kw)
+        return "valid"
+    except InvalidProof as exc:
+        return str(exc)
+
+
+def _pool(fn, args):
+    return run_tasks(fn, args, jobs=2)
+
+
+def _tampered(inputs, outputs, proof, what):
+    """(outputs, proof) with one thing changed."""
+    n, raw = proof.n, bytearray(proof.to_bytes())
+    if what == "outputs rotated":
+        return outputs[1:] + outputs[:1], proof
+    if what == "an output replaced":
+        return outputs[:-1] + _encrypt([1]), proof
+    at = {"c_1": HEADER_SIZE, "chat_N": HEADER_SIZE + 64 * n - 32,
+          "t_5": HEADER_SIZE + 64 * n + 160, "s_5": HEADER_SIZE + 64 * n + 192 + 128,
+          "sp_N": len(raw) - 32}[what]
+    raw[at + 1] ^= 0x10                  # a byte inside the item (points may still decode)
+    return outputs, ShuffleProof.from_bytes(bytes(raw))
+
+
+TAMPERINGS = ["outputs rotated", "an output replaced", "c_1", "chat_N", "t_5", "s_5",
+              "sp_N"]
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5])
+def test_honest_proofs_verify_under_every_cut(n):
+    inputs = _encrypt([k % 3 for k in range(n)])
+    outputs, proof = shuffle(PK, inputs, label=b"chunks")
+    for chunk in (1, 2, 3, n + 1):
+        assert _verdict(inputs, outputs, proof, label=b"chunks", chunk=chunk) == "valid"
+    assert _verdict(inputs, outputs, proof, label=b"chunks", chunk=2,
+                    map_tasks=_pool) == "valid"
+    assert len(prepare_verify(PK, inputs, outputs, proof, b"chunks", chunk=2).tasks) \
+        == (n + 1) // 2
+
+
+@pytest.mark.parametrize("what", TAMPERINGS)
+def test_a_tampering_gets_the_same_message_under_every_cut(what):
+    inputs = _encrypt([0, 1, 2, 3, 4])
+    outputs, proof = shuffle(PK, inputs)
+    bad_out, bad_proof = _tampered(inputs, outputs, proof, what)
+    verdicts = {_verdict(inputs, bad_out, bad_proof, chunk=k) for k in (1, 2, 3, 5)}
+    verdicts.add(_verdict(inputs, bad_out, bad_proof, chunk=2, map_tasks=_pool))
+    assert len(verdicts) == 1
+    assert verdicts.pop().startswith("shuffle proof: check ")
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=6), st.integers(1, 7), st.data())
+def test_any_proof_byte_changed_is_refused_by_any_cut(plaintexts, chunk, data):
+    inputs = _encrypt(plaintexts)
+    outputs, proof = shuffle(PK, inputs)
+    raw = bytearray(proof.to_bytes())
+    at = data.draw(st.integers(min_value=HEADER_SIZE, max_value=len(raw) - 1), "offset")
+    raw[at] ^= data.draw(st.integers(min_value=1, max_value=255), "mask")
+    bad = ShuffleProof.from_bytes(bytes(raw))
+    assert _verdict(inputs, outputs, bad, chunk=chunk) == _verdict(inputs, outputs, bad) \
+        != "valid"
+
+
+def test_shares_add_up_to_the_same_point_for_every_cut(monkeypatch):
+    """With the weights fixed, sum of the tasks' shares and product of their u_j do not
+    depend on the cut; an honest proof's total with the G, K, Q, t terms is the identity
+    (checked by finish)."""
+    fixed = os.urandom(96)
+    monkeypatch.setattr(shuffle_mod.os, "urandom", lambda k: fixed[:k])
+    inputs = _encrypt([3, 1, 4, 1, 5, 9, 2])
+    outputs, proof = shuffle(PK, inputs)
+    sums = set()
+    for chunk in (1, 2, 3, 7):
+        check = prepare_verify(PK, inputs, outputs, proof, chunk=chunk)
+        results = [verify_chunk(*args) for args in check.tasks]
+        total, u_prod = Point.identity(), 1
+        for r in results:
+            total = total + Point.from_bytes(r[:32])
+            u_prod = u_prod * int.from_bytes(r[32:], "little") % Scalar.ORDER
+        sums.add((total.to_bytes(), u_prod))
+        check.finish(results)
+    assert len(sums) == 1
+
+
+def test_task_arguments_are_plain_and_tasks_are_pure():
+    inputs = _encrypt([0, 1, 2])
+    outputs, proof = shuffle(PK, inputs)
+    check = prepare_verify(PK, inputs, outputs, proof, chunk=2)
+    for args in check.tasks:
+        assert all(type(a) in (bytes, int) for a in args)
+        assert verify_chunk(*pickle.loads(pickle.dumps(args))) == verify_chunk(*args)
+    check.finish([verify_chunk(*a) for a in check.tasks])
+    other = prepare_verify(PK, inputs, outputs, proof, chunk=2)   # other weights
+    with pytest.raises(InvalidProof, match="check 5"):
+        check.finish([verify_chunk(*a) for a in other.tasks])
+
+
+def test_a_point_that_does_not_decode_is_named_by_the_parent():
+    inputs = _encrypt([0, 1, 2, 3])
+    outputs, proof = shuffle(PK, inputs)
+    blob = bytearray(b"".join(c.to_bytes() for c in outputs))
+    blob[64 * 3] |= 1                                  # alpha of output 4: s negative
+    msgs = {_verdict(inputs, bytes(blob), proof, chunk=k) for k in (1, 3, 4)}
+    assert len(msgs) == 1
+    msg = msgs.pop()
+    assert "check 4: outputs" in msg and "item 6 " in msg, msg
+
+
+def test_dask_gives_the_same_verdicts():
+    distributed = pytest.importorskip("distributed")
+    inputs = _encrypt([0, 1, 2, 3])
+    outputs, proof = shuffle(PK, inputs)
+    bad_out, bad_proof = _tampered(inputs, outputs, proof, "s_5")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        def on_dask(fn, args):
+            return run_tasks(fn, args, scheduler=cluster.scheduler_address)
+
+        assert _verdict(inputs, outputs, proof, chunk=2, map_tasks=on_dask) == "valid"
+        assert _verdict(inputs, bad_out, bad_proof, chunk=2, map_tasks=on_dask) \
+            == _verdict(inputs, bad_out, bad_proof)
