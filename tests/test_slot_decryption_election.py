@@ -291,3 +291,20 @@ def test_combine_refuses_a_bad_share(demo, tmp_path):
         combine_step.combine(record, files)
     assert not os.path.exists(os.path.join(record, *decryption_path(cid).split("/")))
     assert not os.path.exists(os.path.join(record, *layout.DECRYPTION.split("/")))
+
+
+def test_cli_decrypt_and_combine_print_the_slot_contest(demo, tmp_path):
+    from click.testing import CliRunner
+    from evote.cli.main import cli
+    record, cid, files = _unsealed_for_combine(demo, tmp_path)
+    pw = tmp_path / "pw"
+    pw.write_text(PASSPHRASE + "\n")
+    out = str(tmp_path / "again-2.json")
+    r = CliRunner().invoke(cli, ["guardian", "decrypt", _guardian_files(demo, 2)[0], record,
+                                 "--out", out, "--passphrase-file", str(pw), "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    assert f"slot contest {cid}: every mix verified" in r.output
+    assert os.path.exists(out + f".{cid}.slots")
+    r = CliRunner().invoke(cli, ["combine", record] + files)
+    assert r.exit_code == 0, r.output
+    assert f"slot contest {cid}: " in r.output and "slots decrypted" in r.output

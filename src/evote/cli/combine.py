@@ -24,3 +24,6 @@ def combine(record, shares):
     missing = ", ".join(map(str, o.missing)) if o.missing else "none"
     click.echo(f"guardians present: {', '.join(map(str, o.present))}; missing: {missing}")
     click.echo(f"{len(o.record.contests)} contest(s) decrypted; written to {o.path}")
+    for cs in o.slots:   # slot contests (specs/slot-decryption.md)
+        click.echo(f"slot contest {cs.contest.contest_id}: {cs.decryption.n} slots decrypted; "
+                   f"written to mix/{cs.contest.contest_id}/shares.bin and decryption.bin")

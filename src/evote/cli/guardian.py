@@ -220,4 +220,8 @@ def decrypt(secret, record, out, jobs, passphrase_file):
                    f"verified, the tally recomputed and equal; {o.contests} contest(s) "
                    f"decrypted{again}; shares written to {o.path} (tally hash "
                    f"{o.tally_hash.hex()})")
+        for cid, n, path in o.slot_files:   # slot contests (specs/slot-decryption.md)
+            click.echo(f"slot contest {cid}: every mix verified, {n} shuffled slots "
+                       f"decrypted with one proof; slot shares written to {path} (send it "
+                       "with the share file)")
     run_step("guardian decrypt", step)

@@ -67,6 +67,7 @@ class SharesOutcome:
     boxes: int                 # boxes verified
     ballots: int               # CAST ballots counted, over all boxes
     repeated: tuple            # (district, contest) already in the log, same ciphertexts
+    slot_files: tuple = ()     # (contest id, slots decrypted, file written) per slot contest
 
 
 def _check_guardian(guardian, election) -> None:
@@ -222,5 +223,8 @@ def decrypt(secret_path, passphrase, record_dir, out, *, jobs=None) -> SharesOut
                             slot_entries)
     path = write_new_json(out, shares.to_json_obj(), "share file",
                           inputs=(secret_path, decrypt_log.log_path(secret_path)))
+    slot_files = tuple((e.contest_id, len(sl.outputs) // 64,
+                        os.path.join(os.path.dirname(path), e.file))
+                       for e, sl in zip(slot_entries, [sl for sl in slot_lists if sl.outputs]))
     return SharesOutcome(path, guardian.index, th, len(entries), n_boxes, n_ballots,
-                         repeated)
+                         repeated, slot_files)
