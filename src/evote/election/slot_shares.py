@@ -19,6 +19,7 @@ has not checked. Nothing here holds two parties' secrets.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
@@ -243,9 +244,10 @@ def combine_slot_contests(election, files: Mapping[int, tuple]) -> list:
 
 
 def _named_file(message: str, files) -> str:
-    for index, (path, _) in sorted(files.items()):
-        if f"guardian {index}" in message:
-            return f"share file {path}: "
+    """The share file of the guardian a protocol error names ("guardian <i>:"), if any."""
+    m = re.search(r"guardian (\d+)\b", message)
+    if m and int(m.group(1)) in files:
+        return f"share file {files[int(m.group(1))][0]}: "
     return ""
 
 
