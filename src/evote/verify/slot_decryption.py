@@ -85,15 +85,16 @@ def check_slot_decryption(r) -> None:
                 counts.setdefault(contest.district_id, []).append(
                     slot_contest_counts(contest, None, 0))
             continue
+        if ballots < m.privacy_floor:
+            v20.fail(rel_d, f"contest {cid!r}: {ballots} ballots, below the privacy floor "
+                     f"of {m.privacy_floor}: it must never be decrypted" +
+                     (" (it is)" if files else ", so it has no counts"))
+            continue
         if len(files) < 2:
             for rel in (rel_s, rel_d):
                 if rel not in files:
                     v20.fail(rel, f"missing: slot contest {cid!r} is not decrypted "
                              "(evote combine writes it)")
-            continue
-        if ballots < m.privacy_floor:
-            v20.fail(rel_d, f"contest {cid!r}: {ballots} ballots, below the privacy floor "
-                     f"of {m.privacy_floor}: it must never be decrypted")
             continue
         try:
             shares, dec = read_slot_decryption(r.dir, cid)
