@@ -109,7 +109,7 @@ def _proof_scalars(proof: DisjunctiveProof, c: int, lo: int, hi: int, where: str
 
 
 class _Contest(NamedTuple):
-    enc: object        # EncryptedContest
+    enc: object        # EncryptedContest, or SlotRangeContest (a slot contest)
     contest: object    # manifest Contest
     where: str
 
