@@ -1,6 +1,6 @@
 /*
  * slot_range.c: the hot loops of the choice-slot range proof (specs/slot-ballot.md
- * sections 7 and 9) and the exported evote_slot_* functions over them (evote.h). The
+ * sections 8 and 10) and the exported evote_slot_* functions over them (evote.h). The
  * Python module evote.protocol.slot_range stays the reference: the same values, byte for
  * byte, from the same inputs. Fiat-Shamir hashing stays in Python (evote.hashing).
  *
@@ -11,7 +11,7 @@
  * Prover:
  *   - A = alpha H - sum_t h_t + sum_t a_L[t] (g_t + h_t): a selection sum over the
  *     precomputed g_t + h_t, constant time in the bits (masked selects of ct.h);
- *   - t_1, t_2 and then l = l(x), r = r(x), t_hat = <l, r> (section 7 step 3-4),
+ *   - t_1, t_2 and then l = l(x), r = r(x), t_hat = <l, r> (section 8 steps 3-4),
  *     constant time in the bits and s_L, s_R (fixed loops, Montgomery arithmetic below);
  *   - the inner-product rounds: L_k, R_k as multi-scalar products over the ORIGINAL
  *     generators, the folded ones kept as coefficients (coef_g, coef_h), then the fold.
@@ -472,7 +472,7 @@ int evote_slot_a_commit(uint8_t out[32], const uint8_t *gens, const uint8_t *bit
 
 /* ---------------------------------------------------------------- prover: t(X), l, r */
 
-/* The per-position values of section 7 step 3 (mont), constant time in the bit and
+/* The per-position values of section 8 step 3 (mont), constant time in the bit and
    s_L, s_R: l0 = a_L - z, r0 = y^t (a_L - 1 + z) + w_t, r1 = y^t s_R, and s_L. */
 typedef struct { mt l0, r0, r1, sl; } poly_terms;
 
@@ -714,7 +714,7 @@ int evote_slot_ipa_round_vartime(uint8_t lr[64], const uint8_t *state, const uin
         mt_add(&cr, &cr, &p, &c);
     }
     /* side 0: L_k = <a_lo, g_hi> + <b_hi, h'_lo> + c_L Q; side 1: R_k with lo and hi
-       swapped (spec section 7 step 5), over the original generators */
+       swapped (spec section 8 step 5), over the original generators */
     for (side = 0; side < 2; side++) {
         for (t = 0; t < n; t++) {
             int hi;

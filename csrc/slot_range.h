@@ -1,6 +1,6 @@
 /*
  * slot_range.h: the hot loops of the choice-slot range proof (specs/slot-ballot.md
- * sections 7 and 9), private to csrc/. The exported functions (evote_slot_*) are
+ * sections 8 and 10), private to csrc/. The exported functions (evote_slot_*) are
  * declared in evote.h; this header holds the layout of the generator buffer they share.
  *
  * Generator buffer (evote_slot_gens_size(n) bytes, filled by evote_slot_gens_init; the

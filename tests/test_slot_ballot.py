@@ -1,4 +1,4 @@
-"""The choice-slot encoding (specs/slot-ballot.md sections 1, 2, 4, 5, 7): the shape rule,
+"""The choice-slot encoding (specs/slot-ballot.md sections 1, 2, 4, 5, 11): the shape rule,
 the marks (uniform over E = [N+2, 2^b], never the blank mark N+1, which only a blank ballot
 carries, in slot 1), what a decrypted value counts as, the table of decryptable points,
 and the opening a challenged ballot prints (encoded strictly, checked slot by slot),

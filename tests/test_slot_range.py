@@ -1,4 +1,4 @@
-"""Version 2 of the choice-slot ballot (specs/slot-ballot.md section 10: one aggregated
+"""Version 2 of the choice-slot ballot (specs/slot-ballot.md sections 7-10: one aggregated
 range proof): the implementation against its pure-Python reference (same bytes for the
 same randomness, each verifier accepts the other's proofs and refuses the same forgeries),
 honest ballots verify one by one and in batch and decrypt to their values (hypothesis:
@@ -71,7 +71,9 @@ def test_forged_gaps_refused_by_both(gaps):
     rand = seeded_rng(b"forge " + bytes(str(gaps), "ascii"))(randomness_size(sh))
     rc = prove_gaps(CTX, "c2", sh, list(gaps), BID, rand)
     wire = rc.to_bytes()
-    assert wire == ref.prove(K_ENC, CTX.base_hash, BID, "c2", tuple(sh)[:3], list(gaps), rand)
+    if gaps == (0, -1):      # the same bytes as the reference's forger (once: it is slow)
+        assert wire == ref.prove(K_ENC, CTX.base_hash, BID, "c2", tuple(sh)[:3], list(gaps),
+                                 rand)
     assert ref.verify(K_ENC, CTX.base_hash, BID, "c2", tuple(sh)[:3], wire) == \
         (False, "W6 t-hat")
     with pytest.raises(InvalidProof, match="W6 equation t-hat fails"):
@@ -91,8 +93,9 @@ def test_ciphertexts_that_do_not_match_the_commitments_refused_by_the_link(value
     rand = seeded_rng(b"link " + bytes(str(values), "ascii"))(randomness_size(sh))
     rc = prove_gaps(CTX, "c2", sh, [0, 0], BID, rand, values=list(values))
     wire = rc.to_bytes()
-    assert wire == ref.prove(K_ENC, CTX.base_hash, BID, "c2", tuple(sh)[:3], [0, 0], rand,
-                             values=list(values))
+    if values == (1, 1):     # the same bytes as the reference's forger (once: it is slow)
+        assert wire == ref.prove(K_ENC, CTX.base_hash, BID, "c2", tuple(sh)[:3], [0, 0], rand,
+                                 values=list(values))
     assert ref.verify(K_ENC, CTX.base_hash, BID, "c2", tuple(sh)[:3], wire) == \
         (False, "W6 link 2")
     with pytest.raises(InvalidProof, match="W6 equation link 2"):
@@ -215,3 +218,39 @@ def test_kiosk_refuses_invalid_values_and_codec_refusals():
                       (wire[:6], "shorter")):
         with pytest.raises(InvalidEncoding, match=what):
             decode_range_contest(bad)
+
+
+# ---------------------------------------------------------------- C against the reference
+
+REF_SLOW = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@REF_SLOW
+@given(st.data())
+def test_c_prover_and_verifier_agree_with_the_reference(data):
+    """The C prover's ballots verify under the pure-Python reference, and on honest and
+    tampered bytes the C-backed verifier (one by one and in batch) and the reference give
+    the same verdict. Small contests: the reference is slow."""
+    cid = data.draw(st.sampled_from(["c2", "c3"]))
+    contest = MANIFEST.contest(cid)
+    codes = data.draw(st.sampled_from([[], [contest.candidates[-1].code]]))
+    rc, _ = encrypt_range_slots(CTX, contest, contest_selection(contest, codes), BID)
+    wire = bytearray(rc.to_bytes())
+    tampered = data.draw(st.booleans())
+    if tampered:
+        pos = data.draw(st.integers(10 + len(cid), len(wire) - 1))
+        wire[pos] ^= data.draw(st.integers(1, 255))
+    sh = tuple(slot_shape(contest))[:3]
+    ref_ok, _ = ref.verify(K_ENC, CTX.base_hash, BID, cid, sh, bytes(wire))
+    bad = decode_range_contest(bytes(wire))
+    try:
+        verify_range_slots(CTX, contest, BID, bad)
+        one_ok = True
+    except InvalidProof:
+        one_ok = False
+    try:
+        verify_range_slots_batch(CTX, contest, [(BID, bad)])
+        batch_ok = True
+    except SlotBatchError:
+        batch_ok = False
+    assert ref_ok == one_ok == batch_ok == (not tampered)

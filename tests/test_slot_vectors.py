@@ -124,7 +124,7 @@ def generate_2() -> dict:
                   "(python tests/test_slot_vectors.py)",
         "format": "specs/slot-ballot.md (wire version 2, b = max(b_min, 24), blank mark "
                   "N + 1, marks from [N + 2, 2^b]); slot_contest is the wire bytes of section "
-                  "8, hex",
+                  "9, hex",
         "how": "secret key x = from_wide(digest64('evote/v1/test-vector'; text('slot vectors: "
                "secret key'))), K = x*G; base_hash = digest('evote/v1/test-vector'; text('slot "
                "vectors: base hash')); ballot id of case NAME = digest('evote/v1/test-vector'; "

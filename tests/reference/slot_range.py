@@ -1,5 +1,5 @@
 """A pure-Python reference for version 2 of the choice-slot ballot (specs/slot-ballot.md
-section 10: slot ciphertexts, gap commitments, an aggregated Bulletproofs range proof and
+sections 3-10: slot ciphertexts, gap commitments, an aggregated Bulletproofs range proof and
 the Sigma link), written from the spec with tests/reference/ristretto255.py and hashlib
 only: no evote code. The inner-product prover folds the generators explicitly (the
 implementation tracks coefficients instead); the verifier evaluates each equation of
@@ -9,7 +9,7 @@ W6 as a plain sum. Slow: meant for N of a few positions.
     verify(k_enc, base_hash, ballot_id, contest_id, shape, wire) -> (ok, reason)
 
 `shape` is (N candidates, L, b) as in tests/reference/slot_ballot.py; `rand` the
-64*(2L + 7 + 2N) bytes of section 10.5 (after the marks). gaps may be anything (a
+64*(2L + 7 + 2N) bytes of section 5.2 (after the marks). gaps may be anything (a
 cheating kiosk: a gap that is not a b-bit number goes whole into position j*b).
 """
 import hashlib

@@ -27,7 +27,7 @@ from .encrypted_ballot import BALLOT_ID_SIZE
 from .slot_range_codec import vector_length
 
 MIN_BITS = 24       # spec 1: |E| >= 2^24 - N - 1 (the collision signal of spec 6.3)
-MAX_BITS = 32       # slot values travel as u32 in the opening (spec 7)
+MAX_BITS = 32       # slot values travel as u32 in the opening (spec 11)
 Rng = Callable[[int], bytes]
 
 

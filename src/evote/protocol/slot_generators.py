@@ -1,4 +1,4 @@
-"""The independent generators of the slot range proof (specs/slot-ballot.md section 10.2).
+"""The independent generators of the slot range proof (specs/slot-ballot.md section 3).
 
     H   = from_uniform(digest64("evote/v1/slot-range-generator"; text("H"), u64(0)))
     U   = from_uniform(digest64("evote/v1/slot-range-generator"; text("U"), u64(0)))

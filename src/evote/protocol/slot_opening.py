@@ -1,10 +1,10 @@
-"""The opening of one slot contest (specs/slot-ballot.md section 7): the slot values and
+"""The opening of one slot contest (specs/slot-ballot.md section 11): the slot values and
 the slot nonces r_j, what a challenged ballot's printout reveals so that the voter (or
 anyone) can check that each slot ciphertext S_j = Enc(v_j; r_j) encrypts what the kiosk
 claims.
 
     SlotOpening(contest_id, values, nonces)         secret until the ballot is spoiled
-    encode_opening(opening) -> bytes                 "EVSO" || u8(1) || ... (spec 7)
+    encode_opening(opening) -> bytes                 "EVSO" || u8(1) || ... (spec 11)
     decode_opening(data) -> SlotOpening              strict; InvalidEncoding with offset
     check_slot_opening(context, contest, ballot_id, rc, opening)
         -> chosen candidate positions (0-based, sorted), () for a blank ballot;

@@ -9,7 +9,7 @@ Sigma proof linking each commitment to its gap ciphertext (wire version 2).
     verify_range_slots(context, contest, ballot_id, rc)      raises InvalidProof (W1-W6)
     verify_range_slots_batch(context, contest, items)        one MSM; SlotBatchError
 
-Invariant (section 10.1): when the proof verifies, each gap d_j = v_j - v_{j-1} - 1 is in
+Invariant (section 6.1): when the proof verifies, each gap d_j = v_j - v_{j-1} - 1 is in
 [0, 2^b), so the slot values are strictly increasing in [1, L*2^b]: distinct, at most L
 candidates, each <= N a candidate of this contest, N+1 the blank mark, larger an empty
 mark.
@@ -66,11 +66,11 @@ def _le(x: int) -> bytes:
 
 
 def randomness_size(shape: SlotShape) -> int:
-    """Bytes the prover reads after the marks (section 10.5)."""
+    """Bytes the prover reads after the marks (section 5.2)."""
     return 64 * (2 * shape.slots + 7 + 2 * vector_length(shape.slots, shape.bits))
 
 
-# ---------------------------------------------------------------- transcript (10.4)
+# ---------------------------------------------------------------- transcript (section 7)
 
 def statement_digest(base_hash: bytes, ballot_id: bytes, contest_id: str, shape: SlotShape,
                      ciphertexts: Sequence[bytes], commitments: Sequence[bytes]) -> bytes:
@@ -90,7 +90,7 @@ class Challenges(NamedTuple):
 
 
 def challenges(sigma: bytes, rc: SlotRangeContest) -> Challenges:
-    """Every challenge of a proof from its statement digest and its fields (10.4)."""
+    """Every challenge of a proof from its statement digest and its fields (section 7)."""
     a_s = rc.a + rc.s
     y = _c(digest64(Y_TAG, sigma, a_s))
     z = _c(digest64(Z_TAG, sigma, a_s))
@@ -154,7 +154,7 @@ def _mul2(table_a, a: int, table_b, b: int) -> Point:
 
 
 class SlotPrecomputation:
-    """One ballot's vote-independent prover work (spec 10.5, "before the voter"): the
+    """One ballot's vote-independent prover work (spec 5.3, "before the voter"): the
     marks, the prover's randomness, and every product of it with a generator (r_j*G,
     r_j*K, gamma_j*H, alpha*H, S, tau_i*H, the link's R_1..R_3). Secret; consumed by ONE
     encryption (a second use raises EvoteValueError: reused nonces would reveal votes)."""
@@ -185,7 +185,7 @@ class SlotPrecomputation:
 
 
 def _offline(context, shape: SlotShape, rand: bytes) -> dict:
-    """The vote-independent part of the proof (spec 10.5) from the prover's randomness."""
+    """The vote-independent part of the proof (spec 5.3) from the prover's randomness."""
     big_l, n_vec = shape.slots, shape.length
     sc = [_c(rand[64 * i:64 * i + 64]) for i in range(len(rand) // 64)]
     st = {"r": sc[:big_l], "gam": sc[big_l:2 * big_l]}
@@ -240,7 +240,7 @@ def _a_point(shape: SlotShape, alpha: int, a_l: Sequence[int]) -> bytes:
 def _prove(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
            ballot_id: bytes, st: dict, values: Sequence[int] = None) -> SlotRangeContest:
     """The vote-dependent part: slot ciphertexts, commitments, A, T_1, T_2, the
-    inner-product rounds and the link's responses (spec 10.5 steps 1-6)."""
+    inner-product rounds and the link's responses (spec section 8 steps 1-6)."""
     big_l, b, n_vec = shape.slots, shape.bits, shape.length
     r, gam = st["r"], st["gam"]
     if values is None:
@@ -311,7 +311,7 @@ def _prove(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
     else:
         ls, rs, a_fin, b_fin, rho = _ipa(shape, y, x_ip, lv, rv, rho)
 
-    # Link (10.3): e-weighted nonce, gap and blinding sums.
+    # Link (section 8 step 6): e-weighted nonce, gap and blinding sums.
     ep = _powers(e := _c(digest64(E_TAG, sigma)), big_l, e)     # e^1 .. e^L
     r_prev = [0] + r[:-1]
     rho_star = sum(ep[j] * (r[j] - r_prev[j]) for j in range(big_l)) % L_ORDER
@@ -349,7 +349,7 @@ def _ipa_c(gens, n_vec: int, x_ip: int, state: bytes, rho: bytes):
 
 
 def _ipa(shape: SlotShape, y: int, x_ip: int, av: List[int], bv: List[int], rho: bytes):
-    """Inner-product argument on (l, r) over g and h' = y^-t h (spec 10.5 step 5), the
+    """Inner-product argument on (l, r) over g and h' = y^-t h (spec section 8 step 5), the
     folded generators kept as coefficients of the original ones. Public scalars only
     (variable time). Returns (L_k list, R_k list, a, b, last rho)."""
     n_vec = shape.length
@@ -402,7 +402,7 @@ def prove_gaps(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
                ballot_id: bytes, rand: bytes, values: Sequence[int] = None) -> SlotRangeContest:
     """The proof for slot values with these gaps (v_j = j + d_1 + ... + d_j). A gap that is
     not a b-bit number puts the whole gap in position j*b (tests: a cheating kiosk; the
-    proof then does not verify). `rand` is randomness_size(shape) bytes (section 10.5).
+    proof then does not verify). `rand` is randomness_size(shape) bytes (section 5.2).
     `values` (tests only) encrypts other slot values than the gaps give: ciphertexts that
     do not match the commitments, which the link must refuse."""
     if len(rand) != randomness_size(shape) or len(gaps) != shape.slots:
@@ -492,7 +492,7 @@ def _structure(contest, ballot_id, rc) -> Tuple[SlotShape, str]:
     except EvoteTypeError as exc:
         raise InvalidProof(f"{where}: W2 {exc}") from None
     except (TypeError, AttributeError):   # a field that is not even a sequence of bytes
-        raise InvalidProof(f"{where}: W2 a field is not the type section 10.6 gives") from None
+        raise InvalidProof(f"{where}: W2 a field is not the type section 9 gives") from None
     for name in ("tau_x", "mu", "t_hat", "ipa_a", "ipa_b"):
         if int.from_bytes(getattr(rc, name), "little") >= L_ORDER:
             raise InvalidProof(f"{where}: W3 {name} is not a canonical scalar (>= l)")
@@ -504,7 +504,7 @@ def _structure(contest, ballot_id, rc) -> Tuple[SlotShape, str]:
 
 def equations(context, contest, ballot_id, rc, w_ip: int = 1,
               acc: bytes = None) -> Tuple[List[Equation], str]:
-    """The five verification equations of section 9 (W6), after W1-W3 and W5. The
+    """The five verification equations of section 10 (W6), after W1-W3 and W5. The
     inner-product equation comes multiplied by w_ip (the batch weight: its 2N generator
     coefficients are the costly part, so the weight is folded in as they are made) and
     its coefficients added to acc (a batch's running sums) when given."""
@@ -576,7 +576,7 @@ def _msm_zero(scalars: List[int], points: List[bytes], tail: bytes = b"") -> boo
 
 
 def verify_range_slots(context, contest, ballot_id: bytes, rc: SlotRangeContest) -> None:
-    """W1-W6 one equation at a time (section 10.7); InvalidProof names the ballot, the
+    """W1-W6 one equation at a time (section 10); InvalidProof names the ballot, the
     contest and the check (the proof is about all slots at once: no single slot can be
     named for W6). Returns None when valid."""
     check_context(context)

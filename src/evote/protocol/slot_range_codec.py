@@ -1,5 +1,5 @@
 """The choice-slot contest with an aggregated range proof, as sent (specs/slot-ballot.md
-section 10.6, wire version 2).
+section 9, wire version 2).
 
     "EVSL" || u8(2) || u16_be(L) || u8(b) || u16_be(len(cid)) || cid (UTF-8)
     || enc(alpha_j)||enc(beta_j) for j = 1..L          slot ciphertexts S_j
