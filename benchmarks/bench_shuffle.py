@@ -1,34 +1,73 @@
 """Verifiable shuffle (specs/shuffle.md): prove and verify per ciphertext, where the time
 goes, and the model for a Tehran-scale mix (3 million ballots x 21 choice slots).
 
-Run: PYTHONPATH=src python benchmarks/bench_shuffle.py [--sizes 1000 10000] [--mixes 3]
+Run: PYTHONPATH=src python benchmarks/bench_shuffle.py [--sizes 1000 10000 100000]
+         [--mixes 2 3] [--before DIR] [--jobs 2]
 
-Clock: CPU time of this process (time.process_time), one round per size (a 10,000
-shuffle takes tens of seconds). The machine is shared: the load average is printed.
-Each side derives the generators Q_0..Q_N itself (the cache is cleared before each timed
-call), as a mix server or a verifier in its own process does; the model counts them once
-for a verifier of several mixes (the same Q_i serve every mix). The breakdown times each
-primitive the prover and verifier use, on its own, and
-multiplies by how many times the code calls it per ciphertext (specs/shuffle.md 8):
-what is left over is Python glue (lists, Scalar objects, byte joins).
+Clock: CPU time of the measuring process (time.process_time), one round per size (a
+100,000 shuffle takes a minute). The machine is shared: the load average is printed.
+Each side derives the generators Q_0..Q_N itself (the prover's cache is cleared before
+each timed call), as a mix server or a verifier in its own process does.
+
+--before DIR: DIR is another evote tree with its native module built in place (e.g.
+`git archive 016c163b | tar -x -C DIR && cd DIR && python setup.py build_ext --inplace`);
+each size is measured there too, in a subprocess, right after this tree's run, with the
+same measure() (it uses only shuffle() and verify_shuffle(pk, in_blob, out_blob, proof),
+which both versions have): before and after from the same run.
+
+--jobs J: also the verification cut into chunk tasks on J local processes (wall clock,
+verify/executors.run_tasks), with the chunk that gives each process work.
+
+The breakdown times each primitive the verifier and prover use, on its own, and
+multiplies by how many times the code calls it per ciphertext (specs/shuffle.md 8): what
+is left over is Python glue (hashing, big-int coefficients, byte joins).
 """
 import argparse
+import json
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from evote.group import G_TABLE, FixedBase, Point, Scalar, msm_vartime_raw
 from evote.hashing import digest64, u64
-from evote.protocol.elgamal import encrypt_with_tables
 from evote.protocol import shuffle as shuffle_mod
+from evote.protocol.elgamal import encrypt_with_tables
 from evote.protocol.shuffle import shuffle, verify_shuffle
 
 SLOTS = 3_000_000 * 21  # Tehran: 3 million ballots x 21 choice slots (issue 15)
 
 
-def cpu(fn, *args):
+def measure(n: int) -> dict:
+    """CPU seconds of shuffle and verify_shuffle for n ciphertexts, and the proof size."""
+    pk = G_TABLE.mul(Scalar.random())
+    k_table = FixedBase(pk)
+    inputs = [encrypt_with_tables(Scalar.from_int(i % 50), Scalar.random(), k_table)
+              for i in range(n)]
+    shuffle_mod._GENERATORS.clear()
     t0 = time.process_time()
-    out = fn(*args)
-    return time.process_time() - t0, out
+    outputs, proof = shuffle(pk, inputs)
+    tp = time.process_time() - t0
+    shuffle_mod._GENERATORS.clear()
+    in_blob = b"".join(c.to_bytes() for c in inputs)     # as read from files: decoded
+    out_blob = b"".join(c.to_bytes() for c in outputs)   # inside the MSM
+    t0 = time.process_time()
+    verify_shuffle(pk, in_blob, out_blob, proof)
+    tv = time.process_time() - t0
+    return {"n": n, "prove": tp, "verify": tv, "proof_bytes": len(proof.to_bytes()),
+            "pk": pk.to_bytes().hex(), "_data": (pk, in_blob, out_blob, proof)}
+
+
+def measure_elsewhere(tree: str, n: int) -> dict:
+    """measure(n) in a subprocess importing evote from tree/src."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(Path(tree) / "src"), str(Path(__file__).resolve().parent)]))
+    code = ("import json, bench_shuffle as b; r = b.measure(%d); r.pop('_data'); "
+            "print(json.dumps(r))" % n)
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def per_op(fn, reps):
@@ -39,65 +78,79 @@ def per_op(fn, reps):
 
 
 def breakdown(n_msm: int) -> dict:
-    """Seconds per call of each primitive."""
+    """Seconds per call (or per point) of each primitive."""
+    from evote.group import msm_uniform_vartime_raw
+    from evote.hashing import HashPrefix
     s, p = Scalar.random(), G_TABLE.mul(Scalar.random())
     k_table = FixedBase(p)
     q = G_TABLE.mul(Scalar.random())
     sblob = b"".join(Scalar.random().to_bytes() for _ in range(n_msm))
     pblob = b"".join(G_TABLE.mul(Scalar.random()).to_bytes() for _ in range(n_msm))
-    sigma = os.urandom(64)
+    ublob = os.urandom(64 * n_msm)
+    head = HashPrefix("evote/v1/shuffle-u", os.urandom(64))
     return {
         "ct Scalar*Point": per_op(lambda: s * p, 2000),
         "fixed-base G_TABLE.mul": per_op(lambda: G_TABLE.mul(s), 2000),
         "fixed-base FixedBase(K).mul": per_op(lambda: k_table.mul(s), 2000),
         "Point + Point": per_op(lambda: p + q, 5000),
         "Scalar * Scalar": per_op(lambda: s * s, 20000),
-        "u_j hash + reduce": per_op(
-            lambda: int.from_bytes(digest64("evote/v1/shuffle-u", sigma, u64(7)), "little"),
-            20000),
-        "msm_vartime_raw per point": per_op(lambda: msm_vartime_raw(sblob, pblob), 3) / n_msm,
-        "generator Q_i (hash to group)": per_op(
+        "hash (u_j or h_i input)": per_op(lambda: head.digest64(u64(7)), 20000),
+        "generator Q_i (Python)": per_op(
             lambda: Point.from_uniform_bytes(digest64("evote/v1/shuffle-generator", u64(7))),
-            5000),
+            3000),
+        "msm_vartime_raw per point": per_op(lambda: msm_vartime_raw(sblob, pblob), 2) / n_msm,
+        "msm_uniform per generator": per_op(
+            lambda: msm_uniform_vartime_raw(sblob, ublob), 2) / n_msm,
     }
+
+
+def chunked_wall(data, jobs: int) -> float:
+    from evote.verify.executors import run_tasks
+    pk, in_blob, out_blob, proof = data
+    chunk = max(1, -(-proof.n // (4 * jobs)))
+    t0 = time.perf_counter()
+    verify_shuffle(pk, in_blob, out_blob, proof, chunk=chunk,
+                   map_tasks=lambda fn, args: run_tasks(fn, args, jobs=jobs))
+    return time.perf_counter() - t0
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    ap.add_argument("--mixes", type=int, default=3, help="mix servers in the model")
+    ap.add_argument("--mixes", type=int, nargs="+", default=[2, 3],
+                    help="mix servers in the model")
+    ap.add_argument("--before", metavar="DIR", help="another evote tree to compare with")
+    ap.add_argument("--jobs", type=int, default=0, help="also time chunked verification")
     args = ap.parse_args()
-    x = Scalar.random()
-    pk = G_TABLE.mul(x)
-    k_table = FixedBase(pk)
-    print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores, shared)")
-    print(f"{'N':>8} {'prove s':>9} {'verify s':>9} {'prove/ct ms':>12} "
-          f"{'verify/ct ms':>13} {'proof bytes/ct':>15}")
+    print(f"load average at start: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores, shared)")
+    print(f"{'N':>8} {'tree':>7} {'prove s':>9} {'verify s':>9} {'prove/ct ms':>12} "
+          f"{'verify/ct us':>13} {'proof bytes/ct':>15}")
     rows = []
     for n in args.sizes:
-        inputs = [encrypt_with_tables(Scalar.from_int(i % 50), Scalar.random(), k_table)
-                  for i in range(n)]
-        shuffle_mod._GENERATORS.clear()   # each side derives its generators, as a
-        tp, (outputs, proof) = cpu(shuffle, pk, inputs)   # server in its own process does
-        shuffle_mod._GENERATORS.clear()
-        in_blob = b"".join(c.to_bytes() for c in inputs)   # as read from files:
-        out_blob = b"".join(c.to_bytes() for c in outputs)  # decoded inside the MSM
-        tv, _ = cpu(verify_shuffle, pk, in_blob, out_blob, proof)
-        size = len(proof.to_bytes())
-        rows.append((n, tp, tv))
-        print(f"{n:>8} {tp:>9.2f} {tv:>9.2f} {1e3 * tp / n:>12.3f} {1e3 * tv / n:>13.3f} "
-              f"{size / n:>15.1f}")
-    n, tp, tv = rows[-1]
-    ops = breakdown(8 * n + 8)
-    print("\nwhere the time goes (seconds per call x calls per ciphertext):")
-    prover = {"ct Scalar*Point": 5, "fixed-base G_TABLE.mul": 4,
-              "fixed-base FixedBase(K).mul": 1, "Point + Point": 8, "Scalar * Scalar": 6,
-              "u_j hash + reduce": 1, "generator Q_i (hash to group)": 1}
-    verifier = {"msm_vartime_raw per point": 8, "u_j hash + reduce": 1,
-                "generator Q_i (hash to group)": 1}
+        runs = [("this", measure(n))]
+        if args.before:
+            runs.append(("before", measure_elsewhere(args.before, n)))
+        for tree, r in runs:
+            print(f"{n:>8} {tree:>7} {r['prove']:>9.2f} {r['verify']:>9.2f} "
+                  f"{1e3 * r['prove'] / n:>12.3f} {1e6 * r['verify'] / n:>13.1f} "
+                  f"{r['proof_bytes'] / n:>15.1f}", flush=True)
+        if args.jobs:
+            wall = chunked_wall(runs[0][1]["_data"], args.jobs)
+            print(f"{n:>8} {'chunked':>7} {'':>9} {wall:>9.2f} {'':>12} "
+                  f"{1e6 * wall / n:>13.1f}   wall clock, {args.jobs} processes", flush=True)
+        rows.append(runs[0][1])
+    last = rows[-1]
+    n, tp, tv = last["n"], last["prove"], last["verify"]
+    ops = breakdown(min(6 * n, 600_000))
+    print("\nwhere the time goes (seconds per call x calls per ciphertext), this tree:")
+    prover = {"ct Scalar*Point": 5, "fixed-base G_TABLE.mul": 3,
+              "fixed-base FixedBase(K).mul": 1, "Point + Point": 7, "Scalar * Scalar": 6,
+              "hash (u_j or h_i input)": 1, "generator Q_i (Python)": 1}
+    verifier = {"msm_vartime_raw per point": 6, "msm_uniform per generator": 1,
+                "hash (u_j or h_i input)": 2}
     for title, calls, total in (("prover", prover, tp / n), ("verifier", verifier, tv / n)):
         acc = 0.0
-        print(f"  {title}: measured {1e6 * total:.0f} us per ciphertext")
+        print(f"  {title}: measured {1e6 * total:.1f} us per ciphertext")
         for name, k in calls.items():
             acc += k * ops[name]
             print(f"    {name:<30} {1e6 * ops[name]:8.2f} us x {k} = {1e6 * k * ops[name]:8.1f} us"
@@ -105,17 +158,18 @@ def main() -> None:
         print(f"    {'Python glue (the rest)':<30} {1e6 * (total - acc):26.1f} us"
               f"  ({100 * (total - acc) / total:4.1f}%)")
     hours = 3600.0
+    size = last["proof_bytes"] / n
     print(f"\nmodel, Tehran: {SLOTS:,} slot ciphertexts (3M ballots x 21), "
           f"per-ciphertext figures of N = {n:,}:")
     print(f"  one mix: prove {SLOTS * tp / n / hours:,.1f} CPU-hours, verify "
-          f"{SLOTS * tv / n / hours:,.1f} CPU-hours, proof {SLOTS * 160 / 1e9:,.1f} GB "
+          f"{SLOTS * tv / n / hours:,.2f} CPU-hours, proof {SLOTS * size / 1e9:,.1f} GB "
           f"(+ {SLOTS * 64 / 1e9:,.1f} GB of output ciphertexts)")
-    gen = ops["generator Q_i (hash to group)"]
-    verify_all = SLOTS * (args.mixes * (tv / n - gen) + gen)
-    print(f"  {args.mixes} mixes: prove {args.mixes * SLOTS * tp / n / hours:,.1f} CPU-hours "
-          f"(each on its own server), verify all {verify_all / hours:,.1f} CPU-hours "
-          f"(generators derived once) = {verify_all / 60 / 40:,.1f} minutes on 40 cores, "
-          f"record {args.mixes * SLOTS * 224 / 1e9:,.1f} GB (proofs + outputs)")
+    for m in args.mixes:
+        verify_all = m * SLOTS * tv / n
+        print(f"  {m} mixes: prove {m * SLOTS * tp / n / hours:,.1f} CPU-hours (each on its "
+              f"own server), verify all {verify_all / hours:,.2f} CPU-hours = "
+              f"{verify_all / 60 / 40:,.1f} minutes on 40 cores, record "
+              f"{m * SLOTS * (size + 64) / 1e9:,.1f} GB (proofs + outputs)")
 
 
 if __name__ == "__main__":

@@ -91,6 +91,17 @@ int evote_msm_colsum_vartime(uint8_t out[32], uint8_t *sums, const uint8_t *scal
    evote_msm_vartime (no point can be invalid). Variable time: public data only. */
 int evote_msm_uniform_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *uniform,
                               size_t n, size_t *bad_index);
+/* One chunk task of the shuffle verifier's batch (specs/shuffle.md 6; csrc/shuffle_verify.c
+   states the coefficients): m items, u_digests m x 64 bytes (digest64 of u_i, reduced
+   here), sp the m responses sp_i then, when has_next, the next item's (canonical; else
+   EVOTE_ERR_SCALAR and *bad_index), params c, e^(first+1), e, x_1, x_2, x_3, x_a, x_b,
+   x_5 (9 x 32, canonical), points the 6m encodings c_i, chat_i, inputs, outputs (else
+   EVOTE_ERR_ENCODING and *bad_index, the index in points), gen_uniform the m one-way-map
+   inputs of h_i. out: enc(weighted sum) || le32(prod u_i). Variable time: public data. */
+int evote_shuffle_chunk_vartime(uint8_t out[64], const uint8_t *u_digests, const uint8_t *sp,
+                                int has_next, const uint8_t params[288],
+                                const uint8_t *points, const uint8_t *gen_uniform, size_t m,
+                                size_t *bad_index);
 /* The batch verifier's scalar work for k 0/1 proofs (specs/protocol.md 7.2; public data).
    proofs: k * 160 bytes, per proof its Fiat-Shamir digest (64 bytes, reduced mod l here:
    c), c_0, v_0, v_1; weights: k * 64 bytes, per proof w_1..w_4 (16 bytes each, 128-bit

@@ -151,3 +151,40 @@ def test_dask_gives_the_same_verdicts():
         assert _verdict(inputs, outputs, proof, chunk=2, map_tasks=on_dask) == "valid"
         assert _verdict(inputs, bad_out, bad_proof, chunk=2, map_tasks=on_dask) \
             == _verdict(inputs, bad_out, bad_proof)
+
+
+def _share_from_the_table(pk, args):
+    """A chunk's share computed from specs/shuffle.md 6's table with Python integers and
+    a plain msm (the reference for csrc/shuffle_verify.c)."""
+    from evote.group import msm_vartime
+    from evote.hashing import digest64, u64
+    first, n, sigma, c, e, x, s_prime, coms, chain, ins, outs = args
+    L = Scalar.ORDER
+    m = len(ins) // 64
+    x1, x2, x3, xa, xb, x5 = (int.from_bytes(x[16 * k:16 * k + 16], "little") for k in range(6))
+    sp = [int.from_bytes(s_prime[32 * k:32 * k + 32], "little") for k in range(len(s_prime) // 32)]
+    scalars, points, u_prod = [], [], 1
+    for k in range(m):
+        i = first + k + 1                                  # 1-based index
+        u = int.from_bytes(digest64("evote/v1/shuffle-u", sigma, u64(i)), "little") % L
+        u_prod = u_prod * u % L
+        h = Point.from_uniform_bytes(digest64("evote/v1/shuffle-generator", u64(i)))
+        e_i, e_next = pow(e, i, L), pow(e, i + 1, L)
+        chain_coef = (x5 * (e_next * sp[k + 1] - e_i * c) if i < n
+                      else -x2 * c - x5 * e_i * c)
+        scalars += [x1 * c + x3 * sp[k], -x1 * c - x3 * c * u, chain_coef,
+                    -xa * c * u, -xb * c * u, xa * sp[k], xb * sp[k]]
+        points += [h, coms[32 * k:32 * k + 32], chain[32 * k:32 * k + 32],
+                   ins[64 * k:64 * k + 32], ins[64 * k + 32:64 * k + 64],
+                   outs[64 * k:64 * k + 32], outs[64 * k + 32:64 * k + 64]]
+    total = msm_vartime([s % L for s in scalars], points)
+    return total.to_bytes() + u_prod.to_bytes(32, "little")
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 4])
+def test_the_c_chunk_equals_the_table_in_python(chunk):
+    inputs = _encrypt([2, 7, 1, 8, 2])
+    outputs, proof = shuffle(PK, inputs)
+    check = prepare_verify(PK, inputs, outputs, proof, chunk=chunk)
+    for args in check.tasks:
+        assert verify_chunk(*args) == _share_from_the_table(PK, args)

@@ -392,6 +392,26 @@ def msm_uniform_vartime(scalars, uniform) -> bytes:
     return _copy(out)
 
 
+def shuffle_chunk_vartime(u_digests, sp, has_next, params, points, gen_uniform) -> bytes:
+    """enc(P) || le32(prod u_i) for one chunk of the shuffle verifier's batch
+    (csrc/shuffle_verify.c): m = len(u_digests) // 64 items. Raises InvalidEncoding
+    naming the first non-canonical sp item or the first point that does not decode.
+    Variable time: public data only."""
+    fn = "shuffle_chunk_vartime"
+    u_digests = _blob(fn, "u_digests", u_digests, 64)
+    m = len(u_digests) // 64
+    sp = _bytes(fn, "sp", sp, 32 * (m + (1 if has_next else 0)))
+    params = _bytes(fn, "params", params, 288)
+    points = _bytes(fn, "points", points, 192 * m)
+    gen_uniform = _bytes(fn, "gen_uniform", gen_uniform, 64 * m)
+    out = _out(64)
+    bad = ffi.new("size_t *")
+    rc = lib.evote_shuffle_chunk_vartime(out, u_digests, sp, 1 if has_next else 0, params,
+                                         points, gen_uniform, m, bad)
+    _array_check(rc, fn, bad, "sp", "points")
+    return _copy(out, 64)
+
+
 def msm_colsum_vartime(scalars, points, columns, n_columns) -> tuple:
     """(msm, sums): msm_vartime(scalars, points), and from the same decoded points the
     column sums sums[c] = sum of points[i] with columns[i] == c (n_columns*32 bytes).

@@ -35,6 +35,10 @@ int evote_msm_colsum_vartime(uint8_t out[32], uint8_t *sums, const uint8_t *scal
                              size_t n_columns, size_t *bad_index);
 int evote_msm_uniform_vartime(uint8_t out[32], const uint8_t *scalars, const uint8_t *uniform,
                               size_t n, size_t *bad_index);
+int evote_shuffle_chunk_vartime(uint8_t out[64], const uint8_t *u_digests, const uint8_t *sp,
+                                int has_next, const uint8_t params[288],
+                                const uint8_t *points, const uint8_t *gen_uniform, size_t m,
+                                size_t *bad_index);
 int evote_verify01_coefs_vartime(uint8_t *out, uint8_t gk[64], const uint8_t *proofs,
                                  const uint8_t *weights, const uint8_t extra[128], size_t k,
                                  size_t *bad);

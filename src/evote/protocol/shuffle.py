@@ -21,9 +21,10 @@ from __future__ import annotations
 import os
 from typing import Callable, List, Optional, Sequence, Tuple
 
+from evote._bindings import shuffle_chunk_vartime
 from evote.errors import EvoteTypeError, EvoteValueError, InvalidEncoding, InvalidProof
-from evote.group import (G_TABLE, FixedBase, Point, Scalar, msm_uniform_vartime_raw,
-                         msm_vartime, msm_vartime_raw, validate_points)
+from evote.group import (G_TABLE, FixedBase, Point, Scalar, msm_vartime, msm_vartime_raw,
+                         validate_points)
 from evote.hashing import HashPrefix, digest64, u64
 
 from .elgamal import Ciphertext
@@ -143,9 +144,9 @@ def _sum(points: Sequence[Point], start: Point) -> Point:
     return acc
 
 
-def _powers(e: int, n: int, first: int = 0) -> List[int]:
-    """e^(first+1), ..., e^(first+n) mod l (public: the chain weights e_i of 4.3)."""
-    out, x = [], pow(e, first + 1, L)
+def _powers(e: int, n: int) -> List[int]:
+    """e^1, ..., e^n mod l (public: the chain weights e_i of 4.3)."""
+    out, x = [], e % L
     for _ in range(n):
         out.append(x)
         x = x * e % L
@@ -302,43 +303,27 @@ def _generator_inputs(first: int, count: int) -> bytes:
 
 
 def verify_chunk(first: int, n: int, sigma: bytes, c: int, e: int, x: bytes,
-                 sp_next: bytes, commitments: bytes, chain: bytes, s_prime: bytes,
-                 inputs: bytes, outputs: bytes) -> Optional[bytes]:
+                 s_prime: bytes, commitments: bytes, chain: bytes, inputs: bytes,
+                 outputs: bytes) -> Optional[bytes]:
     """One task of the batch check (section 6), a pure function of its arguments: the
-    ciphertexts with 0-based indices first..first+m-1 and their proof items (m =
-    len(s_prime) // 32). Returns enc(P) || le32(prod of their u_j), where P is their
-    share of the weighted sum (the table's terms for their h_i, c_j, chat_i and input
-    and output components), or None when one of their points does not decode.
-    x: the weights x_1, x_2, x_3, x_a, x_b, x_5 (16 bytes each); sp_next: sp of item
-    first+m (empty for the last chunk). Scalars are canonical (the caller checked)."""
-    m = len(s_prime) // 32
-    x1, x2, x3, xa, xb, x5 = (int.from_bytes(x[16 * k:16 * k + 16], "little")
-                              for k in range(6))
-    sp = _ints(s_prime)
-    u = u_chunk(sigma, first, m)
-    u_prod = 1
-    for uj in u:
-        u_prod = u_prod * uj % L
-    ep = _powers(e, m + 1, first)                     # e_{first+1}..e_{first+m+1}
-    x1c, x3c, xac, xbc, x5c = x1 * c, x3 * c, xa * c, xb * c, x5 * c
-    coef_h = [x1c + x3 * s for s in sp]
-    coef_c = [-x1c - x3c * uj for uj in u]
-    nxt = sp[1:] + ([int.from_bytes(sp_next, "little")] if sp_next else [])
-    coef_chain = [x5 * (ep[i + 1] * nxt[i]) - x5c * ep[i] for i in range(len(nxt))]
-    if first + m == n and m:
-        coef_chain.append(-x2 * c - x5c * ep[m - 1])  # chat_N (S2 and S5)
-    coef_in, coef_out = [], []
-    for uj in u:
-        coef_in += (-xac * uj, -xbc * uj)
-    for s in sp:
-        coef_out += (xa * s, xb * s)
-    sblob = _le32(coef_c + coef_chain + coef_in + coef_out)
+    ciphertexts with 0-based indices first..first+m-1 (m = len(inputs) // 64) and their
+    proof items; s_prime holds their sp_i and, unless the chunk is the last, the next
+    item's. Returns enc(P) || le32(prod of their u_j), where P is their share of the
+    weighted sum (the table's terms for their h_i, c_j, chat_i and input and output
+    components), or None when one of their points does not decode. x: the weights x_1,
+    x_2, x_3, x_a, x_b, x_5 (16 bytes each). The u_j and the generators' inputs are hashed
+    here; the coefficients and both MSMs are one C call (csrc/shuffle_verify.c)."""
+    m = len(inputs) // 64
+    head = HashPrefix(TAG_U, sigma)
+    u_digests = b"".join([head.digest64(u64(j)) for j in range(first + 1, first + m + 1)])
+    weights = b"".join([x[16 * k:16 * k + 16] + bytes(16) for k in range(6)])
+    params = _le32([c, pow(e, first + 1, L), e]) + weights
     try:
-        part = msm_vartime_raw(sblob, commitments + chain + inputs + outputs)
+        return shuffle_chunk_vartime(u_digests, s_prime, len(s_prime) > 32 * m, params,
+                                     commitments + chain + inputs + outputs,
+                                     _generator_inputs(first, m))
     except InvalidEncoding:
         return None
-    part = part + msm_uniform_vartime_raw(_le32(coef_h), _generator_inputs(first, m))
-    return part.to_bytes() + _le32([u_prod])
 
 
 class ShuffleCheck:
@@ -418,10 +403,9 @@ def prepare_verify(pk: Point, inputs, outputs, proof: ShuffleProof, label: bytes
     tasks = []
     for a in range(0, n, chunk):
         b = min(n, a + chunk)
-        tasks.append((a, n, sigma, c, e, xb, proof.s_prime[32 * b:32 * b + 32],
+        tasks.append((a, n, sigma, c, e, xb, proof.s_prime[32 * a:32 * b + 32],
                       proof.commitments[32 * a:32 * b], proof.chain[32 * a:32 * b],
-                      proof.s_prime[32 * a:32 * b], in_blob[64 * a:64 * b],
-                      out_blob[64 * a:64 * b]))
+                      in_blob[64 * a:64 * b], out_blob[64 * a:64 * b]))
     return ShuffleCheck(pk, in_blob, out_blob, proof, sigma, c, e, s, x, tasks)
 
 
