@@ -46,6 +46,7 @@ from ..election import ceremony_steps, combine, guardian_decrypt, results_step, 
 from ..election import tally_centre
 from ..election.files import write_new_file, write_new_json
 from ..election.requests import keygen
+from ..election.slot_shares import slot_contest_counts
 from ..results.model import ElectionResults
 from ..verify.run import verify_record
 from . import board, mixing
@@ -82,7 +83,7 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
              jobs=None, log=print, villages=None, paper: bool = True,
              damaged_box: bool = False,
              verify: bool = True, voters_dir=None,
-             paper_fallback: bool = False, slots: bool = False) -> DemoOutcome:
+             paper_fallback: bool = False, slots: bool = True) -> DemoOutcome:
     """The whole election (module docstring). villages: how many of the stations are
     villages (default: up to 3, one station each); paper: one city station votes on
     paper (when the city has two stations or more); verify: run the verifier at the end
@@ -394,7 +395,11 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, faults,
                                    for g, f in zip(present, share_files)], jobs)
     combined = combine.combine(out_dir, share_files)
     decrypted = combined.record.by_district()
-    for counts in (c for items in decrypted.values() for c in items):
+    slot_counts = {s.contest.contest_id: slot_contest_counts(
+        s.contest, s.decryption, s.decryption.n // s.contest.max_choices)
+        for s in combined.slots}
+    for counts in [c for items in decrypted.values() for c in items] + list(
+            slot_counts.values()):
         want = plain[counts.contest_id]
         if [list(counts.votes), counts.ballots_cast, counts.blank] != want:
             raise EvoteError(f"demo: contest {counts.contest_id} decrypts to other counts "
