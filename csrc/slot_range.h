@@ -9,8 +9,8 @@
  *   bytes [0, 8)     magic "evoteSG1"
  *   bytes [8, 16)    n as a little-endian uint64, then FE_NLIMBS as a uint32
  *   bytes [64, ...)  ge_p3 g[n], h[n], U, -sum_t h_t, then ge_precomp (g_t + h_t)[n],
- *                    then ge_precomp 2^(8 j) P for j < 32, for P = g_0..g_{n-1},
- *                    h_0..h_{n-1}, U (4 MB for n = 512: built once per process)
+ *                    then ge_precomp 2^(10 j) P for j < 26, for P = g_0..g_{n-1},
+ *                    h_0..h_{n-1}, U (3.4 MB for n = 512: built once per process)
  * Read only through memcpy (the buffer needs no alignment).
  */
 #ifndef EVOTE_SLOT_RANGE_H
@@ -22,8 +22,8 @@
 
 #define SLOT_GENS_HEADER 64
 #define SLOT_MAX_ROUNDS 16           /* vector length at most 2^16 */
-#define SLOT_WINDOW_BITS 8           /* the inner-product rounds' fixed-base MSM */
-#define SLOT_WINDOWS 32              /* 32 x 8 bits >= 253 bits + a carry */
-#define SLOT_BUCKETS 128             /* |signed digit| in 1..128 */
+#define SLOT_WINDOW_BITS 10          /* the inner-product rounds' fixed-base MSM */
+#define SLOT_WINDOWS 26              /* 26 x 10 bits >= 253 bits + a carry */
+#define SLOT_BUCKETS 512             /* |signed digit| in 1..512 */
 
 #endif
