@@ -102,6 +102,17 @@ int evote_shuffle_chunk_vartime(uint8_t out[64], const uint8_t *u_digests, const
                                 int has_next, const uint8_t params[288],
                                 const uint8_t *points, const uint8_t *gen_uniform, size_t m,
                                 size_t *bad_index);
+/* The same for a chain of n_mixes mixes over lists 0..n_mixes (specs/shuffle.md 6,
+   "Chains"): per mix k its u_digests (m x 64), sp (m or m + 1 items), params (288 bytes)
+   and own points (c_i then chat_i, 2m x 32), each block one after the other; lists: the
+   n_mixes + 1 lists of 2m encodings; out: enc(weighted sum) || le32(prod u_i of mix 1)
+   || ... (32 + 32 n_mixes bytes). *bad_index: the sp item over all the mixes' sp, or the
+   point's index in proof_points then lists. 1 <= n_mixes <= 64. */
+int evote_shuffle_chain_chunk_vartime(uint8_t *out, size_t n_mixes, const uint8_t *u_digests,
+                                      const uint8_t *sp, int has_next, const uint8_t *params,
+                                      const uint8_t *proof_points, const uint8_t *lists,
+                                      const uint8_t *gen_uniform, size_t m,
+                                      size_t *bad_index);
 /* The batch verifier's scalar work for k 0/1 proofs (specs/protocol.md 7.2; public data).
    proofs: k * 160 bytes, per proof its Fiat-Shamir digest (64 bytes, reduced mod l here:
    c), c_0, v_0, v_1; weights: k * 64 bytes, per proof w_1..w_4 (16 bytes each, 128-bit

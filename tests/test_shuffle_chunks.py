@@ -1,8 +1,11 @@
-"""The shuffle verification cut into chunk tasks (specs/shuffle.md 6, "Chunks"): the same
-verdict and the same failure message for every cut (one ciphertext per task up to one
-task for all), run here, on a local process pool (verify/executors.run_tasks) or on Dask;
-with the weights fixed, the tasks' shares add up to the same point whatever the cut (the
-cut is exact, not merely accepted); the tasks' arguments are plain bytes and ints."""
+"""The shuffle verification cut into chunk tasks (specs/shuffle.md 6, "Chunks" and
+"Chains"): the same verdict and the same failure message for every cut (one ciphertext
+per task up to one task for all), run here, on a local process pool
+(verify/executors.run_tasks) or on Dask; with the weights fixed, the tasks' shares add
+up to the same point whatever the cut (the cut is exact, not merely accepted); the C
+share equals the table computed with Python integers; the tasks' arguments are plain
+bytes and ints; a chain of mixes checked at once gives the verdict of checking each mix
+alone, in order, and names the first mix that fails."""
 import os
 import pickle
 
@@ -10,11 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evote.errors import InvalidProof
+from evote.errors import EvoteValueError, InvalidProof
 from evote.group import G_TABLE, FixedBase, Point, Scalar
 from evote.protocol import shuffle as shuffle_mod
 from evote.protocol.elgamal import encrypt_with_tables
-from evote.protocol.shuffle import prepare_verify, shuffle, verify_chunk, verify_shuffle
+from evote.protocol.shuffle import (prepare_verify, shuffle, verify_chunk, verify_shuffle,
+                                    verify_shuffle_chain)
 from evote.protocol.shuffle_codec import HEADER_SIZE, ShuffleProof
 from evote.verify.executors import run_tasks
 
@@ -119,7 +123,7 @@ def test_task_arguments_are_plain_and_tasks_are_pure():
     outputs, proof = shuffle(PK, inputs)
     check = prepare_verify(PK, inputs, outputs, proof, chunk=2)
     for args in check.tasks:
-        assert all(type(a) in (bytes, int) for a in args)
+        assert _plain(args)
         assert verify_chunk(*pickle.loads(pickle.dumps(args))) == verify_chunk(*args)
     check.finish([verify_chunk(*a) for a in check.tasks])
     other = prepare_verify(PK, inputs, outputs, proof, chunk=2)   # other weights
@@ -153,12 +157,16 @@ def test_dask_gives_the_same_verdicts():
             == _verdict(inputs, bad_out, bad_proof)
 
 
+def _plain(x) -> bool:
+    return type(x) in (bytes, int) or (type(x) is tuple and all(_plain(y) for y in x))
+
+
 def _share_from_the_table(pk, args):
     """A chunk's share computed from specs/shuffle.md 6's table with Python integers and
     a plain msm (the reference for csrc/shuffle_verify.c)."""
     from evote.group import msm_vartime
     from evote.hashing import digest64, u64
-    first, n, sigma, c, e, x, s_prime, coms, chain, ins, outs = args
+    first, n, ((sigma, c, e, x, s_prime, coms, chain),), (ins, outs) = args
     L = Scalar.ORDER
     m = len(ins) // 64
     x1, x2, x3, xa, xb, x5 = (int.from_bytes(x[16 * k:16 * k + 16], "little") for k in range(6))
@@ -188,3 +196,73 @@ def test_the_c_chunk_equals_the_table_in_python(chunk):
     check = prepare_verify(PK, inputs, outputs, proof, chunk=chunk)
     for args in check.tasks:
         assert verify_chunk(*args) == _share_from_the_table(PK, args)
+
+
+def _chain(k, n=5):
+    lists, proofs, labels = [_encrypt([j % 4 for j in range(n)])], [], []
+    for i in range(1, k + 1):
+        out, proof = shuffle(PK, lists[-1], label=b"mix %d" % i)
+        lists.append(out)
+        proofs.append(proof)
+        labels.append(b"mix %d" % i)
+    return [b"".join(c.to_bytes() for c in x) for x in lists], proofs, labels
+
+
+def _chain_verdict(lists, proofs, labels, **kw):
+    try:
+        verify_shuffle_chain(PK, lists, proofs, labels, **kw)
+        return "valid"
+    except InvalidProof as exc:
+        return str(exc)
+
+
+def _one_by_one(lists, proofs, labels):
+    for k, (proof, label) in enumerate(zip(proofs, labels), 1):
+        v = _verdict(lists[k - 1], lists[k], proof, label=label)
+        if v != "valid":
+            return f"mix {k}: {v}"
+    return "valid"
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_an_honest_chain_verifies_under_every_cut(k):
+    lists, proofs, labels = _chain(k)
+    for chunk in (1, 2, 5):
+        assert _chain_verdict(lists, proofs, labels, chunk=chunk) == "valid"
+    assert _chain_verdict(lists, proofs, labels, chunk=2, map_tasks=_pool) == "valid"
+
+
+@pytest.mark.parametrize("where", ["label of mix 2", "list 1 rotated", "list 2 item replaced",
+                                   "proof 3 s_5", "list 3 bad point", "proof 1 chat_2"])
+def test_a_tampered_chain_names_the_first_mix_that_fails(where):
+    lists, proofs, labels = _chain(3)
+    lists, proofs, labels = list(lists), list(proofs), list(labels)
+    if where == "label of mix 2":
+        labels[1] = b"mix 9"
+    elif where == "list 1 rotated":
+        lists[1] = lists[1][64:] + lists[1][:64]
+    elif where == "list 2 item replaced":
+        lists[2] = lists[2][:64] + _encrypt([0])[0].to_bytes() + lists[2][128:]
+    elif where == "list 3 bad point":
+        lists[3] = lists[3][:64] + bytes([lists[3][64] | 1]) + lists[3][65:]
+    else:
+        k, item = (2, "s_5") if where == "proof 3 s_5" else (0, "chat_2")
+        raw = bytearray(proofs[k].to_bytes())
+        at = HEADER_SIZE + 64 * 5 + 192 + 128 if item == "s_5" else HEADER_SIZE + 32 * 5 + 32
+        raw[at + 1] ^= 0x10
+        proofs[k] = ShuffleProof.from_bytes(bytes(raw))
+    expected = _one_by_one(lists, proofs, labels)
+    assert expected.startswith("mix ")
+    for chunk in (1, 2, 5):
+        assert _chain_verdict(lists, proofs, labels, chunk=chunk) == expected
+    assert _chain_verdict(lists, proofs, labels, chunk=3, map_tasks=_pool) == expected
+
+
+def test_a_chain_of_the_wrong_shape_is_refused():
+    lists, proofs, labels = _chain(2)
+    with pytest.raises(EvoteValueError):
+        verify_shuffle_chain(PK, lists, proofs, labels[:1])
+    with pytest.raises(EvoteValueError):
+        verify_shuffle_chain(PK, lists[:2], proofs, labels)
+    with pytest.raises(InvalidProof, match="mix 2: shuffle proof: check 1"):
+        verify_shuffle_chain(PK, lists[:2] + [lists[2][64:]], proofs, labels)

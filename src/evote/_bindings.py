@@ -412,6 +412,32 @@ def shuffle_chunk_vartime(u_digests, sp, has_next, params, points, gen_uniform) 
     return _copy(out, 64)
 
 
+def shuffle_chain_chunk_vartime(n_mixes, u_digests, sp, has_next, params, proof_points,
+                                lists, gen_uniform) -> bytes:
+    """enc(P) || le32(prod u_i of each mix) for one chunk of a chain of n_mixes shuffles
+    (csrc/shuffle_verify.c; per-mix blocks one after the other, lists 0..n_mixes).
+    Raises InvalidEncoding naming the first non-canonical sp item or the first point that
+    does not decode (index in proof_points then lists). Variable time: public data."""
+    fn = "shuffle_chain_chunk_vartime"
+    k = _count(fn, "n_mixes", n_mixes)
+    if not 1 <= k <= 64:
+        raise EvoteValueError(f"{fn}: n_mixes must be in 1..64, got {k}")
+    u_digests = _blob(fn, "u_digests", u_digests, 64 * k)
+    m = len(u_digests) // (64 * k)
+    sp = _bytes(fn, "sp", sp, 32 * k * (m + (1 if has_next else 0)))
+    params = _bytes(fn, "params", params, 288 * k)
+    proof_points = _bytes(fn, "proof_points", proof_points, 64 * m * k)
+    lists = _bytes(fn, "lists", lists, 64 * m * (k + 1))
+    gen_uniform = _bytes(fn, "gen_uniform", gen_uniform, 64 * m)
+    out = _out(32 + 32 * k)
+    bad = ffi.new("size_t *")
+    rc = lib.evote_shuffle_chain_chunk_vartime(out, k, u_digests, sp, 1 if has_next else 0,
+                                               params, proof_points, lists, gen_uniform, m,
+                                               bad)
+    _array_check(rc, fn, bad, "sp", "points")
+    return _copy(out, 32 + 32 * k)
+
+
 def msm_colsum_vartime(scalars, points, columns, n_columns) -> tuple:
     """(msm, sums): msm_vartime(scalars, points), and from the same decoded points the
     column sums sums[c] = sum of points[i] with columns[i] == c (n_columns*32 bytes).

@@ -39,6 +39,11 @@ int evote_shuffle_chunk_vartime(uint8_t out[64], const uint8_t *u_digests, const
                                 int has_next, const uint8_t params[288],
                                 const uint8_t *points, const uint8_t *gen_uniform, size_t m,
                                 size_t *bad_index);
+int evote_shuffle_chain_chunk_vartime(uint8_t *out, size_t n_mixes, const uint8_t *u_digests,
+                                      const uint8_t *sp, int has_next, const uint8_t *params,
+                                      const uint8_t *proof_points, const uint8_t *lists,
+                                      const uint8_t *gen_uniform, size_t m,
+                                      size_t *bad_index);
 int evote_verify01_coefs_vartime(uint8_t *out, uint8_t gk[64], const uint8_t *proofs,
                                  const uint8_t *weights, const uint8_t extra[128], size_t k,
                                  size_t *bad);

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from typing import Callable, List, Optional, Sequence, Tuple
 
-from evote._bindings import shuffle_chunk_vartime
+from evote._bindings import shuffle_chain_chunk_vartime
 from evote.errors import EvoteTypeError, EvoteValueError, InvalidEncoding, InvalidProof
 from evote.group import (G_TABLE, FixedBase, Point, Scalar, msm_vartime, msm_vartime_raw,
                          validate_points)
@@ -41,7 +41,8 @@ MAX_LABEL = 2**16
 L = Scalar.ORDER
 _G_BYTES = Point.generator().to_bytes()
 
-__all__ = ["shuffle", "verify_shuffle", "prepare_verify", "verify_chunk", "ShuffleCheck",
+__all__ = ["shuffle", "verify_shuffle", "verify_shuffle_chain", "prepare_verify",
+           "prepare_verify_chain", "verify_chunk", "ShuffleCheck",
            "generators", "statement_fields", "u_values", "challenge_fields", "ShuffleProof"]
 
 
@@ -302,85 +303,46 @@ def _generator_inputs(first: int, count: int) -> bytes:
     return b"".join([head.digest64(u64(k)) for k in range(first + 1, first + count + 1)])
 
 
-def verify_chunk(first: int, n: int, sigma: bytes, c: int, e: int, x: bytes,
-                 s_prime: bytes, commitments: bytes, chain: bytes, inputs: bytes,
-                 outputs: bytes) -> Optional[bytes]:
-    """One task of the batch check (section 6), a pure function of its arguments: the
-    ciphertexts with 0-based indices first..first+m-1 (m = len(inputs) // 64) and their
-    proof items; s_prime holds their sp_i and, unless the chunk is the last, the next
-    item's. Returns enc(P) || le32(prod of their u_j), where P is their share of the
-    weighted sum (the table's terms for their h_i, c_j, chat_i and input and output
-    components), or None when one of their points does not decode. x: the weights x_1,
-    x_2, x_3, x_a, x_b, x_5 (16 bytes each). The u_j and the generators' inputs are hashed
-    here; the coefficients and both MSMs are one C call (csrc/shuffle_verify.c)."""
-    m = len(inputs) // 64
-    head = HashPrefix(TAG_U, sigma)
-    u_digests = b"".join([head.digest64(u64(j)) for j in range(first + 1, first + m + 1)])
-    weights = b"".join([x[16 * k:16 * k + 16] + bytes(16) for k in range(6)])
-    params = _le32([c, pow(e, first + 1, L), e]) + weights
+def verify_chunk(first: int, n: int, mixes: tuple, lists: tuple) -> Optional[bytes]:
+    """One task of the batch check (section 6), a pure function of plain data: the
+    ciphertexts with 0-based indices first..first+m-1 of a chain of K >= 1 mixes over
+    lists 0..K. mixes: per mix (sigma, c, e, x, s_prime, commitments, chain) with x the
+    weights x_1, x_2, x_3, x_a, x_b, x_5 (16 bytes each) and s_prime the items' sp_i plus,
+    unless the chunk is the last, the next item's; lists: the K + 1 lists' items (64m
+    bytes each). Returns enc(P) || le32(prod of mix 1's u_j) || ... , P the chunk's share
+    of the weighted sums of every mix (the table's terms for the h_i, c_j, chat_i and list
+    components; a list between two mixes is decoded once), or None when one of its
+    points does not decode. The u_j and the generators' inputs are hashed here; the
+    coefficients and the msms are one C call (csrc/shuffle_verify.c)."""
+    m = len(lists[0]) // 64
+    u_digests, sp, params, own = [], [], [], []
+    has_next = False
+    for sigma, c, e, x, s_prime, commitments, chain in mixes:
+        head = HashPrefix(TAG_U, sigma)
+        u_digests += [head.digest64(u64(j)) for j in range(first + 1, first + m + 1)]
+        has_next = len(s_prime) > 32 * m
+        sp.append(s_prime)
+        params += [_le32([c, pow(e, first + 1, L), e]),
+                   b"".join([x[16 * k:16 * k + 16] + bytes(16) for k in range(6)])]
+        own += [commitments, chain]
     try:
-        return shuffle_chunk_vartime(u_digests, s_prime, len(s_prime) > 32 * m, params,
-                                     commitments + chain + inputs + outputs,
-                                     _generator_inputs(first, m))
+        return shuffle_chain_chunk_vartime(len(mixes), b"".join(u_digests), b"".join(sp),
+                                           has_next, b"".join(params), b"".join(own),
+                                           b"".join(lists), _generator_inputs(first, m))
     except InvalidEncoding:
         return None
 
 
-class ShuffleCheck:
-    """A verification cut into tasks (prepare_verify): run verify_chunk(*args) for each
-    args in .tasks anywhere (here, a process pool, Dask), then finish(results) with the
-    results in task order. The verdict does not depend on the cut nor on where tasks ran.
-    """
+class _Mix:
+    """One proof of a check, after checks 1-3: its blobs, challenges and weights."""
 
-    def __init__(self, pk, in_blob, out_blob, proof, sigma, c, e, s, x, tasks):
-        self._pk, self._in, self._out, self._proof = pk, in_blob, out_blob, proof
-        self._sigma, self._c, self._e, self._s, self._x = sigma, c, e, s, x
-        self.tasks: List[tuple] = tasks
-
-    def finish(self, results: Sequence[Optional[bytes]]) -> None:
-        """Raise InvalidProof naming the first failed check; return None if valid."""
-        proof, n, c, e = self._proof, self._proof.n, self._c, self._e
-        if len(results) != len(self.tasks):
-            raise EvoteValueError(f"ShuffleCheck.finish: {len(results)} results for "
-                                  f"{len(self.tasks)} tasks")
-        if any(r is None for r in results):
-            _name_bad_point(self._in, self._out, proof)
-            raise _fail("check 4: a point does not decode")   # unreachable: named above
-        s1, s2, s3, s4, s5 = self._s
-        x1, x2, x3, xa, xb, x5 = self._x
-        big_u, total = 1, Point.identity()
-        for r in results:
-            total = total + Point.from_bytes(r[:32])
-            big_u = big_u * int.from_bytes(r[32:64], "little") % L
-        coef_g = x1 * s1 + x2 * s2 + x3 * s3 - xa * s4 + x5 * s5
-        # Q is chat_0 (S5's first link); with N = 0 it is also chat_N (S2's -c*chat_N).
-        coef_q = x2 * c * big_u + (x5 * e * int.from_bytes(proof.s_prime[:32], "little")
-                                   if n else -x2 * c)
-        sblob = _le32([coef_g, -xb * s4, coef_q, -x1, -x2, -x3, -xa, -xb, -x5])
-        pblob = _G_BYTES + self._pk.to_bytes() + generators(0)[0] + proof.t
-        try:
-            total = total + msm_vartime_raw(sblob, pblob)
-        except InvalidEncoding:
-            _name_bad_point(self._in, self._out, proof)
-            raise _fail("check 4: a point does not decode") from None   # unreachable
-        if total.is_identity():
-            return
-        _name_failed_equation(self._pk, self._in, self._out, proof, generators(n),
-                              u_chunk(self._sigma, 0, n), c, e, self._s,
-                              _ints(proof.s_prime))
-        raise _fail("check 5: the batch of equations fails")  # unreachable (prob. <= 2^-128)
+    def __init__(self, in_blob, out_blob, proof, label, sigma, e, c, s, xb):
+        self.in_blob, self.out_blob, self.proof, self.label = in_blob, out_blob, proof, label
+        self.sigma, self.e, self.c, self.s, self.xb = sigma, e, c, s, xb
+        self.x = tuple(int.from_bytes(xb[16 * k:16 * k + 16], "little") for k in range(6))
 
 
-def prepare_verify(pk: Point, inputs, outputs, proof: ShuffleProof, label: bytes = b"",
-                   chunk: int = DEFAULT_CHUNK) -> ShuffleCheck:
-    """Checks 1-3 of section 6 here (shape, scalars, sigma, e and c; the u_j are derived
-    by the tasks); checks 4-5 cut into tasks of at most `chunk` ciphertexts
-    (ShuffleCheck). Raises InvalidProof on checks 1-2. Arguments as verify_shuffle."""
-    pk, label = _check_pk(pk), _check_label(label)
-    if not isinstance(chunk, int) or isinstance(chunk, bool) or chunk < 1:
-        raise EvoteValueError(f"prepare_verify: chunk must be a positive int, not {chunk!r}")
-    in_blob = _wire_ciphertexts("inputs", inputs)
-    out_blob = _wire_ciphertexts("outputs", outputs)
+def _checks_1_to_3(pk: Point, in_blob: bytes, out_blob: bytes, proof, label: bytes) -> _Mix:
     if not isinstance(proof, ShuffleProof):
         raise EvoteTypeError(f"verify_shuffle: proof must be ShuffleProof, "
                              f"not {type(proof).__name__}")
@@ -390,23 +352,131 @@ def prepare_verify(pk: Point, inputs, outputs, proof: ShuffleProof, label: bytes
                     f"outputs, but the proof is for N = {n}")
     s = tuple(_scalars("s", proof.s))                            # check 2
     _check_canonical("s_prime", proof.s_prime)
-
     sigma = digest64(TAG_STATEMENT, *statement_fields(pk.to_bytes(), label, in_blob,
                                                        out_blob, proof.commitments, n))
     e = chain_challenge(sigma, proof.chain)                      # check 3
     c = _challenge(challenge_fields(sigma, proof.chain, proof.t))
-
     # The batch weights x_1, x_2, x_3, x_a, x_b, x_5 (section 6), 16 bytes each, from the
     # OS CSPRNG (never from the data), drawn after the proof exists.
-    xb = os.urandom(16 * 6)
-    x = tuple(int.from_bytes(xb[16 * k:16 * k + 16], "little") for k in range(6))
+    return _Mix(in_blob, out_blob, proof, label, sigma, e, c, s, os.urandom(16 * 6))
+
+
+class ShuffleCheck:
+    """A verification cut into tasks (prepare_verify, prepare_verify_chain): run
+    verify_chunk(*args) for each args in .tasks anywhere (here, a process pool, Dask),
+    then finish(results) with the results in task order. The verdict does not depend on
+    the cut nor on where the tasks ran."""
+
+    def __init__(self, pk: Point, mixes: List[_Mix], tasks: List[tuple]):
+        self._pk, self._mixes = pk, mixes
+        self.tasks: List[tuple] = tasks
+
+    def finish(self, results: Sequence[Optional[bytes]]) -> None:
+        """Raise InvalidProof naming the first failed check (and, in a chain of several
+        mixes, the first mix that fails: "mix k: ..."); return None if all are valid."""
+        if len(results) != len(self.tasks):
+            raise EvoteValueError(f"ShuffleCheck.finish: {len(results)} results for "
+                                  f"{len(self.tasks)} tasks")
+        k_mixes = len(self._mixes)
+        if any(r is None for r in results):
+            self._name_failure()
+        total, big_u = Point.identity(), [1] * k_mixes
+        for r in results:
+            total = total + Point.from_bytes(r[:32])
+            for k in range(k_mixes):
+                big_u[k] = big_u[k] * int.from_bytes(r[32 + 32 * k:64 + 32 * k], "little") % L
+        coef_g = coef_k = coef_q = 0
+        t_blobs = []
+        for mix, u_k in zip(self._mixes, big_u):
+            n, c, e = mix.proof.n, mix.c, mix.e
+            s1, s2, s3, s4, s5 = mix.s
+            x1, x2, x3, xa, xb, x5 = mix.x
+            coef_g += x1 * s1 + x2 * s2 + x3 * s3 - xa * s4 + x5 * s5
+            coef_k -= xb * s4
+            # Q is chat_0 (S5's first link); with N = 0 it is also chat_N (S2's -c*chat_N).
+            coef_q += x2 * c * u_k + (x5 * e * int.from_bytes(mix.proof.s_prime[:32], "little")
+                                      if n else -x2 * c)
+            t_blobs.append(_le32([-x1, -x2, -x3, -xa, -xb, -x5]))
+        sblob = _le32([coef_g, coef_k, coef_q]) + b"".join(t_blobs)
+        pblob = b"".join([_G_BYTES, self._pk.to_bytes(), generators(0)[0]]
+                         + [mix.proof.t for mix in self._mixes])
+        try:
+            total = total + msm_vartime_raw(sblob, pblob)
+        except InvalidEncoding:
+            self._name_failure()
+        if not total.is_identity():
+            self._name_failure()
+
+    def _name_failure(self) -> None:
+        """Each mix on its own, in order, one equation at a time; raise on the first."""
+        for k, mix in enumerate(self._mixes, 1):
+            try:
+                _name_bad_point(mix.in_blob, mix.out_blob, mix.proof)
+                _name_failed_equation(self._pk, mix.in_blob, mix.out_blob, mix.proof,
+                                      generators(mix.proof.n), u_chunk(mix.sigma, 0, mix.proof.n),
+                                      mix.c, mix.e, mix.s, _ints(mix.proof.s_prime))
+            except InvalidProof as exc:
+                if len(self._mixes) == 1:
+                    raise
+                raise InvalidProof(f"mix {k}: {exc}") from None
+        # unreachable but with probability <= 2^-128 (a batch that fails while every
+        # equation holds)
+        raise _fail("check 5: the batch of equations fails")
+
+
+def _check_chunk(chunk) -> int:
+    if not isinstance(chunk, int) or isinstance(chunk, bool) or chunk < 1:
+        raise EvoteValueError(f"prepare_verify: chunk must be a positive int, not {chunk!r}")
+    return chunk
+
+
+def _tasks(mixes: List[_Mix], lists: List[bytes], n: int, chunk: int) -> List[tuple]:
     tasks = []
     for a in range(0, n, chunk):
         b = min(n, a + chunk)
-        tasks.append((a, n, sigma, c, e, xb, proof.s_prime[32 * a:32 * b + 32],
-                      proof.commitments[32 * a:32 * b], proof.chain[32 * a:32 * b],
-                      in_blob[64 * a:64 * b], out_blob[64 * a:64 * b]))
-    return ShuffleCheck(pk, in_blob, out_blob, proof, sigma, c, e, s, x, tasks)
+        per_mix = tuple((mix.sigma, mix.c, mix.e, mix.xb, mix.proof.s_prime[32 * a:32 * b + 32],
+                         mix.proof.commitments[32 * a:32 * b], mix.proof.chain[32 * a:32 * b])
+                        for mix in mixes)
+        tasks.append((a, n, per_mix, tuple(blob[64 * a:64 * b] for blob in lists)))
+    return tasks
+
+
+def prepare_verify(pk: Point, inputs, outputs, proof: ShuffleProof, label: bytes = b"",
+                   chunk: int = DEFAULT_CHUNK) -> ShuffleCheck:
+    """Checks 1-3 of section 6 here (shape, scalars, sigma, e and c; the u_j are derived
+    by the tasks); checks 4-5 cut into tasks of at most `chunk` ciphertexts
+    (ShuffleCheck). Raises InvalidProof on checks 1-2. Arguments as verify_shuffle."""
+    pk, label, chunk = _check_pk(pk), _check_label(label), _check_chunk(chunk)
+    in_blob = _wire_ciphertexts("inputs", inputs)
+    out_blob = _wire_ciphertexts("outputs", outputs)
+    mix = _checks_1_to_3(pk, in_blob, out_blob, proof, label)
+    return ShuffleCheck(pk, [mix], _tasks([mix], [in_blob, out_blob], proof.n, chunk))
+
+
+def prepare_verify_chain(pk: Point, lists: Sequence[bytes], proofs: Sequence[ShuffleProof],
+                         labels: Sequence[bytes], chunk: int = DEFAULT_CHUNK) -> ShuffleCheck:
+    """A chain of K >= 1 mixes, mix k shuffling lists[k-1] into lists[k] under labels[k-1]
+    (specs/shuffle.md 6, "Chains"): checks 1-3 of every mix here (InvalidProof "mix k:
+    ..." on the first that fails), checks 4-5 of all of them in one set of chunk tasks,
+    each list decoded once and each generator mapped once for all the mixes. lists: raw
+    blobs of 64-byte ciphertexts (or lists of Ciphertext)."""
+    pk, chunk = _check_pk(pk), _check_chunk(chunk)
+    if not isinstance(proofs, (list, tuple)) or not isinstance(labels, (list, tuple)) \
+            or not isinstance(lists, (list, tuple)):
+        raise EvoteTypeError("prepare_verify_chain: lists, proofs and labels must be lists")
+    if not 1 <= len(proofs) <= 64 or len(labels) != len(proofs) \
+            or len(lists) != len(proofs) + 1:
+        raise EvoteValueError(f"prepare_verify_chain: {len(proofs)} proofs (1 to 64), "
+                              f"{len(labels)} labels and {len(lists)} lists (one more)")
+    blobs = [_wire_ciphertexts(f"list {k}", x) for k, x in enumerate(lists)]
+    mixes = []
+    for k, (proof, label) in enumerate(zip(proofs, labels), 1):
+        try:
+            mixes.append(_checks_1_to_3(pk, blobs[k - 1], blobs[k], proof,
+                                        _check_label(label)))
+        except InvalidProof as exc:
+            raise InvalidProof(f"mix {k}: {exc}") from None
+    return ShuffleCheck(pk, mixes, _tasks(mixes, blobs, proofs[0].n, chunk))
 
 
 def _map_here(fn: Callable, task_args: List[tuple]) -> List:
@@ -427,6 +497,16 @@ def verify_shuffle(pk: Point, inputs, outputs, proof: ShuffleProof, label: bytes
     verdict is the same whatever the chunk and wherever the tasks run."""
     check = prepare_verify(pk, inputs, outputs, proof, label,
                            DEFAULT_CHUNK if chunk is None else chunk)
+    check.finish((map_tasks or _map_here)(verify_chunk, check.tasks))
+
+
+def verify_shuffle_chain(pk: Point, lists: Sequence[bytes], proofs: Sequence[ShuffleProof],
+                         labels: Sequence[bytes], map_tasks: Optional[MapTasks] = None,
+                         chunk: Optional[int] = None) -> None:
+    """verify_shuffle for every mix of a chain at once (prepare_verify_chain): the same
+    verdict as verifying each mix alone, in order; a failure is named "mix k: ..."."""
+    check = prepare_verify_chain(pk, lists, proofs, labels,
+                                 DEFAULT_CHUNK if chunk is None else chunk)
     check.finish((map_tasks or _map_here)(verify_chunk, check.tasks))
 
 
