@@ -9,6 +9,8 @@ of one mix against its inputs.
     signed_digest(manifest_hash, body)
     check_mix(mix, inputs, *, manifest_hash, base_hash, joint_key, contest_id, k,
               mix_id, server_key)        # raises, naming the step of specs/mix.md 4
+    prepare_mix_check(...) -> ShuffleCheck; run verify_chunk(*a) for a in .tasks
+    anywhere; finish_mix_check(check, results)   # the same verdict, split into tasks
 
 Invariants: the parsers decode no point (the shuffle verification decodes each once);
 a parsed file re-encodes to the same bytes (there is one encoding of each value).
@@ -19,13 +21,14 @@ from __future__ import annotations
 import re
 import struct
 from dataclasses import dataclass
+from typing import Optional
 
 import nacl.exceptions
 import nacl.signing
 
 from ..errors import EvoteTypeError, InvalidEncoding, InvalidProof, InvalidSignature
 from ..hashing import digest, text, u64
-from .shuffle import verify_shuffle
+from .shuffle import ShuffleCheck, prepare_verify, verify_chunk
 from .shuffle_codec import ShuffleProof
 
 INPUT_MAGIC, MIX_MAGIC, VERSION = b"EVMI", b"EVMX", 1
@@ -278,28 +281,54 @@ def check_mix_claims(mix: MixFile, *, manifest_hash: bytes, contest_id: str, k: 
                                f"(key {bytes(server_key).hex()[:16]}...) over this file") from None
 
 
-def check_mix(mix: MixFile, inputs: bytes, *, manifest_hash: bytes, base_hash: bytes,
-              joint_key, contest_id: str, k: int, mix_id: str, server_key: bytes) -> None:
-    """Every step of specs/mix.md 4 in order; the first failure raised (MixRefused,
-    InvalidSignature or the shuffle's InvalidProof), naming the step."""
+def prepare_mix_check(mix: MixFile, inputs: bytes, *, manifest_hash: bytes,
+                      base_hash: bytes, joint_key, contest_id: str, k: int, mix_id: str,
+                      server_key: bytes, chunk: Optional[int] = None) -> ShuffleCheck:
+    """Steps 1-5 of specs/mix.md 4 here (the first failure raised), and step 6 cut into
+    the shuffle verification's chunk tasks (protocol.shuffle.prepare_verify): run
+    verify_chunk(*args) for each of .tasks anywhere, then .finish(results)."""
     if not isinstance(mix, MixFile):
         raise EvoteTypeError("check_mix: mix must be a MixFile")
     _check_blob("inputs", inputs)
     _check_place(mix, contest_id, k, mix_id)                      # step 2
-    if mix.input_hash != list_hash(contest_id, inputs):
+    if mix.input_hash != list_hash(contest_id, inputs):           # step 3
         raise MixRefused(f"step 3: the input hash is not the hash of the list mix {k} "
                          f"must shuffle ({'input.bin' if k == 1 else f'mix {k - 1} outputs'}):"
                          " a mix of another list, or the chain is out of order")
-    if mix.n != len(inputs) // 64:
+    if mix.n != len(inputs) // 64:                                # step 4
         raise MixRefused(f"step 4: {mix.n} outputs for {len(inputs) // 64} inputs")
     check_mix_claims(mix, manifest_hash=manifest_hash, contest_id=contest_id, k=k,
                      mix_id=mix_id, server_key=server_key)               # step 5
     try:                                                                 # step 6
-        verify_shuffle(joint_key, inputs, mix.outputs, mix.proof,
-                       label=mix_label(base_hash, contest_id, k, mix_id))
+        return prepare_verify(joint_key, inputs, mix.outputs, mix.proof,
+                              label=mix_label(base_hash, contest_id, k, mix_id),
+                              **({} if chunk is None else {"chunk": chunk}))
     except InvalidProof as exc:
         raise MixRefused(f"step 6: {exc}") from None
 
 
+def finish_mix_check(check: ShuffleCheck, results) -> None:
+    """Step 6's verdict from the chunk tasks' results (in task order)."""
+    try:
+        check.finish(results)
+    except InvalidProof as exc:
+        raise MixRefused(f"step 6: {exc}") from None
+
+
+def check_mix(mix: MixFile, inputs: bytes, *, manifest_hash: bytes, base_hash: bytes,
+              joint_key, contest_id: str, k: int, mix_id: str, server_key: bytes,
+              map_tasks=None) -> None:
+    """Every step of specs/mix.md 4 in order; the first failure raised (MixRefused or
+    InvalidSignature), naming the step. map_tasks(fn, args list) -> results runs the
+    shuffle check's chunk tasks (default: here, in turn)."""
+    check = prepare_mix_check(mix, inputs, manifest_hash=manifest_hash,
+                              base_hash=base_hash, joint_key=joint_key,
+                              contest_id=contest_id, k=k, mix_id=mix_id,
+                              server_key=server_key)
+    run = map_tasks or (lambda fn, args: [fn(*a) for a in args])
+    finish_mix_check(check, run(verify_chunk, check.tasks))
+
+
 __all__ = ["MixInput", "MixFile", "MixFileError", "MixRefused", "list_hash", "mix_label",
-           "signed_digest", "sign_mix", "check_mix", "check_mix_claims"]
+           "signed_digest", "sign_mix", "check_mix", "check_mix_claims", "prepare_mix_check",
+           "finish_mix_check", "verify_chunk"]

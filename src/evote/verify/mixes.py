@@ -10,10 +10,11 @@ For each slot contest of the manifest, in manifest order:
 2. the mix files are exactly 1-<id_1>.bin .. m-<id_m>.bin for the manifest's mix servers;
 3. each mix is valid at its place (protocol.mix_file.check_mix), chained from input.bin.
 
-Step 3's work (the shuffle proofs) runs as one task per mix (verify_mix_task, a pure
-function of the record's files returning plain data) on executors.run_tasks, so --jobs
-and --scheduler apply; results are merged in (contest, k) order, so the report does not
-depend on scheduling. r.mixed[C] is the last mix's outputs (the list V20 decrypts) for
+Steps 1-5 of each mix run here (prepare_mix); step 6, the shuffle proofs, is cut into
+the shuffle verification's chunk tasks (protocol.shuffle.verify_chunk, pure functions of
+bytes), all mixes' tasks in one executors.run_tasks call, so --jobs and --scheduler
+apply; each verdict comes from its own tasks' results in task order, so the report does
+not depend on scheduling. r.mixed[C] is the last mix's outputs (the list V20 decrypts) for
 each contest whose every step passed, and is absent otherwise.
 
 Never raises for anything in the record: each problem is a failure at its path.
@@ -82,18 +83,17 @@ def _read(directory, rel, limit):
     return read_sized(os.path.join(directory, *rel.split("/")), rel, limit)
 
 
-def verify_mix_task(directory: str, manifest_bytes: bytes, context_bytes: bytes,
-                    contest_id: str, k: int, rel: str, prev_rel: str):
-    """One mix: (failures [(location, message)], hash of its outputs or None). The list
-    it shuffled is read from prev_rel (input.bin for k = 1, mix k-1 otherwise)."""
+def prepare_mix(directory: str, manifest, context, contest_id: str, k: int, rel: str,
+                prev_rel: str):
+    """One mix, steps 1-5 of specs/mix.md 4 here: (failures [(location, message)],
+    ShuffleCheck or None). The list it shuffled is read from prev_rel (input.bin for
+    k = 1, mix k-1 otherwise)."""
     from ..election.mix import MAX_MIX_FILE, MAX_MIX_INPUT
-    from ..protocol.mix_file import MixFile, MixInput, check_mix, check_mix_claims, list_hash
-    from ..record.election import parsed_election
+    from ..protocol.mix_file import MixFile, MixInput, check_mix_claims, prepare_mix_check
+    server = manifest.mix_servers[k - 1]
     try:
-        manifest, context = parsed_election(manifest_bytes, context_bytes)
-        server = manifest.mix_servers[k - 1]
         mix = MixFile.from_bytes(_read(directory, rel, MAX_MIX_FILE), rel)
-    except (EvoteError, IndexError) as exc:
+    except EvoteError as exc:
         return [(rel, str(exc))], None
     common = dict(manifest_hash=manifest.hash(), contest_id=contest_id, k=k,
                   mix_id=server.mix_id, server_key=server.key)
@@ -109,11 +109,30 @@ def verify_mix_task(directory: str, manifest_bytes: bytes, context_bytes: bytes,
         except EvoteError as exc:
             return [(rel, f"not chained ({prev_rel} does not read), and {exc}")], None
     try:
-        check_mix(mix, inputs, base_hash=context.base_hash, joint_key=context.joint_key,
-                  **common)
+        return [], prepare_mix_check(mix, inputs, base_hash=context.base_hash,
+                                     joint_key=context.joint_key, **common)
     except EvoteError as exc:
         return [(rel, str(exc))], None
-    return [], list_hash(contest_id, mix.outputs)
+
+
+def _run_proofs(r, v19, prepared) -> set:
+    """Step 6 of every prepared mix: all their chunk tasks (protocol.shuffle.verify_chunk,
+    pure functions of bytes) in one run_tasks call, so --jobs and --scheduler apply; each
+    verdict from its own tasks' results, in task order. The contests with a failure."""
+    from ..protocol.mix_file import finish_mix_check, verify_chunk
+    tasks, spans = [], []
+    for cid, rel, check in prepared:
+        spans.append((cid, rel, check, len(tasks), len(tasks) + len(check.tasks)))
+        tasks.extend(check.tasks)
+    results = run_tasks(verify_chunk, tasks, r.jobs, r.scheduler) if tasks else []
+    bad = set()
+    for cid, rel, check, a, b in spans:
+        try:
+            finish_mix_check(check, results[a:b])
+        except EvoteError as exc:
+            v19.fail(rel, str(exc))
+            bad.add(cid)
+    return bad
 
 
 def check_mixes(r) -> None:
@@ -135,7 +154,7 @@ def check_mixes(r) -> None:
         return
     want_inputs = recomputed_inputs(r)
     servers = tuple(getattr(m, "mix_servers", ()))
-    tasks, places, good_input = [], [], {}
+    prepared, good_input = [], {}
     for c in slot_contests(m):
         cid = c.contest_id
         entry = found.get(cid, {"input": None, "mixes": {}, "dupes": []})
@@ -162,20 +181,17 @@ def check_mixes(r) -> None:
                 continue
             v19.checked += 1
             if prev is not None:
-                tasks.append((r.dir, r.manifest_bytes, r.context_bytes, cid, k, want, prev))
-                places.append((cid, k))
+                failures, check = prepare_mix(r.dir, m, r.context, cid, k, want, prev)
+                for loc, msg in failures:
+                    v19.fail(loc, msg)
+                if check is not None:
+                    prepared.append((cid, want, check))
             prev = want
-    results = run_tasks(verify_mix_task, tasks, r.jobs, r.scheduler) if tasks else []
-    done = {}
-    for (cid, k), (failures, out_hash) in zip(places, results):
-        for loc, msg in failures:
-            v19.fail(loc, msg)
-        if not failures:
-            done[cid] = done.get(cid, 0) + 1
+    _run_proofs(r, v19, prepared)
     for c in slot_contests(m):   # V20 decrypts only a contest whose every step passed
         cid = c.contest_id
         prefix = f"{layout.MIX_DIR}/{cid}/"
-        if good_input.get(cid) and servers and done.get(cid) == len(servers) and \
+        if good_input.get(cid) and servers and \
                 not any(f.location.startswith(prefix) for f in v19.failures):
             r.mixed[cid] = layout.mix_file_path(cid, len(servers), servers[-1].mix_id)
 
