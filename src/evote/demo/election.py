@@ -90,9 +90,10 @@ def run_demo(out_dir, *, stations: int = 8, voters_per_station: int = 200, seed:
     (report None otherwise); voters_dir: where voters who challenge keep their printed
     opening (default: with the parties' files, removed at the end); paper_fallback: one
     city station's kiosks are closed during the day and its officials finish on paper
-    (specs/record.md 5.4: its boxes and its paper count are both counted); slots: the
-    city's council uses the choice-slot encoding (issue 15), mixed by two mix servers
-    (specs/mix.md) before the guardians decrypt it."""
+    (specs/record.md 5.4: its boxes and its paper count are both counted); slots: one
+    council uses the choice-slot encoding (issue 15), mixed by two mix servers
+    (specs/mix.md) before the guardians decrypt it: the first village's (a few hundred
+    ballots keep the demo quick; the city's when there is no village)."""
     if not isinstance(stations, int) or stations < 1:
         raise EvoteValueError("demo: --stations must be at least 1")
     if not isinstance(voters_per_station, int) or voters_per_station < 1:
@@ -228,13 +229,18 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, faults,
     auth_key = home("authority", "authority.key")
     authority_public = as_party(_init_authority, auth_key, seed)
     n_city, n_villages = _shape(stations, villages)
-    # With slots, the city's council is counted by a shuffle: its two mix servers make
-    # their keys first, and the authority lists them in the manifest (specs/mix.md 1).
+    # With slots, one council is counted by a shuffle: its two mix servers make their
+    # keys first, and the authority lists them in the manifest (specs/mix.md 1).
     servers = mixing.mix_servers(work, as_party, PASSPHRASE, KDF) if slots else ()
     manifest = make_demo_manifest(seed, n_city, n_villages, authority_key=authority_public,
                                   privacy_floor=min(10, voters_per_station),
-                                  city_encoding="slots" if slots else None,
+                                  city_encoding="slots" if slots and not n_villages else None,
                                   mix_servers=servers)
+    if slots and n_villages:   # the first village's council in choice slots
+        first = next(c for c in manifest.contests[1:])
+        manifest = dataclasses.replace(manifest, contests=tuple(
+            dataclasses.replace(c, encoding="slots") if c is first else c
+            for c in manifest.contests))
     # The manifest also states who must sign (the default signing_roles), the supervising
     # board's keys (made by each member first) and the voting window (board.py).
     manifest = dataclasses.replace(manifest, supervisors=board.supervisors(work, as_party),
@@ -244,10 +250,10 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, faults,
     city = manifest.contests[0]
     step(f"manifest {manifest.election_id}: {len(manifest.contests)} contests "
          f"({city.seats} seats / {city.alternates} alternates / {len(city.candidates)} "
-         f"candidates in the city" + (f", in choice slots mixed by "
-                                      f"{', '.join(s.mix_id for s in servers)}"
-                                      if slots else "") +
-         f"), {len(manifest.stations)} stations; hash {manifest.hash().hex()[:16]}...")
+         f"candidates in the city), {len(manifest.stations)} stations; hash "
+         f"{manifest.hash().hex()[:16]}..." + "".join(
+             f"; contest {c.contest_id} in choice slots, mixed by "
+             f"{', '.join(x.mix_id for x in servers)}" for c in manifest.slot_contests))
 
     # The key ceremony, guardian by guardian; only public files pass between them.
     secrets = {g: home(f"guardian-{g}", "secret.json") for g in range(1, N_GUARDIANS + 1)}
