@@ -260,8 +260,7 @@ def test_challenge_check_with_the_voters_printed_opening(tmp_path_factory):
         opening = Opening.from_bytes(bytes.fromhex(open(v["opening"]).read()))
         assert len(opening.to_bytes()) == 184 + len(opening.station_id.encode()) + \
             len(opening.kiosk_id.encode()) + sum(          # specs/protocol.md 8.3's size
-                6 + len(c.contest_id) + 8 * len(c.selected) +
-                32 * (len(manifest.contest(c.contest_id).candidates) + 1)
+                _opening_contest_size(manifest.contest(c.contest_id), c)
                 for c in opening.contests)
         code, text, _ = run("challenge", "check", record, v["short"], "--opening",
                             v["opening"], "--lang", "en")
@@ -298,11 +297,28 @@ def test_a_wrong_altered_or_missing_opening_is_refused(tmp_path_factory, tmp_pat
     assert rc == 2 and "EVOP" in out
 
 
+def _opening_contest_size(contest, c) -> int:
+    """One contest's bytes in an opening (specs/protocol.md 8.3): a per-candidate contest
+    6 + I + 8k + 32(n + 1); a slot contest 19 + 2I + 8k + 36L (label, counts, the u32
+    length, the EVSO header and id, a value and a nonce per slot)."""
+    i, k = len(c.contest_id), len(c.selected)
+    if contest.uses_slots:
+        return 19 + 2 * i + 8 * k + 36 * contest.max_choices
+    return 6 + i + 8 * k + 32 * (len(contest.candidates) + 1)
+
+
+def _first_nonce(c) -> bytes:
+    """A nonce the opening reveals (a slot contest's: the first slot's)."""
+    if hasattr(c, "opening"):
+        return c.opening.nonces[0].to_bytes(32, "little")
+    return c.nonces[0].to_bytes()
+
+
 def test_the_record_holds_no_opening(tmp_path_factory):
     record = small_record(tmp_path_factory)
     for v in challengers(small_voters(tmp_path_factory)):
         opening = bytes.fromhex(open(v["opening"]).read())
-        nonce = Opening.from_bytes(opening).contests[0].nonces[0].to_bytes()
+        nonce = _first_nonce(Opening.from_bytes(opening).contests[0])
         for name in glob.glob(os.path.join(record, "**", "*"), recursive=True):
             if os.path.isfile(name):
                 data = open(name, "rb").read()
