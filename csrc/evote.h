@@ -171,7 +171,7 @@ int evote_disjunctive_respond(uint8_t *out, uint32_t value, uint32_t lo, uint32_
                               const uint8_t nonce[32], const uint8_t *randomness,
                               const uint8_t challenge[64]);
 
-/* ---- choice-slot range proof (csrc/slot_range.c; specs/slot-ballot.md 7, 9) ----
+/* ---- choice-slot range proof (csrc/slot_range.c; specs/slot-ballot.md 8, 10) ----
    Vector length n = the smallest power of two >= slots * bits (bits <= 64, n <= 2^16).
    The verifier's scalar work for one proof (public data): acc (2n * 32 bytes, in and
    out, canonical) gets the inner-product equation's coefficients of g_0..g_{n-1}, then

@@ -8,6 +8,7 @@ Sigma proof linking each commitment to its gap ciphertext (wire version 2).
     slot_ciphertexts(rc) -> S_1..S_L (64 bytes each): what the mix shuffles
     verify_range_slots(context, contest, ballot_id, rc)      raises InvalidProof (W1-W6)
     verify_range_slots_batch(context, contest, items)        one MSM; SlotBatchError
+    SlotOpening, check_slot_opening, encode_opening, decode_opening   (slot_opening.py)
 
 Invariant (section 6.1): when the proof verifies, each gap d_j = v_j - v_{j-1} - 1 is in
 [0, 2^b), so the slot values are strictly increasing in [1, L*2^b]: distinct, at most L
@@ -38,7 +39,8 @@ from .context import check_context
 from .encrypted_ballot import BALLOT_ID_SIZE
 from .slot_ballot import (SlotBatchError, SlotFailure, SlotShape, draw_marks, gaps_of,
                           honest_slot_values, slot_shape, values_from_marks)
-from .slot_opening import SlotOpening
+from .slot_opening import (SlotOpening, check_slot_opening,  # noqa: F401 (re-exported:
+                           decode_opening, encode_opening)  # the kiosk's and voter's API)
 from .slot_generators import (base_points, h_table, prover_generators, vector_points,
                               vector_tables)
 from .slot_range_codec import SlotRangeContest, vector_length
