@@ -39,11 +39,15 @@ from .context import check_context
 from .encrypted_ballot import BALLOT_ID_SIZE
 from .slot_ballot import (SlotBatchError, SlotFailure, SlotShape, draw_marks, gaps_of,
                           honest_slot_values, slot_shape, values_from_marks)
-from .slot_opening import (SlotOpening, check_slot_opening,  # noqa: F401 (re-exported:
-                           decode_opening, encode_opening)  # the kiosk's and voter's API)
+from .slot_opening import SlotOpening, check_slot_opening, decode_opening, encode_opening
 from .slot_generators import (base_points, h_table, prover_generators, vector_points,
                               vector_tables)
 from .slot_range_codec import SlotRangeContest, vector_length
+
+__all__ = ["SlotPrecomputation", "precompute", "encrypt_range_slots", "encrypt_range_values",
+           "prove_gaps", "slot_ciphertexts", "verify_range_slots", "verify_range_slots_batch",
+           "randomness_size", "SlotOpening", "check_slot_opening", "encode_opening",
+           "decode_opening"]   # the opening API is re-exported (home: slot_opening.py)
 
 L_ORDER = Scalar.ORDER
 G_BYTES = Point.generator().to_bytes()
