@@ -46,6 +46,7 @@ from .files import check_output, read_input, read_json_input, write_new_file
 from .package import MAX_PACKAGE_BYTES, parse_package_bytes
 from .record_inputs import read_election, read_tallies
 from .slot_shares import record_slot_counts
+from ..tally.slot_counts import merge_decrypted
 
 
 class ResultsRefused(EvoteError):
@@ -108,8 +109,7 @@ def results(record_dir) -> ElectionResults:
         raise ResultsRefused(msg if msg.startswith(layout.DECRYPTION)
                              else f"{layout.DECRYPTION}: {msg}") from None
     try:   # slot contests: the verified slot decryption's counts (slot_shares.py)
-        for did, items in record_slot_counts(election).items():
-            decrypted[did] = tuple(decrypted.get(did, ())) + items
+        decrypted = merge_decrypted(decrypted, record_slot_counts(election))
     except EvoteError as exc:
         raise ResultsRefused(str(exc)) from None
     papers = _paper_results(election)
