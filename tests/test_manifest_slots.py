@@ -43,9 +43,11 @@ def test_default_rule_is_more_than_200_candidates():
 
 @pytest.mark.parametrize("n, slots", [(200, False), (201, True)])
 def test_big_contest_default_and_canonical_omission(n, slots):
+    servers = [{"mix_id": "m1", "key": MIX_KEYS[0].hex()}]
     obj = small()
     obj["contests"][1] = big_contest(n)
-    obj["mix_servers"] = [{"mix_id": "m1", "key": MIX_KEYS[0].hex()}]
+    if slots:
+        obj["mix_servers"] = servers
     m = Manifest.from_json_obj(obj)
     assert m.contest("v").uses_slots is slots
     canon = json.loads(m.to_canonical_bytes())
@@ -55,6 +57,10 @@ def test_big_contest_default_and_canonical_omission(n, slots):
     assert Manifest.from_json_obj(obj).to_canonical_bytes() == m.to_canonical_bytes()
     # the other encoding is written out and changes the hash
     obj["contests"][1]["encoding"] = "per-candidate" if slots else "slots"
+    if slots:
+        obj.pop("mix_servers")
+    else:
+        obj["mix_servers"] = servers
     other = Manifest.from_json_obj(obj)
     assert json.loads(other.to_canonical_bytes())["contests"][1]["encoding"] == \
         obj["contests"][1]["encoding"]
@@ -72,6 +78,14 @@ def test_slots_round_trip_and_hash_binds_mix_servers():
     swapped = with_slots()
     swapped["mix_servers"].reverse()
     assert Manifest.from_json_obj(swapped).hash() != m.hash()
+
+
+def test_big_contest_needs_its_mix_servers():
+    obj = small()
+    obj["contests"][1] = big_contest(201)
+    with pytest.raises(ManifestError) as e:
+        Manifest.from_json_obj(obj)
+    assert e.value.path == "$.contests[1].encoding" and "names no mix server" in str(e.value)
 
 
 def test_empty_mix_servers_is_omitted():
@@ -139,6 +153,8 @@ def refusal(fn):
     (lambda o: o["mix_servers"][0].pop("key"), "$.mix_servers[0].key", "missing field"),
     (lambda o: o.update(mix_servers={"mix_id": "x"}), "$.mix_servers", "JSON array"),
     (lambda o: o["mix_servers"].__setitem__(0, "mix-1"), "$.mix_servers[0]", "JSON object"),
+    (lambda o: o["contests"][0].pop("encoding"), "$.mix_servers",
+     "no contest uses slots"),
 ])
 def test_refusals_name_the_path(mutate, path, words):
     e = refusal(mutate)

@@ -126,7 +126,7 @@ def test_the_wrong_encoding_is_refused(tmp_path):
     under a manifest that says per-candidate) fails V8 naming the contest."""
     import dataclasses
     other = dataclasses.replace(MANIFEST, contests=(MANIFEST.contest("pc"), dataclasses.replace(
-        MANIFEST.contest("sl"), encoding="per-candidate")))
+        MANIFEST.contest("sl"), encoding="per-candidate")), mix_servers=())
     bid = bytes(32)
     ballot, _ = encrypt_ballot(CONTEXT, other, "s", {"sl": [1001]}, bid)
     from evote.protocol.verify_ballot import verify_ballot

@@ -432,6 +432,9 @@ class Manifest:
         districts = {x.district_id: x for x in self.districts}
         contests = {x.contest_id: x for x in self.contests}
         styles = {x.style_id: x for x in self.styles}
+        if self.mix_servers and not any(c.uses_slots for c in self.contests):
+            raise manifest_error("mix_servers", "mix servers are listed but no contest uses "
+                                 "slots (encoding 'slots'): there is nothing to mix")
         for i, c in enumerate(self.contests):
             if c.uses_slots and not self.mix_servers:
                 raise manifest_error(f"contests[{i}].encoding",
