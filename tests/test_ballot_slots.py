@@ -113,3 +113,18 @@ def test_a_style_of_slot_contests_only():
 def _forge_only_slot(b):
     rc = b.contests[0]
     return EncryptedBallot(b.ballot_id, b.style_id, (rc._replace(mu=_bump(rc.mu)),))
+
+
+@pytest.mark.parametrize("length, words", [
+    (0, "slot contest length at offset"),
+    ((1 << 24) + 1, "slot contest length at offset"),
+    (5, "slot contest at offset"),          # too short for EVSL: its own parser says so
+])
+def test_a_slot_block_with_a_bad_length_is_refused_at_its_offset(length, words):
+    raw = bytearray(RAW)
+    at = SLOT_START - 4          # the u32 E before the EVSL bytes
+    raw[at:at + 4] = length.to_bytes(4, "big")
+    with pytest.raises(EvoteError) as e:
+        EncryptedBallot.from_bytes(bytes(raw))
+    assert f"contest 1 ('sl') {words}" in str(e.value)
+    assert (f"offset {at}" in str(e.value)) or (f"offset {at + 4}" in str(e.value))

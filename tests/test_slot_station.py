@@ -175,3 +175,22 @@ def test_a_copied_slot_ciphertext_is_a_duplicate_for_the_tally(tmp_path):
     assert len(dups) == 1 and dups[0].seq == 2, run.problems
     assert "contest 'sl' slot 1" in dups[0].detail
     assert ballots_in(MANIFEST.contest("sl"), run.slot_inputs["sl"]) == 1
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.permutations([("st1", "k1"), ("st1", "k2"), ("st1", "k10"), ("st2", "a"),
+                        ("st2", "k1")]))
+def test_the_mix_input_does_not_depend_on_the_order_boxes_come_in(order):
+    """Any order of boxes (as parallel tasks finish) gives the one canonical list."""
+    unit = 64 * 3
+    data = {box: bytes([i + 1]) * unit * (i % 2 + 1) for i, box in enumerate(sorted(order))}
+    per_station = {}
+    for sid, kid in order:
+        per_station.setdefault(sid, []).append((kid, {"sl": data[(sid, kid)]}))
+    got = mix_inputs(MANIFEST, {sid: station_slots(b) for sid, b in per_station.items()})
+    want = b"".join(data[b] for b in [("st1", "k1"), ("st1", "k10"), ("st1", "k2"),
+                                      ("st2", "a"), ("st2", "k1")])
+    assert got == {"sl": want}
