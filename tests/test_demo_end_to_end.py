@@ -65,10 +65,11 @@ def test_same_seed_same_election(tmp_path_factory, tmp_path):
         a = open(os.path.join(first.record_dir, rel), "rb").read()
         b = open(os.path.join(again.record_dir, rel), "rb").read()
         if rel == "manifest.json":
-            # The supervising board's keys are fresh (os.urandom) and the voting window is
-            # the hours around the run (demo/board.py): everything else is the seed's.
+            # The supervising board's and the mix servers' keys are fresh (os.urandom) and
+            # the voting window is the hours around the run (demo/board.py, mixing.py):
+            # everything else is the seed's.
             a, b = json.loads(a), json.loads(b)
-            for field in ("supervisors", "voting_window"):
+            for field in ("supervisors", "mix_servers", "voting_window"):
                 assert a.pop(field) != b.pop(field) or field == "voting_window"
         if rel.startswith("results"):
             # The lot seed is the guardians' fresh lot contributions' (specs/key-ceremony.md

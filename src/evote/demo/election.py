@@ -19,9 +19,9 @@ same way); `evote tally` (every box and ballot verified, stations reconciled); f
 the five guardians decrypt, each from the record alone (guardian 4 is absent); combine,
 results and reports, seal; then the verifier, pinned to the package hash.
 
-Reproducible: the same seed gives the same manifest but for the supervising board's keys
-and the voting window (board.py: fresh keys, the hours around the run; the demo authority
-key is derived
+Reproducible: the same seed gives the same manifest but for the supervising board's and
+the mix servers' keys and the voting window (board.py, mixing.py: fresh keys, the hours
+around the run; the demo authority key is derived
 from the seed: a demo shortcut, never for a real election), the same choices and the
 same results, unless a tie is broken by lot: the lot seed is the decryption of the
 guardians' lot contributions (specs/key-ceremony.md 12), fresh in every run, as in a
@@ -232,13 +232,14 @@ def _run(out_dir, work, stations, voters_per_station, seed, jobs, log, faults,
     # With slots, one council is counted by a shuffle: its two mix servers make their
     # keys first, and the authority lists them in the manifest (specs/mix.md 1).
     servers = mixing.mix_servers(work, as_party, PASSPHRASE, KDF) if slots else ()
+    city_slots = slots and not n_villages
     manifest = make_demo_manifest(seed, n_city, n_villages, authority_key=authority_public,
                                   privacy_floor=min(10, voters_per_station),
-                                  city_encoding="slots" if slots and not n_villages else None,
-                                  mix_servers=servers)
+                                  city_encoding="slots" if city_slots else None,
+                                  mix_servers=servers if city_slots else ())
     if slots and n_villages:   # the first village's council in choice slots
-        first = next(c for c in manifest.contests[1:])
-        manifest = dataclasses.replace(manifest, contests=tuple(
+        first = manifest.contests[1]
+        manifest = dataclasses.replace(manifest, mix_servers=servers, contests=tuple(
             dataclasses.replace(c, encoding="slots") if c is first else c
             for c in manifest.contests))
     # The manifest also states who must sign (the default signing_roles), the supervising
