@@ -31,6 +31,7 @@ from ..errors import EvoteError, EvoteTypeError, InvalidEncoding
 from ..group import aggregate_vartime, validate_points
 from ..protocol.ballot_codec import (HEADER_SIZE, MAGIC, SELECTION_SIZE, VERSION,
                                      decode_ballot, range_proof_size)
+from ..protocol.encrypted_ballot import is_slot_contest
 from ..protocol.slot_ballot import slot_shape
 from ..protocol.slot_range_codec import MAGIC as SLOT_MAGIC, VERSION as SLOT_VERSION
 from .slot_inputs import SLOT_CIPHERTEXT, slot_contest_size
@@ -139,7 +140,7 @@ def describe_bad_blob(blob: bytes, layout: Optional[StyleLayout], style_raw: byt
         return str(exc)
     if layout is None:
         return f"ballot style {style_raw.decode('ascii', 'replace')!r} is not in the manifest"
-    got = [(c.contest_id, "slots", c.slots) if hasattr(c, "slots") else
+    got = [(c.contest_id, "slots", c.slots) if is_slot_contest(c) else
            (c.contest_id, len(c.selections), c.range_proof.branches) for c in ballot.contests]
     kinds = {cid: (cid, n, big_l) for cid, _, n, big_l in layout.contests}
     kinds.update({cid: (cid, "slots", big_l) for cid, _, big_l in layout.slot_contests})
