@@ -128,3 +128,16 @@ def test_a_slot_block_with_a_bad_length_is_refused_at_its_offset(length, words):
         EncryptedBallot.from_bytes(bytes(raw))
     assert f"contest 1 ('sl') {words}" in str(e.value)
     assert (f"offset {at}" in str(e.value)) or (f"offset {at + 4}" in str(e.value))
+
+
+def test_tally_refuses_a_slot_block_of_another_shape_naming_it():
+    from evote.tally import tally_ballot_blobs
+    from evote.tally.errors import BallotRefused
+    other = slot_manifest(n_slot=9, l_slot=4)   # L = 4 where the manifest says 3
+    b, _ = encrypt_ballot(CTX, other, "s", {}, bytes([3]) * 32)
+    with pytest.raises(BallotRefused, match=r"ballot 0: contests \(id, candidates, "
+                       r"max_choices\) \[\('pc', 4, 2\), \('sl', 'slots', 4\)\] differ from "
+                       r"style 's' in the manifest \[\('pc', 4, 2\), \('sl', 'slots', 3\)\]"):
+        tally_ballot_blobs(M, [b.to_bytes()])
+    tally = tally_ballot_blobs(M, [x.to_bytes() for x in BALLOTS])
+    assert [c for c, _ in tally.items()] == ["pc"]   # no tally for the slot contest
