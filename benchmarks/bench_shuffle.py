@@ -2,7 +2,7 @@
 goes, and the model for a Tehran-scale mix (3 million ballots x 21 choice slots).
 
 Run: PYTHONPATH=src python benchmarks/bench_shuffle.py [--sizes 1000 10000 100000]
-         [--mixes 2 3] [--before DIR] [--jobs 2]
+         [--mixes 2 3] [--before DIR] [--jobs 2] [--chain 2]
 
 Clock: CPU time of the measuring process (time.process_time), one round per size (a
 100,000 shuffle takes a minute). The machine is shared: the load average is printed.
@@ -17,6 +17,9 @@ which both versions have): before and after from the same run.
 
 --jobs J: also the verification cut into chunk tasks on J local processes (wall clock,
 verify/executors.run_tasks), with the chunk that gives each process work.
+
+--chain K: K mixes in a row of the first size, verified one by one and as one chain
+(verify_shuffle_chain: each intermediate list decoded once, each generator mapped once).
 
 The breakdown times each primitive the verifier and prover use, on its own, and
 multiplies by how many times the code calls it per ciphertext (specs/shuffle.md 8): what
@@ -114,6 +117,33 @@ def chunked_wall(data, jobs: int) -> float:
     return time.perf_counter() - t0
 
 
+def chain_rows(n: int, k: int) -> dict:
+    """CPU seconds per ciphertext per mix of k mixes of n ciphertexts verified one by one
+    (verify_shuffle) and as one chain (verify_shuffle_chain), best of 3, interleaved."""
+    from evote.protocol.shuffle import verify_shuffle_chain
+    pk = G_TABLE.mul(Scalar.random())
+    k_table = FixedBase(pk)
+    lists = [[encrypt_with_tables(Scalar.from_int(i % 50), Scalar.random(), k_table)
+              for i in range(n)]]
+    proofs, labels = [], []
+    for j in range(k):
+        out, proof = shuffle(pk, lists[-1], label=b"mix %d" % j)
+        lists.append(out)
+        proofs.append(proof)
+        labels.append(b"mix %d" % j)
+    blobs = [b"".join(c.to_bytes() for c in x) for x in lists]
+    best = {"one by one": 1e9, "chain": 1e9}
+    for _ in range(3):
+        t0 = time.process_time()
+        for j in range(k):
+            verify_shuffle(pk, blobs[j], blobs[j + 1], proofs[j], label=labels[j])
+        best["one by one"] = min(best["one by one"], time.process_time() - t0)
+        t0 = time.process_time()
+        verify_shuffle_chain(pk, blobs, proofs, labels)
+        best["chain"] = min(best["chain"], time.process_time() - t0)
+    return {name: t / (n * k) for name, t in best.items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -121,6 +151,8 @@ def main() -> None:
                     help="mix servers in the model")
     ap.add_argument("--before", metavar="DIR", help="another evote tree to compare with")
     ap.add_argument("--jobs", type=int, default=0, help="also time chunked verification")
+    ap.add_argument("--chain", type=int, default=0, metavar="K",
+                    help="also K mixes of the first size verified one by one and as a chain")
     args = ap.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores, shared)")
     print(f"{'N':>8} {'tree':>7} {'prove s':>9} {'verify s':>9} {'prove/ct ms':>12} "
@@ -139,6 +171,11 @@ def main() -> None:
             print(f"{n:>8} {'chunked':>7} {'':>9} {wall:>9.2f} {'':>12} "
                   f"{1e6 * wall / n:>13.1f}   wall clock, {args.jobs} processes", flush=True)
         rows.append(runs[0][1])
+    if args.chain:
+        n0 = args.sizes[0]
+        r = chain_rows(n0, args.chain)
+        print(f"\n{args.chain} mixes of N = {n0:,}, verify per ciphertext per mix (best of 3): "
+              f"one by one {1e6 * r['one by one']:.1f} us, as one chain {1e6 * r['chain']:.1f} us")
     last = rows[-1]
     n, tp, tv = last["n"], last["prove"], last["verify"]
     ops = breakdown(min(6 * n, 600_000))
