@@ -198,10 +198,15 @@ def _prove(pk: Point, k_table: FixedBase, inputs: List[Ciphertext],
     u_p = [u[perm[i]] for i in range(n)]                         # secret: reveals pi
 
     r_hat = [_scalar(rng) for _ in range(n)]                     # step 4, 4.3
-    chain, prev = [], q
+    # The chain of 4.3 in closed form: chat_i = a_i*G + b_i*Q with a_i = rhat_i +
+    # u'_i*a_{i-1}, b_i = u'_i*b_{i-1} (a_0 = 0, b_0 = 1): the same points, each from two
+    # constant-time fixed-base products instead of a variable-base one on chat_{i-1}.
+    q_table = FixedBase(q)
+    a_co, b_co = [Scalar.zero()], [Scalar.one()]                 # secret (b reveals pi)
     for i in range(n):
-        prev = G_TABLE.mul(r_hat[i]) + u_p[i] * prev
-        chain.append(prev)
+        a_co.append(r_hat[i] + u_p[i] * a_co[-1])
+        b_co.append(u_p[i] * b_co[-1])
+    chain = [G_TABLE.mul2(a_co[i], q_table, b_co[i]) for i in range(1, n + 1)]
 
     chain_blob = b"".join([p.to_bytes() for p in chain])
     e_pow = _powers(chain_challenge(sigma, chain_blob), n)      # e_1..e_N, public
@@ -211,21 +216,19 @@ def _prove(pk: Point, k_table: FixedBase, inputs: List[Ciphertext],
     t3 = _sum([w_p[i] * h[i] for i in range(n)], G_TABLE.mul(w3))
     t4a = _sum([w_p[i] * outputs[i].alpha for i in range(n)], -G_TABLE.mul(w4))
     t4b = _sum([w_p[i] * outputs[i].beta for i in range(n)], -k_table.mul(w4))
-    links = [q] + chain[:-1] if n else []
-    t5 = _sum([(Scalar.from_int(e_pow[i]) * w_p[i]) * links[i] for i in range(n)],
-              G_TABLE.mul(w5))
+    # t5 = w5*G + sum e_i*wp_i*chat_{i-1}, with chat_{i-1} = a_{i-1}*G + b_{i-1}*Q
+    ew = [Scalar.from_int(e_pow[i]) * w_p[i] for i in range(n)]
+    zero = Scalar.zero()
+    t5 = G_TABLE.mul2(w5 + sum((ew[i] * a_co[i] for i in range(n)), zero), q_table,
+                      sum((ew[i] * b_co[i] for i in range(n)), zero))
 
     t_blob = b"".join([p.to_bytes() for p in (t1, t2, t3, t4a, t4b, t5)])
     c = Scalar.from_int(_challenge(challenge_fields(sigma, chain_blob, t_blob)))
 
-    zero = Scalar.zero()
     r_bar = sum(r, zero)
     r_tilde = sum((r[j] * u[j] for j in range(n)), zero)
     rho_tilde = sum((rho[i] * u_p[i] for i in range(n)), zero)
-    r_hat_total, v = zero, Scalar.one()                          # v_i = prod_{k>i} u'_k
-    for i in range(n - 1, -1, -1):
-        r_hat_total = r_hat_total + r_hat[i] * v
-        v = v * u_p[i]
+    r_hat_total = a_co[n]                                        # = sum rhat_i v_i
     r_hat_e = sum((Scalar.from_int(e_pow[i]) * r_hat[i] for i in range(n)), zero)
     s = (w1 + c * r_bar, w2 + c * r_hat_total, w3 + c * r_tilde, w4 + c * rho_tilde,
          w5 + c * r_hat_e)
