@@ -308,3 +308,29 @@ def test_cli_decrypt_and_combine_print_the_slot_contest(demo, tmp_path):
     r = CliRunner().invoke(cli, ["combine", record] + files)
     assert r.exit_code == 0, r.output
     assert f"slot contest {cid}: " in r.output and "slots decrypted" in r.output
+
+
+def test_log_refuses_a_second_list_of_the_same_contest(demo, tmp_path):
+    """The guardian's log entry of a slot contest is its decryption label: the same list
+    again is allowed; another list of the same contest (one re-encrypted slot) refused."""
+    from evote.election import decrypt_log
+    from evote.election.slot_shares import SlotList, decrypt_log_entries, last_outputs
+    from evote.protocol.elgamal import Ciphertext
+    election = read_election(demo[0])
+    contest = election.manifest.slot_contests[0]
+    outputs = last_outputs(election, contest)
+    first = Ciphertext.from_bytes(outputs[:64])
+    ctx = election.context
+    again = (first + Ciphertext(Point.identity(), Point.identity())).to_bytes()
+    assert again == outputs[:64]
+    other = (Ciphertext(G_TABLE.mul(Scalar.from_int(5)), ctx.joint_key * Scalar.from_int(5))
+             + first).to_bytes() + outputs[64:]      # the same plaintext, re-encrypted
+    log = str(tmp_path / "secret.json.decrypt-log")
+    ballots = len(outputs) // (64 * contest.max_choices)
+    decrypt_log.record_decryptions(log, decrypt_log_entries(ctx, [SlotList(contest, outputs,
+                                                                           ballots)]))
+    assert decrypt_log.record_decryptions(
+        log, decrypt_log_entries(ctx, [SlotList(contest, outputs, ballots)]))
+    with pytest.raises(decrypt_log.DecryptLogError):
+        decrypt_log.record_decryptions(
+            log, decrypt_log_entries(ctx, [SlotList(contest, other, ballots)]))
