@@ -304,3 +304,14 @@ def test_cancelling_forgery_refused(slots):
     bad = SlotShares(1, len(VALUES), honest.label, a + b + v.to_bytes(), forged)
     with pytest.raises(InvalidProof, match="guardian 1: the batched Chaum-Pedersen"):
         sd.verify_slot_shares(ctx, CONTEST, cts, [bad] + list(shares[1:3]))
+
+
+def test_combination_chunked_equals_whole(slots):
+    ctx, _, cts, shares, dec = slots
+    whole = sd._combine(shares[:3], cts)
+    assert sd._combine(shares[:3], cts, task_slots=3) == whole
+    assert sd._combine(shares[:3], cts, run=lambda fn, tasks: run_tasks(
+        fn, tasks, 2, None, lambda k: None), task_slots=5) == whole
+    d = sd.decrypt_slots(ctx, CONTEST, N, cts, shares[:3],
+                         run=lambda fn, tasks: run_tasks(fn, tasks, 2, None, lambda k: None))
+    assert d == dec

@@ -35,6 +35,7 @@ from ..tally.decrypt import contest_ciphertexts, decrypt_with_shares
 from .files import read_json_input, write_new_json
 from .guardian_shares import GuardianShares, tally_file_hash
 from .record_inputs import read_election, read_tallies
+from ..verify.executors import run_tasks
 from .slot_shares import (SlotStepRefused, check_not_written, combine_slot_contests,
                           write_slot_decryptions)
 
@@ -100,8 +101,10 @@ def _name_bad_share(ctx, districts, files) -> None:
                                          f"{did!r}, contest {ct.contest_id!r}: {exc}") from None
 
 
-def combine(record_dir, share_paths) -> CombineOutcome:
-    """The checks and the write of the module docstring."""
+def combine(record_dir, share_paths, *, jobs=None) -> CombineOutcome:
+    """The checks and the write of the module docstring. jobs: processes for the slot
+    contests' chunk tasks (default: every core; a small contest is one task, in this
+    process)."""
     election = read_election(record_dir)
     out = election.full(layout.DECRYPTION)
     lot_out = election.full(layout.LOT)
@@ -148,7 +151,8 @@ def combine(record_dir, share_paths) -> CombineOutcome:
     except EvoteError as exc:
         raise CombineRefused(f"share files: {exc}") from None
     try:
-        slots = combine_slot_contests(election, files)
+        slots = combine_slot_contests(
+            election, files, run=lambda fn, tasks: run_tasks(fn, tasks, jobs, None))
     except SlotStepRefused as exc:
         raise CombineRefused(str(exc)) from None
     write_slot_decryptions(election, slots, inputs=tuple(paths))

@@ -201,10 +201,11 @@ class CombinedSlot:
     shares: tuple              # SlotShares of the guardians combined, increasing
 
 
-def combine_slot_contests(election, files: Mapping[int, tuple]) -> list:
+def combine_slot_contests(election, files: Mapping[int, tuple], run=None) -> list:
     """files: guardian index -> (share file path, GuardianShares). Every file must list
     exactly the slot contests with ballots; every share set is verified (the guardian
-    and file of one that fails are named); all of them are combined."""
+    and file of one that fails are named); all of them are combined. run: runs the
+    chunk tasks (verify.executors.run_tasks; default: in this process)."""
     m, ctx = election.manifest, election.context
     slot_ids = {c.contest_id for c in m.slot_contests}
     for index, (path, gs) in sorted(files.items()):
@@ -234,7 +235,8 @@ def combine_slot_contests(election, files: Mapping[int, tuple]) -> list:
             raise SlotStepRefused(f"contest {cid}: {ballots} ballots, below the privacy "
                                   f"floor of {m.privacy_floor}; it is never decrypted")
         try:
-            dec = decrypt_slots(ctx, cid, len(contest.candidates), outputs, shares)
+            dec = decrypt_slots(ctx, cid, len(contest.candidates), outputs, shares,
+                                **({"run": run} if run else {}))
         except EvoteError as exc:
             who = _named_file(str(exc), files)
             raise SlotStepRefused(f"{who}contest {cid}: {exc}") from None

@@ -444,23 +444,37 @@ def _exact(context, contest_id, cts, shares, dec, n_candidates) -> None:
 
 # ------------------------------------------------------------------ combiner (section 4.3)
 
-def _combine(shares: Sequence[SlotShares], cts: bytes) -> List[bytes]:
-    """enc(M_j) = enc(B_j - sum lambda_i D_ij) for each slot, Lagrange over all shares."""
-    lam = lagrange_coefficients([sh.guardian_index for sh in shares])
-    scalars = _le(1) + b"".join(_le(-lam[sh.guardian_index]) for sh in shares)
+def combine_chunk(cts: bytes, shares: Tuple[bytes, ...], scalars: bytes) -> bytes:
+    """enc(M_j) = enc(B_j - sum_i lambda_i D_ij) for each slot of a chunk, concatenated
+    (a pure function of bytes: a task for run_tasks). scalars: le32(1) then le32(-lambda_i)
+    per share set, in the order of `shares`."""
     out = []
     for j in range(len(cts) // 64):
-        pts = cts[64 * j + 32:64 * j + 64] + b"".join([sh.shares[32 * j:32 * j + 32]
+        pts = cts[64 * j + 32:64 * j + 64] + b"".join([sh[32 * j:32 * j + 32]
                                                        for sh in shares])
         out.append(msm_vartime_raw(scalars, pts).to_bytes())
-    return out
+    return b"".join(out)
+
+
+def _combine(shares: Sequence[SlotShares], cts: bytes, run: Runner = None,
+             task_slots: int = TASK_SLOTS) -> List[bytes]:
+    """enc(M_j) for each slot, Lagrange over all shares; chunk tasks on `run`."""
+    lam = lagrange_coefficients([sh.guardian_index for sh in shares])
+    scalars = _le(1) + b"".join(_le(-lam[sh.guardian_index]) for sh in shares)
+    n = len(cts) // 64
+    tasks = [(cts[64 * lo:64 * min(n, lo + task_slots)],
+              tuple(sh.shares[32 * lo:32 * min(n, lo + task_slots)] for sh in shares), scalars)
+             for lo in range(0, n, task_slots)]
+    blob = b"".join((run or _run_local)(combine_chunk, tasks))
+    return [blob[32 * j:32 * j + 32] for j in range(n)]
 
 
 def decrypt_slots(context: ElectionContext, contest_id: str, n_candidates: int, cts: bytes,
                   shares: Sequence[SlotShares], rng: Rng = os.urandom,
                   run: Runner = _run_local) -> SlotDecryption:
     """The combiner: verify every share set given, require at least t distinct guardians,
-    combine them all and classify each slot (value 1..N+1, else its point as a mark)."""
+    combine them all and classify each slot (value 1..N+1, else its point as a mark).
+    `run` runs the verification's and the combination's chunk tasks (run_tasks)."""
     verify_slot_shares(context, contest_id, cts, shares, rng, run)
     label, shares = _check_shares(context, contest_id, cts, shares)
     if len(shares) < context.threshold:
@@ -468,7 +482,7 @@ def decrypt_slots(context: ElectionContext, contest_id: str, n_candidates: int, 
                               f"guardian(s); the threshold is {context.threshold}")
     table = value_table(n_candidates)
     values, marks = [], []
-    for point in _combine(shares, cts):
+    for point in _combine(shares, cts, run):
         v = table.get(point)
         if v is None:
             values.append(MARK)
