@@ -204,16 +204,16 @@ def shuffle_contest(record_dir, key_path, passphrase, out, *, contest_id=None,
     contest = slot_contest(election.manifest, contest_id)
     cid = contest.contest_id
     servers = _servers(election.manifest)
+    chain = read_chain(election, cid, say)   # every public check before the key is read
+    k = len(chain.mixes) + 1
     key = load_signing_key(key_path, passphrase)
     public = bytes(key.verify_key)
-    mine = [k for k, s in enumerate(servers, 1) if s.key == public]
+    mine = [j for j, s in enumerate(servers, 1) if s.key == public]
     if not mine:
         raise MixStepRefused(f"key file {key_path}: its public key {public.hex()} is not one "
                              "of the manifest's mix_servers")
     k_mine = mine[0]
     server = servers[k_mine - 1]
-    chain = read_chain(election, cid, say)
-    k = len(chain.mixes) + 1
     if k_mine < k:
         raise MixStepRefused(f"mix server {server.mix_id!r} (mix {k_mine}) has already mixed "
                              f"contest {cid!r}: {layout.mix_file_path(cid, k_mine, server.mix_id)}"
