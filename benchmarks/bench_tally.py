@@ -65,7 +65,8 @@ PARALLEL_ROUNDS = 4
 
 def _manifest(n_cand=N_CANDIDATES, max_choices=MAX_CHOICES, seats=9, alternates=6):
     contest = Contest("council", "council", "d", seats, alternates, max_choices, "plurality",
-                      tuple(Candidate(1000 + i, f"candidate {i}") for i in range(n_cand)))
+                      tuple(Candidate(1000 + i, f"candidate {i}") for i in range(n_cand)),
+                      encoding="per-candidate")   # summed here even above 200 candidates
     return Manifest("bench", "bench", "2026-06-19", (District("d", "district", "city"),),
                     (Station("st", "station", "d", "s"),), (contest,),
                     (BallotStyle("s", ("council",)),), bytes(32))
