@@ -104,3 +104,22 @@ def test_every_byte_change_refused(data):
     bad[i] ^= x
     with pytest.raises(EvoteError):
         _check(ctx, key, blob, bytes(bad))
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5])
+def test_split_check_gives_the_same_verdict(chunk):
+    """specs/mix.md 6: step 6 cut into chunk tasks (as V19 runs it) accepts the honest mix
+    and refuses a replaced output, whatever the cut."""
+    from evote.protocol.mix_file import finish_mix_check, prepare_mix_check, verify_chunk
+    ctx, key, blob, data = _honest()
+    common = dict(manifest_hash=MH, base_hash=ctx.base_hash, joint_key=ctx.joint_key,
+                  contest_id=CID, k=1, mix_id=MID, server_key=bytes(key.verify_key))
+    m = MixFile.from_bytes(data)
+    check = prepare_mix_check(m, blob, chunk=chunk, **common)
+    assert len(check.tasks) == -(-5 // chunk)
+    finish_mix_check(check, [verify_chunk(*t) for t in check.tasks])
+    forged = sign_mix(MixFile(CID, 1, MID, m.input_hash, blob[:64] + m.outputs[64:], m.proof,
+                              bytes(64)), MH, key)
+    check = prepare_mix_check(forged, blob, chunk=chunk, **common)
+    with pytest.raises(EvoteError, match="step 6"):
+        finish_mix_check(check, [verify_chunk(*t) for t in check.tasks])
