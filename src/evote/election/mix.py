@@ -31,8 +31,10 @@ from .files import check_output, read_input, write_new_file
 from .keys import load_signing_key, write_new_key_file
 from .record_inputs import RecordElection, read_election
 
-# A mix file holds 64 bytes of outputs and 160 of proof per ciphertext: the reader's cap
-# follows n (< 2^31), checked against the file's size before it is read.
+# A mix file holds 64 bytes of outputs and at most 160 of proof per ciphertext (96 in
+# shuffle proof version 2, 160 in version 1): the cap is that of the largest n (< 2^31);
+# the reader allocates the file's actual size (read_sized), and the parser checks that
+# size against the n in the file.
 MAX_MIX_FILE = 12 + 64 + 64 + 300 + 224 * (2**31 - 1) + 64
 MAX_MIX_INPUT = 13 + 64 + 64 * (2**31 - 1)
 
