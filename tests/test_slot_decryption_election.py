@@ -334,3 +334,28 @@ def test_log_refuses_a_second_list_of_the_same_contest(demo, tmp_path):
     with pytest.raises(decrypt_log.DecryptLogError):
         decrypt_log.record_decryptions(
             log, decrypt_log_entries(ctx, [SlotList(contest, other, ballots)]))
+
+
+def test_guardian_refuses_a_slot_contest_below_the_privacy_floor(demo):
+    """verified_slot_lists (the guardian's step 3) on the demo record seen through a
+    manifest whose privacy floor is one more than the contest's ballots: refused."""
+    from evote.election.slot_shares import SlotStepRefused, verified_slot_lists
+    from evote.protocol.mix_file import MixInput
+    election = read_election(demo[0])
+    contest = election.manifest.slot_contests[0]
+    cid = contest.contest_id
+    want = MixInput.from_bytes(_read(demo[0], layout.mix_input_path(cid))).ciphertexts
+    ballots = len(want) // (64 * contest.max_choices)
+    assert verified_slot_lists(election, {cid: want})[0].ballots == ballots
+
+    class Floor:
+        def __init__(self, m, floor):
+            self._m, self.privacy_floor = m, floor
+
+        def __getattr__(self, name):
+            return getattr(self._m, name)
+    high = types.SimpleNamespace(manifest=Floor(election.manifest, ballots + 1),
+                                 context=election.context, directory=election.directory,
+                                 full=election.full)
+    with pytest.raises(SlotStepRefused, match=f"{ballots} ballots, below the privacy floor"):
+        verified_slot_lists(high, {cid: want})
