@@ -42,7 +42,7 @@ from .slot_ballot import (SlotBatchError, SlotFailure, SlotShape, draw_marks, ga
 from .slot_opening import SlotOpening, check_slot_opening, decode_opening, encode_opening
 from .slot_generators import (base_points, h_table, prover_generators, vector_points,
                               vector_tables)
-from .slot_range_codec import SlotRangeContest, vector_length
+from .slot_range_codec import SlotRangeContest, check_range_contest, vector_length
 
 __all__ = ["SlotPrecomputation", "precompute", "encrypt_range_slots", "encrypt_range_values",
            "prove_gaps", "slot_ciphertexts", "verify_range_slots", "verify_range_slots_batch",
@@ -494,7 +494,7 @@ def _structure(contest, ballot_id, rc) -> Tuple[SlotShape, str]:
         raise InvalidProof(f"{where}: W1 slots/bits are {rc.slots}/{rc.bits}, the contest's "
                            f"are {shape.slots}/{shape.bits}")
     try:
-        rc.to_bytes()      # every count and size (the codec's rules)
+        check_range_contest(rc)      # every count and size (the codec's rules)
     except EvoteTypeError as exc:
         raise InvalidProof(f"{where}: W2 {exc}") from None
     except (TypeError, AttributeError):   # a field that is not even a sequence of bytes

@@ -60,7 +60,16 @@ def _size(slots: int, bits: int, n_cid: int) -> int:
     return _HEADER.size + n_cid + 96 * slots + 32 * (4 + 3 + 2 * rounds + 2 + 6)
 
 
-def encode_range_contest(c: SlotRangeContest) -> bytes:
+def _groups(c: SlotRangeContest, rounds: int) -> tuple:
+    return ((c.ciphertexts, c.slots, 64), (c.commitments, c.slots, 32),
+            ((c.a, c.s, c.t1, c.t2, c.tau_x, c.mu, c.t_hat), 7, 32),
+            (c.ipa_l, rounds, 32), (c.ipa_r, rounds, 32),
+            ((c.ipa_a, c.ipa_b), 2, 32), (c.link_r, 3, 32), (c.link_z, 3, 32))
+
+
+def check_range_contest(c: SlotRangeContest) -> bytes:
+    """Every count and size of section 9 (EvoteTypeError naming what is wrong; TypeError
+    for a field that is not even a sequence); returns the contest id's UTF-8 bytes."""
     if not isinstance(c, SlotRangeContest):
         raise EvoteTypeError(f"encode_range_contest: expected SlotRangeContest, "
                              f"got {type(c).__name__}")
@@ -69,17 +78,26 @@ def encode_range_contest(c: SlotRangeContest) -> bytes:
                                            and isinstance(c.bits, int) and 1 <= c.bits <= 0xFF):
         raise EvoteTypeError("encode_range_contest: contest id, slots or bits out of range")
     rounds = vector_length(c.slots, c.bits).bit_length() - 1
-    parts = [_HEADER.pack(MAGIC, VERSION, c.slots, c.bits, len(cid)), cid]
-    groups = ((c.ciphertexts, c.slots, 64), (c.commitments, c.slots, 32),
-              ((c.a, c.s, c.t1, c.t2, c.tau_x, c.mu, c.t_hat), 7, 32),
-              (tuple(x for lr in zip(c.ipa_l, c.ipa_r) for x in lr), 2 * rounds, 32),
-              ((c.ipa_a, c.ipa_b), 2, 32), (c.link_r, 3, 32), (c.link_z, 3, 32))
-    for seq, count, size in groups:
-        if len(seq) != count or not all(isinstance(x, bytes) and len(x) == size for x in seq):
+    for seq, count, size in _groups(c, rounds):
+        if len(seq) != count:
             raise EvoteTypeError("encode_range_contest: a field has the wrong count or size")
-        parts.extend(seq)
-    if len(c.ipa_l) != rounds or len(c.ipa_r) != rounds:
-        raise EvoteTypeError("encode_range_contest: wrong number of inner-product rounds")
+        for x in seq:
+            if not isinstance(x, bytes) or len(x) != size:
+                raise EvoteTypeError("encode_range_contest: a field has the wrong count or "
+                                     "size")
+    return cid
+
+
+def encode_range_contest(c: SlotRangeContest) -> bytes:
+    cid = check_range_contest(c)
+    parts = [_HEADER.pack(MAGIC, VERSION, c.slots, c.bits, len(cid)), cid]
+    parts.extend(c.ciphertexts)
+    parts.extend(c.commitments)
+    parts.extend((c.a, c.s, c.t1, c.t2, c.tau_x, c.mu, c.t_hat))
+    parts.extend(x for lr in zip(c.ipa_l, c.ipa_r) for x in lr)
+    parts.extend((c.ipa_a, c.ipa_b))
+    parts.extend(c.link_r)
+    parts.extend(c.link_z)
     return b"".join(parts)
 
 
