@@ -753,6 +753,140 @@ static void test_verify_coefs(int rounds) {
     printf("verify01 coefficients: %d rounds\n", rounds);
 }
 
+/* The shuffle verifier's C (shuffle_verify.c) and what it stands on: the batched one-way
+   map against the single one (random inputs in every lane position, and the field
+   elements t whose map has v = 0), msm_normalize_batch, the generator msm against the msm
+   of the encoded mapped points, a chunk equal to its two halves added (the boundary's
+   sp_next, e powers and partial products of u), and the error paths. */
+static void test_shuffle(int rounds) {
+    static const uint8_t V_ZERO_T[4][32] = {
+        {0x45, 0xe4, 0xa3, 0xb5, 0x34, 0xd5, 0xcf, 0x8a, 0x55, 0x92, 0x15, 0xf1, 0xd2, 0x56, 0x43, 0x32,
+         0xea, 0x91, 0x14, 0x8c, 0x66, 0xab, 0xcb, 0x8a, 0x68, 0x14, 0x84, 0x0b, 0xa7, 0xaa, 0x4c, 0x7a},
+        {0xa8, 0x1b, 0x5c, 0x4a, 0xcb, 0x2a, 0x30, 0x75, 0xaa, 0x6d, 0xea, 0x0e, 0x2d, 0xa9, 0xbc, 0xcd,
+         0x15, 0x6e, 0xeb, 0x73, 0x99, 0x54, 0x34, 0x75, 0x97, 0xeb, 0x7b, 0xf4, 0x58, 0x55, 0xb3, 0x05},
+        {0x40, 0x25, 0x6a, 0xc5, 0xe4, 0xc7, 0x3a, 0xf6, 0x05, 0x7c, 0x6d, 0x51, 0x20, 0xf9, 0x0c, 0x43,
+         0x62, 0xab, 0x4a, 0xd9, 0x01, 0x5b, 0xc3, 0x65, 0x59, 0x8d, 0xac, 0xa0, 0x48, 0xba, 0xc4, 0x00},
+        {0xad, 0xda, 0x95, 0x3a, 0x1b, 0x38, 0xc5, 0x09, 0xfa, 0x83, 0x92, 0xae, 0xdf, 0x06, 0xf3, 0xbc,
+         0x9d, 0x54, 0xb5, 0x26, 0xfe, 0xa4, 0x3c, 0x9a, 0xa6, 0x72, 0x53, 0x5f, 0xb7, 0x45, 0x3b, 0x7f}};
+    static const uint8_t ZERO[32] = {0};
+    enum { NMAX = 53, M = 7 };
+    static uint8_t uni[64 * NMAX], enc[32 * NMAX], enc2[32 * NMAX], sc[32 * NMAX];
+    static ge_p3 pts[NMAX];
+    static fe scratch[NMAX];
+    uint8_t a[32], b[32], out[96], half1[96], half2[96];
+    size_t n, i, bad;
+    int r;
+    printf("shuffle verifier C (batched one-way map, generator msm, chunks)\n");
+    for (r = 0; r < rounds; r++) {
+        n = 1 + (size_t)(rng64() % 9);
+        rng_bytes(uni, 64 * n);
+        if (r < 8) memcpy(uni + 64 * (r % n) + 32 * (r / 4 % 2), V_ZERO_T[r % 4], 32);
+        ristretto_from_uniform_batch(pts, uni, n);
+        for (i = 0; i < n; i++) evote_point_from_uniform(enc + 32 * i, uni + 64 * i);
+        ristretto_encode_batch(enc2, pts, n);
+        CHECK(memcmp(enc, enc2, 32 * n) == 0, "from_uniform_batch == from_uniform, n = %u",
+              (unsigned)n);
+        msm_normalize_batch(pts, scratch, n);
+        ristretto_encode_batch(enc2, pts, n);
+        CHECK(memcmp(enc, enc2, 32 * n) == 0, "normalized points keep their class");
+        for (i = 0; i < n; i++) {
+            fe one;
+            fe_1(&one);
+            CHECK(fe_eq(&pts[i].Z, &one), "normalized Z == 1");
+        }
+    }
+    for (n = 1; n <= NMAX; n += 13) {   /* 1, 14, 27, 40, 53: Straus and Pippenger */
+        rng_bytes(uni, 64 * n);
+        for (i = 0; i < n; i++) {
+            rand_scalar(sc + 32 * i);
+            evote_point_from_uniform(enc + 32 * i, uni + 64 * i);
+        }
+        CHECK(evote_msm_uniform_vartime(a, sc, uni, n, &bad) == EVOTE_OK &&
+              evote_msm_vartime(b, sc, enc, n, &bad) == EVOTE_OK && memcmp(a, b, 32) == 0,
+              "msm_uniform == msm of the mapped points, n = %u", (unsigned)n);
+    }
+    sc[31] = 0xff;
+    CHECK(evote_msm_uniform_vartime(a, sc, uni, 1, &bad) == EVOTE_ERR_SCALAR && bad == 0 &&
+          memcmp(a, ZERO, 32) == 0, "msm_uniform: bad scalar, zeroed output");
+
+    {   /* a chain of 2 mixes over 3 lists, M items: whole chunk == first 3 + last 4 */
+        static uint8_t ud[2 * M * 64], sp[2 * (M + 1) * 32], par[2 * 288], own[2 * 2 * M * 32],
+            lists[3 * 2 * M * 32], gen[64 * M];
+        uint8_t ud1[2 * 3 * 64], sp1[2 * 4 * 32], par1[2 * 288], own1[2 * 2 * 3 * 32],
+            lists1[3 * 2 * 3 * 32];
+        uint8_t ud2[2 * 4 * 64], sp2[2 * 4 * 32], par2[2 * 288], own2[2 * 2 * 4 * 32],
+            lists2[3 * 2 * 4 * 32];
+        ge_p3 p1, p2;
+        size_t k, j;
+        rng_bytes(ud, sizeof ud);
+        rng_bytes(gen, sizeof gen);
+        for (i = 0; i < 2 * M; i++) rand_scalar(sp + 32 * i);   /* M items per mix, no next */
+        for (i = 0; i < 2 * 9; i++) rand_scalar(par + 32 * i);
+        for (i = 0; i < 2 * 2 * M; i++) {
+            rand_scalar(a);
+            CHECK(evote_scalarmult_base(own + 32 * i, a) == EVOTE_OK, "point");
+        }
+        for (i = 0; i < 3 * 2 * M; i++) {
+            rand_scalar(a);
+            CHECK(evote_scalarmult_base(lists + 32 * i, a) == EVOTE_OK, "point");
+        }
+        CHECK(evote_shuffle_chain_chunk_vartime(out, 2, ud, sp, 0, par, own, lists, gen, M,
+                                                &bad) == EVOTE_OK, "chain chunk");
+        /* the halves: items 0..2 (with the next item's sp) and 3..6; e^(first+1) for the
+           second half is e^4 = e^1 * e^3 */
+        for (k = 0; k < 2; k++) {
+            const uint8_t *e = par + 288 * k + 64;
+            uint8_t e3[32];
+            memcpy(ud1 + 64 * 3 * k, ud + 64 * M * k, 64 * 3);
+            memcpy(ud2 + 64 * 4 * k, ud + 64 * M * k + 64 * 3, 64 * 4);
+            memcpy(sp1 + 32 * 4 * k, sp + 32 * M * k, 32 * 4);         /* 3 + the next */
+            memcpy(sp2 + 32 * 4 * k, sp + 32 * M * k + 32 * 3, 32 * 4);
+            memcpy(par1 + 288 * k, par + 288 * k, 288);
+            memcpy(par2 + 288 * k, par + 288 * k, 288);
+            sc_mul(e3, e, e);
+            sc_mul(e3, e3, e);
+            sc_mul(par2 + 288 * k + 32, par + 288 * k + 32, e3);
+            for (j = 0; j < 2; j++) {                                  /* c, chat */
+                memcpy(own1 + 32 * (6 * k + 3 * j), own + 32 * (2 * M * k + M * j), 32 * 3);
+                memcpy(own2 + 32 * (8 * k + 4 * j), own + 32 * (2 * M * k + M * j + 3), 32 * 4);
+            }
+        }
+        for (j = 0; j < 3; j++) {
+            memcpy(lists1 + 32 * 6 * j, lists + 32 * 2 * M * j, 32 * 6);
+            memcpy(lists2 + 32 * 8 * j, lists + 32 * (2 * M * j + 6), 32 * 8);
+        }
+        CHECK(evote_shuffle_chain_chunk_vartime(half1, 2, ud1, sp1, 1, par1, own1, lists1, gen,
+                                                3, &bad) == EVOTE_OK &&
+              evote_shuffle_chain_chunk_vartime(half2, 2, ud2, sp2, 0, par2, own2, lists2,
+                                                gen + 64 * 3, 4, &bad) == EVOTE_OK,
+              "chain chunk halves");
+        CHECK(ristretto_decode(&p1, half1) && ristretto_decode(&p2, half2), "decode halves");
+        ge_p3_add(&p1, &p1, &p2);
+        ristretto_encode(a, &p1);
+        CHECK(memcmp(a, out, 32) == 0, "chunk == its two halves added");
+        for (k = 0; k < 2; k++) {
+            sc_mul(b, half1 + 32 + 32 * k, half2 + 32 + 32 * k);
+            CHECK(memcmp(b, out + 32 + 32 * k, 32) == 0, "prod u == product of the halves'");
+        }
+        lists[32 * (3 * 2 * M - 1)] |= 1;                 /* the last point: s negative */
+        CHECK(evote_shuffle_chain_chunk_vartime(out, 2, ud, sp, 0, par, own, lists, gen, M,
+                                                &bad) == EVOTE_ERR_ENCODING &&
+              bad == 2 * 2 * M + 3 * 2 * M - 1 && memcmp(out, ZERO, 32) == 0,
+              "chain chunk: bad point named, zeroed output");
+        sp[32 * (2 * M - 1) + 31] = 0xff;
+        CHECK(evote_shuffle_chain_chunk_vartime(out, 2, ud, sp, 0, par, own, lists, gen, M,
+                                                &bad) == EVOTE_ERR_SCALAR && bad == 2 * M - 1,
+              "chain chunk: bad sp named");
+        par[31] = 0xff;
+        CHECK(evote_shuffle_chain_chunk_vartime(out, 2, ud, sp, 0, par, own, lists, gen, M,
+                                                &bad) == EVOTE_ERR_ARGUMENT, "bad params");
+        CHECK(evote_shuffle_chain_chunk_vartime(out, 2, ud, sp, 0, par, own, lists, gen, 0,
+                                                &bad) == EVOTE_ERR_ARGUMENT, "m = 0");
+        CHECK(evote_shuffle_chain_chunk_vartime(out, 0, ud, sp, 0, par, own, lists, gen, M,
+                                                &bad) == EVOTE_ERR_ARGUMENT, "no mixes");
+    }
+}
+
 int main(int argc, char **argv) {
     uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0) : 0x5eed2026ULL;
     int rounds = argc > 2 ? atoi(argv[2]) : 200;
@@ -769,6 +903,7 @@ int main(int argc, char **argv) {
     test_errors();
     test_prove(rounds / 4 + 1);
     test_verify_coefs(rounds / 4 + 1);
+    test_shuffle(rounds / 4 + 1);
     if (failures) {
         printf("test_core: %d FAILURES\n", failures);
         return 1;
