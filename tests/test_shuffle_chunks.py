@@ -266,3 +266,14 @@ def test_a_chain_of_the_wrong_shape_is_refused():
         verify_shuffle_chain(PK, lists[:2], proofs, labels)
     with pytest.raises(InvalidProof, match="mix 2: shuffle proof: check 1"):
         verify_shuffle_chain(PK, lists[:2] + [lists[2][64:]], proofs, labels)
+
+
+def test_bad_cuts_and_result_lists_are_precise_errors():
+    inputs = _encrypt([0, 1, 2])
+    outputs, proof = shuffle(PK, inputs)
+    for chunk in (0, -1, True, 1.5):
+        with pytest.raises(EvoteValueError, match="chunk must be a positive int"):
+            verify_shuffle(PK, inputs, outputs, proof, chunk=chunk)
+    check = prepare_verify(PK, inputs, outputs, proof, chunk=2)
+    with pytest.raises(EvoteValueError, match="1 results for 2 tasks"):
+        check.finish([verify_chunk(*check.tasks[0])])
