@@ -28,7 +28,7 @@ import nacl.signing
 
 from ..errors import EvoteTypeError, InvalidEncoding, InvalidProof, InvalidSignature
 from ..hashing import digest, text, u64
-from .shuffle import ShuffleCheck, prepare_verify, verify_chunk
+from .shuffle import ShuffleCheck, prepare_verify, prepare_verify_chain, verify_chunk
 from .shuffle_codec import ShuffleProof
 
 INPUT_MAGIC, MIX_MAGIC, VERSION = b"EVMI", b"EVMX", 1
@@ -281,12 +281,9 @@ def check_mix_claims(mix: MixFile, *, manifest_hash: bytes, contest_id: str, k: 
                                f"(key {bytes(server_key).hex()[:16]}...) over this file") from None
 
 
-def prepare_mix_check(mix: MixFile, inputs: bytes, *, manifest_hash: bytes,
-                      base_hash: bytes, joint_key, contest_id: str, k: int, mix_id: str,
-                      server_key: bytes, chunk: Optional[int] = None) -> ShuffleCheck:
-    """Steps 1-5 of specs/mix.md 4 here (the first failure raised), and step 6 cut into
-    the shuffle verification's chunk tasks (protocol.shuffle.prepare_verify): run
-    verify_chunk(*args) for each of .tasks anywhere, then .finish(results)."""
+def check_mix_steps(mix: MixFile, inputs: bytes, *, manifest_hash: bytes, contest_id: str,
+                    k: int, mix_id: str, server_key: bytes) -> None:
+    """Steps 2-5 of specs/mix.md 4 (step 1 is the parse): the first failure raised."""
     if not isinstance(mix, MixFile):
         raise EvoteTypeError("check_mix: mix must be a MixFile")
     _check_blob("inputs", inputs)
@@ -299,12 +296,34 @@ def prepare_mix_check(mix: MixFile, inputs: bytes, *, manifest_hash: bytes,
         raise MixRefused(f"step 4: {mix.n} outputs for {len(inputs) // 64} inputs")
     check_mix_claims(mix, manifest_hash=manifest_hash, contest_id=contest_id, k=k,
                      mix_id=mix_id, server_key=server_key)               # step 5
+
+
+def prepare_mix_check(mix: MixFile, inputs: bytes, *, manifest_hash: bytes,
+                      base_hash: bytes, joint_key, contest_id: str, k: int, mix_id: str,
+                      server_key: bytes, chunk: Optional[int] = None) -> ShuffleCheck:
+    """Steps 1-5 of specs/mix.md 4 here (the first failure raised), and step 6 cut into
+    the shuffle verification's chunk tasks (protocol.shuffle.prepare_verify): run
+    verify_chunk(*args) for each of .tasks anywhere, then .finish(results)."""
+    check_mix_steps(mix, inputs, manifest_hash=manifest_hash, contest_id=contest_id, k=k,
+                    mix_id=mix_id, server_key=server_key)
     try:                                                                 # step 6
         return prepare_verify(joint_key, inputs, mix.outputs, mix.proof,
                               label=mix_label(base_hash, contest_id, k, mix_id),
                               **({} if chunk is None else {"chunk": chunk}))
     except InvalidProof as exc:
         raise MixRefused(f"step 6: {exc}") from None
+
+
+def prepare_chain_check(mixes, first_inputs: bytes, *, base_hash: bytes, joint_key,
+                        contest_id: str, chunk: Optional[int] = None) -> ShuffleCheck:
+    """Step 6 of mixes 1..m of one contest at once (protocol.shuffle.prepare_verify_chain:
+    every intermediate list decoded once), for mixes whose steps 1-5 passed, so each one's
+    inputs are the previous one's outputs. A failure (here or in .finish) is an
+    InvalidProof "mix k: ..." naming the mix; the verdict is each mix's own."""
+    lists = [first_inputs] + [m.outputs for m in mixes]
+    labels = [mix_label(base_hash, contest_id, m.k, m.mix_id) for m in mixes]
+    return prepare_verify_chain(joint_key, lists, [m.proof for m in mixes], labels,
+                                **({} if chunk is None else {"chunk": chunk}))
 
 
 def finish_mix_check(check: ShuffleCheck, results) -> None:
@@ -331,4 +350,4 @@ def check_mix(mix: MixFile, inputs: bytes, *, manifest_hash: bytes, base_hash: b
 
 __all__ = ["MixInput", "MixFile", "MixFileError", "MixRefused", "list_hash", "mix_label",
            "signed_digest", "sign_mix", "check_mix", "check_mix_claims", "prepare_mix_check",
-           "finish_mix_check", "verify_chunk"]
+           "finish_mix_check", "verify_chunk", "check_mix_steps", "prepare_chain_check"]

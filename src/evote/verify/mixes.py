@@ -12,9 +12,11 @@ For each slot contest of the manifest, in manifest order:
 
 Steps 1-5 of each mix run here (prepare_mix); step 6, the shuffle proofs, is cut into
 the shuffle verification's chunk tasks (protocol.shuffle.verify_chunk, pure functions of
-bytes), all mixes' tasks in one executors.run_tasks call, so --jobs and --scheduler
-apply; each verdict comes from its own tasks' results in task order, so the report does
-not depend on scheduling. r.mixed[C] is the last mix's outputs (the list V20 decrypts) for
+bytes): one chain check per contest when all its mixes passed steps 1-5 (every
+intermediate list decoded once, protocol.shuffle.prepare_verify_chain; a failure names
+its mix), else one check per mix; all tasks in one executors.run_tasks call, so --jobs
+and --scheduler apply; each verdict comes from its own tasks' results in task order, so
+the report does not depend on scheduling. r.mixed[C] is the last mix's outputs (the list V20 decrypts) for
 each contest whose every step passed, and is absent otherwise.
 
 Never raises for anything in the record: each problem is a failure at its path.
@@ -22,6 +24,7 @@ Never raises for anything in the record: each problem is a failure at its path.
 from __future__ import annotations
 
 import os
+import re
 
 from ..errors import EvoteError
 from ..record import layout
@@ -83,13 +86,13 @@ def _read(directory, rel, limit):
     return read_sized(os.path.join(directory, *rel.split("/")), rel, limit)
 
 
-def prepare_mix(directory: str, manifest, context, contest_id: str, k: int, rel: str,
+def prepare_mix(directory: str, manifest, contest_id: str, k: int, rel: str,
                 prev_rel: str):
     """One mix, steps 1-5 of specs/mix.md 4 here: (failures [(location, message)],
-    ShuffleCheck or None). The list it shuffled is read from prev_rel (input.bin for
-    k = 1, mix k-1 otherwise)."""
+    (MixFile, its inputs) when they passed, else None). The list it shuffled is read
+    from prev_rel (input.bin for k = 1, mix k-1 otherwise)."""
     from ..election.mix import MAX_MIX_FILE, MAX_MIX_INPUT
-    from ..protocol.mix_file import MixFile, MixInput, check_mix_claims, prepare_mix_check
+    from ..protocol.mix_file import MixFile, MixInput, check_mix_claims, check_mix_steps
     server = manifest.mix_servers[k - 1]
     try:
         mix = MixFile.from_bytes(_read(directory, rel, MAX_MIX_FILE), rel)
@@ -109,30 +112,70 @@ def prepare_mix(directory: str, manifest, context, contest_id: str, k: int, rel:
         except EvoteError as exc:
             return [(rel, f"not chained ({prev_rel} does not read), and {exc}")], None
     try:
-        return [], prepare_mix_check(mix, inputs, base_hash=context.base_hash,
-                                     joint_key=context.joint_key, **common)
+        check_mix_steps(mix, inputs, **common)
     except EvoteError as exc:
         return [(rel, str(exc))], None
+    return [], (mix, inputs)
 
 
-def _run_proofs(r, v19, prepared) -> set:
-    """Step 6 of every prepared mix: all their chunk tasks (protocol.shuffle.verify_chunk,
-    pure functions of bytes) in one run_tasks call, so --jobs and --scheduler apply; each
-    verdict from its own tasks' results, in task order. The contests with a failure."""
-    from ..protocol.mix_file import finish_mix_check, verify_chunk
+_MIX_K = re.compile(r"^mix (\d+): (.*)$", re.S)
+
+
+def _proof_checks(r, v19, cid, passed, complete):
+    """[(contest, {k: rel}, ShuffleCheck)] for step 6 of the mixes that passed steps 1-5:
+    one chain check when every mix of the contest did (each intermediate list decoded
+    once), else one check per mix."""
+    from ..protocol.mix_file import prepare_chain_check, prepare_mix_check
+    ctx, m = r.context, r.manifest
+    groups = [passed] if complete and passed else [[p] for p in passed]
+    out = []
+    for group in groups:
+        rels = {k: rel for k, rel, _, _ in group}
+        try:
+            if len(groups) == 1 and complete:
+                check = prepare_chain_check([mix for _, _, mix, _ in group], group[0][3],
+                                            base_hash=ctx.base_hash,
+                                            joint_key=ctx.joint_key, contest_id=cid)
+            else:
+                k, rel, mix, inputs = group[0]
+                server = m.mix_servers[k - 1]
+                check = prepare_mix_check(mix, inputs, manifest_hash=m.hash(),
+                                          base_hash=ctx.base_hash, joint_key=ctx.joint_key,
+                                          contest_id=cid, k=k, mix_id=server.mix_id,
+                                          server_key=server.key)
+        except EvoteError as exc:
+            _fail_proof(v19, rels, exc)
+            continue
+        out.append((cid, rels, check))
+    return out
+
+
+def _fail_proof(v19, rels, exc) -> None:
+    """Step 6's failure at its mix file: a chain check names the mix ("mix k: ...")."""
+    msg = str(exc)
+    hit = _MIX_K.match(msg)
+    if hit and int(hit.group(1)) in rels:
+        v19.fail(rels[int(hit.group(1))], f"step 6: {hit.group(2)}")
+        return
+    msg = msg if msg.startswith("step 6") else f"step 6: {msg}"
+    v19.fail(rels[min(rels)], msg)
+
+
+def _run_proofs(r, v19, prepared) -> None:
+    """Step 6 of every prepared check: all their chunk tasks (protocol.shuffle.
+    verify_chunk, pure functions of bytes) in one run_tasks call, so --jobs and
+    --scheduler apply; each verdict from its own tasks' results, in task order."""
+    from ..protocol.shuffle import verify_chunk
     tasks, spans = [], []
-    for cid, rel, check in prepared:
-        spans.append((cid, rel, check, len(tasks), len(tasks) + len(check.tasks)))
+    for cid, rels, check in prepared:
+        spans.append((rels, check, len(tasks), len(tasks) + len(check.tasks)))
         tasks.extend(check.tasks)
     results = run_tasks(verify_chunk, tasks, r.jobs, r.scheduler) if tasks else []
-    bad = set()
-    for cid, rel, check, a, b in spans:
+    for rels, check, a, b in spans:
         try:
-            finish_mix_check(check, results[a:b])
+            check.finish(results[a:b])
         except EvoteError as exc:
-            v19.fail(rel, str(exc))
-            bad.add(cid)
-    return bad
+            _fail_proof(v19, rels, exc)
 
 
 def check_mixes(r) -> None:
@@ -167,6 +210,7 @@ def check_mixes(r) -> None:
                 v19.checked += 1
                 v19.fail(rel, f"mix {k}, but the manifest names {len(servers)} mix server(s)")
         prev = layout.mix_input_path(cid)
+        passed, complete = [], True
         for k, server in enumerate(servers, 1):
             want = layout.mix_file_path(cid, k, server.mix_id)
             have = entry["mixes"].get(k)
@@ -176,17 +220,23 @@ def check_mixes(r) -> None:
                          f"server {k} is {server.mix_id!r})" + ("" if have else
                                                                 ": missing"))
                 prev = have[1] if have else None
+                complete = False
                 if have is None:
                     break
                 continue
             v19.checked += 1
             if prev is not None:
-                failures, check = prepare_mix(r.dir, m, r.context, cid, k, want, prev)
+                failures, ok = prepare_mix(r.dir, m, cid, k, want, prev)
                 for loc, msg in failures:
                     v19.fail(loc, msg)
-                if check is not None:
-                    prepared.append((cid, want, check))
+                if ok is not None:
+                    passed.append((k, want, ok[0], ok[1]))
+                else:
+                    complete = False
+            else:
+                complete = False
             prev = want
+        prepared += _proof_checks(r, v19, cid, passed, complete)
     _run_proofs(r, v19, prepared)
     for c in slot_contests(m):   # V20 decrypts only a contest whose every step passed
         cid = c.contest_id
