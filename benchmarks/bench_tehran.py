@@ -13,8 +13,8 @@ order), m mixes (protocol.shuffle.shuffle, each with its label), t guardians' sl
 What is timed, wall clock, for each --jobs value (the verifier's stages, the same work
 V8, V19, V20 and V14 do on a record, without the record's files and box signatures):
 - ballots: verify_range_slots_batch over batches of 256 ballots, one task per batch;
-- mixes: every mix's steps 1-5 (protocol.mix_file.prepare_mix_check) and its shuffle
-  proof's chunk tasks (protocol.shuffle.verify_chunk), all mixes' tasks in one run;
+- mixes: every mix's steps 1-5 (protocol.mix_file.check_mix_steps) and the chain's
+  shuffle proofs in one set of chunk tasks (prepare_chain_check, verify_chunk), as V19;
 - decryption: verify_slot_decryption with its chunk tasks on the same executor;
 - counts: slot_counts from the values.
 Tasks run on evote.verify.executors.run_tasks (forked local processes), as in evote verify.
@@ -42,8 +42,9 @@ from evote.protocol.ballot import contest_selection  # noqa: E402
 from evote.protocol.ceremony import run_ceremony  # noqa: E402
 from evote.protocol.elgamal import Ciphertext  # noqa: E402
 from evote.protocol.encrypt import encrypt_ballot  # noqa: E402
-from evote.protocol.mix_file import (MixFile, finish_mix_check, list_hash,  # noqa: E402
-                                     mix_label, prepare_mix_check, sign_mix)
+from evote.protocol.mix_file import (MixFile, check_mix_steps,  # noqa: E402
+                                     finish_mix_check, list_hash, mix_label,
+                                     prepare_chain_check, sign_mix)
 from evote.protocol.shuffle import shuffle, verify_chunk  # noqa: E402
 from evote.protocol.slot_decryption import (compute_slot_shares, decrypt_slots,  # noqa: E402
                                             slot_counts, verify_slot_decryption)
@@ -153,18 +154,13 @@ def verify_all(jobs: int) -> tuple:
     stage.__exit__()
     stage = _Stage(times, cpu, "mixes")
     stage.__enter__()
-    checks = []
-    for (mix, inputs), key in zip(s["chain"], s["keys"]):
-        checks.append(prepare_mix_check(mix, inputs, manifest_hash=MH, base_hash=ctx.base_hash,
-                                        joint_key=ctx.joint_key, contest_id="tehran",
-                                        k=mix.k, mix_id=mix.mix_id,
-                                        server_key=bytes(key.verify_key)))
-    tasks = [t for c in checks for t in c.tasks]
-    results = runner(verify_chunk, tasks)
-    at = 0
-    for c in checks:
-        finish_mix_check(c, results[at:at + len(c.tasks)])
-        at += len(c.tasks)
+    for (mix, inputs), key in zip(s["chain"], s["keys"]):   # steps 1-5, as V19
+        check_mix_steps(mix, inputs, manifest_hash=MH, contest_id="tehran", k=mix.k,
+                        mix_id=mix.mix_id, server_key=bytes(key.verify_key))
+    check = prepare_chain_check([m for m, _ in s["chain"]], s["chain"][0][1],
+                                base_hash=ctx.base_hash, joint_key=ctx.joint_key,
+                                contest_id="tehran")          # step 6, one chain, as V19
+    finish_mix_check(check, runner(verify_chunk, check.tasks))
     stage.__exit__()
     with _Stage(times, cpu, "decryption"):
         verify_slot_decryption(ctx, "tehran", s["n"], s["last"], s["shares"], s["dec"],
