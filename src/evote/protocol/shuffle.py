@@ -3,13 +3,15 @@
 specs/shuffle.md is normative; section numbers below refer to it.
 
     shuffle(pk, ciphertexts, rng=os.urandom, label=b"") -> (outputs, ShuffleProof)
-    verify_shuffle(pk, inputs, outputs, proof, label=b"")  raises InvalidProof
+    verify_shuffle(pk, inputs, outputs, proof, label=b"", map_tasks=None, chunk=None)
+    verify_shuffle_chain(pk, lists, proofs, labels, map_tasks=None, chunk=None)
+    prepare_verify / prepare_verify_chain -> ShuffleCheck (.tasks, verify_chunk, .finish)
 
 Output i is input pi(i) re-encrypted under pk with a fresh nonce; the proof shows that
 the outputs are a permutation of re-encryptions of the inputs and reveals nothing else.
 Invariants: the prover's secrets (pi, the nonces, the sigma-protocol randomness, and
 u'_i = u_{pi(i)}, which would reveal pi) enter the C core only through constant-time
-products (fixed-base tables for G and pk, Scalar * Point) and constant-time Scalar
+products (fixed-base tables for G, pk and Q, Scalar * Point) and constant-time Scalar
 arithmetic; none is kept or returned. The verifier hashes the raw bytes, then checks
 every equation at once with random weights: one msm over the 6N decoded points and the N
 generators (made inside C), which prepare_verify cuts into chunk tasks (pure functions of
