@@ -65,6 +65,11 @@ static const uint8_t MT_R2_BYTES[32] = {
 
 typedef struct { mt l, r2, one_m, one; } mt_ctx;   /* l, R^2, 1 (mont: R mod l), 1 (plain) */
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* little-endian words of a little-endian integer: the same bytes */
+static void mt_load(mt *r, const uint8_t s[32]) { memcpy(r->w, s, 32); }
+static void mt_store(uint8_t s[32], const mt *r) { memcpy(s, r->w, 32); }
+#else
 static void mt_load(mt *r, const uint8_t s[32]) {
     int i, j;
     for (i = 0; i < MT_N; i++) {
@@ -79,6 +84,7 @@ static void mt_store(uint8_t s[32], const mt *r) {
     for (i = 0; i < MT_N; i++)
         for (j = 0; j < MT_WBITS / 8; j++) s[i * (MT_WBITS / 8) + j] = (uint8_t)(r->w[i] >> (8 * j));
 }
+#endif
 
 /* r = x - l if x >= l else x, for x < 2l given as MT_N words plus a top word xt. */
 static void mt_csub_l(mt *r, const mt_word x[MT_N], mt_word xt, const mt *l) {
@@ -94,16 +100,19 @@ static void mt_csub_l(mt *r, const mt_word x[MT_N], mt_word xt, const mt *l) {
     for (i = 0; i < MT_N; i++) r->w[i] = d[i] ^ (m & (d[i] ^ x[i]));
 }
 
-/* r = a b / R mod l (CIOS). Requires a b < l R (one operand < l, the other < R). */
+/* r = a b / R mod l (CIOS). Requires a b < l R (one operand < l, the other < R). Loops
+   fully unrolled where the compiler allows (fixed counts: constant time). */
 static void mt_mul(mt *r, const mt *a, const mt *b, const mt_ctx *c) {
-    mt_word t[MT_N + 2];
+    mt_word t[MT_N + 2] = {0};
     int i, j;
-    memset(t, 0, sizeof t);
+    EVOTE_UNROLL
     for (i = 0; i < MT_N; i++) {
         mt_word carry = 0, m;
         mt_dword s;
+        const mt_word ai = a->w[i];
+        EVOTE_UNROLL
         for (j = 0; j < MT_N; j++) {
-            s = (mt_dword)t[j] + (mt_dword)a->w[i] * b->w[j] + carry;
+            s = (mt_dword)t[j] + (mt_dword)ai * b->w[j] + carry;
             t[j] = (mt_word)s;
             carry = (mt_word)(s >> MT_WBITS);
         }
@@ -113,6 +122,7 @@ static void mt_mul(mt *r, const mt *a, const mt *b, const mt_ctx *c) {
         m = t[0] * MT_N0;
         s = (mt_dword)t[0] + (mt_dword)m * c->l.w[0];
         carry = (mt_word)(s >> MT_WBITS);
+        EVOTE_UNROLL
         for (j = 1; j < MT_N; j++) {
             s = (mt_dword)t[j] + (mt_dword)m * c->l.w[j] + carry;
             t[j - 1] = (mt_word)s;
@@ -176,10 +186,21 @@ static void mt_to_plain(mt *r, const mt *a, const mt_ctx *c) {
 
 /* ---------------------------------------------------------------- argument checks */
 
+/* 1 iff the 32-byte little-endian s < l. Variable time: PUBLIC data only (the
+   verifier's and the inner-product rounds' scalars); the top byte decides all but a
+   2^-124 fraction of canonical inputs. Secret scalars go through sc_is_canonical. */
+static int canonical_vartime(const uint8_t s[32]) {
+    int i;
+    if (s[31] != MT_L_BYTES[31]) return s[31] < MT_L_BYTES[31];
+    for (i = 30; i >= 0; i--)
+        if (s[i] != MT_L_BYTES[i]) return s[i] < MT_L_BYTES[i];
+    return 0;                                  /* s == l */
+}
+
 static int all_canonical(const uint8_t *s, size_t n, size_t *bad) {
     size_t i;
     for (i = 0; i < n; i++)
-        if (!sc_is_canonical(s + 32 * i)) {
+        if (!canonical_vartime(s + 32 * i)) {
             if (bad) *bad = i;
             return 0;
         }
