@@ -119,6 +119,35 @@ else
     result "4 valgrind constant time" 1 "valgrind or valgrind/memcheck.h missing"
 fi
 
+# 4b. the slot range prover (csrc/slot_range.c): constant time with its secrets (bits,
+#     s_L, s_R, alpha*H) marked undefined, on both field paths; and the int128 and the
+#     portable build give the same hash of every output (csrc/tests/slot_checks.c)
+slot_ct() {  # slot_ct <name> <flags...>
+    local name=$1; shift
+    if ! build gcc slotct "$ROOT/csrc/tests/slot_checks.c" -O2 -g -DEVOTE_CTGRIND "$@"; then
+        cat "$BUILD/slotct.log"; result "$name (build)" 1; return
+    fi
+    if valgrind -q --error-exitcode=1 "$BUILD/slotct" ctgrind >"$BUILD/slotct.out" 2>&1; then
+        result "$name" 0
+    else
+        head -60 "$BUILD/slotct.out"; result "$name" 1 "memcheck reported secret-dependent branches or indices"
+    fi
+}
+if command -v valgrind >/dev/null && [ -f /usr/include/valgrind/memcheck.h ]; then
+    slot_ct "4b valgrind constant time, slot range prover, radix 2^51"
+    slot_ct "4b valgrind constant time, slot range prover, radix 2^25.5" -DEVOTE_NO_INT128
+fi
+if build gcc slot64 "$ROOT/csrc/tests/slot_checks.c" -O2 && \
+        build gcc slot32 "$ROOT/csrc/tests/slot_checks.c" -O2 -DEVOTE_NO_INT128 && \
+        "$BUILD/slot64" paths >"$BUILD/slot64.out" 2>&1 && \
+        "$BUILD/slot32" paths >"$BUILD/slot32.out" 2>&1 && \
+        [ -s "$BUILD/slot64.out" ] && cmp -s "$BUILD/slot64.out" "$BUILD/slot32.out"; then
+    result "4b slot range: int128 and portable paths give the same outputs" 0
+else
+    cat "$BUILD/slot64.out" "$BUILD/slot32.out" 2>/dev/null | head -20
+    result "4b slot range: int128 and portable paths give the same outputs" 1
+fi
+
 # 5. ARM under qemu-user
 cross() {  # cross <name> <cc> <qemu> <bin> <expected radix text>
     local name=$1 cc=$2 qemu=$3 bin=$4 expect=$5
