@@ -18,7 +18,7 @@
  *     Variable time: l and r could be sent in the clear (Bulletproofs section 4.2), so
  *     these scalars are not secret.
  *
- * Scalar arithmetic: Montgomery form (R = 2^256, CIOS, the method of sc.c) kept across
+ * Scalar arithmetic: Montgomery form (sc_mont.h, the core sc.c uses) kept across
  * the loops: sc.c's API converts in and out on every product (two reductions), these
  * loops need one. "Plain" below is the integer itself, "mont" is x R mod l; mont_mul of a
  * plain and a mont value is the plain product. Every helper is constant time.
@@ -33,141 +33,41 @@
 #include "ge.h"
 #include "ristretto.h"
 #include "sc.h"
+#include "sc_mont.h"
 #include "slot_range.h"
 
 /* ---------------------------------------------------------------- Montgomery scalars */
 
-#if defined(__SIZEOF_INT128__) && !defined(EVOTE_NO_INT128)
-typedef uint64_t mt_word;
-typedef unsigned __int128 mt_dword;
-#define MT_WBITS 64
-#define MT_N 4
-#define MT_N0 ((mt_word)0xd2b51da312547e1bULL) /* -1/l mod 2^64 */
-#define mt_mask(b) ct_mask64(b)
-#else
-typedef uint32_t mt_word;
-typedef uint64_t mt_dword;
-#define MT_WBITS 32
-#define MT_N 8
-#define MT_N0 ((mt_word)0x12547e1bU)            /* -1/l mod 2^32 */
-#define mt_mask(b) ct_mask32(b)
-#endif
-
-typedef struct { mt_word w[MT_N]; } mt;
-
-/* l and R^2 mod l, little-endian (the constants of sc.c). */
-static const uint8_t MT_L_BYTES[32] = {
-    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
-static const uint8_t MT_R2_BYTES[32] = {
-    0x01, 0x0f, 0x9c, 0x44, 0xe3, 0x11, 0x06, 0xa4, 0x47, 0x93, 0x85, 0x68, 0xa7, 0x1b, 0x0e, 0xd0,
-    0x65, 0xbe, 0xf5, 0x17, 0xd2, 0x73, 0xec, 0xce, 0x3d, 0x9a, 0x30, 0x7c, 0x1b, 0x41, 0x99, 0x03};
+/* The Montgomery core is sc_mont.h's (shared with sc.c); these names keep the loops
+   below short. */
+typedef sc_word mt_word;
+typedef sc_t mt;
+#define MT_N SC_N
+#define mt_mask(b) sc_mask(b)
+#define mt_load sc_load
+#define mt_store sc_store
 
 typedef struct { mt l, r2, one_m, one; } mt_ctx;   /* l, R^2, 1 (mont: R mod l), 1 (plain) */
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* little-endian words of a little-endian integer: the same bytes */
-static void mt_load(mt *r, const uint8_t s[32]) { memcpy(r->w, s, 32); }
-static void mt_store(uint8_t s[32], const mt *r) { memcpy(s, r->w, 32); }
-#else
-static void mt_load(mt *r, const uint8_t s[32]) {
-    int i, j;
-    for (i = 0; i < MT_N; i++) {
-        mt_word w = 0;
-        for (j = MT_WBITS / 8 - 1; j >= 0; j--) w = (w << 8) | s[i * (MT_WBITS / 8) + j];
-        r->w[i] = w;
-    }
-}
-
-static void mt_store(uint8_t s[32], const mt *r) {
-    int i, j;
-    for (i = 0; i < MT_N; i++)
-        for (j = 0; j < MT_WBITS / 8; j++) s[i * (MT_WBITS / 8) + j] = (uint8_t)(r->w[i] >> (8 * j));
-}
-#endif
-
-/* r = x - l if x >= l else x, for x < 2l given as MT_N words plus a top word xt. */
-static void mt_csub_l(mt *r, const mt_word x[MT_N], mt_word xt, const mt *l) {
-    mt_word d[MT_N], borrow = 0, m;
-    int i;
-    for (i = 0; i < MT_N; i++) {
-        mt_dword t = (mt_dword)x[i] - l->w[i] - borrow;
-        d[i] = (mt_word)t;
-        borrow = (mt_word)(t >> (2 * MT_WBITS - 1));
-    }
-    borrow = (mt_word)((mt_dword)xt - borrow) >> (MT_WBITS - 1);
-    m = mt_mask((unsigned int)borrow);
-    for (i = 0; i < MT_N; i++) r->w[i] = d[i] ^ (m & (d[i] ^ x[i]));
-}
-
-/* r = a b / R mod l (CIOS). Requires a b < l R (one operand < l, the other < R). Loops
-   fully unrolled where the compiler allows (fixed counts: constant time). */
+/* r = a b / R mod l; a b < l R (one operand < l, the other < R). */
 static void mt_mul(mt *r, const mt *a, const mt *b, const mt_ctx *c) {
-    mt_word t[MT_N + 2] = {0};
-    int i, j;
-    EVOTE_UNROLL
-    for (i = 0; i < MT_N; i++) {
-        mt_word carry = 0, m;
-        mt_dword s;
-        const mt_word ai = a->w[i];
-        EVOTE_UNROLL
-        for (j = 0; j < MT_N; j++) {
-            s = (mt_dword)t[j] + (mt_dword)ai * b->w[j] + carry;
-            t[j] = (mt_word)s;
-            carry = (mt_word)(s >> MT_WBITS);
-        }
-        s = (mt_dword)t[MT_N] + carry;
-        t[MT_N] = (mt_word)s;
-        t[MT_N + 1] = (mt_word)(s >> MT_WBITS);
-        m = t[0] * MT_N0;
-        s = (mt_dword)t[0] + (mt_dword)m * c->l.w[0];
-        carry = (mt_word)(s >> MT_WBITS);
-        EVOTE_UNROLL
-        for (j = 1; j < MT_N; j++) {
-            s = (mt_dword)t[j] + (mt_dword)m * c->l.w[j] + carry;
-            t[j - 1] = (mt_word)s;
-            carry = (mt_word)(s >> MT_WBITS);
-        }
-        s = (mt_dword)t[MT_N] + carry;
-        t[MT_N - 1] = (mt_word)s;
-        t[MT_N] = t[MT_N + 1] + (mt_word)(s >> MT_WBITS);
-    }
-    mt_csub_l(r, t, t[MT_N], &c->l);
+    sc_mont_mul(r, a, b, &c->l);
 }
 
 /* r = a + b mod l, a, b < l. */
 static void mt_add(mt *r, const mt *a, const mt *b, const mt_ctx *c) {
-    mt_word s[MT_N], carry = 0;
-    int i;
-    for (i = 0; i < MT_N; i++) {
-        mt_dword t = (mt_dword)a->w[i] + b->w[i] + carry;
-        s[i] = (mt_word)t;
-        carry = (mt_word)(t >> MT_WBITS);
-    }
-    mt_csub_l(r, s, carry, &c->l);
+    sc_add_t(r, a, b, &c->l);
 }
 
 /* r = a - b mod l, a, b < l. */
 static void mt_sub(mt *r, const mt *a, const mt *b, const mt_ctx *c) {
-    mt_word d[MT_N], borrow = 0, m, carry = 0;
-    int i;
-    for (i = 0; i < MT_N; i++) {
-        mt_dword t = (mt_dword)a->w[i] - b->w[i] - borrow;
-        d[i] = (mt_word)t;
-        borrow = (mt_word)(t >> (2 * MT_WBITS - 1));
-    }
-    m = mt_mask((unsigned int)borrow);
-    for (i = 0; i < MT_N; i++) {
-        mt_dword t = (mt_dword)d[i] + (m & c->l.w[i]) + carry;
-        r->w[i] = (mt_word)t;
-        carry = (mt_word)(t >> MT_WBITS);
-    }
+    sc_sub_t(r, a, b, &c->l);
 }
 
 static void mt_ctx_init(mt_ctx *c) {
     uint8_t one[32] = {1};
-    mt_load(&c->l, MT_L_BYTES);
-    mt_load(&c->r2, MT_R2_BYTES);
+    mt_load(&c->l, SC_L);
+    mt_load(&c->r2, SC_R2);
     mt_load(&c->one, one);
     mt_mul(&c->one_m, &c->one, &c->r2, c);     /* 1 * R^2 / R = R mod l */
 }
@@ -191,9 +91,9 @@ static void mt_to_plain(mt *r, const mt *a, const mt_ctx *c) {
    2^-124 fraction of canonical inputs. Secret scalars go through sc_is_canonical. */
 static int canonical_vartime(const uint8_t s[32]) {
     int i;
-    if (s[31] != MT_L_BYTES[31]) return s[31] < MT_L_BYTES[31];
+    if (s[31] != SC_L[31]) return s[31] < SC_L[31];
     for (i = 30; i >= 0; i--)
-        if (s[i] != MT_L_BYTES[i]) return s[i] < MT_L_BYTES[i];
+        if (s[i] != SC_L[i]) return s[i] < SC_L[i];
     return 0;                                  /* s == l */
 }
 
