@@ -334,6 +334,16 @@ def _prove(context, contest_id: str, shape: SlotShape, gaps: Sequence[int],
                             _le(b_fin), link_r, link_z)
 
 
+def _round_challenge(rho: bytes, lk: bytes, rk: bytes) -> Tuple[bytes, int]:
+    """rho_k and u_k of one inner-product round (spec 10.4); a zero u_k makes the prover
+    refuse (any verifier's W5 would)."""
+    rho = digest64(ROUND_TAG, rho, lk + rk)
+    u = _c(rho)
+    if u == 0:
+        raise EvoteValueError("prove_gaps: a zero challenge (probability 2^-252): retry")
+    return rho, u
+
+
 def _ipa_c(gens, n_vec: int, x_ip: int, state: bytes, rho: bytes):
     """The inner-product rounds in C (csrc/slot_range.c; the same values as _ipa): per
     round L_k, R_k from the state, the challenge u_k here, then the fold."""
@@ -344,10 +354,7 @@ def _ipa_c(gens, n_vec: int, x_ip: int, state: bytes, rho: bytes):
         lk, rk = slot_ipa_round_vartime(state, gens, n, x_b)
         ls.append(lk)
         rs.append(rk)
-        rho = digest64(ROUND_TAG, rho, lk + rk)
-        u = _c(rho)
-        if u == 0:
-            raise EvoteValueError("prove_gaps: a zero challenge (probability 2^-252): retry")
+        rho, u = _round_challenge(rho, lk, rk)
         state = slot_ipa_fold(state, gens, n, _le(u))
         n //= 2
     return (ls, rs, int.from_bytes(state[:32], "little"),
@@ -389,10 +396,7 @@ def _ipa(shape: SlotShape, y: int, x_ip: int, av: List[int], bv: List[int], rho:
         rk = msm_vartime_raw(b"".join(_le(s) for s in sr), b"".join(pr) + u_bytes).to_bytes()
         ls.append(lk)
         rs.append(rk)
-        rho = digest64(ROUND_TAG, rho, lk + rk)
-        u = _c(rho)
-        if u == 0:
-            raise EvoteValueError("prove_gaps: a zero challenge (probability 2^-252): retry")
+        rho, u = _round_challenge(rho, lk, rk)
         ui = pow(u, -1, L_ORDER)
         av = [(av[i] * u + av[half + i] * ui) % L_ORDER for i in range(half)]
         bv = [(bv[i] * ui + bv[half + i] * u) % L_ORDER for i in range(half)]
